@@ -29,9 +29,14 @@
 
 extern crate alloc;
 
+pub mod eval;
 pub mod explain;
 pub mod labels;
+pub mod matrix;
 pub mod model;
+#[cfg(feature = "yaml")]
+pub mod parse;
+pub mod presets;
 pub mod span;
 
 pub use explain::{Explanation, Flow, FlowEnd};

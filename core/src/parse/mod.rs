@@ -1,0 +1,1 @@
+//! Kubernetes YAML/JSON documents into a [`crate::Scenario`], with positions.
