@@ -1,0 +1,182 @@
+//! The web crate's build and browser tests: Trunk, wasm-bindgen-test in headless Chromium, and
+//! Playwright against the built `dist/`.
+
+use std::fs;
+use std::net::TcpListener;
+use std::path::Path;
+
+use crate::manifest;
+use crate::run::{cmd, run, Error, Result};
+use crate::sizes;
+use crate::tools;
+
+/// The Leptos app crate in `web/`, once it exists.
+pub struct Web {
+    /// Its package name, read from `web/Cargo.toml` (e.g. `netpol-web`).
+    pub package: String,
+}
+
+/// `Some` when `web/Cargo.toml` exists. Steps that need the page are skipped, loudly, until then.
+pub fn detect(root: &Path) -> Result<Option<Web>> {
+    let manifest_path = root.join("web").join("Cargo.toml");
+    let Ok(text) = fs::read_to_string(&manifest_path) else {
+        return Ok(None);
+    };
+    let package = manifest::section_value(&text, "package", "name")
+        .ok_or_else(|| Error::new("web/Cargo.toml has no [package] name"))?;
+    Ok(Some(Web {
+        package: package.to_string(),
+    }))
+}
+
+/// The notice printed by every step skipped because there is no page yet.
+pub const NO_WEB: &str = "web/Cargo.toml does not exist yet (the Leptos app is still to come)";
+
+/// Everything Trunk needs: trunk itself, the wasm-bindgen CLI matching `Cargo.lock`, and the npm
+/// wasm-opt (on `PATH` via `e2e/node_modules/.bin`).
+pub fn ensure_build_tools(root: &Path) -> Result {
+    tools::ensure_trunk(root)?;
+    let locked = tools::locked_wasm_bindgen(root)?.ok_or_else(|| {
+        Error::new("web/ exists but Cargo.lock has no wasm-bindgen").hint(
+            "add \"web\" to the workspace members in Cargo.toml and depend on leptos/wasm-bindgen",
+        )
+    })?;
+    tools::check_trunk_pin(root, &locked)?;
+    tools::ensure_wasm_bindgen(root, &locked)?;
+    tools::ensure_node(root)?;
+    tools::ensure_node_modules(root)
+}
+
+/// `trunk build --release` at the repository root into `dist/`.
+pub fn trunk_build(root: &Path) -> Result {
+    if !root.join("index.html").is_file() {
+        return Err(
+            Error::new("index.html is missing at the repository root").hint(
+                "Trunk builds the page from index.html and Trunk.toml (owned by the web crate)",
+            ),
+        );
+    }
+    // Trunk may pass `--offline` to cargo (Trunk.toml `offline = true`): download every locked
+    // crate, for every target, first.
+    run(cmd(tools::cargo(), root).arg("fetch"))?;
+    run(cmd("trunk", root)
+        .args(["build", "--release"])
+        .env("TRUNK_SKIP_VERSION_CHECK", "true"))
+    .map_err(|e| e.hint("see Trunk's message above; tool versions are in shared/TOOLCHAIN.md"))?;
+    if root.join("dist").join("index.html").is_file() {
+        Ok(())
+    } else {
+        Err(Error::new(
+            "trunk finished but dist/index.html does not exist",
+        ))
+    }
+}
+
+/// Prints the size table of `dist/` and fails when wasm + JS exceed the gzip budget.
+pub fn check_budget(root: &Path, enforce: bool) -> Result {
+    let files = sizes::measure(&root.join("dist"))?;
+    print!("{}", sizes::table(&files));
+    let (_, gzip) = sizes::budget_totals(&files);
+    if gzip <= sizes::BUDGET_GZIP_BYTES {
+        return Ok(());
+    }
+    let err = Error::new(format!(
+        "wasm + js is {} gzipped, over the {} budget",
+        sizes::kb(gzip),
+        sizes::kb(sizes::BUDGET_GZIP_BYTES)
+    ))
+    .hint("measure what each dependency costs with `twiggy top` on the dist/*.wasm and drop the heaviest");
+    if enforce {
+        Err(err)
+    } else {
+        println!("    WARNING: {err}");
+        Ok(())
+    }
+}
+
+/// The web crate's tests compiled to wasm and run by `wasm-bindgen-test-runner`: under Node, or in
+/// headless Chromium through `/usr/bin/chromedriver` for tests configured `run_in_browser`.
+pub fn wasm_tests(root: &Path, web: &Web) -> Result {
+    run(cmd(tools::cargo(), root)
+        .args([
+            "test",
+            "-p",
+            &web.package,
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER))
+}
+
+/// Playwright's suite in `e2e/` against `dist/`, served by `e2e/fixtures/static-server.mjs` on a
+/// free loopback port (so parallel runs on one machine do not collide).
+pub fn e2e(root: &Path, extra_args: &[String]) -> Result {
+    if !root.join("dist").join("index.html").is_file() {
+        return Err(
+            Error::new("dist/index.html does not exist").hint("build it first: `cargo xtask dist`")
+        );
+    }
+    let shots = root.join("target").join("e2e-screenshots");
+    fs::create_dir_all(&shots)
+        .map_err(|e| Error::new(format!("cannot create {}: {e}", shots.display())))?;
+    let port = free_port()?;
+    let e2e = root.join("e2e");
+    run(cmd(
+        e2e.join("node_modules").join(".bin").join("playwright"),
+        &e2e,
+    )
+    .arg("test")
+    .args(extra_args)
+    .env("E2E_PORT", port.to_string())
+    .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))
+    .map_err(|e| {
+        e.hint(format!(
+            "failure screenshots and traces are under target/e2e-results/; re-run one spec with \
+             `cargo xtask e2e tests/NAME.spec.ts`; screenshots in {}",
+            shots.display()
+        ))
+    })
+}
+
+/// A loopback port nobody listens on right now.
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .map_err(|e| Error::new(format!("cannot bind a loopback port: {e}")))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| Error::new(format!("cannot read the bound port: {e}")))
+}
+
+/// `trunk serve --release` on http://127.0.0.1:8080, rebuilding on change, until interrupted.
+pub fn serve(root: &Path) -> Result {
+    run(cmd("trunk", root)
+        .args([
+            "serve",
+            "--release",
+            "--address",
+            "127.0.0.1",
+            "--port",
+            "8080",
+        ])
+        .env("TRUNK_SKIP_VERSION_CHECK", "true"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_ports_are_nonzero_and_bindable() {
+        let port = match free_port() {
+            Ok(p) => p,
+            Err(e) => panic!("{e}"),
+        };
+        assert_ne!(port, 0);
+        assert!(TcpListener::bind(("127.0.0.1", port)).is_ok());
+    }
+}
