@@ -423,6 +423,11 @@ pub enum Reason {
         name: String,
         /// The destination, as `namespace/name`, or the IP.
         destination: String,
+    },    /// The flow names an endpoint index the scenario does not have (a stale
+    /// index from a caller): no selector or ipBlock matches it.
+    UnknownEndpoint {
+        /// The index.
+        index: usize,
     },
 }
 
@@ -519,6 +524,9 @@ impl Reason {
                 } else {
                     format!("named port `{name}` is {resolved} on the destination, not {actual}")
                 }
+            }
+            Reason::UnknownEndpoint { index } => {
+                format!("endpoint #{index} is not in the scenario, so nothing selects it")
             }
             Reason::NamedPortUnresolved { name, destination } => {
                 format!("`{destination}` declares no container port named `{name}` with this protocol, so this entry matches nothing")

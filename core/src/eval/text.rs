@@ -1,0 +1,191 @@
+//! The explanation as plain text for a terminal (`netpol explain --format
+//! text`): the verdict, then each side with the policies that isolate it,
+//! every rule with its OR list of peer entries and their AND terms (✓/✗ and
+//! the reason), the ports, what admits the flow and the near misses, each with
+//! the source lines it refers to.
+
+use alloc::format;
+use alloc::string::String;
+use core::fmt::Write;
+
+use crate::explain::{
+    endpoint_label, port_entry_label, Exemption, Explanation, FlowEnd, NearMissCause, PeersCheck, PortsCheck,
+    RuleMatch, SideExplanation,
+};
+use crate::model::{Direction, Scenario};
+use crate::span::Span;
+
+/// Renders `explanation` as indented text, one check per line.
+pub fn explanation_to_text(scenario: &Scenario, explanation: &Explanation) -> String {
+    let mut out = String::new();
+    let flow = &explanation.flow;
+    let verdict = if explanation.allowed { "ALLOWED" } else { "DENIED" };
+    let _ = writeln!(
+        out,
+        "{verdict}: {} -> {} on {}",
+        end_label(scenario, flow.from),
+        end_label(scenario, flow.to),
+        flow.probe
+    );
+    for side in [&explanation.egress, &explanation.ingress] {
+        let subject = match side.direction {
+            Direction::Egress => flow.from,
+            Direction::Ingress => flow.to,
+        };
+        side_text(&mut out, scenario, side, &end_label(scenario, subject));
+    }
+    out
+}
+
+fn end_label(scenario: &Scenario, end: FlowEnd) -> String {
+    match end {
+        FlowEnd::Endpoint(i) => match scenario.endpoints.get(i) {
+            Some(_) => endpoint_label(scenario, i),
+            None => format!("#{i}"),
+        },
+        FlowEnd::Ip(ip) => format!("{ip}"),
+    }
+}
+
+/// ` (line 4)` / ` (lines 4-9)`, or nothing for a span without position.
+fn lines(span: &Span) -> String {
+    match span.lines() {
+        (0, _) => String::new(),
+        (a, b) if a >= b => format!(" (line {a})"),
+        (a, b) => format!(" (lines {a}-{b})"),
+    }
+}
+
+fn mark(held: bool) -> &'static str {
+    if held {
+        "✓"
+    } else {
+        "✗"
+    }
+}
+
+fn policy_name(scenario: &Scenario, index: usize) -> String {
+    scenario.policies.get(index).map(|p| format!("{}/{}", p.namespace, p.name)).unwrap_or_else(|| format!("#{index}"))
+}
+
+fn side_text(out: &mut String, scenario: &Scenario, side: &SideExplanation, subject: &str) {
+    let dir = side.direction.as_str();
+    let verdict = if side.allowed { "allowed" } else { "denied" };
+    let why = match side.exemption {
+        Some(Exemption::External) => String::from("an external address: no NetworkPolicy applies to it"),
+        Some(Exemption::HostNetwork) => {
+            String::from("a hostNetwork pod: policies neither isolate nor select it (its traffic is node traffic)")
+        }
+        Some(Exemption::Loopback) => String::from(
+            "a pod's traffic to itself is always allowed (upstream conformance: Reachability.AllowLoopback)",
+        ),
+        None if !side.isolated => format!("not isolated: no policy selects it with policyTypes {dir}"),
+        None => {
+            let names: alloc::vec::Vec<String> =
+                side.policies.iter().map(|p| policy_name(scenario, p.policy)).collect();
+            format!("isolated by {}", names.join(", "))
+        }
+    };
+    let _ = writeln!(out, "{dir} of {subject}: {verdict} — {why}");
+    if !side.other_direction_policies.is_empty() {
+        let names: alloc::vec::Vec<String> =
+            side.other_direction_policies.iter().map(|&p| policy_name(scenario, p)).collect();
+        let _ = writeln!(out, "  also selected by (other direction only, not isolating {dir}): {}", names.join(", "));
+    }
+    for policy in &side.policies {
+        let span = scenario.policies.get(policy.policy).map(|p| p.span).unwrap_or_default();
+        let _ = writeln!(out, "  policy {}{}", policy_name(scenario, policy.policy), lines(&span));
+        if policy.rules.is_empty() {
+            let _ = writeln!(out, "    no {dir} rules: allows nothing");
+        }
+        for rule in &policy.rules {
+            rule_text(out, side.direction, rule);
+        }
+    }
+    for m in &side.allowed_by {
+        let _ = writeln!(out, "  allowed by {}", rule_match_text(scenario, side.direction, m));
+    }
+    if !side.allowed {
+        for miss in &side.near_misses {
+            let at = rule_match_text(
+                scenario,
+                side.direction,
+                &RuleMatch { policy: miss.policy, rule: miss.rule, peer: miss.peer, port: None },
+            );
+            let what = match &miss.failed {
+                NearMissCause::Term(t) => format!("only {} failed: {}", t.term.as_str(), t.reason.describe()),
+                NearMissCause::Ports => String::from("the peer matches but no port entry does"),
+            };
+            let _ = writeln!(out, "  near miss: {at}: {what}");
+        }
+    }
+}
+
+fn rule_text(out: &mut String, direction: Direction, rule: &crate::explain::RuleExplanation) {
+    let dir = direction.as_str();
+    let field = direction.peers_field();
+    let verdict = if rule.matched { "✓ matches" } else { "✗ no match" };
+    let _ = writeln!(out, "    {dir}[{}]{}: {verdict}", rule.index, lines(&rule.span));
+    match &rule.peers {
+        PeersCheck::Any => {
+            let _ = writeln!(out, "      {field}: ✓ (none listed: every peer)");
+        }
+        PeersCheck::Entries(entries) => {
+            let list: alloc::vec::Vec<String> = entries.iter().map(|e| format!("{field}[{}]", e.index)).collect();
+            let _ = writeln!(out, "      {field}: {} {}", mark(rule.peers.held()), list.join(" OR "));
+            for entry in entries {
+                let _ = writeln!(out, "        {} {field}[{}]{}", mark(entry.held), entry.index, lines(&entry.span));
+                for (i, term) in entry.terms.iter().enumerate() {
+                    let and = if i == 0 { "   " } else { "AND" };
+                    let span = term.span.map(|s| lines(&s)).unwrap_or_default();
+                    let _ = writeln!(
+                        out,
+                        "          {and} {} {}{span}: {}",
+                        mark(term.held),
+                        term.term.as_str(),
+                        term.reason.describe()
+                    );
+                }
+            }
+        }
+    }
+    match &rule.ports {
+        PortsCheck::Any => {
+            let _ = writeln!(out, "      ports: ✓ (none listed: every port)");
+        }
+        PortsCheck::Entries(entries) => {
+            let _ = writeln!(out, "      ports: {}", mark(rule.ports.held()));
+            for entry in entries {
+                let _ = writeln!(
+                    out,
+                    "        {} ports[{}]{}: {}",
+                    mark(entry.held),
+                    entry.index,
+                    lines(&entry.span),
+                    entry.reason.describe()
+                );
+            }
+        }
+    }
+}
+
+/// `ns/policy ingress[0] from[1] ports[0]` with the entry's port label.
+fn rule_match_text(scenario: &Scenario, direction: Direction, m: &RuleMatch) -> String {
+    let mut s = format!("{} {}[{}]", policy_name(scenario, m.policy), direction.as_str(), m.rule);
+    let rule = scenario.policies.get(m.policy).and_then(|p| p.rules(direction).get(m.rule));
+    if let Some(j) = m.peer {
+        let span = rule.and_then(|r| r.peers.get(j)).map(|p| lines(&p.span)).unwrap_or_default();
+        let _ = write!(s, " {}[{j}]{span}", direction.peers_field());
+    }
+    if let Some(k) = m.port {
+        match rule.and_then(|r| r.ports.get(k)) {
+            Some(p) => {
+                let _ = write!(s, " ports[{k}] {}", port_entry_label(p.protocol, p.port.as_ref(), p.end_port));
+            }
+            None => {
+                let _ = write!(s, " ports[{k}]");
+            }
+        }
+    }
+    s
+}
