@@ -210,8 +210,8 @@ case(
     source=up("should enforce multiple egress policies with egress allow-all policy taking precedence")
     + "\n(the state after both policies exist)",
     policies=[
-        netpol("allow-egress-port-80", "x", "  podSelector: {}\n  egress:\n    - ports:\n        - port: 80"),
-        netpol("allow-egress", "x", "  podSelector: {}\n  egress:\n    - {}"),
+        netpol("allow-egress-port-80", "x", "  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - ports:\n        - port: 80"),
+        netpol("allow-egress", "x", "  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - {}"),
     ],
     probes={"TCP/81": [], "TCP/80": []},
 )
@@ -221,7 +221,7 @@ case(
     source=up("should enforce multiple egress policies with egress allow-all policy taking precedence")
     + "\n(the first step: only allow-egress-port-80 exists)",
     notes="TCP/80 (all allowed) is reasoned from the API reference: the one egress rule admits\nevery peer on TCP port 80.",
-    policies=[netpol("allow-egress-port-80", "x", "  podSelector: {}\n  egress:\n    - ports:\n        - port: 80")],
+    policies=[netpol("allow-egress-port-80", "x", "  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - ports:\n        - port: 80")],
     probes={"TCP/81": ["x -> * : 0"], "TCP/80": []},
 )
 
@@ -439,7 +439,7 @@ case(
     id="023-named-port-egress",
     source=up("should allow egress access on one named port"),
     notes="UDP/80 is reasoned from the API reference: the named port is resolved on the\ndestination for TCP only.",
-    policies=[netpol("allow-egress", "x", "  podSelector: {}\n  egress:\n    - ports:\n        - port: serve-80-tcp")],
+    policies=[netpol("allow-egress", "x", "  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - ports:\n        - port: serve-80-tcp")],
     probes={"TCP/80": [], "TCP/81": ["x -> * : 0"], "UDP/80": ["x -> * : 0"]},
 )
 
@@ -468,7 +468,7 @@ case(
         netpol(
             "allow-to-ns-y-pod-a",
             "x",
-            "  podSelector:\n    matchLabels:\n      pod: a\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: y\n          podSelector:\n            matchLabels:\n              pod: a",
+            "  podSelector:\n    matchLabels:\n      pod: a\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: y\n          podSelector:\n            matchLabels:\n              pod: a",
         ),
         netpol(
             "allow-from-xa-on-ya-match-selector",
@@ -493,7 +493,7 @@ case(
         netpol(
             "allow-to-ns-y-pod-a",
             "x",
-            "  podSelector:\n    matchLabels:\n      pod: a\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: y\n          podSelector:\n            matchLabels:\n              pod: a",
+            "  podSelector:\n    matchLabels:\n      pod: a\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: y\n          podSelector:\n            matchLabels:\n              pod: a",
         )
     ],
     probes={"TCP/80": ["x/a -> * : 0", "x/a -> y/a : 1"]},
@@ -541,7 +541,7 @@ case(
         netpol(
             "allow-client-a-via-cidr-egress-rule",
             "x",
-            f"  podSelector:\n    matchLabels:\n      pod: a\n  egress:\n    - to:\n        - ipBlock:\n            cidr: {IP[('y', 'b')]}/32",
+            f"  podSelector:\n    matchLabels:\n      pod: a\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - ipBlock:\n            cidr: {IP[('y', 'b')]}/32",
         )
     ],
     probes={"TCP/80": ["x/a -> * : 0", "x/a -> y/b : 1"]},
@@ -555,7 +555,7 @@ case(
         netpol(
             "allow-client-a-via-cidr-egress-rule",
             "x",
-            f"  podSelector:\n    matchLabels:\n      pod: a\n  egress:\n    - to:\n        - ipBlock:\n            cidr: 0.0.0.0/4\n            except:\n              - {IP[('x', 'b')]}/32",
+            f"  podSelector:\n    matchLabels:\n      pod: a\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - ipBlock:\n            cidr: 0.0.0.0/4\n            except:\n              - {IP[('x', 'b')]}/32",
         )
     ],
     probes={"TCP/80": ["x/a -> x/b : 0"]},
@@ -570,12 +570,12 @@ case(
         netpol(
             "allow-client-a-via-cidr-egress-rule",
             "x",
-            f"  podSelector:\n    matchLabels:\n      pod: a\n  egress:\n    - to:\n        - ipBlock:\n            cidr: 0.0.0.0/4\n            except:\n              - {IP[('x', 'b')]}/32",
+            f"  podSelector:\n    matchLabels:\n      pod: a\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - ipBlock:\n            cidr: 0.0.0.0/4\n            except:\n              - {IP[('x', 'b')]}/32",
         ),
         netpol(
             "allow-client-a-to-x-b",
             "x",
-            f"  podSelector:\n    matchLabels:\n      pod: a\n  egress:\n    - to:\n        - ipBlock:\n            cidr: {IP[('x', 'b')]}/32",
+            f"  podSelector:\n    matchLabels:\n      pod: a\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - ipBlock:\n            cidr: {IP[('x', 'b')]}/32",
         ),
     ],
     probes={"TCP/80": []},
@@ -590,7 +590,7 @@ case(
         netpol(
             "allow-egress-for-target",
             "x",
-            "  podSelector:\n    matchLabels:\n      pod: a\n  egress:\n    - {}",
+            "  podSelector:\n    matchLabels:\n      pod: a\n  policyTypes:\n    - Egress\n  egress:\n    - {}",
         ),
         netpol(
             "deny-ingress-via-label-selector",
@@ -665,7 +665,7 @@ case(
         netpol(
             "allow-ns-y-match-selector-for-immutable-ns-label",
             "x",
-            "  podSelector:\n    matchLabels:\n      pod: a\n  egress:\n    - to:\n        - namespaceSelector:\n            matchExpressions:\n              - key: kubernetes.io/metadata.name\n                operator: NotIn\n                values: [y]",
+            "  podSelector:\n    matchLabels:\n      pod: a\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchExpressions:\n              - key: kubernetes.io/metadata.name\n                operator: NotIn\n                values: [y]",
         )
     ],
     probes={"TCP/80": ["x/a -> y : 0"]},
