@@ -547,9 +547,17 @@ pub(crate) fn build(text: &str, pos: &PosMap<'_>) -> Built {
             None | Some(Ok((Event::StreamEnd, _))) => break,
             Some(Ok((ev, ys))) => b.event(ev, &ys),
             Some(Err(e)) => {
-                let at = pos.loc(e.marker());
-                let span = pos.span_of(at, at);
-                b.fatal(span, format!("YAML syntax error: {}", e.info()));
+                // An error at the end of the text (an unclosed bracket) is
+                // shown at the last written character, not on the next
+                // document's `---` line.
+                let trimmed = text.trim_end();
+                let mut at = pos.loc(e.marker());
+                if at.offset as usize >= pos.base_offset + trimmed.len() {
+                    let start = Loc { offset: clamp_u32(pos.base_offset), line: pos.base_line, col: 1 };
+                    at = end_loc(trimmed, start);
+                }
+                b.stack.clear();
+                b.fatal(pos.span_of(at, at), format!("YAML syntax error: {}", e.info()));
             }
         }
     }

@@ -189,6 +189,7 @@ mod tests {
         assert_eq!(edit_distance("podselector", "podSelector"), 1);
         assert_eq!(edit_distance("podSelectr", "podSelector"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("ingres", "egress"), 2);
+        assert_eq!(edit_distance("ingres", "ingress"), 1);
+        assert_eq!(edit_distance("egress", "ingress"), 2);
     }
 }
