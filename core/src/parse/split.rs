@@ -83,7 +83,9 @@ pub(crate) fn split(text: &str) -> Vec<Chunk<'_>> {
             }
         }
         pos = next;
-        line_no = line_no.saturating_add(1);
+        // A lone `\r` is a line break too (YAML and editors count it).
+        let lone_cr = super::tree::line_breaks(line).0;
+        line_no = line_no.saturating_add(1).saturating_add(u32::try_from(lone_cr).unwrap_or(u32::MAX));
     }
     if content {
         push(&mut chunks, text, cur_start, text.len(), cur_line);

@@ -267,14 +267,30 @@ fn clamp_u32(v: usize) -> u32 {
 
 /// The location just after `text`, which starts at `start` (column 1).
 pub(crate) fn end_loc(text: &str, start: Loc) -> Loc {
-    let lines = text.matches('\n').count();
-    let last = text.rfind('\n').map_or(text, |i| text.get(i + 1..).unwrap_or(""));
+    let (lines, last_start) = line_breaks(text);
+    let last = text.get(last_start..).unwrap_or("");
     let col = if lines == 0 { start.col as usize + last.chars().count() } else { last.chars().count() + 1 };
     Loc {
         offset: clamp_u32(start.offset as usize + text.len()),
         line: clamp_u32(start.line as usize + lines),
         col: clamp_u32(col),
     }
+}
+
+/// The number of line breaks in `text` (`\r\n`, `\n` or a lone `\r`, as
+/// YAML and editors count them) and the byte offset where the last line
+/// starts.
+pub(crate) fn line_breaks(text: &str) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let (mut count, mut last) = (0, 0);
+    for (i, b) in bytes.iter().enumerate() {
+        let is_break = *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        if is_break {
+            count += 1;
+            last = i + 1;
+        }
+    }
+    (count, last)
 }
 
 /// A problem found while building the tree.
