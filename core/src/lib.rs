@@ -32,11 +32,14 @@ extern crate alloc;
 pub mod eval;
 pub mod explain;
 pub mod labels;
+pub mod lint;
 pub mod matrix;
 pub mod model;
 #[cfg(feature = "yaml")]
 pub mod parse;
 pub mod presets;
+#[cfg(feature = "share")]
+pub mod share;
 pub mod span;
 
 pub use explain::{Explanation, Flow, FlowEnd};

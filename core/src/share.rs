@@ -1,0 +1,1 @@
+//! Share links: a scenario encoded as a versioned, compressed, base64url URL fragment.
