@@ -1,2 +1,147 @@
 //! The fast whole-cluster evaluator: endpoint × endpoint allow tables per
-//! probe, computed from precomputed selector bitsets.
+//! probe, computed from precomputed selector bitsets, never by evaluating
+//! pairs one by one.
+//!
+//! Once per scenario ([`plan`]): every distinct pod and namespace selector
+//! and every distinct ipBlock becomes an endpoint bitset (from an inverted
+//! label index), every rule gets the set of endpoints its peer list admits,
+//! and endpoints are grouped into classes selected by the same policies.
+//! Per probe ([`probe`]): rows per class, a blocked 64×64 bit transpose to
+//! combine the destination's ingress with the source's egress, and the pod
+//! diagonal. Probes that every rule treats alike (same port matches, same
+//! named-port resolutions) share one table.
+//!
+//! The result equals [`crate::eval::is_allowed`] on every pair (property
+//! test `core/tests/prop_matrix.rs`): same semantics, including host-network
+//! exemption and pod loopback.
+
+mod bitset;
+mod plan;
+mod probe;
+mod select;
+
+use alloc::vec::Vec;
+
+use crate::model::{Probe, Scenario};
+
+use self::bitset::words_for;
+use self::plan::{Plan, OPEN};
+
+/// Allow tables for a scenario's endpoints (indices as in
+/// [`Scenario::endpoints`]) on a list of probes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Matrix {
+    probes: Vec<Probe>,
+    len: usize,
+    words: usize,
+    /// Distinct tables, row-major by source, `words` words per row.
+    tables: Vec<Vec<u64>>,
+    /// Allowed pairs in each table.
+    counts: Vec<usize>,
+    /// Which table each probe uses.
+    table_of: Vec<usize>,
+    isolated_ingress: Vec<bool>,
+    isolated_egress: Vec<bool>,
+}
+
+impl Matrix {
+    /// The probes, in the order given to [`matrix`].
+    pub fn probes(&self) -> &[Probe] {
+        &self.probes
+    }
+
+    /// The number of endpoints (rows and columns).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are no endpoints.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn table(&self, probe: usize) -> Option<&[u64]> {
+        self.table_of.get(probe).and_then(|&t| self.tables.get(t)).map(Vec::as_slice)
+    }
+
+    /// Whether endpoint `from` may open a connection to endpoint `to` on
+    /// probe number `probe` (false for out-of-range indices).
+    pub fn allowed(&self, probe: usize, from: usize, to: usize) -> bool {
+        if from >= self.len || to >= self.len {
+            return false;
+        }
+        let word = self.table(probe).and_then(|t| t.get(from * self.words + to / 64));
+        word.is_some_and(|w| w >> (to % 64) & 1 == 1)
+    }
+
+    /// Row `from` of probe `probe` as bits (bit `to % 64` of word `to / 64`;
+    /// bits past [`Matrix::len`] are zero), for consumers that want to count
+    /// or scan fast. `None` for out-of-range indices.
+    pub fn row_words(&self, probe: usize, from: usize) -> Option<&[u64]> {
+        if from >= self.len {
+            return None;
+        }
+        self.table(probe)?.get(from * self.words..(from + 1) * self.words)
+    }
+
+    /// Row `from` of probe `probe`: for each destination, whether it is
+    /// allowed. Empty for out-of-range indices.
+    pub fn row(&self, probe: usize, from: usize) -> impl Iterator<Item = bool> + '_ {
+        let words = self.row_words(probe, from).unwrap_or(&[]);
+        let len = if words.is_empty() { 0 } else { self.len };
+        (0..len).map(move |to| words.get(to / 64).is_some_and(|w| w >> (to % 64) & 1 == 1))
+    }
+
+    /// The number of allowed (from, to) pairs on probe `probe`.
+    pub fn allowed_count(&self, probe: usize) -> usize {
+        self.table_of.get(probe).and_then(|&t| self.counts.get(t)).copied().unwrap_or(0)
+    }
+
+    /// Whether some policy isolates `endpoint` for ingress (never for
+    /// host-network endpoints).
+    pub fn isolated_ingress(&self, endpoint: usize) -> bool {
+        self.isolated_ingress.get(endpoint).copied().unwrap_or(false)
+    }
+
+    /// Whether some policy isolates `endpoint` for egress (never for
+    /// host-network endpoints).
+    pub fn isolated_egress(&self, endpoint: usize) -> bool {
+        self.isolated_egress.get(endpoint).copied().unwrap_or(false)
+    }
+}
+
+/// Computes the allow table of every endpoint pair for each probe.
+pub fn matrix(scenario: &Scenario, probes: &[Probe]) -> Matrix {
+    let plan = Plan::new(scenario);
+    let mut signatures = Vec::new();
+    let mut tables = Vec::new();
+    let mut counts = Vec::new();
+    let mut table_of = Vec::with_capacity(probes.len());
+    for &p in probes {
+        let sig = probe::signature(&plan, p);
+        let index = match signatures.iter().position(|s| *s == sig) {
+            Some(i) => i,
+            None => {
+                let t = probe::table(&plan, &sig, p);
+                tables.push(t.bits);
+                counts.push(t.allowed);
+                signatures.push(sig);
+                tables.len() - 1
+            }
+        };
+        table_of.push(index);
+    }
+    Matrix {
+        probes: probes.to_vec(),
+        len: plan.len,
+        words: words_for(plan.len),
+        tables,
+        counts,
+        table_of,
+        isolated_ingress: plan.ingress_class_of.iter().map(|&c| c != OPEN).collect(),
+        isolated_egress: plan.egress_class_of.iter().map(|&c| c != OPEN).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,222 @@
+//! One probe's table from a [`Plan`].
+//!
+//! 1. Each rule's ports are reduced to [`PortMatch`]: all destinations, none,
+//!    or those where one of its named ports resolves to the probe's port.
+//! 2. Per ingress class, the allowed sources: the union of the peer sets of
+//!    its policies' rules whose ports match at the class's destinations.
+//!    Per egress class, the allowed destinations: the union of each rule's
+//!    peer set intersected with the destinations its ports match.
+//! 3. `allowed[s][d] = egress[class(s)][d] & ingress[class(d)][s]`: the
+//!    ingress rows (indexed by destination) are transposed 64×64 bits at a
+//!    time straight into the table (indexed by source), then ANDed with the
+//!    egress rows.
+//! 4. The diagonal of pods is set: a pod may always reach itself.
+
+use alloc::collections::BTreeMap;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use super::bitset::{transpose64, words_for, BitSet};
+use super::plan::{Plan, PlannedRule, OPEN};
+use crate::eval::number_covers;
+use crate::model::{PortRef, Probe, Protocol, Rule};
+
+/// What a rule's `ports` make of one probe.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum PortMatch<'a> {
+    /// Every destination (no ports listed, or an entry covers the port).
+    All,
+    /// No destination.
+    None,
+    /// Destinations declaring one of these named ports as the probe's port.
+    Named(Vec<(&'a str, Protocol)>),
+}
+
+fn port_match(rule: &Rule, probe: Probe) -> PortMatch<'_> {
+    if rule.ports.is_empty() {
+        return PortMatch::All;
+    }
+    let mut named = Vec::new();
+    for spec in rule.ports.iter().filter(|p| p.protocol == probe.protocol) {
+        match &spec.port {
+            None => return PortMatch::All,
+            Some(PortRef::Number(n)) if number_covers(*n, spec.end_port, probe.port) => return PortMatch::All,
+            Some(PortRef::Number(_)) => {}
+            Some(PortRef::Name(name)) => named.push((name.as_str(), spec.protocol)),
+        }
+    }
+    if named.is_empty() {
+        PortMatch::None
+    } else {
+        PortMatch::Named(named)
+    }
+}
+
+/// Everything about a probe that the table depends on. Two probes with equal
+/// signatures have equal tables, so only one is computed.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Signature<'a> {
+    /// Per policy, per ingress rule, then per egress rule.
+    ingress: Vec<Vec<PortMatch<'a>>>,
+    egress: Vec<Vec<PortMatch<'a>>>,
+    /// For each named port the matches mention: the endpoints where it
+    /// resolves to the probe's port.
+    resolved: BTreeMap<(&'a str, Protocol), BitSet>,
+}
+
+pub(crate) fn signature<'a>(plan: &Plan<'a>, probe: Probe) -> Signature<'a> {
+    let reduce = |rules: &Vec<Vec<PlannedRule<'a>>>| -> Vec<Vec<PortMatch<'a>>> {
+        rules.iter().map(|rs| rs.iter().map(|r| port_match(r.rule, probe)).collect()).collect()
+    };
+    let ingress = reduce(&plan.ingress_rules);
+    let egress = reduce(&plan.egress_rules);
+    let mut resolved = BTreeMap::new();
+    for m in ingress.iter().chain(&egress).flatten() {
+        if let PortMatch::Named(names) = m {
+            for &(name, protocol) in names {
+                resolved.entry((name, protocol)).or_insert_with(|| {
+                    let hits = plan.endpoints.iter().enumerate().filter_map(|(i, e)| {
+                        (e.resolve_named_port(name, protocol) == Some(probe.port)).then_some(i as u32)
+                    });
+                    BitSet::from_indices(plan.len, hits)
+                });
+            }
+        }
+    }
+    Signature { ingress, egress, resolved }
+}
+
+/// A computed table: row `s` (words `s*w .. s*w+w`) holds the destinations
+/// `s` may reach.
+pub(crate) struct Table {
+    pub(crate) bits: Vec<u64>,
+    pub(crate) allowed: usize,
+}
+
+/// The destinations whose declared named ports make `names` match.
+fn named_destinations(sig: &Signature, names: &[(&str, Protocol)], len: usize) -> BitSet {
+    let mut s = BitSet::zeros(len);
+    for key in names {
+        if let Some(hits) = sig.resolved.get(key) {
+            s.union_with(hits);
+        }
+    }
+    s
+}
+
+fn ingress_rows(plan: &Plan, sig: &Signature, probe: Probe) -> Vec<BitSet> {
+    plan.ingress_classes
+        .iter()
+        .map(|class| {
+            let mut row = BitSet::zeros(plan.len);
+            let rep = plan.endpoints.get(class.representative);
+            for &p in &class.policies {
+                let (Some(rules), Some(matches)) = (plan.ingress_rules.get(p as usize), sig.ingress.get(p as usize))
+                else {
+                    continue;
+                };
+                for (rule, m) in rules.iter().zip(matches) {
+                    let applies = match m {
+                        PortMatch::All => true,
+                        PortMatch::None => false,
+                        PortMatch::Named(names) => names.iter().any(|&(name, protocol)| {
+                            rep.is_some_and(|e| e.resolve_named_port(name, protocol) == Some(probe.port))
+                        }),
+                    };
+                    if applies {
+                        row.union_with(&rule.peers);
+                    }
+                }
+            }
+            row
+        })
+        .collect()
+}
+
+fn egress_rows(plan: &Plan, sig: &Signature) -> Vec<BitSet> {
+    plan.egress_classes
+        .iter()
+        .map(|class| {
+            let mut row = BitSet::zeros(plan.len);
+            for &p in &class.policies {
+                let (Some(rules), Some(matches)) = (plan.egress_rules.get(p as usize), sig.egress.get(p as usize))
+                else {
+                    continue;
+                };
+                for (rule, m) in rules.iter().zip(matches) {
+                    match m {
+                        PortMatch::All => row.union_with(&rule.peers),
+                        PortMatch::None => {}
+                        PortMatch::Named(names) => {
+                            row.union_with_and(&rule.peers, &named_destinations(sig, names, plan.len))
+                        }
+                    }
+                }
+            }
+            row
+        })
+        .collect()
+}
+
+pub(crate) fn table(plan: &Plan, sig: &Signature, probe: Probe) -> Table {
+    let len = plan.len;
+    let w = words_for(len);
+    let ones = BitSet::ones(len);
+    let ingress = ingress_rows(plan, sig, probe);
+    let egress = egress_rows(plan, sig);
+    fn row_of<'r>(class_of: &[u32], rows: &'r [BitSet], e: usize) -> Option<&'r [u64]> {
+        match class_of.get(e).copied() {
+            Some(OPEN) | None => None,
+            Some(c) => rows.get(c as usize).map(|r| r.words()),
+        }
+    }
+    // Allowed sources of each destination, by reference (no copy per row).
+    let dest_rows: Vec<&[u64]> =
+        (0..len).map(|d| row_of(&plan.ingress_class_of, &ingress, d).unwrap_or(ones.words())).collect();
+    let mut bits = vec![0u64; len * w];
+    let mut block = [0u64; 64];
+    for bi in 0..w {
+        // Destinations bi*64 .. bi*64+64.
+        for bj in 0..w {
+            // Sources bj*64 .. bj*64+64.
+            let mut any = 0u64;
+            let mut all = u64::MAX;
+            for (k, slot) in block.iter_mut().enumerate() {
+                *slot = dest_rows.get(bi * 64 + k).and_then(|r| r.get(bj)).copied().unwrap_or(0);
+                any |= *slot;
+                all &= *slot;
+            }
+            if any == 0 {
+                continue;
+            }
+            if all != u64::MAX {
+                transpose64(&mut block);
+            }
+            for (k, word) in block.iter().enumerate() {
+                let s = bj * 64 + k;
+                if s >= len {
+                    break;
+                }
+                if let Some(slot) = bits.get_mut(s * w + bi) {
+                    *slot = *word;
+                }
+            }
+        }
+    }
+    for s in 0..len {
+        if let Some(eg) = row_of(&plan.egress_class_of, &egress, s) {
+            if let Some(row) = bits.get_mut(s * w..s * w + w) {
+                for (a, b) in row.iter_mut().zip(eg) {
+                    *a &= b;
+                }
+            }
+        }
+    }
+    for s in plan.pods.iter() {
+        if let Some(word) = bits.get_mut(s * w + s / 64) {
+            *word |= 1u64 << (s % 64);
+        }
+    }
+    let allowed = bits.iter().map(|x| x.count_ones() as usize).sum();
+    Table { bits, allowed }
+}

@@ -1,0 +1,250 @@
+//! Label selectors, namespaces and ipBlocks turned into endpoint bitsets, each
+//! distinct one computed once.
+//!
+//! Selectors are evaluated against an inverted index (key → value → members)
+//! rather than object by object: `In`/`Equals` is a union of value lists,
+//! `Exists` the key's list, `NotIn`/`DoesNotExist` their complements (which is
+//! exactly "absent or different", as `k8s.io/apimachinery/pkg/labels` says),
+//! and the selector the intersection of its requirements.
+
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+use core::net::IpAddr;
+
+use ipnet::IpNet;
+
+use super::bitset::BitSet;
+use crate::labels::{LabelSelector, Labels, Operator};
+use crate::model::{IpBlock, Scenario};
+
+/// The members having one key: all of them, and by value.
+type KeyMembers<'a> = (Vec<u32>, BTreeMap<&'a str, Vec<u32>>);
+
+/// Members (by index) having each label key, and each key=value.
+struct LabelIndex<'a> {
+    len: usize,
+    keys: BTreeMap<&'a str, KeyMembers<'a>>,
+}
+
+impl<'a> LabelIndex<'a> {
+    fn build(len: usize, labels: impl Iterator<Item = &'a Labels>) -> Self {
+        let mut keys: BTreeMap<&'a str, KeyMembers<'a>> = BTreeMap::new();
+        for (i, l) in labels.enumerate() {
+            for (k, v) in l {
+                let entry = keys.entry(k.as_str()).or_default();
+                entry.0.push(i as u32);
+                entry.1.entry(v.as_str()).or_default().push(i as u32);
+            }
+        }
+        LabelIndex { len, keys }
+    }
+
+    /// The members `selector` matches.
+    fn eval(&self, selector: &LabelSelector) -> BitSet {
+        let mut result = BitSet::ones(self.len);
+        for req in &selector.requirements {
+            let entry = self.keys.get(req.key.as_str());
+            let with_values = || {
+                let mut s = BitSet::zeros(self.len);
+                if let Some((_, by_value)) = entry {
+                    for v in &req.values {
+                        if let Some(members) = by_value.get(v.as_str()) {
+                            for &m in members {
+                                s.insert(m as usize);
+                            }
+                        }
+                    }
+                }
+                s
+            };
+            let with_key = || BitSet::from_indices(self.len, entry.map(|e| e.0.iter().copied()).into_iter().flatten());
+            let set = match req.op {
+                Operator::Equals | Operator::In => with_values(),
+                Operator::NotIn => {
+                    let mut s = with_values();
+                    s.complement();
+                    s
+                }
+                Operator::Exists => with_key(),
+                Operator::DoesNotExist => {
+                    let mut s = with_key();
+                    s.complement();
+                    s
+                }
+            };
+            result.intersect_with(&set);
+        }
+        result
+    }
+}
+
+/// A selector's meaning, independent of where it is written: requirements
+/// sorted, so identical selectors share one bitset.
+type SelectorKey<'a> = Vec<(&'a str, u8, Vec<&'a str>)>;
+
+fn selector_key(selector: &LabelSelector) -> SelectorKey<'_> {
+    let mut key: SelectorKey<'_> = selector
+        .requirements
+        .iter()
+        .map(|r| {
+            let op = match r.op {
+                Operator::Equals => 0,
+                Operator::In => 1,
+                Operator::NotIn => 2,
+                Operator::Exists => 3,
+                Operator::DoesNotExist => 4,
+            };
+            let mut values: Vec<&str> = r.values.iter().map(|v| v.as_str()).collect();
+            values.sort_unstable();
+            (r.key.as_str(), op, values)
+        })
+        .collect();
+    key.sort();
+    key
+}
+
+/// An address as a point on one line per family, so CIDRs become ranges.
+fn ip_point(ip: &IpAddr) -> (u8, u128) {
+    match ip {
+        IpAddr::V4(v4) => (4, u32::from(*v4).into()),
+        IpAddr::V6(v6) => (6, u128::from(*v6)),
+    }
+}
+
+fn net_range(net: &IpNet) -> (u8, u128, u128) {
+    let (family, lo) = ip_point(&net.network());
+    let (_, hi) = ip_point(&net.broadcast());
+    (family, lo, hi)
+}
+
+/// Everything about the scenario's endpoints that selectors and ipBlocks
+/// need, with caches for the distinct selectors and blocks.
+pub(crate) struct Selections<'a> {
+    /// Number of endpoints.
+    pub(crate) len: usize,
+    /// Namespace name to index: the scenario's namespaces, then any an
+    /// endpoint uses that the scenario does not list (with no labels, as the
+    /// evaluator treats them).
+    lookup: BTreeMap<&'a str, u32>,
+    /// Endpoints of each namespace.
+    members: Vec<Vec<u32>>,
+    /// `hostNetwork` endpoints: never selected, never isolated.
+    pub(crate) host_network: BitSet,
+    pods: LabelIndex<'a>,
+    namespaces: LabelIndex<'a>,
+    /// Every endpoint IP as (family, value, endpoint), sorted.
+    ips: Vec<(u8, u128, u32)>,
+    pod_cache: BTreeMap<SelectorKey<'a>, BitSet>,
+    namespace_cache: BTreeMap<SelectorKey<'a>, BitSet>,
+    block_cache: BTreeMap<(IpNet, Vec<IpNet>), BitSet>,
+}
+
+static NO_LABELS: Labels = Labels::new();
+
+impl<'a> Selections<'a> {
+    pub(crate) fn new(scenario: &'a Scenario) -> Self {
+        let len = scenario.endpoints.len();
+        let mut namespace_names: Vec<&'a str> = scenario.namespaces.iter().map(|n| n.name.as_str()).collect();
+        let mut namespace_labels: Vec<&'a Labels> = scenario.namespaces.iter().map(|n| &n.labels).collect();
+        let mut lookup: BTreeMap<&'a str, u32> = BTreeMap::new();
+        for (i, name) in namespace_names.iter().enumerate() {
+            lookup.entry(name).or_insert(i as u32);
+        }
+        let mut namespace_of = Vec::with_capacity(len);
+        for e in &scenario.endpoints {
+            let next = namespace_names.len() as u32;
+            let ns = *lookup.entry(e.namespace.as_str()).or_insert(next);
+            if ns == next {
+                namespace_names.push(e.namespace.as_str());
+                namespace_labels.push(&NO_LABELS);
+            }
+            namespace_of.push(ns);
+        }
+        let mut members = alloc::vec![Vec::new(); namespace_names.len()];
+        for (i, &ns) in namespace_of.iter().enumerate() {
+            if let Some(m) = members.get_mut(ns as usize) {
+                m.push(i as u32);
+            }
+        }
+        let host_network = BitSet::from_indices(
+            len,
+            scenario.endpoints.iter().enumerate().filter(|(_, e)| e.host_network).map(|(i, _)| i as u32),
+        );
+        let mut ips: Vec<(u8, u128, u32)> = scenario
+            .endpoints
+            .iter()
+            .enumerate()
+            .flat_map(|(i, e)| {
+                e.ips.iter().map(move |ip| {
+                    let (f, v) = ip_point(ip);
+                    (f, v, i as u32)
+                })
+            })
+            .collect();
+        ips.sort_unstable();
+        Selections {
+            len,
+            pods: LabelIndex::build(len, scenario.endpoints.iter().map(|e| &e.labels)),
+            namespaces: LabelIndex::build(namespace_names.len(), namespace_labels.into_iter()),
+            lookup,
+            members,
+            host_network,
+            ips,
+            pod_cache: BTreeMap::new(),
+            namespace_cache: BTreeMap::new(),
+            block_cache: BTreeMap::new(),
+        }
+    }
+
+    /// The endpoints of namespace `name` (none if no endpoint lives there).
+    pub(crate) fn in_namespace(&self, name: &str) -> BitSet {
+        let members = self.lookup.get(name).and_then(|&i| self.members.get(i as usize));
+        BitSet::from_indices(self.len, members.into_iter().flatten().copied())
+    }
+
+    /// The endpoints whose labels `selector` matches (host-network included;
+    /// callers remove them where selectors must not see them).
+    pub(crate) fn pods(&mut self, selector: &'a LabelSelector) -> &BitSet {
+        let pods = &self.pods;
+        self.pod_cache.entry(selector_key(selector)).or_insert_with(|| pods.eval(selector))
+    }
+
+    /// The endpoints in namespaces `selector` matches.
+    pub(crate) fn namespaces(&mut self, selector: &'a LabelSelector) -> &BitSet {
+        let (index, members, len) = (&self.namespaces, &self.members, self.len);
+        self.namespace_cache.entry(selector_key(selector)).or_insert_with(|| {
+            let matched = index.eval(selector);
+            if matched.is_full() {
+                return BitSet::ones(len);
+            }
+            let mut s = BitSet::zeros(len);
+            for ns in matched.iter() {
+                for &m in members.get(ns).into_iter().flatten() {
+                    s.insert(m as usize);
+                }
+            }
+            s
+        })
+    }
+
+    /// The endpoints with at least one IP in `block` (in `cidr`, in no `except`).
+    pub(crate) fn block(&mut self, block: &IpBlock) -> &BitSet {
+        let ips = &self.ips;
+        let len = self.len;
+        self.block_cache.entry((block.cidr, block.except.clone())).or_insert_with(|| {
+            let (family, lo, hi) = net_range(&block.cidr);
+            let excepts: Vec<(u8, u128, u128)> = block.except.iter().map(net_range).collect();
+            let start = ips.partition_point(|&(f, v, _)| (f, v) < (family, lo));
+            let mut s = BitSet::zeros(len);
+            for &(f, v, e) in ips.get(start..).into_iter().flatten() {
+                if (f, v) > (family, hi) {
+                    break;
+                }
+                if !excepts.iter().any(|&(ef, elo, ehi)| ef == f && elo <= v && v <= ehi) {
+                    s.insert(e as usize);
+                }
+            }
+            s
+        })
+    }
+}
