@@ -51,7 +51,13 @@ pub fn cmd(program: impl AsRef<std::ffi::OsStr>, dir: &Path) -> Command {
 
 /// Human-readable rendering of a command line, for logs and error messages.
 pub fn display(command: &Command) -> String {
-    let mut text = command.get_program().to_string_lossy().into_owned();
+    let program = Path::new(command.get_program());
+    // `$CARGO` is a long toolchain path; the name says enough.
+    let mut text = if program.file_name().is_some_and(|n| n == "cargo") {
+        "cargo".to_string()
+    } else {
+        program.to_string_lossy().into_owned()
+    };
     for arg in command.get_args() {
         text.push(' ');
         text.push_str(&arg.to_string_lossy());
@@ -169,6 +175,17 @@ mod tests {
             e.to_string(),
             "trunk failed\n  hint: run `cargo xtask dist`"
         );
+    }
+
+    #[test]
+    fn display_shows_cargo_by_name_and_other_programs_as_given() {
+        let dir = std::env::temp_dir();
+        let mut c = cmd("/root/.rustup/toolchains/stable/bin/cargo", &dir);
+        c.args(["fmt", "--check"]);
+        assert_eq!(display(&c), "cargo fmt --check");
+        let mut c = cmd("e2e/node_modules/.bin/playwright", &dir);
+        c.arg("test");
+        assert_eq!(display(&c), "e2e/node_modules/.bin/playwright test");
     }
 
     #[test]

@@ -61,7 +61,9 @@ pub fn trunk_build(root: &Path) -> Result {
     run(cmd(tools::cargo(), root).arg("fetch"))?;
     run(cmd("trunk", root)
         .args(["build", "--release"])
-        .env("TRUNK_SKIP_VERSION_CHECK", "true"))
+        .env("TRUNK_SKIP_VERSION_CHECK", "true")
+        // A build error is a message, not a crash: skip Trunk's 20-line anyhow backtrace.
+        .env("RUST_BACKTRACE", "0"))
     .map_err(|e| e.hint("see Trunk's message above; tool versions are in shared/TOOLCHAIN.md"))?;
     if root.join("dist").join("index.html").is_file() {
         Ok(())
