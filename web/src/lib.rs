@@ -1,25 +1,36 @@
 //! # netpol-web
 //!
-//! The NetworkPolicy playground page. Everything is computed in the browser by
-//! `netpol-core`; this crate only renders what the core decides.
+//! The NetworkPolicy playground page (Leptos, client-side rendered, built by
+//! Trunk). Everything is computed in the browser by `netpol-core`; this
+//! crate renders what the core decides and never decides a verdict itself.
+//!
+//! - Pure logic, tested natively (`cargo test -p netpol-web`): [`text`]
+//!   (line/offset arithmetic), [`state`] (parse → last good / stale),
+//!   [`flow_sel`] (what the inspector shows), [`inspector_vm`] (the
+//!   explanation as labelled rows), [`highlight`] (which lines to light),
+//!   [`matrix_view::table`].
+//! - Components: [`app::App`], [`editor`], [`matrix_view`], [`inspector`],
+//!   [`presets_menu`], [`help`], and the allow graph in [`graph`].
 
+pub mod app;
+pub mod dom;
+pub mod editor;
+pub mod flow_sel;
 pub mod graph;
+pub mod help;
+pub mod highlight;
+pub mod inspector;
+pub mod inspector_vm;
+pub mod matrix_view;
+pub mod presets_menu;
+pub mod state;
+pub mod text;
 
-use leptos::prelude::*;
+pub use app::App;
 
-/// The whole page.
-#[component]
-pub fn App() -> impl IntoView {
-    view! {
-        <header class="app-header">
-            <h1>"NetworkPolicy Playground"</h1>
-        </header>
-    }
-}
-
-/// Replaces the loading skeleton with the app.
+/// Replaces the static loading skeleton of `index.html` with the app.
 pub fn mount() {
-    if let Some(skeleton) = document().get_element_by_id("skeleton") {
+    if let Some(skeleton) = leptos::prelude::document().get_element_by_id("skeleton") {
         skeleton.remove();
     }
     leptos::mount::mount_to_body(App);

@@ -1,0 +1,585 @@
+//! The page: header, editor, graph/matrix tabs and the flow inspector, wired
+//! together with signals. State flows one way:
+//!
+//! text ─(200 ms debounce)─▶ Analysis (parse + core evaluation) ─▶ what is
+//! shown (fresh, stale or valid documents) ─▶ graph, matrix, inspector.
+//!
+//! The editor is the only writer of the text (presets go through it too, so
+//! Ctrl+Z can take them back).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use leptos::html;
+use leptos::prelude::*;
+use netpol_core::eval::is_allowed;
+use netpol_core::parse::Severity;
+use netpol_core::presets::{by_id, Preset, DEFAULT_PRESET_ID};
+use netpol_core::{Flow, FlowEnd, Probe, Span};
+
+use crate::dom;
+use crate::editor::{Editor, Mark};
+use crate::flow_sel::{self, FlowChoice, Inspection, Target};
+use crate::graph::{self, AllowGraph, GraphEndpoint, ViewState};
+use crate::highlight;
+use crate::inspector::InspectorBody;
+use crate::inspector_vm::{inspector_data, InspectorData};
+use crate::matrix_view::MatrixView;
+use crate::presets_menu::PresetsMenu;
+use crate::state::{Analysis, Evaluated, Shown};
+use crate::text;
+
+/// How long typing must pause before the text is re-evaluated.
+const DEBOUNCE: Duration = Duration::from_millis(200);
+/// Where the inspected flow is saved between visits.
+const FLOW_KEY: &str = "netpol-playground.flow.v1";
+
+/// What the panels show, compared by identity so a `Memo` only notifies on
+/// a new result.
+#[derive(Clone, Debug)]
+struct ShownState {
+    mode: Shown,
+    evaluated: Option<Arc<Evaluated>>,
+}
+
+impl PartialEq for ShownState {
+    fn eq(&self, other: &Self) -> bool {
+        self.mode == other.mode
+            && match (&self.evaluated, &other.evaluated) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    Graph,
+    Matrix,
+}
+
+/// A short-lived message with an undo action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Toast {
+    id: u64,
+    message: String,
+    previous: String,
+}
+
+fn default_preset() -> Option<&'static Preset> {
+    by_id(DEFAULT_PRESET_ID).or_else(|| netpol_core::presets::PRESETS.first())
+}
+
+fn focus_choice(p: &Preset) -> FlowChoice {
+    FlowChoice { from: p.focus.from.to_string(), to: p.focus.to.to_string(), probe: p.focus.probe.to_string() }
+}
+
+fn load_choice() -> Option<FlowChoice> {
+    let raw = window().local_storage().ok().flatten()?.get_item(FLOW_KEY).ok().flatten()?;
+    let mut parts = raw.split('\t');
+    Some(FlowChoice {
+        from: parts.next()?.to_string(),
+        to: parts.next()?.to_string(),
+        probe: parts.next()?.to_string(),
+    })
+}
+
+fn save_choice(c: &FlowChoice) {
+    if let Some(s) = window().local_storage().ok().flatten() {
+        let _ = s.set_item(FLOW_KEY, &format!("{}\t{}\t{}", c.from, c.to, c.probe));
+    }
+}
+
+fn graph_end(end: FlowEnd) -> GraphEndpoint {
+    match end {
+        FlowEnd::Endpoint(i) => GraphEndpoint::Endpoint(i),
+        FlowEnd::Ip(ip) => GraphEndpoint::External(ip),
+    }
+}
+
+/// The whole page.
+#[component]
+pub fn App() -> impl IntoView {
+    let saved = dom::load_saved();
+    let first_visit = saved.is_none();
+    let initial_text = saved.unwrap_or_else(|| default_preset().map(|p| p.yaml.to_string()).unwrap_or_default());
+    let initial_choice = (!first_visit)
+        .then(load_choice)
+        .flatten()
+        .or_else(|| default_preset().map(focus_choice))
+        .unwrap_or_default();
+
+    let text = RwSignal::new(initial_text.clone());
+    let debounced = RwSignal::new(initial_text);
+    let editor_ref = NodeRef::<html::Textarea>::new();
+
+    // Debounce: every edit restarts a 200 ms timer; only the last one fires.
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let t = text.get();
+        if let Some(h) = timer.get_value() {
+            h.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                if debounced.with_untracked(|d| *d != t) {
+                    debounced.set(t);
+                }
+            },
+            DEBOUNCE,
+        )
+        .ok();
+        timer.set_value(handle);
+    });
+    // Nothing typed is ever lost: every settled text is saved.
+    Effect::new(move |_| debounced.with(|t| dom::save(t)));
+
+    let analysis = Memo::new(move |prev: Option<&Analysis>| debounced.with(|t| Analysis::new(t, prev)));
+    let prefer_valid = RwSignal::new(false);
+    let shown = Memo::new(move |_| {
+        let (mode, evaluated) = analysis.with(|a| a.shown(prefer_valid.get()));
+        ShownState { mode, evaluated }
+    });
+    let evaluated = Signal::derive(move || shown.with(|s| s.evaluated.clone()));
+
+    let choice = RwSignal::new(initial_choice.clone());
+    Effect::new(move |_| choice.with(save_choice));
+    let matrix_probe = RwSignal::new(if Probe::parse(&initial_choice.probe).is_some() {
+        initial_choice.probe.clone()
+    } else {
+        "TCP/80".to_string()
+    });
+
+    let inspection = Memo::new(move |_| {
+        let ev = evaluated.get()?;
+        let result = choice.with(|c| flow_sel::inspect(&ev.scenario, c));
+        Some((ev, result))
+    });
+    let inspector = Memo::new(move |_| {
+        inspection.with(|i| match i {
+            Some((ev, result)) => inspector_data(&ev.scenario, result),
+            None => InspectorData::Message("Nothing to inspect until the scenario has a pod.".into()),
+        })
+    });
+
+    // Highlight: what the user clicked in the inspector, else what decided.
+    let focus_spans = RwSignal::new(None::<Vec<Span>>);
+    Effect::new(move |_| {
+        choice.track();
+        shown.track();
+        focus_spans.set(None);
+    });
+    let line_count = Memo::new(move |_| text.with(|t| text::line_count(t)));
+    let highlight_lines = Memo::new(move |_| {
+        let spans = focus_spans.get().unwrap_or_else(|| {
+            inspection.with(|i| match i {
+                Some((_, Ok(Inspection::Flow(ex)))) => highlight::decisive_spans(ex),
+                Some((_, Ok(Inspection::Service { backends, .. }))) => {
+                    backends.first().map(|(_, ex)| highlight::decisive_spans(ex)).unwrap_or_default()
+                }
+                _ => Vec::new(),
+            })
+        });
+        highlight::lines_of(&spans, line_count.get())
+    });
+    // Scroll the editor to the highlight when the user asked for something
+    // (not while they type).
+    let reveal = RwSignal::new(0u64);
+    Effect::new(move |_| {
+        reveal.track();
+        let lines = highlight_lines.get_untracked();
+        if let Some(el) = editor_ref.get_untracked() {
+            let (top, bottom) = dom::visible_lines(&el);
+            if let Some(line) = highlight::scroll_target(&lines, top, bottom) {
+                dom::reveal_line(&el, line, true);
+            }
+        }
+    });
+    let on_focus = Callback::new(move |spans: Vec<Span>| {
+        focus_spans.set(Some(spans));
+        reveal.update(|n| *n += 1);
+    });
+
+    let marks = Memo::new(move |_| {
+        analysis.with(|a| {
+            a.diagnostics
+                .iter()
+                .filter(|d| d.span.source == highlight::EDITOR_SOURCE)
+                .map(|d| Mark {
+                    line: d.span.start.line.max(1),
+                    col: d.span.start.col.max(1),
+                    error: d.severity == Severity::Error,
+                    message: if d.path.is_empty() { d.message.clone() } else { format!("{}: {}", d.path, d.message) },
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+
+    let pick_flow = move |from: String, to: String, probe: String| {
+        choice.set(FlowChoice { from, to, probe });
+        reveal.update(|n| *n += 1);
+    };
+    let on_cell = Callback::new(move |(from, to, probe): (String, String, String)| pick_flow(from, to, probe));
+
+    // Graph.
+    let view_state = RwSignal::new(ViewState::default());
+    let graph_model = Memo::new(move |_| {
+        let Some(ev) = evaluated.get() else { return graph::GraphModel::default() };
+        let all: Vec<usize> = (0..ev.matrix.probes().len()).collect();
+        view_state.with(|v| graph::build(&ev.scenario, &ev.matrix, &all, &ev.externals, v))
+    });
+    let selected_edge = Signal::derive(move || {
+        let ev = evaluated.get()?;
+        choice.with(|c| {
+            let from = netpol_core::eval::resolve_end(&ev.scenario, &c.from)?;
+            match flow_sel::resolve_target(&ev.scenario, &c.to)? {
+                Target::End(to) => Some((graph_end(from), graph_end(to))),
+                Target::Service(_) => None,
+            }
+        })
+    });
+    let on_edge = Callback::new(move |(a, b): (GraphEndpoint, GraphEndpoint)| {
+        let Some(ev) = evaluated.get_untracked() else { return };
+        let (from, to) = (a.flow_end(), b.flow_end());
+        let current = choice.with_untracked(|c| Probe::parse(&c.probe));
+        // Keep the probe if the core allows the pair on it, else the first
+        // probe the core allows it on.
+        let allowed_on = |p: Probe| is_allowed(&ev.scenario, &Flow { from, to, probe: p });
+        let probe = current
+            .filter(|p| allowed_on(*p))
+            .or_else(|| ev.probes.iter().copied().find(|p| allowed_on(*p)))
+            .or(current)
+            .unwrap_or(Probe::new(netpol_core::Protocol::Tcp, 80));
+        pick_flow(flow_sel::end_text(&ev.scenario, from), flow_sel::end_text(&ev.scenario, to), probe.to_string());
+    });
+    let on_node = Callback::new(move |n: GraphEndpoint| {
+        let Some(ev) = evaluated.get_untracked() else { return };
+        let from = flow_sel::end_text(&ev.scenario, n.flow_end());
+        choice.update(|c| c.from = from);
+        reveal.update(|n| *n += 1);
+    });
+
+    // Presets, lesson, toast.
+    let lesson = RwSignal::new(if first_visit { default_preset() } else { None });
+    let toast = RwSignal::new(None::<Toast>);
+    let menu_open = RwSignal::new(false);
+    let help_open = RwSignal::new(false);
+    let tab = RwSignal::new(Tab::Graph);
+    let set_text_undoably = move |s: &str| {
+        if let Some(el) = editor_ref.get_untracked() {
+            dom::replace_all(&el, s);
+        }
+        if text.with_untracked(|t| t != s) {
+            text.set(s.to_string());
+        }
+        // Evaluate at once: the user asked for this text, no need to wait.
+        debounced.set(s.to_string());
+    };
+    let on_preset = Callback::new(move |p: &'static Preset| {
+        let previous = text.get_untracked();
+        set_text_undoably(p.yaml);
+        choice.set(focus_choice(p));
+        matrix_probe.set(p.focus.probe.to_string());
+        prefer_valid.set(false);
+        lesson.set(Some(p));
+        let id = toast.with_untracked(|t| t.as_ref().map_or(0, |t| t.id + 1));
+        toast.set(Some(Toast { id, message: format!("Loaded “{}”.", p.title), previous }));
+        set_timeout(
+            move || {
+                if toast.with_untracked(|t| t.as_ref().is_some_and(|t| t.id == id)) {
+                    toast.set(None);
+                }
+            },
+            Duration::from_secs(10),
+        );
+        reveal.update(|n| *n += 1);
+    });
+    let undo_preset = move |_| {
+        if let Some(t) = toast.get_untracked() {
+            set_text_undoably(&t.previous);
+            lesson.set(None);
+            toast.set(None);
+        }
+    };
+
+    let selected_pair = Signal::derive(move || choice.with(|c| (c.from.clone(), c.to.clone())));
+
+    view! {
+        <div class="app">
+            <header class="app-header">
+                <div class="brand">
+                    <span class="logo" aria-hidden="true"></span>
+                    <h1>"NetworkPolicy Playground"</h1>
+                </div>
+                <p class="tagline">
+                    "Paste Kubernetes YAML and see who can talk to whom, and exactly which rule decides. Runs entirely in your browser."
+                </p>
+                <nav class="header-actions" aria-label="Page">
+                    <PresetsMenu on_pick=on_preset open=menu_open />
+                    <button class="btn ghost" aria-haspopup="dialog" on:click=move |_| help_open.set(true)>
+                        "Help"
+                    </button>
+                </nav>
+            </header>
+            {move || lesson.get().map(|p| view! {
+                <aside class="lesson" aria-label="What this preset teaches">
+                    <div class="lesson-body">
+                        <strong>{p.title}</strong>
+                        <p>{p.lesson}</p>
+                    </div>
+                    <button class="icon-btn" aria-label="Dismiss the lesson" on:click=move |_| lesson.set(None)>
+                        "✕"
+                    </button>
+                </aside>
+            })}
+            <main class="workspace">
+                <section class="pane editor-pane" aria-labelledby="editor-title">
+                    <div class="pane-head">
+                        <h2 id="editor-title">"Scenario"</h2>
+                        {move || status_badge(analysis, shown, prefer_valid)}
+                    </div>
+                    <Editor text=text marks=marks highlight=highlight_lines node_ref=editor_ref />
+                    {move || error_list(marks.get(), editor_ref)}
+                </section>
+                <section class="pane right-pane">
+                    <div class="views">
+                        <div class="tabs" role="tablist" aria-label="Views">
+                            <button
+                                role="tab"
+                                id="tab-graph"
+                                aria-controls="panel-graph"
+                                aria-selected=move || (tab.get() == Tab::Graph).to_string()
+                                class:active=move || tab.get() == Tab::Graph
+                                on:click=move |_| tab.set(Tab::Graph)
+                            >
+                                "Graph"
+                            </button>
+                            <button
+                                role="tab"
+                                id="tab-matrix"
+                                aria-controls="panel-matrix"
+                                aria-selected=move || (tab.get() == Tab::Matrix).to_string()
+                                class:active=move || tab.get() == Tab::Matrix
+                                on:click=move |_| tab.set(Tab::Matrix)
+                            >
+                                "Matrix"
+                            </button>
+                            <span class="tab-note">
+                                {move || evaluated.get().map(|e| scenario_counts(&e))}
+                            </span>
+                        </div>
+                        <div
+                            id="panel-graph"
+                            class="tab-panel"
+                            role="tabpanel"
+                            aria-labelledby="tab-graph"
+                            hidden=move || tab.get() != Tab::Graph
+                        >
+                            <AllowGraph
+                                model=graph_model
+                                view_state=view_state
+                                on_edge_click=on_edge
+                                on_node_click=on_node
+                                selected_edge=selected_edge
+                            />
+                        </div>
+                        <div
+                            id="panel-matrix"
+                            class="tab-panel"
+                            role="tabpanel"
+                            aria-labelledby="tab-matrix"
+                            hidden=move || tab.get() != Tab::Matrix
+                        >
+                            <MatrixView
+                                evaluated=evaluated
+                                probe=matrix_probe
+                                selected=selected_pair
+                                on_pick=on_cell
+                            />
+                        </div>
+                    </div>
+                    <section class="inspector" data-testid="inspector" aria-labelledby="inspector-title">
+                        <div class="pane-head">
+                            <h2 id="inspector-title">"Flow inspector"</h2>
+                        </div>
+                        {pickers(choice, evaluated, reveal)}
+                        <div class="inspector-body">
+                            <InspectorBody data=inspector on_focus=on_focus />
+                        </div>
+                    </section>
+                </section>
+            </main>
+            {move || toast.get().map(|t| view! {
+                <div class="toast" role="status">
+                    <span>{t.message}</span>
+                    <button class="btn small" on:click=undo_preset>"Undo"</button>
+                    <button class="icon-btn" aria-label="Close" on:click=move |_| toast.set(None)>"✕"</button>
+                </div>
+            })}
+            <Show when=move || help_open.get()>
+                <crate::help::Help on_close=Callback::new(move |_| help_open.set(false)) />
+            </Show>
+        </div>
+    }
+}
+
+fn scenario_counts(ev: &Evaluated) -> String {
+    let s = &ev.scenario;
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "{} · {} · {}",
+        plural(s.namespaces.len(), "namespace", "namespaces"),
+        plural(s.endpoints.len(), "pod/workload", "pods/workloads"),
+        plural(s.policies.len(), "policy", "policies")
+    )
+}
+
+fn status_badge(analysis: Memo<Analysis>, shown: Memo<ShownState>, prefer_valid: RwSignal<bool>) -> impl IntoView {
+    let errors = analysis.with(|a| a.errors);
+    let has_good = analysis.with(|a| a.last_good.is_some());
+    let mode = shown.with(|s| s.mode);
+    let n = if errors == 1 { "1 error".to_string() } else { format!("{errors} errors") };
+    match mode {
+        Shown::Fresh => view! { <span class="badge ok" role="status">"✓ Valid"</span> }.into_any(),
+        Shown::Stale => view! {
+            <span class="badge stale" data-testid="stale-badge" role="status">
+                {format!("{n} · showing the last valid version")}
+                <button class="link small" on:click=move |_| prefer_valid.set(true)>"show valid documents only"</button>
+            </span>
+        }
+        .into_any(),
+        Shown::ValidDocuments => view! {
+            <span class="badge stale" data-testid="stale-badge" role="status">
+                {format!("{n} · showing only the documents without errors")}
+                {has_good.then(|| view! {
+                    <button class="link small" on:click=move |_| prefer_valid.set(false)>"show last valid version"</button>
+                })}
+            </span>
+        }
+        .into_any(),
+        Shown::Nothing => view! {
+            <span class="badge stale" data-testid="stale-badge" role="status">{format!("{n} · nothing valid yet")}</span>
+        }
+        .into_any(),
+    }
+}
+
+fn error_list(marks: Vec<Mark>, editor_ref: NodeRef<html::Textarea>) -> impl IntoView {
+    if marks.is_empty() {
+        return None;
+    }
+    Some(view! {
+        <ul class="error-list" data-testid="error-list" aria-label="Problems in the scenario">
+            {marks.into_iter().map(|m| {
+                let (line, col) = (m.line, m.col);
+                view! {
+                    <li>
+                        <button
+                            class="error-item"
+                            class:warn=!m.error
+                            data-testid="error-item"
+                            on:click=move |_| {
+                                if let Some(el) = editor_ref.get_untracked() {
+                                    dom::jump_to(&el, line, col);
+                                }
+                            }
+                        >
+                            <span class="err-glyph" aria-hidden="true">{if m.error { "✕" } else { "!" }}</span>
+                            <span class="err-pos">{format!("{}:{}", m.line, m.col)}</span>
+                            <span class="err-msg">{m.message}</span>
+                        </button>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    })
+}
+
+fn pickers(choice: RwSignal<FlowChoice>, evaluated: Signal<Option<Arc<Evaluated>>>, reveal: RwSignal<u64>) -> impl IntoView {
+    let options = Memo::new(move |_| {
+        let Some(ev) = evaluated.get() else { return (Vec::new(), Vec::new(), Vec::new(), Vec::new()) };
+        let s = &ev.scenario;
+        let ends: Vec<String> = s.endpoints.iter().map(|e| format!("{}/{}", e.namespace, e.name)).collect();
+        let services: Vec<String> =
+            s.services.iter().map(|v| format!("{}{}/{}", flow_sel::SERVICE_PREFIX, v.namespace, v.name)).collect();
+        let externals: Vec<(String, String)> =
+            ev.externals.iter().map(|x| (x.address.to_string(), x.label.clone())).collect();
+        let probes: Vec<String> = ev.probes.iter().map(|p| p.to_string()).collect();
+        (ends, services, externals, probes)
+    });
+    let set = move |f: fn(&mut FlowChoice, String)| {
+        move |ev: leptos::ev::Event| {
+            let v = event_target_value(&ev);
+            choice.update(|c| f(c, v));
+            reveal.update(|n| *n += 1);
+        }
+    };
+    view! {
+        <div class="pickers">
+            <label class="field">
+                <span>"From"</span>
+                <input
+                    list="flow-sources"
+                    aria-label="Source: a pod or workload (namespace/name) or an IP address"
+                    placeholder="namespace/pod or IP"
+                    prop:value=move || choice.with(|c| c.from.clone())
+                    on:change=set(|c, v| c.from = v)
+                />
+            </label>
+            <button
+                class="icon-btn swap"
+                title="Swap source and destination"
+                aria-label="Swap source and destination"
+                on:click=move |_| {
+                    choice.update(|c| {
+                        let to = c.to.strip_prefix(flow_sel::SERVICE_PREFIX).unwrap_or(&c.to).to_string();
+                        c.to = std::mem::replace(&mut c.from, to);
+                    });
+                    reveal.update(|n| *n += 1);
+                }
+            >
+                "⇄"
+            </button>
+            <label class="field">
+                <span>"To"</span>
+                <input
+                    list="flow-targets"
+                    aria-label="Destination: a pod, workload, Service (service:namespace/name) or an IP address"
+                    placeholder="namespace/pod, service:ns/name or IP"
+                    prop:value=move || choice.with(|c| c.to.clone())
+                    on:change=set(|c, v| c.to = v)
+                />
+            </label>
+            <label class="field narrow">
+                <span>"Probe"</span>
+                <input
+                    list="flow-probes"
+                    aria-label="Protocol and port, e.g. TCP/80"
+                    placeholder="TCP/80"
+                    prop:value=move || choice.with(|c| c.probe.clone())
+                    on:change=set(|c, v| c.probe = v)
+                />
+            </label>
+            <datalist id="flow-sources">
+                {move || options.with(|(ends, _, ext, _)| {
+                    ends.iter().map(|e| view! { <option value=e.clone()></option> }.into_any()).chain(
+                        ext.iter().map(|(a, l)| view! { <option value=a.clone()>{l.clone()}</option> }.into_any())
+                    ).collect_view()
+                })}
+            </datalist>
+            <datalist id="flow-targets">
+                {move || options.with(|(ends, svcs, ext, _)| {
+                    ends.iter().chain(svcs).map(|e| view! { <option value=e.clone()></option> }.into_any()).chain(
+                        ext.iter().map(|(a, l)| view! { <option value=a.clone()>{l.clone()}</option> }.into_any())
+                    ).collect_view()
+                })}
+            </datalist>
+            <datalist id="flow-probes">
+                {move || options.with(|(_, _, _, probes)| {
+                    probes.iter().map(|p| view! { <option value=p.clone()></option> }).collect_view()
+                })}
+            </datalist>
+        </div>
+    }
+}
