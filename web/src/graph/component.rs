@@ -1,0 +1,541 @@
+//! The `AllowGraph` Leptos component: draws a [`GraphModel`] as SVG with
+//! zoom, pan, hover focus and clickable edges.
+//!
+//! It renders and reports clicks; it never decides a verdict. The model
+//! comes from [`super::model::build`], the geometry from [`super::layout`].
+
+use leptos::ev;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsCast;
+
+use super::camera::{ViewBox, ZOOM_STEP};
+use super::focus::{self, LABEL_LIMIT};
+use super::layout::{self, EdgeGeom, Layout, Rect, NODE_H};
+use super::model::{is_aggregated, GraphEndpoint, GraphModel, Level, NodeKind, ViewState};
+
+/// The graph's stylesheet, inlined so the component is self-contained. Every
+/// colour is a CSS variable (`--graph-*`) the page may override.
+const GRAPH_CSS: &str = include_str!("graph.css");
+
+#[wasm_bindgen]
+extern "C" {
+    /// Any DOM element, viewed only for `getBoundingClientRect` (bound here
+    /// so the crate needs no extra `web-sys` feature).
+    type Measured;
+    /// The `DOMRect` `getBoundingClientRect` returns.
+    type ClientRect;
+    #[wasm_bindgen(method, js_name = getBoundingClientRect)]
+    fn bounding_rect(this: &Measured) -> ClientRect;
+    #[wasm_bindgen(method, getter)]
+    fn left(this: &ClientRect) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn top(this: &ClientRect) -> f64;
+}
+
+/// A pointer drag in progress: where it was last seen and how far it went.
+#[derive(Clone, Copy, Debug, Default)]
+struct Drag {
+    last: (f64, f64),
+    travelled: f64,
+}
+
+/// The allow graph.
+///
+/// - `model`: what to draw; rebuild it when the scenario, the probes or
+///   `view_state` change.
+/// - `view_state`: the level and the expanded namespaces; the component
+///   writes it when the user toggles the level or clicks a namespace.
+/// - `on_edge_click`: an arrow was clicked (or activated by keyboard); gets
+///   the edge's example pair.
+/// - `on_node_click`: an endpoint or external node was clicked.
+/// - `selected_edge`: the pair shown in the inspector, highlighted.
+#[component]
+pub fn AllowGraph(
+    #[prop(into)] model: Signal<GraphModel>,
+    view_state: RwSignal<ViewState>,
+    on_edge_click: Callback<(GraphEndpoint, GraphEndpoint)>,
+    #[prop(optional)] on_node_click: Option<Callback<GraphEndpoint>>,
+    #[prop(into, optional)] selected_edge: Signal<Option<(GraphEndpoint, GraphEndpoint)>>,
+) -> impl IntoView {
+    let layout = Memo::new(move |_| model.with(layout::layout_nodes));
+    let camera = RwSignal::new(None::<ViewBox>);
+    let fitted = move || layout.with(|l| ViewBox::fit(l.width, l.height));
+    let viewbox = move || camera.get().unwrap_or_else(fitted);
+    let hovered = RwSignal::new(None::<usize>);
+    let selected = Memo::new(move |_| {
+        let (a, b) = selected_edge.get()?;
+        model.with(|m| {
+            let key = (m.node_of(a)?, m.node_of(b)?);
+            m.edges.binary_search_by(|e| (e.from, e.to).cmp(&key)).ok()
+        })
+    });
+    let drawn =
+        Memo::new(move |_| model.with(|m| focus::drawn_edges(m, hovered.get(), selected.get())));
+    let lit = Memo::new(move |_| hovered.get().map(|h| model.with(|m| focus::lit_by(m, h))));
+    let geoms = Memo::new(move |_| {
+        model.with(|m| {
+            layout.with(|l| {
+                drawn.with(|d| {
+                    d.edges
+                        .iter()
+                        .filter_map(|&k| edge_view_data(m, l, k))
+                        .collect::<Vec<_>>()
+                })
+            })
+        })
+    });
+
+    let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    let drag = StoredValue::new(None::<Drag>);
+    let dragged = StoredValue::new(false);
+    let client_size = move || {
+        svg_ref.get_untracked().map_or((1.0, 1.0), |el| {
+            (f64::from(el.client_width()), f64::from(el.client_height()))
+        })
+    };
+    let zoom_at = move |factor: f64, px: Option<(f64, f64)>| {
+        let (cw, ch) = client_size();
+        let vb = camera
+            .get_untracked()
+            .unwrap_or_else(|| layout.with_untracked(|l| ViewBox::fit(l.width, l.height)));
+        let fit = layout.with_untracked(|l| ViewBox::fit(l.width, l.height));
+        let (ux, uy) = match px {
+            Some((x, y)) => vb.to_user(x, y, cw, ch),
+            None => (vb.x + vb.w / 2.0, vb.y + vb.h / 2.0),
+        };
+        camera.set(Some(vb.zoom(factor, ux, uy, &fit)));
+    };
+    let on_wheel = move |e: ev::WheelEvent| {
+        e.prevent_default();
+        let Some(el) = svg_ref.get_untracked() else {
+            return;
+        };
+        let rect = el.unchecked_ref::<Measured>().bounding_rect();
+        let px = (
+            f64::from(e.client_x()) - rect.left(),
+            f64::from(e.client_y()) - rect.top(),
+        );
+        let factor = if e.delta_y() < 0.0 {
+            ZOOM_STEP
+        } else {
+            1.0 / ZOOM_STEP
+        };
+        zoom_at(factor, Some(px));
+    };
+    let on_pointerdown = move |e: ev::PointerEvent| {
+        if e.button() == 0 {
+            drag.set_value(Some(Drag {
+                last: (f64::from(e.client_x()), f64::from(e.client_y())),
+                travelled: 0.0,
+            }));
+            dragged.set_value(false);
+        }
+    };
+    let on_pointermove = move |e: ev::PointerEvent| {
+        let Some(mut d) = drag.get_value() else {
+            return;
+        };
+        let at = (f64::from(e.client_x()), f64::from(e.client_y()));
+        let (dx, dy) = (at.0 - d.last.0, at.1 - d.last.1);
+        d.travelled += dx.abs() + dy.abs();
+        d.last = at;
+        drag.set_value(Some(d));
+        if d.travelled > 4.0 {
+            dragged.set_value(true);
+            let (cw, ch) = client_size();
+            let vb = camera
+                .get_untracked()
+                .unwrap_or_else(|| layout.with_untracked(|l| ViewBox::fit(l.width, l.height)));
+            camera.set(Some(vb.pan(dx, dy, cw, ch)));
+        }
+    };
+    let end_drag = move |_| drag.set_value(None);
+
+    let endpoints = move || model.with(|m| m.endpoint_node.len());
+    let namespace_level = move || is_aggregated(endpoints(), &view_state.get());
+    let set_level = move |level: Level| {
+        view_state.update(|v| {
+            v.level = level;
+            v.expanded.clear();
+        });
+        camera.set(None);
+        hovered.set(None);
+    };
+
+    // Clicks that ended a drag are not clicks.
+    let node_click = move |n: usize| {
+        if dragged.get_value() {
+            return;
+        }
+        let kind = model.with_untracked(|m| m.nodes.get(n).map(|n| n.kind.clone()));
+        match kind {
+            Some(NodeKind::Namespace { name }) => {
+                view_state.update(|v| {
+                    if v.level == Level::Auto {
+                        v.level = Level::Namespaces;
+                    }
+                    v.toggle_namespace(&name);
+                });
+                hovered.set(None);
+            }
+            Some(NodeKind::Endpoint { index, .. }) => {
+                if let Some(cb) = on_node_click {
+                    cb.run(GraphEndpoint::Endpoint(index));
+                }
+            }
+            Some(NodeKind::External { address, .. }) => {
+                if let Some(cb) = on_node_click {
+                    cb.run(GraphEndpoint::External(address));
+                }
+            }
+            None => {}
+        }
+    };
+    let edge_click = move |k: usize| {
+        if dragged.get_value() {
+            return;
+        }
+        if let Some(e) = model.with_untracked(|m| m.edges.get(k).copied()) {
+            on_edge_click.run(e.example);
+        }
+    };
+    let collapse = move |ns: String| {
+        if dragged.get_value() {
+            return;
+        }
+        view_state.update(|v| v.toggle_namespace(&ns));
+    };
+
+    let groups_view = move || {
+        model.with(|m| {
+            layout.with(|l| {
+                let show_toggle = m.aggregated
+                    || is_aggregated(m.endpoint_node.len(), &view_state.get_untracked());
+                m.groups
+                    .iter()
+                    .zip(&l.groups)
+                    .filter(|(g, _)| g.expanded)
+                    .map(|(g, r)| {
+                        group_view(&g.namespace, g.nodes.is_empty(), *r, show_toggle, collapse)
+                    })
+                    .collect_view()
+            })
+        })
+    };
+    let nodes_view = move || {
+        model.with(|m| {
+            layout.with(|l| {
+                m.nodes
+                    .iter()
+                    .zip(&l.nodes)
+                    .enumerate()
+                    .map(|(n, (node, r))| {
+                        let kind = node.kind_name();
+                        let collapsed = matches!(node.kind, NodeKind::Namespace { .. });
+                        let dim = move || lit.with(|l| l.as_ref().is_some_and(|l| !l.nodes.get(n).copied().unwrap_or(false)));
+                        let r = *r;
+                        let classes = format!(
+                            "node node-{kind}{}{}",
+                            if node.isolation.ingress > 0 { " iso-in" } else { "" },
+                            if node.isolation.egress > 0 { " iso-out" } else { "" }
+                        );
+                        let on_key = move |e: ev::KeyboardEvent| {
+                            if e.key() == "Enter" || e.key() == " " {
+                                e.prevent_default();
+                                node_click(n);
+                            }
+                        };
+                        view! {
+                            <g
+                                class=classes
+                                class:dim=dim
+                                data-testid="graph-node"
+                                data-id=node.id.clone()
+                                data-kind=kind
+                                tabindex="0"
+                                role="button"
+                                aria-label=node.title()
+                                on:click=move |_| node_click(n)
+                                on:keydown=on_key
+                                on:mouseenter=move |_| hovered.set(Some(n))
+                                on:mouseleave=move |_| hovered.set(None)
+                                on:focus=move |_| hovered.set(Some(n))
+                                on:blur=move |_| hovered.set(None)
+                            >
+                                <title>{node.title()}</title>
+                                <rect
+                                    class="node-box"
+                                    x=r.x
+                                    y=r.y
+                                    width=r.w
+                                    height=r.h
+                                    rx=if kind == "external" { NODE_H / 2.0 } else { 6.0 }
+                                />
+                                <text class="node-label" x=r.x + 10.0 y=r.y + 17.0>
+                                    {if collapsed { format!("▸ {}", node.label) } else { node.label.clone() }}
+                                </text>
+                                <text class="node-detail" x=r.x + 10.0 y=r.y + 32.0>
+                                    {node.detail()}
+                                </text>
+                            </g>
+                        }
+                    })
+                    .collect_view()
+            })
+        })
+    };
+    let edges_view = move || {
+        let many = geoms.with(|g| g.len() > LABEL_LIMIT);
+        geoms
+            .get()
+            .into_iter()
+            .map(|d| {
+                let k = d.index;
+                let dim = move || {
+                    lit.with(|l| {
+                        l.as_ref()
+                            .is_some_and(|l| !l.edges.get(k).copied().unwrap_or(false))
+                    })
+                };
+                let is_selected = move || selected.get() == Some(k);
+                let show_label = move || {
+                    !many
+                        || is_selected()
+                        || lit.with(|l| {
+                            l.as_ref()
+                                .is_some_and(|l| l.edges.get(k).copied().unwrap_or(false))
+                        })
+                };
+                let g = d.geom;
+                let aria = d.title.clone();
+                let on_key = move |e: ev::KeyboardEvent| {
+                    if e.key() == "Enter" || e.key() == " " {
+                        e.prevent_default();
+                        edge_click(k);
+                    }
+                };
+                view! {
+                    <g
+                        class="edge"
+                        class:aggregate=d.aggregate
+                        class:dim=dim
+                        class:selected=is_selected
+                        data-testid="graph-edge"
+                        data-from=d.from_id
+                        data-to=d.to_id
+                        tabindex="0"
+                        role="button"
+                        aria-label=aria
+                        on:click=move |_| edge_click(k)
+                        on:keydown=on_key
+                    >
+                        <title>{d.title}</title>
+                        <path class="edge-hit" d=g.path() />
+                        <path class="edge-line" d=g.path() />
+                        <polygon class="edge-arrow" points=g.arrow_points() />
+                        <g class="edge-label" class:hidden=move || !show_label()>
+                            <rect x=g.label.x y=g.label.y width=g.label.w height=g.label.h rx="3" />
+                            <text x=g.label.x + g.label.w / 2.0 y=g.label.y + g.label.h - 3.5>
+                                {d.label}
+                            </text>
+                        </g>
+                    </g>
+                }
+            })
+            .collect_view()
+    };
+    let status = move || {
+        let (hidden, total) = (drawn.with(|d| d.hidden), model.with(|m| m.edges.len()));
+        let dropped = model.with(|m| m.dropped_probes);
+        let mut parts = Vec::new();
+        if total == 0 && endpoints() > 0 {
+            parts.push(
+                "No allowed connections between different endpoints for the shown probes."
+                    .to_owned(),
+            );
+        }
+        if hidden > 0 {
+            parts.push(format!(
+                "{hidden} of {total} arrows hidden to stay readable: hover a node to see its arrows, or click a namespace to expand it."
+            ));
+        }
+        if dropped > 0 {
+            parts.push(format!("{dropped} more probes are not shown."));
+        }
+        parts.join(" ")
+    };
+    let pods_disabled = move || !model.with(|m| m.pod_view_available);
+
+    view! {
+        <div class="allow-graph">
+            <style>{GRAPH_CSS}</style>
+            <div class="graph-toolbar" role="toolbar" aria-label="Graph controls">
+                <div class="graph-level" role="group" aria-label="Level of detail">
+                    <button
+                        type="button"
+                        aria-pressed=move || (!namespace_level()).to_string()
+                        disabled=pods_disabled
+                        title=move || {
+                            if pods_disabled() {
+                                format!("Too many endpoints for the pod view (over {})", super::model::POD_VIEW_LIMIT)
+                            } else {
+                                "Show every pod and workload".to_owned()
+                            }
+                        }
+                        on:click=move |_| set_level(Level::Pods)
+                    >
+                        "Pods"
+                    </button>
+                    <button
+                        type="button"
+                        aria-pressed=move || namespace_level().to_string()
+                        title="Show one node per namespace; click a namespace to expand it"
+                        on:click=move |_| set_level(Level::Namespaces)
+                    >
+                        "Namespaces"
+                    </button>
+                </div>
+                <p class="graph-status" aria-live="polite">{status}</p>
+                <div class="graph-zoom" role="group" aria-label="Zoom">
+                    <button type="button" aria-label="Zoom in" title="Zoom in" on:click=move |_| zoom_at(ZOOM_STEP, None)>
+                        "+"
+                    </button>
+                    <button
+                        type="button"
+                        aria-label="Zoom out"
+                        title="Zoom out"
+                        on:click=move |_| zoom_at(1.0 / ZOOM_STEP, None)
+                    >
+                        "−"
+                    </button>
+                    <button type="button" aria-label="Fit the whole graph" title="Fit" on:click=move |_| camera.set(None)>
+                        "Fit"
+                    </button>
+                </div>
+            </div>
+            <svg
+                node_ref=svg_ref
+                class="graph-canvas"
+                class:dragging=move || dragged.get_value() && drag.get_value().is_some()
+                data-testid="allow-graph"
+                role="img"
+                aria-label="Allow graph: arrows are allowed connections"
+                viewBox=move || viewbox().attr()
+                on:wheel=on_wheel
+                on:pointerdown=on_pointerdown
+                on:pointermove=on_pointermove
+                on:pointerup=end_drag
+                on:pointerleave=end_drag
+            >
+                <title>"Allow graph"</title>
+                <g class="layer-groups">{groups_view}</g>
+                <g class="layer-edges">{edges_view}</g>
+                <g class="layer-nodes">{nodes_view}</g>
+            </svg>
+            <Legend />
+        </div>
+    }
+}
+
+/// What one drawn edge needs, computed outside the view.
+#[derive(Clone, Debug, PartialEq)]
+struct EdgeViewData {
+    index: usize,
+    geom: EdgeGeom,
+    label: String,
+    title: String,
+    from_id: String,
+    to_id: String,
+    aggregate: bool,
+}
+
+fn edge_view_data(m: &GraphModel, l: &Layout, k: usize) -> Option<EdgeViewData> {
+    let e = m.edges.get(k)?;
+    let label = m.edge_label(e);
+    Some(EdgeViewData {
+        index: k,
+        geom: layout::edge_between(&l.nodes, e, &label),
+        title: m.edge_title(e),
+        from_id: m.nodes.get(e.from)?.id.clone(),
+        to_id: m.nodes.get(e.to)?.id.clone(),
+        aggregate: e.pairs.total > 1,
+        label,
+    })
+}
+
+/// An expanded namespace's box and its header (a collapse button when the
+/// graph is at namespace level).
+fn group_view(
+    namespace: &str,
+    empty: bool,
+    r: Rect,
+    toggle: bool,
+    collapse: impl Fn(String) + Copy + 'static,
+) -> impl IntoView {
+    let ns = namespace.to_owned();
+    let header = if toggle {
+        format!("▾ {namespace}")
+    } else {
+        namespace.to_owned()
+    };
+    let ns_click = ns.clone();
+    view! {
+        <g class="group" data-namespace=ns.clone()>
+            <rect class="group-box" x=r.x y=r.y width=r.w height=r.h rx="10" />
+            <text
+                class="group-label"
+                class:toggle=toggle
+                x=r.x + 12.0
+                y=r.y + 19.0
+                role=if toggle { Some("button") } else { None }
+                tabindex=if toggle { Some("0") } else { None }
+                on:click=move |_| {
+                    if toggle {
+                        collapse(ns_click.clone());
+                    }
+                }
+            >
+                <title>{if toggle { format!("namespace {ns}: click to collapse") } else { format!("namespace {ns}") }}</title>
+                {header}
+            </text>
+            {empty.then(|| view! { <text class="node-detail" x=r.x + 12.0 y=r.y + 46.0>"no pods"</text> })}
+        </g>
+    }
+}
+
+/// The legend: what the markers, arrows and shapes mean.
+#[component]
+fn Legend() -> impl IntoView {
+    view! {
+        <ul class="graph-legend" aria-label="Legend">
+            <li>
+                <svg class="legend-swatch" viewBox="0 0 40 14" aria-hidden="true">
+                    <path class="edge-line" d="M2,7 L30,7" />
+                    <polygon class="edge-arrow" points="38,7 29,2.5 29,11.5" />
+                </svg>
+                "allowed connection, labelled with its ports (or pod pairs between namespaces)"
+            </li>
+            <li>
+                <span class="legend-mark">"⛨in"</span>
+                "isolated for ingress: only what a policy allows may come in"
+            </li>
+            <li>
+                <span class="legend-mark">"⛨out"</span>
+                "isolated for egress: only what a policy allows may go out"
+            </li>
+            <li>
+                <svg class="legend-swatch" viewBox="0 0 40 14" aria-hidden="true">
+                    <rect class="legend-ns" x="1" y="1" width="38" height="12" rx="3" />
+                </svg>
+                "namespace (▸ collapsed: click to expand)"
+            </li>
+            <li>
+                <svg class="legend-swatch" viewBox="0 0 40 14" aria-hidden="true">
+                    <rect class="legend-ext" x="1" y="1" width="38" height="12" rx="6" />
+                </svg>
+                "external address (an ipBlock, or any other address)"
+            </li>
+        </ul>
+    }
+}

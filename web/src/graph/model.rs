@@ -1,0 +1,964 @@
+//! What the allow graph shows, as plain data: nodes (endpoints, collapsed
+//! namespaces, external addresses), namespace groups and allowed edges.
+//!
+//! Every verdict comes from `netpol-core`: pod-to-pod edges from the fast
+//! [`Matrix`], edges to and from external addresses from
+//! [`netpol_core::eval::is_allowed`]. This module only groups and counts what
+//! the core decided, so it never re-implements a policy rule.
+//!
+//! Big clusters are shown at namespace level: a collapsed namespace is one
+//! node standing for all its endpoints, and an edge between two units counts
+//! the endpoint pairs the core allows ("12 of 40 pod pairs"). Namespaces the
+//! user expands show their endpoints while the others stay aggregated.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::net::IpAddr;
+
+use netpol_core::eval::{is_allowed, ExternalNode};
+use netpol_core::matrix::Matrix;
+use netpol_core::model::EndpointKind;
+use netpol_core::{Flow, FlowEnd, Probe, Scenario};
+
+/// Above this many endpoints the graph opens aggregated at namespace level
+/// (issue 5: a 10,000-pod cluster must open aggregated). 60 keeps the
+/// pod-level view readable: the layout is tested without overlaps at 50.
+pub const AUTO_AGGREGATE_ABOVE: usize = 60;
+
+/// The most endpoints the pod-level view draws; above this only the
+/// namespace view (with individually expanded namespaces) is offered,
+/// because thousands of SVG nodes stop being readable or fast.
+pub const POD_VIEW_LIMIT: usize = 1500;
+
+/// The most probes one graph labels; an edge's allowed probes are a `u64`
+/// mask. Further selected probes are dropped and [`GraphModel::dropped_probes`]
+/// says how many, so the page can tell the user.
+pub const MAX_PROBES: usize = 64;
+
+/// One end of an edge the user can open in the inspector: an endpoint of the
+/// scenario by index, or an external address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GraphEndpoint {
+    /// `Scenario::endpoints[i]`.
+    Endpoint(usize),
+    /// An external address (an ipBlock's representative or "any other address").
+    External(IpAddr),
+}
+
+impl GraphEndpoint {
+    /// The same end as the core's flow type, ready for `evaluate`.
+    pub fn flow_end(self) -> FlowEnd {
+        match self {
+            GraphEndpoint::Endpoint(i) => FlowEnd::Endpoint(i),
+            GraphEndpoint::External(ip) => FlowEnd::Ip(ip),
+        }
+    }
+}
+
+/// Which level the user asked for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Level {
+    /// Pods up to [`AUTO_AGGREGATE_ABOVE`] endpoints, namespaces above.
+    #[default]
+    Auto,
+    /// Every endpoint (up to [`POD_VIEW_LIMIT`]).
+    Pods,
+    /// Namespaces, except those in [`ViewState::expanded`].
+    Namespaces,
+}
+
+/// The user's view choices, kept by the page (or the component) across
+/// rebuilds of the model.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ViewState {
+    /// The requested level.
+    pub level: Level,
+    /// Namespaces shown endpoint by endpoint while the view is aggregated.
+    pub expanded: BTreeSet<String>,
+}
+
+impl ViewState {
+    /// Expands `namespace` if collapsed, collapses it if expanded.
+    pub fn toggle_namespace(&mut self, namespace: &str) {
+        if !self.expanded.remove(namespace) {
+            self.expanded.insert(namespace.to_owned());
+        }
+    }
+}
+
+/// What a node stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NodeKind {
+    /// One endpoint (pod or workload template).
+    Endpoint {
+        /// Index in `Scenario::endpoints`.
+        index: usize,
+        /// Its kind, for the badge.
+        kind: EndpointKind,
+    },
+    /// A collapsed namespace standing for `members` endpoints.
+    Namespace {
+        /// The namespace's name.
+        name: String,
+    },
+    /// An address outside the cluster's endpoints.
+    External {
+        /// The address the core evaluates flows with.
+        address: IpAddr,
+        /// The CIDR it stands for, as text (`None` for "any other address").
+        cidr: Option<String>,
+    },
+}
+
+/// Endpoint pairs allowed out of all pairs between two units.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PairCount {
+    /// Pairs allowed on at least one shown probe.
+    pub allowed: u64,
+    /// All pairs (source ≠ destination).
+    pub total: u64,
+}
+
+/// How many of a node's endpoints are isolated, per direction (for one
+/// endpoint: 0 or 1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Isolation {
+    /// Endpoints some policy isolates for ingress.
+    pub ingress: usize,
+    /// Endpoints some policy isolates for egress.
+    pub egress: usize,
+    /// Endpoints the node stands for (0 for external nodes).
+    pub members: usize,
+}
+
+/// A node of the graph.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GraphNode {
+    /// Stable id: `ns/name` for endpoints, the namespace name for collapsed
+    /// namespaces, the core's label for external nodes.
+    pub id: String,
+    /// The text drawn on the node.
+    pub label: String,
+    /// A short kind badge (`deploy`, `sts`, …) for workloads.
+    pub badge: Option<&'static str>,
+    /// What it stands for.
+    pub kind: NodeKind,
+    /// Isolation of its endpoints, from the matrix.
+    pub isolation: Isolation,
+    /// For a collapsed namespace: pairs allowed between its own endpoints.
+    pub internal: Option<PairCount>,
+}
+
+impl GraphNode {
+    /// The `data-kind` of the node: `pod`, `namespace` or `external`.
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            NodeKind::Endpoint { .. } => "pod",
+            NodeKind::Namespace { .. } => "namespace",
+            NodeKind::External { .. } => "external",
+        }
+    }
+
+    /// The second line of the node: badge, member count, isolation markers.
+    /// Markers are text (`⛨in`, `⛨out`), so they do not rely on colour.
+    pub fn detail(&self) -> String {
+        let mut s = String::new();
+        let iso = self.isolation;
+        match &self.kind {
+            NodeKind::Endpoint { .. } => {
+                if let Some(b) = self.badge {
+                    s.push_str(b);
+                }
+                for (flag, text) in [(iso.ingress > 0, "⛨in"), (iso.egress > 0, "⛨out")] {
+                    if flag {
+                        if !s.is_empty() {
+                            s.push(' ');
+                        }
+                        s.push_str(text);
+                    }
+                }
+            }
+            NodeKind::Namespace { .. } => {
+                let _ = write!(
+                    s,
+                    "{} {}",
+                    iso.members,
+                    if iso.members == 1 {
+                        "endpoint"
+                    } else {
+                        "endpoints"
+                    }
+                );
+                if iso.ingress > 0 {
+                    let _ = write!(s, " · ⛨in {}", iso.ingress);
+                }
+                if iso.egress > 0 {
+                    let _ = write!(s, " · ⛨out {}", iso.egress);
+                }
+            }
+            NodeKind::External { cidr, .. } => match cidr {
+                Some(_) => s.push_str("ipBlock"),
+                None => s.push_str("outside every ipBlock"),
+            },
+        }
+        s
+    }
+
+    /// The accessible description (`<title>`): what the node is and its
+    /// isolation in words.
+    pub fn title(&self) -> String {
+        let iso = self.isolation;
+        match &self.kind {
+            NodeKind::Endpoint { kind, .. } => {
+                let mut s = format!("{} {}", kind.as_str(), self.id);
+                match (iso.ingress > 0, iso.egress > 0) {
+                    (true, true) => s.push_str(": isolated for ingress and egress"),
+                    (true, false) => s.push_str(": isolated for ingress"),
+                    (false, true) => s.push_str(": isolated for egress"),
+                    (false, false) => s.push_str(": not isolated (all traffic allowed)"),
+                }
+                s
+            }
+            NodeKind::Namespace { name } => {
+                let mut s = format!(
+                    "namespace {name}: {} endpoints, {} isolated for ingress, {} isolated for egress",
+                    iso.members, iso.ingress, iso.egress
+                );
+                if let Some(p) = self.internal {
+                    let _ = write!(s, "; {} of {} pairs inside allowed", p.allowed, p.total);
+                }
+                s.push_str(" (click to expand)");
+                s
+            }
+            NodeKind::External { address, cidr } => match cidr {
+                Some(c) => format!("external {c} (evaluated as {address})"),
+                None => format!("any other address (evaluated as {address})"),
+            },
+        }
+    }
+}
+
+/// A namespace box. Expanded groups hold endpoint nodes; a collapsed one
+/// holds exactly its namespace node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GraphGroup {
+    /// The namespace.
+    pub namespace: String,
+    /// Whether its endpoints are shown one by one.
+    pub expanded: bool,
+    /// Node indices inside, sorted by label.
+    pub nodes: Vec<usize>,
+}
+
+/// An allowed source → destination edge between two units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GraphEdge {
+    /// Source node index.
+    pub from: usize,
+    /// Destination node index.
+    pub to: usize,
+    /// Bit `k` set when `GraphModel::probes[k]` is allowed for some pair.
+    pub probes: u64,
+    /// Allowed pairs out of all pairs between the two units.
+    pub pairs: PairCount,
+    /// One allowed pair, what a click opens in the inspector.
+    pub example: (GraphEndpoint, GraphEndpoint),
+}
+
+/// Everything the graph draws.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GraphModel {
+    /// Nodes: endpoint and namespace nodes first (group by group), then
+    /// external nodes.
+    pub nodes: Vec<GraphNode>,
+    /// Namespace groups, sorted by name.
+    pub groups: Vec<GraphGroup>,
+    /// External node indices, in the core's order.
+    pub externals: Vec<usize>,
+    /// Edges, sorted by `(from, to)`.
+    pub edges: Vec<GraphEdge>,
+    /// The probes edges are labelled with.
+    pub probes: Vec<Probe>,
+    /// Selected probes beyond [`MAX_PROBES`] that were left out.
+    pub dropped_probes: usize,
+    /// Whether at least one namespace is collapsed.
+    pub aggregated: bool,
+    /// Whether the pod-level view can be offered (endpoints ≤ [`POD_VIEW_LIMIT`]).
+    pub pod_view_available: bool,
+    /// The node standing for each endpoint.
+    pub endpoint_node: Vec<usize>,
+}
+
+impl GraphModel {
+    /// The node an inspector end is drawn in, if any.
+    pub fn node_of(&self, end: GraphEndpoint) -> Option<usize> {
+        match end {
+            GraphEndpoint::Endpoint(i) => self.endpoint_node.get(i).copied(),
+            GraphEndpoint::External(ip) => self
+                .externals
+                .iter()
+                .copied()
+                .find(|&n| matches!(self.nodes.get(n).map(|n| &n.kind), Some(NodeKind::External { address, .. }) if *address == ip)),
+        }
+    }
+
+    /// The edge label: the allowed probes ("TCP/80, TCP/443", "all probed
+    /// ports" when every shown probe is allowed and there are several), or
+    /// for aggregated units the pair count ("12 of 40 pod pairs").
+    pub fn edge_label(&self, edge: &GraphEdge) -> String {
+        if edge.pairs.total > 1 {
+            return format!("{} of {} pod pairs", edge.pairs.allowed, edge.pairs.total);
+        }
+        self.probe_list(edge.probes, 3)
+    }
+
+    /// The allowed probes of `mask` as text, listing at most `max` and
+    /// summarising the rest ("+4 more"); `usize::MAX` lists all.
+    pub fn probe_list(&self, mask: u64, max: usize) -> String {
+        let shown = self.probes.len().min(MAX_PROBES);
+        let all = if shown == 64 {
+            u64::MAX
+        } else {
+            (1u64 << shown) - 1
+        };
+        if shown > 1 && mask & all == all {
+            return "all probed ports".to_owned();
+        }
+        let mut s = String::new();
+        let mut listed = 0;
+        let total = (mask & all).count_ones() as usize;
+        for (k, p) in self.probes.iter().enumerate().take(shown) {
+            if mask & (1 << k) == 0 {
+                continue;
+            }
+            if listed == max {
+                let _ = write!(s, " +{} more", total - listed);
+                break;
+            }
+            if listed > 0 {
+                s.push_str(", ");
+            }
+            let _ = write!(s, "{p}");
+            listed += 1;
+        }
+        s
+    }
+
+    /// The accessible description of an edge.
+    pub fn edge_title(&self, edge: &GraphEdge) -> String {
+        let name = |n: usize| self.nodes.get(n).map(|n| n.id.as_str()).unwrap_or("?");
+        let mut s = format!(
+            "{} → {}: allowed on {}",
+            name(edge.from),
+            name(edge.to),
+            self.probe_list(edge.probes, usize::MAX)
+        );
+        if edge.pairs.total > 1 {
+            let _ = write!(
+                s,
+                " ({} of {} endpoint pairs)",
+                edge.pairs.allowed, edge.pairs.total
+            );
+        }
+        s
+    }
+}
+
+/// The short kind badge kubectl users know (`kubectl api-resources` short
+/// names); pods get none.
+pub fn kind_badge(kind: EndpointKind) -> Option<&'static str> {
+    match kind {
+        EndpointKind::Pod => None,
+        EndpointKind::Deployment => Some("deploy"),
+        EndpointKind::ReplicaSet => Some("rs"),
+        EndpointKind::StatefulSet => Some("sts"),
+        EndpointKind::DaemonSet => Some("ds"),
+        EndpointKind::Job => Some("job"),
+        EndpointKind::CronJob => Some("cj"),
+        EndpointKind::ReplicationController => Some("rc"),
+    }
+}
+
+/// Whether `view` shows the scenario at namespace level.
+pub fn is_aggregated(endpoints: usize, view: &ViewState) -> bool {
+    match view.level {
+        Level::Auto => endpoints > AUTO_AGGREGATE_ABOVE,
+        Level::Pods => endpoints > POD_VIEW_LIMIT,
+        Level::Namespaces => true,
+    }
+}
+
+/// Builds the graph for the probes `selected` (indices into
+/// `matrix.probes()`), with `externals` from
+/// [`netpol_core::eval::external_nodes`].
+///
+/// Cost: one matrix lookup per endpoint pair and shown probe, and one
+/// `is_allowed` per endpoint, external node, direction and probe; memory is
+/// linear in the number of units, not quadratic.
+pub fn build(
+    scenario: &Scenario,
+    matrix: &Matrix,
+    selected: &[usize],
+    externals: &[ExternalNode],
+    view: &ViewState,
+) -> GraphModel {
+    let all_probes = matrix.probes();
+    let chosen: Vec<(usize, Probe)> = selected
+        .iter()
+        .filter_map(|&p| all_probes.get(p).map(|probe| (p, *probe)))
+        .collect();
+    let dropped_probes = chosen.len().saturating_sub(MAX_PROBES);
+    let chosen = &chosen[..chosen.len().min(MAX_PROBES)];
+    // A stale matrix (built from other text) must not make us index past it.
+    let n = scenario.endpoints.len().min(matrix.len());
+    let aggregated_level = is_aggregated(n, view);
+
+    let mut model = GraphModel {
+        probes: chosen.iter().map(|&(_, p)| p).collect(),
+        dropped_probes,
+        pod_view_available: n <= POD_VIEW_LIMIT,
+        endpoint_node: vec![usize::MAX; n],
+        ..GraphModel::default()
+    };
+
+    // Endpoints per namespace (scenario.namespaces is sorted and holds every
+    // namespace an endpoint is in; an unknown one is skipped, not a panic).
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); scenario.namespaces.len()];
+    for (i, e) in scenario.endpoints.iter().enumerate().take(n) {
+        if let Ok(ns) = scenario
+            .namespaces
+            .binary_search_by(|x| x.name.as_str().cmp(&e.namespace))
+        {
+            members[ns].push(i);
+        }
+    }
+
+    // Units: the nodes that stand for endpoints, each with its members.
+    let mut unit_members: Vec<Vec<usize>> = Vec::new();
+    for (ns, list) in scenario.namespaces.iter().zip(members.iter_mut()) {
+        let expanded = !aggregated_level || view.expanded.contains(&ns.name);
+        model.aggregated |= !expanded;
+        let mut group = GraphGroup {
+            namespace: ns.name.clone(),
+            expanded,
+            nodes: Vec::new(),
+        };
+        if expanded {
+            list.sort_by(|&a, &b| {
+                scenario.endpoints[a]
+                    .name
+                    .cmp(&scenario.endpoints[b].name)
+                    .then(a.cmp(&b))
+            });
+            for &i in list.iter() {
+                let e = &scenario.endpoints[i];
+                let iso = Isolation {
+                    ingress: usize::from(matrix.isolated_ingress(i)),
+                    egress: usize::from(matrix.isolated_egress(i)),
+                    members: 1,
+                };
+                group.nodes.push(model.nodes.len());
+                model.endpoint_node[i] = model.nodes.len();
+                model.nodes.push(GraphNode {
+                    id: format!("{}/{}", e.namespace, e.name),
+                    label: e.name.clone(),
+                    badge: kind_badge(e.kind),
+                    kind: NodeKind::Endpoint {
+                        index: i,
+                        kind: e.kind,
+                    },
+                    isolation: iso,
+                    internal: None,
+                });
+                unit_members.push(vec![i]);
+            }
+        } else {
+            let mut iso = Isolation {
+                members: list.len(),
+                ..Isolation::default()
+            };
+            for &i in list.iter() {
+                iso.ingress += usize::from(matrix.isolated_ingress(i));
+                iso.egress += usize::from(matrix.isolated_egress(i));
+                model.endpoint_node[i] = model.nodes.len();
+            }
+            group.nodes.push(model.nodes.len());
+            model.nodes.push(GraphNode {
+                id: ns.name.clone(),
+                label: ns.name.clone(),
+                badge: None,
+                kind: NodeKind::Namespace {
+                    name: ns.name.clone(),
+                },
+                isolation: iso,
+                internal: None,
+            });
+            unit_members.push(std::mem::take(list));
+        }
+        model.groups.push(group);
+    }
+    let units = unit_members.len();
+    for x in externals {
+        model.externals.push(model.nodes.len());
+        model.nodes.push(GraphNode {
+            id: x.label.clone(),
+            label: x.label.clone(),
+            badge: None,
+            kind: NodeKind::External {
+                address: x.address,
+                cidr: x.cidr.map(|c| c.to_string()),
+            },
+            isolation: Isolation::default(),
+            internal: None,
+        });
+    }
+
+    let mut acc = Accumulator::new(units + externals.len());
+    let probe_mask = |f: &dyn Fn(usize, Probe) -> bool| -> u64 {
+        chosen.iter().enumerate().fold(
+            0u64,
+            |m, (k, &(p, probe))| if f(p, probe) { m | (1 << k) } else { m },
+        )
+    };
+
+    // Unit → unit and unit → external.
+    for (u, list) in unit_members.iter().enumerate() {
+        for &i in list {
+            for j in 0..n {
+                if i == j {
+                    continue; // loopback is not an edge
+                }
+                let mask = probe_mask(&|p, _| matrix.allowed(p, i, j));
+                acc.add(
+                    model.endpoint_node[j],
+                    mask,
+                    (GraphEndpoint::Endpoint(i), GraphEndpoint::Endpoint(j)),
+                );
+            }
+            for (x, ext) in externals.iter().enumerate() {
+                let to = FlowEnd::Ip(ext.address);
+                let mask = probe_mask(&|_, probe| {
+                    is_allowed(
+                        scenario,
+                        &Flow {
+                            from: FlowEnd::Endpoint(i),
+                            to,
+                            probe,
+                        },
+                    )
+                });
+                acc.add(
+                    units + x,
+                    mask,
+                    (
+                        GraphEndpoint::Endpoint(i),
+                        GraphEndpoint::External(ext.address),
+                    ),
+                );
+            }
+        }
+        for (v, count, mask, example) in acc.drain() {
+            let size = |w: usize| unit_members.get(w).map_or(1, Vec::len) as u64;
+            let (a, b) = (size(u), size(v));
+            let total = if v == u {
+                a * a.saturating_sub(1)
+            } else {
+                a * b
+            };
+            let pairs = PairCount {
+                allowed: count,
+                total,
+            };
+            if v == u {
+                if let Some(node) = model.nodes.get_mut(u) {
+                    node.internal = Some(pairs);
+                }
+            } else {
+                model.edges.push(GraphEdge {
+                    from: u,
+                    to: v,
+                    probes: mask,
+                    pairs,
+                    example,
+                });
+            }
+        }
+    }
+
+    // External → unit.
+    for (x, ext) in externals.iter().enumerate() {
+        let from = FlowEnd::Ip(ext.address);
+        for j in 0..n {
+            let mask = probe_mask(&|_, probe| {
+                is_allowed(
+                    scenario,
+                    &Flow {
+                        from,
+                        to: FlowEnd::Endpoint(j),
+                        probe,
+                    },
+                )
+            });
+            acc.add(
+                model.endpoint_node[j],
+                mask,
+                (
+                    GraphEndpoint::External(ext.address),
+                    GraphEndpoint::Endpoint(j),
+                ),
+            );
+        }
+        for (v, count, mask, example) in acc.drain() {
+            let total = unit_members.get(v).map_or(1, Vec::len) as u64;
+            model.edges.push(GraphEdge {
+                from: units + x,
+                to: v,
+                probes: mask,
+                pairs: PairCount {
+                    allowed: count,
+                    total,
+                },
+                example,
+            });
+        }
+    }
+    model
+}
+
+/// Per-destination counters for one source unit, reset in O(touched).
+struct Accumulator {
+    count: Vec<u64>,
+    mask: Vec<u64>,
+    example: Vec<(GraphEndpoint, GraphEndpoint)>,
+    touched: Vec<usize>,
+}
+
+impl Accumulator {
+    fn new(size: usize) -> Self {
+        let blank = (GraphEndpoint::Endpoint(0), GraphEndpoint::Endpoint(0));
+        Accumulator {
+            count: vec![0; size],
+            mask: vec![0; size],
+            example: vec![blank; size],
+            touched: Vec::new(),
+        }
+    }
+
+    /// Records one pair towards `v`, allowed on the probes in `mask`.
+    fn add(&mut self, v: usize, mask: u64, pair: (GraphEndpoint, GraphEndpoint)) {
+        if mask == 0 {
+            return;
+        }
+        let (Some(count), Some(m), Some(ex)) = (
+            self.count.get_mut(v),
+            self.mask.get_mut(v),
+            self.example.get_mut(v),
+        ) else {
+            return;
+        };
+        if *count == 0 {
+            self.touched.push(v);
+            *ex = pair;
+        }
+        *count += 1;
+        *m |= mask;
+    }
+
+    /// The touched destinations in order, with their counts; resets them.
+    fn drain(&mut self) -> Vec<(usize, u64, u64, (GraphEndpoint, GraphEndpoint))> {
+        self.touched.sort_unstable();
+        let out = self
+            .touched
+            .iter()
+            .map(|&v| (v, self.count[v], self.mask[v], self.example[v]))
+            .collect();
+        for &v in &self.touched {
+            self.count[v] = 0;
+            self.mask[v] = 0;
+        }
+        self.touched.clear();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use netpol_core::eval::external_nodes;
+    use netpol_core::parse::parse_str;
+    use netpol_core::presets::PRESETS;
+
+    use super::super::testdata;
+    use super::*;
+    use netpol_core::matrix::matrix;
+
+    fn parsed(yaml: &str) -> Scenario {
+        parse_str(yaml).scenario
+    }
+
+    fn all(m: &Matrix) -> Vec<usize> {
+        (0..m.probes().len()).collect()
+    }
+
+    fn pods_view() -> ViewState {
+        ViewState {
+            level: Level::Pods,
+            ..ViewState::default()
+        }
+    }
+
+    /// At pod level, the edges between endpoints are exactly the matrix's
+    /// allowed pairs off the diagonal, with exactly the allowed probes.
+    #[test]
+    fn pod_edges_equal_the_matrix_allowed_pairs_for_every_preset() {
+        for preset in PRESETS {
+            let s = parsed(preset.yaml);
+            let probes = s.probes_in_use();
+            let m = matrix(&s, &probes);
+            let g = build(&s, &m, &all(&m), &[], &pods_view());
+            let mut got = BTreeMap::new();
+            for e in &g.edges {
+                let (GraphEndpoint::Endpoint(i), GraphEndpoint::Endpoint(j)) = e.example else {
+                    continue;
+                };
+                assert_eq!(
+                    (g.endpoint_node[i], g.endpoint_node[j]),
+                    (e.from, e.to),
+                    "{}: example inside its edge",
+                    preset.id
+                );
+                assert_eq!(
+                    e.pairs,
+                    PairCount {
+                        allowed: 1,
+                        total: 1
+                    }
+                );
+                got.insert((i, j), e.probes);
+            }
+            let mut want = BTreeMap::new();
+            for i in 0..m.len() {
+                for j in 0..m.len() {
+                    let mask = (0..probes.len())
+                        .filter(|&p| m.allowed(p, i, j))
+                        .fold(0u64, |a, p| a | 1 << p);
+                    if i != j && mask != 0 {
+                        want.insert((i, j), mask);
+                    }
+                }
+            }
+            assert_eq!(got, want, "preset {}", preset.id);
+            assert!(!g.aggregated);
+        }
+    }
+
+    /// Edges to and from external nodes are what `is_allowed` says for the
+    /// node's representative address, per probe.
+    #[test]
+    fn external_edges_follow_is_allowed() {
+        let mut checked = 0;
+        for preset in PRESETS {
+            let s = parsed(preset.yaml);
+            let probes = s.probes_in_use();
+            let m = matrix(&s, &probes);
+            let ext = external_nodes(&s);
+            let g = build(&s, &m, &all(&m), &ext, &pods_view());
+            assert_eq!(g.externals.len(), ext.len());
+            for (x, node) in ext.iter().zip(&g.externals) {
+                for i in 0..s.endpoints.len() {
+                    for (from, to, a, b) in [
+                        (
+                            FlowEnd::Endpoint(i),
+                            FlowEnd::Ip(node_addr(x)),
+                            g.endpoint_node[i],
+                            *node,
+                        ),
+                        (
+                            FlowEnd::Ip(node_addr(x)),
+                            FlowEnd::Endpoint(i),
+                            *node,
+                            g.endpoint_node[i],
+                        ),
+                    ] {
+                        let want = probes.iter().enumerate().fold(0u64, |acc, (k, &probe)| {
+                            if is_allowed(&s, &Flow { from, to, probe }) {
+                                acc | 1 << k
+                            } else {
+                                acc
+                            }
+                        });
+                        let got = g
+                            .edges
+                            .iter()
+                            .find(|e| e.from == a && e.to == b)
+                            .map_or(0, |e| e.probes);
+                        assert_eq!(got, want, "{}: {from:?} -> {to:?}", preset.id);
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 0, "some preset has an external node");
+    }
+
+    fn node_addr(x: &ExternalNode) -> IpAddr {
+        x.address
+    }
+
+    /// At namespace level each edge counts the allowed endpoint pairs between
+    /// the two namespaces, out of all pairs; pairs inside a namespace go to
+    /// the node's `internal` count.
+    #[test]
+    fn aggregated_counts_match_the_matrix() {
+        let s = testdata::scenario(48, 5);
+        let probes = s.probes_in_use();
+        let m = matrix(&s, &probes);
+        let view = ViewState {
+            level: Level::Namespaces,
+            ..ViewState::default()
+        };
+        let g = build(&s, &m, &all(&m), &[], &view);
+        assert!(g.aggregated);
+        assert_eq!(g.nodes.len(), 5);
+        let ns_index = |i: usize| {
+            s.namespaces
+                .iter()
+                .position(|n| n.name == s.endpoints[i].namespace)
+                .unwrap_or(usize::MAX)
+        };
+        let mut want: BTreeMap<(usize, usize), u64> = BTreeMap::new();
+        for i in 0..m.len() {
+            for j in 0..m.len() {
+                if i != j && (0..probes.len()).any(|p| m.allowed(p, i, j)) {
+                    *want.entry((ns_index(i), ns_index(j))).or_default() += 1;
+                }
+            }
+        }
+        let mut got = BTreeMap::new();
+        for e in &g.edges {
+            got.insert((e.from, e.to), e.pairs.allowed);
+            let size = |n: usize| g.nodes[n].isolation.members as u64;
+            assert_eq!(e.pairs.total, size(e.from) * size(e.to));
+            assert!(g
+                .edge_label(e)
+                .ends_with(&format!("of {} pod pairs", e.pairs.total)));
+        }
+        for (n, node) in g.nodes.iter().enumerate() {
+            if let Some(p) = node.internal {
+                got.insert((n, n), p.allowed);
+                let k = node.isolation.members as u64;
+                assert_eq!(p.total, k * (k - 1));
+            }
+        }
+        assert_eq!(got, want);
+        // Isolation counts: every endpoint of the scenario is isolated for
+        // ingress (default deny in every namespace).
+        assert!(g
+            .nodes
+            .iter()
+            .all(|n| n.isolation.ingress == n.isolation.members));
+    }
+
+    #[test]
+    fn auto_level_aggregates_above_the_threshold_and_expansion_shows_pods() {
+        let small = testdata::scenario(AUTO_AGGREGATE_ABOVE, 3);
+        let m = matrix(&small, &small.probes_in_use());
+        assert!(!build(&small, &m, &all(&m), &[], &ViewState::default()).aggregated);
+
+        let big = testdata::scenario(AUTO_AGGREGATE_ABOVE + 1, 3);
+        let m = matrix(&big, &big.probes_in_use());
+        let mut view = ViewState::default();
+        let g = build(&big, &m, &all(&m), &[], &view);
+        assert!(g.aggregated);
+        assert_eq!(g.nodes.len(), 3);
+        view.toggle_namespace("team-001");
+        let g = build(&big, &m, &all(&m), &[], &view);
+        let members = big
+            .endpoints
+            .iter()
+            .filter(|e| e.namespace == "team-001")
+            .count();
+        assert_eq!(g.nodes.len(), 2 + members);
+        let expanded: Vec<_> = g
+            .groups
+            .iter()
+            .filter(|gr| gr.expanded)
+            .map(|gr| gr.namespace.as_str())
+            .collect();
+        assert_eq!(expanded, ["team-001"]);
+        assert!(g
+            .nodes
+            .iter()
+            .filter(|n| n.kind_name() == "pod")
+            .all(|n| n.id.starts_with("team-001/")));
+        // A pod of the expanded namespace has edges to aggregated namespaces.
+        assert!(g
+            .edges
+            .iter()
+            .any(|e| g.nodes[e.from].kind_name() == "pod"
+                && g.nodes[e.to].kind_name() == "namespace"));
+        view.toggle_namespace("team-001");
+        assert!(view.expanded.is_empty());
+    }
+
+    #[test]
+    fn labels_list_probes_collapse_when_all_allowed_and_count_pairs() {
+        let probes = vec![
+            Probe::parse("TCP/80"),
+            Probe::parse("TCP/443"),
+            Probe::parse("UDP/53"),
+        ];
+        let g = GraphModel {
+            probes: probes.into_iter().flatten().collect(),
+            ..GraphModel::default()
+        };
+        let pair = (GraphEndpoint::Endpoint(0), GraphEndpoint::Endpoint(1));
+        let edge = |probes, allowed, total| GraphEdge {
+            from: 0,
+            to: 1,
+            probes,
+            pairs: PairCount { allowed, total },
+            example: pair,
+        };
+        assert_eq!(g.edge_label(&edge(0b011, 1, 1)), "TCP/80, TCP/443");
+        assert_eq!(g.edge_label(&edge(0b100, 1, 1)), "UDP/53");
+        assert_eq!(g.edge_label(&edge(0b111, 1, 1)), "all probed ports");
+        assert_eq!(g.edge_label(&edge(0b001, 12, 40)), "12 of 40 pod pairs");
+        assert_eq!(g.probe_list(0b011, 1), "TCP/80 +1 more");
+        let one = GraphModel {
+            probes: vec![Probe::new(netpol_core::Protocol::Tcp, 80)],
+            ..GraphModel::default()
+        };
+        assert_eq!(
+            one.edge_label(&edge(1, 1, 1)),
+            "TCP/80",
+            "one probe is named, not 'all'"
+        );
+    }
+
+    #[test]
+    fn isolation_markers_are_text_and_come_from_the_matrix() {
+        let preset = PRESETS
+            .iter()
+            .find(|p| p.id == "default-deny-egress")
+            .map(|p| p.yaml)
+            .unwrap_or_default();
+        let s = parsed(preset);
+        let m = matrix(&s, &s.probes_in_use());
+        let g = build(&s, &m, &all(&m), &[], &pods_view());
+        let mut saw = false;
+        for n in &g.nodes {
+            if let NodeKind::Endpoint { index, .. } = n.kind {
+                assert_eq!(n.isolation.egress == 1, m.isolated_egress(index));
+                assert_eq!(n.isolation.ingress == 1, m.isolated_ingress(index));
+                assert_eq!(n.detail().contains("⛨out"), m.isolated_egress(index));
+                if m.isolated_egress(index) {
+                    assert!(n.title().contains("isolated for egress"));
+                    saw = true;
+                }
+            }
+        }
+        assert!(saw, "the preset isolates some pod for egress");
+    }
+}
