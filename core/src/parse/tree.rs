@@ -334,6 +334,59 @@ struct Builder<'p, 'a> {
     budget: usize,
     out: Built,
     done: bool,
+    skip: Option<Skip>,
+    skipped_anchors: Vec<usize>,
+}
+
+/// A collection being skipped (see [`SKIPPED_KEYS`]).
+struct Skip {
+    depth: usize,
+    start: Loc,
+    anchor: usize,
+}
+
+/// Keys whose collection values nothing here ever reads, and which dominate
+/// `kubectl get -o yaml` dumps. Their values are parsed but not built: the
+/// tree holds an empty placeholder (so an unknown-field check still sees the
+/// key). Keeps a 10,000-pod dump fast and small.
+const SKIPPED_KEYS: &[&str] = &[
+    "managedFields",
+    "containerStatuses",
+    "initContainerStatuses",
+    "ephemeralContainerStatuses",
+    "conditions",
+    "volumes",
+    "volumeMounts",
+    "env",
+    "envFrom",
+    "tolerations",
+    "affinity",
+    "livenessProbe",
+    "readinessProbe",
+    "startupProbe",
+    "resources",
+    "securityContext",
+];
+
+fn is_merge_key(k: &Node) -> bool {
+    k.scalar().is_some_and(|s| s.style == Style::Plain && s.text == "<<")
+}
+
+/// Whether two keys of a mapping are the same scalar, without allocating for
+/// the usual small mappings.
+fn has_duplicate_key(entries: &[(Node, Node)]) -> bool {
+    fn key(entry: &(Node, Node)) -> Option<&str> {
+        entry.0.scalar().filter(|s| s.style != Style::Block).map(|s| s.text.as_str())
+    }
+    if entries.len() <= 16 {
+        return entries
+            .iter()
+            .enumerate()
+            .any(|(i, a)| key(a).is_some_and(|ka| entries.iter().skip(i + 1).any(|b| key(b) == Some(ka))));
+    }
+    let mut keys: Vec<&str> = entries.iter().filter_map(key).collect();
+    keys.sort_unstable();
+    keys.windows(2).any(|w| w.first() == w.get(1))
 }
 
 fn core_tag(tag: Option<&Tag>) -> Option<CoreTag> {
@@ -431,7 +484,12 @@ impl Builder<'_, '_> {
 
     fn alias(&mut self, id: usize, span: Span) {
         let Some(a) = self.anchors.get(&id) else {
-            self.fatal(span, "alias to an unknown anchor".to_string());
+            let message = if self.skipped_anchors.contains(&id) {
+                format!("this alias refers to an anchor inside a field that is not read here ({}); copy the value instead", SKIPPED_KEYS.join(", "))
+            } else {
+                "alias to an unknown anchor".to_string()
+            };
+            self.fatal(span, message);
             return;
         };
         let (size, height) = (a.size, a.height);
@@ -468,6 +526,9 @@ impl Builder<'_, '_> {
     /// them) and applies YAML merge keys (`<<: *base`), which Kubernetes'
     /// YAML decoder supports: merged entries never override explicit ones.
     fn dedup_and_merge(&mut self, entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+        if !entries.iter().any(|(k, _)| is_merge_key(k)) && !has_duplicate_key(&entries) {
+            return entries;
+        }
         let mut seen: BTreeMap<String, Loc> = BTreeMap::new();
         let mut kept = Vec::with_capacity(entries.len());
         let mut merges = Vec::new();
@@ -514,7 +575,52 @@ impl Builder<'_, '_> {
         kept
     }
 
+    /// Whether the collection starting now is the value of a skipped key.
+    fn starts_skipped(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: Some(k), .. })
+            if k.scalar().is_some_and(|s| s.style == Style::Plain && SKIPPED_KEYS.contains(&s.text.as_str())))
+    }
+
+    /// Consumes an event inside a skipped collection; completes the
+    /// placeholder when the collection ends.
+    fn skip_event(&mut self, ev: &Event<'_>, ys: &YSpan) {
+        let Some(skip) = self.skip.as_mut() else { return };
+        match ev {
+            Event::SequenceStart(a, _) | Event::MappingStart(a, _) => {
+                skip.depth += 1;
+                if *a != 0 {
+                    self.skipped_anchors.push(*a);
+                }
+            }
+            Event::Scalar(_, _, a, _) if *a != 0 => self.skipped_anchors.push(*a),
+            Event::SequenceEnd | Event::MappingEnd => {
+                skip.depth -= 1;
+                if skip.depth == 0 {
+                    let (start, anchor) = (skip.start, skip.anchor);
+                    self.skip = None;
+                    if anchor != 0 {
+                        self.skipped_anchors.push(anchor);
+                    }
+                    let scalar = Scalar { text: String::new(), style: Style::Plain, tag: None };
+                    let span = self.pos.span_of(start, self.pos.loc(&ys.end));
+                    self.complete(Node { kind: NodeKind::Scalar(scalar), span }, 0, 1, 0);
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn event(&mut self, ev: Event<'_>, ys: &YSpan) {
+        if self.skip.is_some() {
+            self.skip_event(&ev, ys);
+            return;
+        }
+        if let Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) = ev {
+            if self.starts_skipped() {
+                self.skip = Some(Skip { depth: 1, start: self.pos.loc(&ys.start), anchor });
+                return;
+            }
+        }
         match ev {
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd => {}
             Event::Alias(id) => {
@@ -556,6 +662,8 @@ pub(crate) fn build(text: &str, pos: &PosMap<'_>) -> Built {
         budget: 10_000 + text.len() / 8,
         out: Built::default(),
         done: false,
+        skip: None,
+        skipped_anchors: Vec::new(),
     };
     let mut parser = Parser::new_from_str(text);
     while !b.done {
@@ -676,6 +784,21 @@ mod tests {
         assert!(b.fatal.is_some());
         let deep_block: String = (0..200).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
         assert!(tree(&deep_block).fatal.expect("fatal").message.contains("deeper"));
+    }
+
+    #[test]
+    fn unread_heavy_fields_are_skipped_but_keep_their_key() {
+        let b = tree("metadata:\n  managedFields:\n  - {a: [1, {b: 2}]}\n  - x\n  name: n\nenv: plain\n");
+        let root = b.root.expect("root");
+        let m = root.get("metadata").expect("metadata");
+        let mf = m.get("managedFields").expect("placeholder");
+        assert!(mf.is_null());
+        assert_eq!((mf.span.start.line, mf.span.end.line), (3, 5));
+        assert_eq!(m.get("name").and_then(Node::text), Some("n"));
+        // Only collections are skipped; scalars are cheap and kept.
+        assert_eq!(root.get("env").and_then(Node::text), Some("plain"));
+        let b = tree("a:\n  env: [&x {k: v}]\nb: *x\n");
+        assert!(b.fatal.expect("fatal").message.contains("not read here"));
     }
 
     #[test]
