@@ -60,6 +60,26 @@ fn is_loopback(scenario: &Scenario, flow: &Flow) -> bool {
     }
 }
 
+/// Whether `policy` selects `endpoint` (same namespace, `spec.podSelector`
+/// matches), the evaluator's own test. For the linter, so it never
+/// re-implements selection.
+pub(crate) fn policy_selects(policy: &crate::model::NetworkPolicy, endpoint: &crate::model::Endpoint) -> bool {
+    side::selects(policy, endpoint)
+}
+
+/// Whether the `from`/`to` entry `peer` of a policy in `policy_namespace`
+/// admits `end`, the evaluator's own test (selectors never match external
+/// addresses or host-network pods; ipBlocks match any of a pod's IPs). For
+/// the linter.
+pub(crate) fn peer_admits(
+    scenario: &Scenario,
+    policy_namespace: &str,
+    peer: &crate::model::Peer,
+    end: crate::FlowEnd,
+) -> bool {
+    peer::matches(policy_namespace, peer, &End::resolve(scenario, end))
+}
+
 /// Evaluates `flow` and records why: for each side, every selecting policy,
 /// every rule, every peer entry and term, every port entry, the rules that
 /// admit the flow and the near misses.
