@@ -874,3 +874,168 @@ fn preset_namespace_missing_label_shuts_out_prometheus() {
         &[("monitoring/prometheus", "production/api", "TCP/8080", true)],
     );
 }
+
+// ---------------------------------------------------------------------------
+// The lessons' "what if" sentences, by editing the preset as a user would.
+
+/// The preset's documents without the one whose `metadata.name` is `name`.
+fn without_document(yaml: &str, name: &str) -> String {
+    let marker = format!("\n  name: {name}\n");
+    let docs: Vec<&str> = yaml.split("\n---\n").collect();
+    let kept: Vec<&str> = docs
+        .iter()
+        .copied()
+        .filter(|d| !d.contains(&marker))
+        .collect();
+    assert_eq!(
+        kept.len() + 1,
+        docs.len(),
+        "exactly one document is named `{name}`"
+    );
+    kept.join("\n---\n")
+}
+
+/// "Egress must be written in policyTypes; a policy with no egress section is
+/// an Ingress policy by default" (API reference, `policyTypes`).
+#[test]
+fn preset_default_deny_egress_without_policy_types_would_isolate_ingress() {
+    let l = load("default-deny-egress");
+    let types = "  policyTypes:\n    - Egress\n";
+    assert_eq!(l.preset.yaml.matches(types).count(), 1);
+    let edited = l.preset.yaml.replace(types, "");
+    let scenario = parse_clean("default-deny-egress (no policyTypes)", &edited);
+    let ex = explain_in(
+        &scenario,
+        "default-deny-egress (no policyTypes)",
+        "production/web",
+        "production/api",
+        "TCP/8080",
+    );
+    assert!(!ex.egress.isolated, "no egress section, no Egress type");
+    assert!(
+        ex.ingress.isolated && !ex.ingress.allowed,
+        "Ingress is always a default type"
+    );
+}
+
+/// "endPort needs a numeric port: it cannot extend a named one" (API
+/// validation: endPort requires a numeric port).
+#[test]
+fn preset_endport_range_rejects_end_port_on_a_named_port() {
+    let l = load("endport-range");
+    let numeric = "          port: 40000\n          endPort: 40100\n";
+    assert_eq!(l.preset.yaml.matches(numeric).count(), 1);
+    let edited = l
+        .preset
+        .yaml
+        .replace(numeric, "          port: rtp\n          endPort: 40100\n");
+    let out = parse_str(&edited);
+    assert!(
+        out.has_errors(),
+        "endPort with a named port must be rejected"
+    );
+    let paths: Vec<&str> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.path.as_str())
+        .collect();
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.starts_with("spec.ingress[0].ports[0]")),
+        "errors at {paths:?}"
+    );
+}
+
+/// "Without [the baseline] the admin pod ... would stay open to everyone" and
+/// "without [the name label] the controller would be shut out too".
+#[test]
+fn preset_ingress_controller_needs_its_baseline_and_its_label() {
+    let l = load("ingress-controller");
+    let no_baseline = without_document(l.preset.yaml, "deny-all-baseline");
+    let scenario = parse_clean("ingress-controller (no baseline)", &no_baseline);
+    check_cases(
+        &scenario,
+        "ingress-controller (no baseline)",
+        &[
+            ("sandbox/curl", "frontend/admin", "TCP/8080", true),
+            ("203.0.113.50", "frontend/admin", "TCP/8080", true),
+            ("sandbox/curl", "frontend/web", "TCP/8080", false),
+        ],
+    );
+
+    let label = "    name: ingress-nginx\n---\n";
+    assert_eq!(l.preset.yaml.matches(label).count(), 1);
+    let unlabelled = l.preset.yaml.replace(label, "    team: edge\n---\n");
+    let scenario = parse_clean("ingress-controller (no name label)", &unlabelled);
+    check_cases(
+        &scenario,
+        "ingress-controller (no name label)",
+        &[(
+            "ingress-nginx/controller",
+            "frontend/web",
+            "TCP/8080",
+            false,
+        )],
+    );
+}
+
+/// "CoreDNS itself is not isolated, so its ingress side allows the query."
+#[test]
+fn preset_dns_done_right_coredns_is_not_isolated() {
+    let l = load("dns-done-right");
+    let ex = l.explain("production/web", "kube-system/coredns", "UDP/53");
+    assert!(!ex.ingress.isolated && ex.ingress.allowed);
+}
+
+/// The two DNS presets are the same cluster; only the fix differs.
+#[test]
+fn preset_dns_done_right_is_dns_forgotten_plus_one_policy() {
+    let forgotten = load("dns-forgotten");
+    let right = load("dns-done-right");
+    let shape = |s: &Scenario| -> Vec<(String, String, Vec<std::net::IpAddr>)> {
+        s.endpoints
+            .iter()
+            .map(|e| (e.namespace.clone(), e.name.clone(), e.ips.clone()))
+            .collect()
+    };
+    assert_eq!(shape(&right.scenario), shape(&forgotten.scenario));
+    assert_eq!(
+        right.scenario.policies.len(),
+        forgotten.scenario.policies.len() + 1
+    );
+}
+
+/// The fast matrix agrees with the per-flow evaluator on every preset, for
+/// every pair of endpoints and every probe the preset names: the page draws
+/// the graph from the matrix and explains flows with the evaluator.
+#[test]
+fn every_preset_matrix_agrees_with_per_flow_evaluation() {
+    use netpol_core::matrix::matrix;
+    use netpol_core::FlowEnd;
+    for p in PRESETS {
+        let scenario = parse_clean(p.id, p.yaml);
+        let probes = scenario.probes_in_use();
+        assert!(!probes.is_empty(), "{}: no probes", p.id);
+        let mx = matrix(&scenario, &probes);
+        let n = scenario.endpoints.len();
+        for (k, probe) in probes.iter().enumerate() {
+            for from in 0..n {
+                for to in 0..n {
+                    let flow = Flow {
+                        from: FlowEnd::Endpoint(from),
+                        to: FlowEnd::Endpoint(to),
+                        probe: *probe,
+                    };
+                    assert_eq!(
+                        mx.allowed(k, from, to),
+                        is_allowed(&scenario, &flow),
+                        "{}: matrix and evaluator disagree on {from} -> {to} {probe}",
+                        p.id
+                    );
+                }
+            }
+        }
+    }
+}
