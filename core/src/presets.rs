@@ -99,7 +99,7 @@ pub const PRESETS: &[Preset] = &[
         id: "frontend-backend-6379",
         title: "Frontend to backend on TCP 6379",
         summary: "Allow one pod label from the same namespace, on one port only.",
-        lesson: "The rule has a peer (pods labelled app=frontend) and a port (TCP 6379), and a connection must match both. So the frontend reaches the backend on 6379 but not on port 80, which the backend also listens on; the worker cannot reach it at all. The pod labelled app=frontend in the namespace other is refused too: a podSelector without a namespaceSelector only looks in the policy's own namespace. The Service is only a name for the backend pods; policies never select Services.",
+        lesson: "The rule has a peer (pods labelled app=frontend) and a port (TCP 6379), and a connection must match both. So the frontend reaches the backend on 6379 but not on port 80, which the backend also listens on; the worker cannot reach it at all. The pod labelled app=frontend in the namespace other is refused too: a podSelector without a namespaceSelector only looks in the policy's own namespace. The frontend is a Deployment, so policies match the labels of its pod template; the Service is only a name for the backend pods, and policies never select Services.",
         yaml: include_str!("../presets/frontend-backend-6379.yaml"),
         focus: FocusFlow { from: "my-app/frontend", to: "my-app/backend", probe: "TCP/6379" },
         tags: &["pods", "ports", "ingress"],
