@@ -1,1 +1,263 @@
-fn main() {}
+//! `netpol`: the command-line front end of the NetworkPolicy playground.
+//!
+//! It reads Kubernetes YAML/JSON (files, directories, `-` for stdin), asks
+//! `netpol-core` for verdicts and formats them; it never decides anything
+//! itself. Exit codes are for CI pipelines: 0 on success, 2 when any input
+//! document had an error (results from the good documents are still
+//! printed) or the command line was wrong.
+
+mod explain_cmd;
+mod explain_json;
+mod gen;
+mod input;
+mod matrix_out;
+
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+use netpol_core::Probe;
+
+use crate::explain_cmd::ExplainFormat;
+use crate::matrix_out::MatrixFormat;
+
+/// Exit code for input errors and usage errors (clap uses 2 as well).
+const EXIT_INPUT_ERROR: u8 = 2;
+
+/// Kubernetes NetworkPolicy evaluation: who may connect to whom, and why.
+#[derive(Parser)]
+#[command(name = "netpol", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the endpoint × endpoint allow matrix per probe.
+    ///
+    /// Formats: `table` (a grid per probe: rows = from, columns = to by row
+    /// number; ✓ allowed, · denied), `json` (exactly {"endpoints": [...],
+    /// "probes": [...], "allowed": {"TCP/80": ["0110...", ...]}}, where
+    /// character j of allowed[p][i] is '1' iff endpoints[i] may connect to
+    /// endpoints[j]), `csv` (header `probe,from,to,allowed`, one row per
+    /// ordered pair, allowed = 1 or 0) and `summary` (per probe: endpoints,
+    /// pairs, allowed and denied counts).
+    Matrix {
+        /// A probe such as TCP/80, udp/53 or 8080 (= TCP). Repeatable.
+        /// Default: every port the input names (TCP/80 if none).
+        #[arg(long = "probe", value_name = "PROTO/PORT", value_parser = parse_probe)]
+        probes: Vec<Probe>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = MatrixFormat::Table)]
+        format: MatrixFormat,
+        /// Print parse and matrix times to stderr.
+        #[arg(long)]
+        timings: bool,
+        /// Input files; `-` reads stdin; a directory means its *.yaml, *.yml
+        /// and *.json files, sorted by name.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Explain one flow: the verdict, and every policy, rule, peer and port
+    /// check that decided it.
+    ///
+    /// --from and --to take `NS/NAME` (a pod or workload; a bare NAME is in
+    /// `default`) or an IP address. --to may also name a Service as
+    /// `svc:NS/NAME` (or `svc/NS/NAME`), or as plain `NS/NAME` when no pod or
+    /// workload has that name: each backend pod is then explained with the
+    /// service port mapped to its targetPort.
+    Explain {
+        /// The client: NS/NAME or an IP.
+        #[arg(long, value_name = "NS/NAME|IP")]
+        from: String,
+        /// The server: NS/NAME, an IP, or svc:NS/NAME.
+        #[arg(long, value_name = "NS/NAME|IP|svc:NS/NAME")]
+        to: String,
+        /// Protocol and destination port, e.g. TCP/80.
+        #[arg(long, value_name = "PROTO/PORT", value_parser = parse_probe)]
+        probe: Probe,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+        /// Input files (`-` = stdin, directories as for `matrix`).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Check the input and print every diagnostic; exit 2 on any error.
+    Validate {
+        /// Input files (`-` = stdin, directories as for `matrix`).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Write a deterministic synthetic cluster as multi-document YAML.
+    ///
+    /// Same sizes and seed give the same bytes. Namespace 0 is kube-system
+    /// with a coredns pod; the others have labels env (prod/staging/dev),
+    /// team (8 teams) and tier (frontend/backend/data). Pods carry app, tier
+    /// and version labels, IPs from 10.0.1.1 upwards in 10.0.0.0/8, and named
+    /// ports http (8080), metrics (9090), grpc (50051, backends) and dns (53).
+    /// Policies mix default-deny, podSelector and namespaceSelector peers, AND
+    /// peers, matchExpressions (In, NotIn, Exists, DoesNotExist), ipBlocks
+    /// with except, named ports, endPort ranges and DNS egress rules.
+    Gen {
+        /// Number of pods.
+        #[arg(long, default_value_t = 100)]
+        pods: usize,
+        /// Number of namespaces (at least 1; namespace 0 is kube-system).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+        namespaces: u32,
+        /// Number of NetworkPolicies.
+        #[arg(long, default_value_t = 20)]
+        policies: usize,
+        /// PRNG seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+fn parse_probe(s: &str) -> Result<Probe, String> {
+    Probe::parse(s).ok_or_else(|| {
+        format!("`{s}` is not a probe: use PROTO/PORT with TCP, UDP or SCTP and a port 1-65535")
+    })
+}
+
+/// A command's failure that is not an input-document error.
+enum Failure {
+    /// Bad input or arguments: message, exit 2.
+    Usage(String),
+    /// Writing stdout failed (e.g. a closed pipe).
+    Io(io::Error),
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        Failure::Io(e)
+    }
+}
+
+impl From<input::InputError> for Failure {
+    fn from(e: input::InputError) -> Self {
+        Failure::Usage(e.0)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let result = run(&mut out, cli.command).and_then(|code| {
+        out.flush()?;
+        Ok(code)
+    });
+    match result {
+        Ok(code) => code,
+        Err(Failure::Usage(msg)) => {
+            eprintln!("netpol: {msg}");
+            ExitCode::from(EXIT_INPUT_ERROR)
+        }
+        // A reader that stops early (`| head`) is not a failure worth a message.
+        Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Failure::Io(e)) => {
+            eprintln!("netpol: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn exit_code(has_errors: bool) -> ExitCode {
+    if has_errors {
+        ExitCode::from(EXIT_INPUT_ERROR)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn run(out: &mut impl Write, command: Command) -> Result<ExitCode, Failure> {
+    match command {
+        Command::Matrix {
+            probes,
+            format,
+            timings,
+            files,
+        } => {
+            let started = Instant::now();
+            let loaded = input::load(&files)?;
+            let parsed = Instant::now();
+            let mut probes = if probes.is_empty() {
+                loaded.scenario.probes_in_use()
+            } else {
+                probes
+            };
+            if probes.is_empty() {
+                probes.push(Probe::new(netpol_core::Protocol::Tcp, 80));
+            }
+            let m = netpol_core::matrix::matrix(&loaded.scenario, &probes);
+            let computed = Instant::now();
+            matrix_out::write(out, &loaded.scenario, &m, format)?;
+            if timings {
+                eprintln!(
+                    "timings: read+parse {:.1} ms, matrix {:.1} ms ({} endpoints, {} probes)",
+                    (parsed - started).as_secs_f64() * 1e3,
+                    (computed - parsed).as_secs_f64() * 1e3,
+                    m.len(),
+                    probes.len()
+                );
+            }
+            Ok(exit_code(loaded.has_errors))
+        }
+        Command::Explain {
+            from,
+            to,
+            probe,
+            format,
+            files,
+        } => {
+            let loaded = input::load(&files)?;
+            let scenario = &loaded.scenario;
+            let from = explain_cmd::resolve_from(scenario, &from).map_err(Failure::Usage)?;
+            let target = explain_cmd::resolve_to(scenario, &to).map_err(Failure::Usage)?;
+            let ctx = explain_json::Ctx {
+                scenario,
+                sources: &loaded.names,
+            };
+            explain_cmd::run(out, &ctx, from, target, probe, format)?;
+            Ok(exit_code(loaded.has_errors))
+        }
+        Command::Validate { files } => {
+            let loaded = input::load(&files)?;
+            let s = &loaded.scenario;
+            let verdict = if loaded.has_errors {
+                "errors found"
+            } else {
+                "ok"
+            };
+            writeln!(
+                out,
+                "{verdict}: {} namespaces, {} endpoints, {} services, {} policies",
+                s.namespaces.len(),
+                s.endpoints.len(),
+                s.services.len(),
+                s.policies.len()
+            )?;
+            Ok(exit_code(loaded.has_errors))
+        }
+        Command::Gen {
+            pods,
+            namespaces,
+            policies,
+            seed,
+        } => {
+            let params = gen::GenParams {
+                pods,
+                namespaces: namespaces as usize,
+                policies,
+                seed,
+            };
+            gen::generate(out, params)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

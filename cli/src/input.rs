@@ -1,0 +1,116 @@
+//! Reading the FILE arguments into a parsed [`Scenario`].
+//!
+//! Every subcommand that reads a cluster goes through [`load`]: it expands
+//! directories, reads `-` from stdin, parses everything in one call (so
+//! spans index the sources in argument order) and prints every diagnostic to
+//! stderr as `file:line:col: path: message`. Errors never stop the command:
+//! the good documents still evaluate and the caller exits with code 2 at the
+//! end, which is what a CI pipeline wants.
+
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use netpol_core::parse::{parse_sources, Source};
+use netpol_core::Scenario;
+
+/// A parsed input set.
+pub struct Loaded {
+    /// The scenario built from every good document.
+    pub scenario: Scenario,
+    /// The source names, indexed like [`netpol_core::Span::source`].
+    pub names: Vec<String>,
+    /// Whether any document had an error (the exit code becomes 2).
+    pub has_errors: bool,
+}
+
+/// Why the inputs could not be read at all (as opposed to parse errors,
+/// which are reported and survived).
+#[derive(Debug)]
+pub struct InputError(pub String);
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// File extensions taken from a directory argument.
+const DIR_EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
+
+/// Expands the FILE arguments: `-` stays `-`, a directory becomes its
+/// `*.yaml`/`*.yml`/`*.json` files (not recursive) sorted by name, anything
+/// else is taken as a file.
+fn expand(args: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
+    let mut out = Vec::new();
+    for arg in args {
+        if arg.as_os_str() == "-" || !arg.is_dir() {
+            out.push(arg.clone());
+            continue;
+        }
+        let entries =
+            fs::read_dir(arg).map_err(|e| InputError(format!("{}: {e}", arg.display())))?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && has_input_extension(p))
+            .collect();
+        files.sort();
+        out.extend(files);
+    }
+    Ok(out)
+}
+
+fn has_input_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| DIR_EXTENSIONS.contains(&e))
+}
+
+/// Reads one expanded argument; `-` reads stdin (at most once is useful,
+/// later reads see an empty stream).
+fn read_one(path: &Path) -> Result<(String, String), InputError> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| InputError(format!("<stdin>: {e}")))?;
+        return Ok(("<stdin>".to_string(), text));
+    }
+    let text =
+        fs::read_to_string(path).map_err(|e| InputError(format!("{}: {e}", path.display())))?;
+    Ok((path.display().to_string(), text))
+}
+
+/// Reads and parses `args`, printing diagnostics to stderr.
+pub fn load(args: &[PathBuf]) -> Result<Loaded, InputError> {
+    let paths = expand(args)?;
+    if paths.is_empty() {
+        return Err(InputError(
+            "no input files (a directory argument held no *.yaml, *.yml or *.json)".into(),
+        ));
+    }
+    let mut owned = Vec::with_capacity(paths.len());
+    for path in &paths {
+        owned.push(read_one(path)?);
+    }
+    let sources: Vec<Source<'_>> = owned
+        .iter()
+        .map(|(name, text)| Source { name, text })
+        .collect();
+    let output = parse_sources(&sources);
+    let names: Vec<String> = owned.iter().map(|(name, _)| name.clone()).collect();
+    for diagnostic in &output.diagnostics {
+        let name = names
+            .get(diagnostic.source as usize)
+            .map(String::as_str)
+            .unwrap_or("<input>");
+        eprintln!("{}", diagnostic.render(name));
+    }
+    let has_errors = output.has_errors();
+    Ok(Loaded {
+        scenario: output.scenario,
+        names,
+        has_errors,
+    })
+}

@@ -1,0 +1,181 @@
+//! `netpol matrix`: the endpoint × endpoint allow table in four formats.
+//!
+//! - `json`: the contract other tools read, exactly
+//!   `{"endpoints": [...], "probes": [...], "allowed": {"TCP/80": ["0110…", …]}}`
+//!   where `allowed[p][i]` has one character per endpoint and character `j`
+//!   is `'1'` iff `endpoints[i]` may open a connection to `endpoints[j]`.
+//! - `csv`: one header row `probe,from,to,allowed`, then one row per probe
+//!   and ordered pair (rows are sources, in endpoint order), `allowed` being
+//!   `1` or `0`. Every field is a plain token (`ns/name` never needs quoting:
+//!   Kubernetes names hold no comma or quote), so `cut -d,` and spreadsheets
+//!   read it as is.
+//! - `table`: per probe, a grid for people: rows are sources (`from`),
+//!   columns destinations (`to`), `✓` allowed, `·` denied. Columns are keyed
+//!   by row number, with the legend being the numbered row labels.
+//! - `summary`: per probe the number of endpoints, pairs, allowed and denied
+//!   pairs — for timing big clusters without printing every cell.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use netpol_core::matrix::Matrix;
+use netpol_core::{Probe, Scenario};
+use serde::Serialize;
+
+/// The output format of `netpol matrix`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum MatrixFormat {
+    /// A grid per probe for terminals.
+    Table,
+    /// `{"endpoints", "probes", "allowed"}` (stable contract).
+    Json,
+    /// `probe,from,to,allowed` rows.
+    Csv,
+    /// Counts per probe only.
+    Summary,
+}
+
+/// The JSON document; field order is the documented one.
+#[derive(Serialize)]
+struct MatrixJson<'a> {
+    endpoints: &'a [String],
+    probes: Vec<String>,
+    allowed: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `namespace/name` of every endpoint, in scenario order.
+pub fn endpoint_names(scenario: &Scenario) -> Vec<String> {
+    scenario
+        .endpoints
+        .iter()
+        .map(|e| format!("{}/{}", e.namespace, e.name))
+        .collect()
+}
+
+/// The row of `from` for probe index `p`: one `'1'`/`'0'` per destination.
+fn row_bits(m: &Matrix, p: usize, from: usize) -> String {
+    m.row(p, from)
+        .map(|allowed| if allowed { '1' } else { '0' })
+        .collect()
+}
+
+/// Writes `m` in `format`.
+pub fn write(
+    out: &mut impl Write,
+    scenario: &Scenario,
+    m: &Matrix,
+    format: MatrixFormat,
+) -> io::Result<()> {
+    let names = endpoint_names(scenario);
+    let probes: &[Probe] = m.probes();
+    match format {
+        MatrixFormat::Json => write_json(out, &names, probes, m),
+        MatrixFormat::Csv => write_csv(out, &names, probes, m),
+        MatrixFormat::Table => write_table(out, &names, probes, m),
+        MatrixFormat::Summary => write_summary(out, probes, m),
+    }
+}
+
+fn write_json(
+    out: &mut impl Write,
+    names: &[String],
+    probes: &[Probe],
+    m: &Matrix,
+) -> io::Result<()> {
+    let mut allowed = serde_json::Map::new();
+    for (p, probe) in probes.iter().enumerate() {
+        let rows = (0..m.len())
+            .map(|i| serde_json::Value::String(row_bits(m, p, i)))
+            .collect();
+        allowed.insert(probe.to_string(), serde_json::Value::Array(rows));
+    }
+    let doc = MatrixJson {
+        endpoints: names,
+        probes: probes.iter().map(Probe::to_string).collect(),
+        allowed,
+    };
+    serde_json::to_writer(&mut *out, &doc).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+fn write_csv(
+    out: &mut impl Write,
+    names: &[String],
+    probes: &[Probe],
+    m: &Matrix,
+) -> io::Result<()> {
+    writeln!(out, "probe,from,to,allowed")?;
+    for (p, probe) in probes.iter().enumerate() {
+        for (i, from) in names.iter().enumerate() {
+            for (j, to) in names.iter().enumerate() {
+                let bit = if m.allowed(p, i, j) { 1 } else { 0 };
+                writeln!(out, "{probe},{from},{to},{bit}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Column keys are row numbers, right-aligned to the widest one, so the grid
+/// stays narrow however long the names are.
+fn write_table(
+    out: &mut impl Write,
+    names: &[String],
+    probes: &[Probe],
+    m: &Matrix,
+) -> io::Result<()> {
+    let key_width = names.len().saturating_sub(1).to_string().len().max(1);
+    let label_width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    for (p, probe) in probes.iter().enumerate() {
+        if p > 0 {
+            writeln!(out)?;
+        }
+        let allowed = m.allowed_count(p);
+        writeln!(
+            out,
+            "probe {probe}: rows = from, columns = to (by row number); ✓ allowed, · denied; {allowed} of {} pairs allowed",
+            names.len() * names.len()
+        )?;
+        let mut header = String::new();
+        let _ = write!(
+            header,
+            "{:width$}  ",
+            "",
+            width = key_width + 2 + label_width
+        );
+        for j in 0..names.len() {
+            let _ = write!(header, " {j:>key_width$}");
+        }
+        writeln!(out, "{}", header.trim_end())?;
+        for (i, name) in names.iter().enumerate() {
+            let mut line = String::new();
+            let _ = write!(line, "{i:>key_width$}  {name:<label_width$}  ");
+            for j in 0..names.len() {
+                let cell = if m.allowed(p, i, j) { '✓' } else { '·' };
+                let _ = write!(line, " {cell:>key_width$}");
+            }
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(())
+}
+
+fn write_summary(out: &mut impl Write, probes: &[Probe], m: &Matrix) -> io::Result<()> {
+    let n = m.len();
+    let pairs = (n as u128) * (n as u128);
+    writeln!(
+        out,
+        "{:<12} {:>10} {:>14} {:>14} {:>14}",
+        "probe", "endpoints", "pairs", "allowed", "denied"
+    )?;
+    for (p, probe) in probes.iter().enumerate() {
+        let allowed = m.allowed_count(p) as u128;
+        let denied = pairs.saturating_sub(allowed);
+        writeln!(
+            out,
+            "{:<12} {n:>10} {pairs:>14} {allowed:>14} {denied:>14}",
+            probe.to_string()
+        )?;
+    }
+    Ok(())
+}
