@@ -206,8 +206,8 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "namespace-missing-label",
         title: "Pitfall: a namespace missing its label",
-        summary: "namespaceSelector purpose=monitoring, but the monitoring namespace was never labelled.",
-        lesson: "A namespaceSelector looks at the labels of namespaces, never at their names. This policy admits namespaces labelled purpose=monitoring; ops has that label, monitoring does not, so Grafana in ops gets in while Prometheus is refused. A real cluster gives no warning: the policy is valid, it just matches the wrong namespaces. The inspector names the missing label; add it to the monitoring Namespace (or select on kubernetes.io/metadata.name) and Prometheus is admitted.",
+        summary: "namespaceSelector purpose=monitoring, but the monitoring namespace was never labelled: the selector matches nothing.",
+        lesson: "A namespaceSelector looks at the labels of namespaces, never at their names. This policy admits namespaces labelled purpose=monitoring, but the monitoring namespace was never labelled, so the selector matches no namespace at all: Prometheus is refused, and because the policy selects every pod in production, nothing else gets in either. A real cluster gives no warning; the policy is valid, it just matches nothing. The inspector names the missing label. Add it to the monitoring Namespace and every pod of monitoring is admitted; uncomment the podSelector in the same entry, as the article's corrected version does, and only Prometheus is.",
         yaml: include_str!("../presets/namespace-missing-label.yaml"),
         focus: FocusFlow { from: "monitoring/prometheus", to: "production/api", probe: "TCP/8080" },
         tags: &["pitfall", "namespaces", "namespace-labels"],

@@ -543,6 +543,8 @@ fn preset_endport_range_includes_both_ends() {
         ("media/recorder", "10.0.0.20", "UDP/32000", false),
         ("media/recorder", "10.0.1.20", "TCP/32000", false),
         ("media/sfu", "10.0.1.20", "TCP/443", true),
+        ("media/recorder", "kube-system/coredns", "UDP/53", true),
+        ("media/recorder", "kube-system/coredns", "TCP/53", true),
     ]);
     let ex = l.explain("players/player", "media/sfu", "UDP/40050");
     assert_eq!(
@@ -836,15 +838,21 @@ fn uncomment_trailing_policy(yaml: &str) -> String {
 #[test]
 fn preset_namespace_missing_label_shuts_out_prometheus() {
     let l = load("namespace-missing-label");
-    l.check(&[
+    let closed = [
         ("monitoring/prometheus", "production/api", "TCP/8080", false),
         ("monitoring/prometheus", "production/api", "TCP/9090", false),
-        ("ops/grafana", "production/api", "TCP/8080", true),
-        ("ops/grafana", "production/web", "TCP/80", true),
+        (
+            "monitoring/alertmanager",
+            "production/api",
+            "TCP/8080",
+            false,
+        ),
         ("production/web", "production/api", "TCP/8080", false),
+        ("monitoring/prometheus", "production/web", "TCP/80", false),
         // No egress section and no policyTypes: an Ingress-only policy.
         ("production/api", "monitoring/prometheus", "TCP/9090", true),
-    ]);
+    ];
+    l.check(&closed);
     // The inspector names the missing label.
     let ex = l.explain("monitoring/prometheus", "production/api", "TCP/8080");
     let names_missing_label = ex.ingress.near_misses.iter().any(|n| match &n.failed {
@@ -860,18 +868,50 @@ fn preset_namespace_missing_label_shuts_out_prometheus() {
         ex.ingress.near_misses
     );
 
-    // The fix: label the namespace.
+    // Fix 1: label the namespace; every pod of monitoring gets in.
     let unlabelled = "metadata:\n  name: monitoring\n---";
     assert_eq!(l.preset.yaml.matches(unlabelled).count(), 1);
-    let fixed = l.preset.yaml.replace(
+    let labelled = l.preset.yaml.replace(
         unlabelled,
         "metadata:\n  name: monitoring\n  labels:\n    purpose: monitoring\n---",
     );
-    let scenario = parse_clean("namespace-missing-label (fixed)", &fixed);
+    let scenario = parse_clean("namespace-missing-label (labelled)", &labelled);
     check_cases(
         &scenario,
-        "namespace-missing-label (fixed)",
-        &[("monitoring/prometheus", "production/api", "TCP/8080", true)],
+        "namespace-missing-label (labelled)",
+        &[
+            ("monitoring/prometheus", "production/api", "TCP/8080", true),
+            (
+                "monitoring/alertmanager",
+                "production/api",
+                "TCP/8080",
+                true,
+            ),
+            ("production/web", "production/api", "TCP/8080", false),
+        ],
+    );
+
+    // Fix 2, the article's: label AND narrow the same entry to Prometheus.
+    let commented =
+        "          # podSelector:\n          #   matchLabels:\n          #     app: prometheus\n";
+    assert_eq!(labelled.matches(commented).count(), 1);
+    let narrowed = labelled.replace(
+        commented,
+        "          podSelector:\n            matchLabels:\n              app: prometheus\n",
+    );
+    let scenario = parse_clean("namespace-missing-label (labelled, narrowed)", &narrowed);
+    check_cases(
+        &scenario,
+        "namespace-missing-label (labelled, narrowed)",
+        &[
+            ("monitoring/prometheus", "production/api", "TCP/8080", true),
+            (
+                "monitoring/alertmanager",
+                "production/api",
+                "TCP/8080",
+                false,
+            ),
+        ],
     );
 }
 
@@ -1036,6 +1076,43 @@ fn every_preset_matrix_agrees_with_per_flow_evaluation() {
                     );
                 }
             }
+        }
+    }
+}
+
+/// Presets tagged `pitfall` show a classic mistake, so the linter (issue 6)
+/// must flag each of them; the default preset and the "done right" presets
+/// are meant to be imitated, so they must lint clean.
+#[test]
+fn pitfall_presets_lint_and_model_presets_are_clean() {
+    use netpol_core::lint::{lint_output, Severity as LintSeverity};
+    for p in PRESETS {
+        let findings = lint_output(&parse_str(p.yaml));
+        let warnings = findings
+            .iter()
+            .filter(|f| matches!(f.severity, LintSeverity::Warning | LintSeverity::Error))
+            .count();
+        if p.tags.contains(&"pitfall") {
+            assert!(
+                warnings > 0,
+                "{}: a pitfall preset should produce a lint warning",
+                p.id
+            );
+        }
+        if [
+            DEFAULT_PRESET_ID,
+            "dns-done-right",
+            "three-tier-namespaces",
+            "frontend-backend-6379",
+        ]
+        .contains(&p.id)
+        {
+            let ids: Vec<&str> = findings.iter().map(|f| f.id).collect();
+            assert!(
+                ids.is_empty(),
+                "{}: a model preset should lint clean, got {ids:?}",
+                p.id
+            );
         }
     }
 }
