@@ -144,6 +144,10 @@ fn no_dns(cx: &Cx, one_protocol: &[OneProtocol], out: &mut Vec<Finding>) {
     };
     for ((pi, failure), pods) in groups {
         let Some(policy) = scenario.policies.get(pi) else { continue };
+        if super::shape::kube_system_denied(policy).contains(&"egress") {
+            // NP008 reports this deny-all, DNS included.
+            continue;
+        }
         let (span, path) = egress_span(policy);
         let consequence = match failure {
             Failure::Udp => "on UDP/53: every DNS lookup will time out, so connections by Service name fail even where the policies allow them",

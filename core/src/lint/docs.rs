@@ -26,9 +26,10 @@ pub fn lint_output(parsed: &ParseOutput) -> Vec<Finding> {
     let mut out = lint(&parsed.scenario);
     for doc in parsed.documents.iter().filter(|d| !d.accepted) {
         let Some((_, product)) = OTHER_KINDS.iter().find(|(k, _)| *k == doc.kind) else { continue };
-        let name = doc.name.as_deref().unwrap_or("(unnamed)");
+        // The parser records names only for the kinds it converts.
+        let name = doc.name.as_deref().map(|n| format!(" {n}")).unwrap_or_default();
         let message = format!(
-            "`{} {name}` is a {product} resource, not a Kubernetes NetworkPolicy: its deny actions and `order`/priority exist only there. It is not evaluated here, and a cluster without {product} ignores it; Kubernetes NetworkPolicies only allow, and they add up.",
+            "`{}{name}` is a {product} resource, not a Kubernetes NetworkPolicy: its deny actions and `order`/priority exist only there. It is not evaluated here, and a cluster without {product} ignores it; Kubernetes NetworkPolicies only allow, and they add up.",
             doc.kind
         );
         let fix = String::from(

@@ -30,7 +30,8 @@ pub(crate) fn check(cx: &Cx, out: &mut Vec<Finding>) {
             for (ri, rule) in policy.rules(direction).iter().enumerate() {
                 for (j, pair) in rule.peers.windows(2).enumerate() {
                     if let [a, b] = pair {
-                        split_pair(cx, pi, policy, direction, ri, j, a, b, out);
+                        let at = Place { pi, direction, ri, j, list_len: rule.peers.len() };
+                        split_pair(cx, policy, at, a, b, out);
                     }
                 }
                 for (j, peer) in rule.peers.iter().enumerate() {
@@ -50,26 +51,32 @@ fn admitted_text(cx: &Cx, admitted: &[usize]) -> String {
     }
 }
 
-/// An entry with only a namespaceSelector next to one with only a
-/// podSelector, in either order.
-#[allow(clippy::too_many_arguments)]
-fn split_pair(
-    cx: &Cx,
+/// Where a pair of entries is: policy, direction, rule, first entry, and the
+/// length of the list.
+#[derive(Clone, Copy)]
+struct Place {
     pi: usize,
-    policy: &NetworkPolicy,
     direction: Direction,
     ri: usize,
     j: usize,
-    a: &Peer,
-    b: &Peer,
-    out: &mut Vec<Finding>,
-) {
+    list_len: usize,
+}
+
+/// An entry with only a namespaceSelector next to one with only a
+/// podSelector, in either order.
+fn split_pair(cx: &Cx, policy: &NetworkPolicy, at: Place, a: &Peer, b: &Peer, out: &mut Vec<Finding>) {
+    let Place { pi, direction, ri, j, list_len } = at;
     let (Some(sa), Some(sb)) = (selectors(a), selectors(b)) else { return };
     let (ns, pods) = match (sa, sb) {
         ((Some(ns), None), (None, Some(pods))) | ((None, Some(pods)), (Some(ns), None)) => (ns, pods),
         _ => return,
     };
-    let pod_entry = if sa.1.is_some() { a } else { b };
+    // The fix deletes the `-` of the second entry, whichever selector it has.
+    let pod_first = sa.1.is_some();
+    let (first_field, second_field) =
+        if pod_first { ("podSelector", "namespaceSelector") } else { ("namespaceSelector", "podSelector") };
+    let (first_text, second_text) =
+        if pod_first { (selector_text(pods), selector_text(ns)) } else { (selector_text(ns), selector_text(pods)) };
     let mut as_written: Vec<usize> = cx.admitted(&policy.namespace, a);
     as_written.extend(cx.admitted(&policy.namespace, b));
     as_written.sort_unstable();
@@ -81,10 +88,8 @@ fn split_pair(
     let as_one = cx.admitted(&policy.namespace, &combined);
     let field = direction.peers_field();
     let message = format!(
-        "`{field}[{j}]` (namespaceSelector {}) and `{field}[{}]` (podSelector {}) of {} are two entries, so they are ORed: every pod in the selected namespaces, OR pods labelled {} in `{}` ({}). If you meant pods labelled {} IN the selected namespaces (one entry, ANDed), that would be {}.",
-        selector_text(ns),
+        "`{field}[{j}]` ({first_field} {first_text}) and `{field}[{}]` ({second_field} {second_text}) of {} are two entries, so they are ORed: every pod in the selected namespaces, OR pods labelled {} in `{}`; as written that admits {}. If you meant pods labelled {} IN the selected namespaces (one entry, ANDed), that would be {}.",
         j + 1,
-        selector_text(pods),
         policy_name(policy),
         selector_text(pods),
         policy.namespace,
@@ -92,12 +97,17 @@ fn split_pair(
         selector_text(pods),
         admitted_text(cx, &as_one),
     );
-    let line = pod_entry.span.start.line;
+    let line = b.span.start.line;
     let fix = format!(
-        "For AND, delete the `-` before `podSelector` (line {line}) and indent it under the namespaceSelector, so both are one entry:\n    - namespaceSelector: …\n      podSelector: …\nIf OR is what you meant, nothing to change."
+        "For AND, delete the `-` before `{second_field}` (line {line}) and indent it under `{first_field}`, so both are one entry:\n    - {first_field}: …\n      {second_field}: …\nIf OR is what you meant, nothing to change."
     );
     let mut f = finding("NP010", Some(pi), join(a.span, b.span), peer_path(direction, ri, j), message, fix);
-    f.related = Vec::from([pod_entry.span]);
+    f.related = Vec::from([b.span]);
+    // A longer list (the API reference's own example adds an ipBlock) reads
+    // as a deliberate list of alternatives; two lone entries are the trap.
+    if list_len > 2 {
+        f.severity = Severity::Info;
+    }
     out.push(f);
 }
 
@@ -188,7 +198,7 @@ spec:
     }
 
     #[test]
-    fn np010_one_entry_is_only_information_and_by_name_is_silent() {
+    fn np010_reversed_pair_warns_one_entry_informs_by_name_is_silent() {
         let and = "    - namespaceSelector:\n        matchLabels: {user: alice}\n      podSelector:\n        matchLabels: {role: client}\n";
         let findings = lint_yaml(&policy(and));
         let f = with_id(&findings, "NP010");
@@ -197,6 +207,12 @@ spec:
         let by_name = "    - namespaceSelector:\n        matchLabels: {kubernetes.io/metadata.name: alice}\n      podSelector:\n        matchLabels: {role: client}\n";
         let quiet = lint_yaml(&policy(by_name));
         assert!(with_id(&quiet, "NP010").is_empty(), "{quiet:#?}");
+        let reversed = "    - podSelector:\n        matchLabels: {role: client}\n    - namespaceSelector:\n        matchLabels: {user: alice}\n";
+        let findings = lint_yaml(&policy(reversed));
+        let f = with_id(&findings, "NP010");
+        assert_eq!(f.len(), 1, "{findings:#?}");
+        assert!(f[0].message.contains("`from[0]` (podSelector role=client) and `from[1]` (namespaceSelector user=alice)"), "{}", f[0].message);
+        assert!(f[0].fix.contains("delete the `-` before `namespaceSelector` (line 27)"), "{}", f[0].fix);
         let unrelated = "    - podSelector:\n        matchLabels: {role: client}\n    - podSelector:\n        matchLabels: {role: web}\n";
         let quiet = lint_yaml(&policy(unrelated));
         assert!(with_id(&quiet, "NP010").is_empty(), "{quiet:#?}");

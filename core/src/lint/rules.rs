@@ -80,8 +80,8 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "NP013",
         severity: Severity::Warning,
-        title: "namespace named by kubernetes.io/metadata.name does not exist",
-        explanation: "A namespaceSelector on kubernetes.io/metadata.name selects namespaces by name. When no namespace of that name is in the scenario, either it is a typo (a warning, with the closest name) or the namespace is simply not part of the scenario (information: add it to see its flows). Namespaces that lack a label a selector needs are reported by NP002 with the closest match.",
+        title: "namespaceSelector misses the namespace it names",
+        explanation: "Two ways a namespaceSelector misses the namespace its author had in mind. By name: it selects kubernetes.io/metadata.name=X and there is no namespace X; a near miss of an existing name is a typo (a warning, with the closest name), otherwise X is simply not part of the scenario (information: add it to see its flows). By label: it asks for a label value that is the very name of a namespace it does not match (purpose=monitoring, and namespace monitoring has no purpose label); that namespace most likely was never labelled, which the API server never complains about. Selectors that match no namespace at all are NP002.",
     },
     Rule {
         id: "NP014",

@@ -99,6 +99,8 @@ fn peer_selectors(cx: &Cx, pi: usize, policy: &NetworkPolicy, peer: &Peer, path:
                 });
                 return;
             }
+            let path = format!("{path}.namespaceSelector");
+            out.extend(unlabelled_namesake(cx, pi, policy, sel, &matched, path));
             matched
         }
         None => cx.scenario.namespace(&policy.namespace).into_iter().collect(),
@@ -172,6 +174,48 @@ fn unknown_namespace(
     f.related.push(policy.span);
     f.related.truncate(2);
     f
+}
+
+/// NP013, second case: the selector asks for a label value (`purpose:
+/// monitoring`) that is the very name of a namespace it does not match, so
+/// that namespace most likely lacks the label (seed 003, 陷阱2).
+fn unlabelled_namesake(
+    cx: &Cx,
+    pi: usize,
+    policy: &NetworkPolicy,
+    sel: &LabelSelector,
+    matched: &[&Namespace],
+    path: String,
+) -> Option<Finding> {
+    let (ns, req) = sel
+        .requirements
+        .iter()
+        .filter(|r| r.key != NAMESPACE_NAME_LABEL && matches!(r.op, Operator::Equals | Operator::In))
+        .find_map(|r| {
+            let ns = r.values.iter().find_map(|v| cx.scenario.namespace(v)).filter(|n| !sel.matches(&n.labels))?;
+            Some((ns, r))
+        })?;
+    let matched_names: Vec<String> = matched.iter().map(|n| n.name.clone()).collect();
+    let message = format!(
+        "The namespaceSelector ({}) of {} matches {}, but not namespace `{}`, whose name is the value it asks for: {} (it has {}).",
+        selector_text(sel),
+        policy_name(policy),
+        super::context::list(matched_names.into_iter(), 5),
+        ns.name,
+        why_not(&format!("`{}`", ns.name), sel, &ns.labels),
+        labels_text(&ns.labels)
+    );
+    let fix = format!(
+        "If `{0}` is meant, label it: `kubectl label namespace {0} {1}={0}`; or select it by its automatic name label:
+      - namespaceSelector:
+{2}",
+        ns.name,
+        req.key,
+        match_labels_yaml(&[(NAMESPACE_NAME_LABEL, &ns.name)], 10)
+    );
+    let mut f = finding("NP013", Some(pi), sel.span, path, message, fix);
+    f.related.extend(ns.span);
+    Some(f)
 }
 
 /// NP002 for a namespaceSelector, with the closest namespace and the label it
@@ -391,5 +435,23 @@ spec:
         assert_eq!(f[0].severity, Severity::Info);
         let present = lint_yaml(&ingress_from("namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}"));
         assert!(with_id(&present, "NP013").is_empty(), "{present:#?}");
+    }
+
+    /// Seed 003, 陷阱2: the namespace named `monitoring` lacks the label
+    /// while another namespace has it.
+    #[test]
+    fn np013_namespace_named_like_the_wanted_value_but_unlabelled() {
+        let ops = |value: &str| format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: ops, labels: {{purpose: {value}}}}}\n---\n");
+        let yaml = format!("{}{}", ops("monitoring"), ingress_from("namespaceSelector: {matchLabels: {purpose: monitoring}}"));
+        let findings = lint_yaml(&yaml);
+        let f = with_id(&findings, "NP013");
+        assert_eq!(f.len(), 1, "{findings:#?}");
+        assert!(f[0].message.contains("matches `ops`, but not namespace `monitoring`"), "{}", f[0].message);
+        assert!(f[0].fix.contains("kubectl label namespace monitoring purpose=monitoring"), "{}", f[0].fix);
+        // No namespace is called `metrics`: matching `ops` alone is fine.
+        let yaml = format!("{}{}", ops("metrics"), ingress_from("namespaceSelector: {matchLabels: {purpose: metrics}}"));
+        let quiet = lint_yaml(&yaml);
+        assert!(with_id(&quiet, "NP013").is_empty(), "{quiet:#?}");
+        assert!(with_id(&quiet, "NP002").is_empty(), "{quiet:#?}");
     }
 }

@@ -26,17 +26,23 @@ pub(crate) fn check(cx: &Cx, out: &mut Vec<Finding>) {
     }
 }
 
-/// NP008: `podSelector: {}` in kube-system with a direction isolated and no
-/// rule for it.
-fn kube_system_deny_all(cx: &Cx, pi: usize, policy: &NetworkPolicy, out: &mut Vec<Finding>) {
+/// The directions for which `policy` is a deny-all in kube-system
+/// (`podSelector: {}`, the type listed, no rule); empty if it is not one.
+pub(crate) fn kube_system_denied(policy: &NetworkPolicy) -> Vec<&'static str> {
     if policy.namespace != "kube-system" || !policy.pod_selector.is_empty() {
-        return;
+        return Vec::new();
     }
-    let denied: Vec<&str> = [Direction::Ingress, Direction::Egress]
+    [Direction::Ingress, Direction::Egress]
         .into_iter()
         .filter(|&d| policy.has_type(d) && policy.rules(d).is_empty())
         .map(Direction::as_str)
-        .collect();
+        .collect()
+}
+
+/// NP008: `podSelector: {}` in kube-system with a direction isolated and no
+/// rule for it.
+fn kube_system_deny_all(cx: &Cx, pi: usize, policy: &NetworkPolicy, out: &mut Vec<Finding>) {
+    let denied = kube_system_denied(policy);
     if denied.is_empty() {
         return;
     }
