@@ -1366,6 +1366,26 @@ fn seed_003_other_products_policies_are_skipped_with_notices() {
     assert!(out.scenario.policies.is_empty());
 }
 
+/// 模式5's CiliumClusterwideNetworkPolicy writes `ingress:` twice in one
+/// mapping. YAML requires unique keys and kubectl refuses the file ("mapping
+/// key \"ingress\" already defined"), so this is an error at the second key,
+/// not a skipped kind, and the rest of the input still loads.
+#[test]
+fn seed_003_cilium_clusterwide_policy_has_a_duplicate_key() {
+    let text = join(&[C003, fixture!("003-cilium-clusterwide.yaml")]);
+    let out = parse_str(&text);
+    let errs = errors(&out);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    let doc = text.find("name: allow-mtls-traffic").expect("fixture");
+    let second_key = text[doc..]
+        .match_indices("\n  ingress:")
+        .nth(1)
+        .map(|(at, _)| text[..doc + at + 1].lines().count() as u32 + 1)
+        .expect("two ingress keys");
+    assert_eq!(errs[0].span.start.line, second_key);
+    assert_eq!(out.scenario.endpoints.len(), 11);
+}
+
 // ===========================================================================
 // 004_c735e64c65af7d07.txt (ja)
 
