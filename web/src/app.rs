@@ -188,13 +188,16 @@ pub fn App() -> impl IntoView {
     let reveal = RwSignal::new(0u64);
     Effect::new(move |_| {
         reveal.track();
-        let lines = highlight_lines.get_untracked();
-        if let Some(el) = editor_ref.get_untracked() {
-            let (top, bottom) = dom::visible_lines(&el);
-            if let Some(line) = highlight::scroll_target(&lines, top, bottom) {
-                dom::reveal_line(&el, line, true);
+        // After layout, so the textarea has its size and its text.
+        request_animation_frame(move || {
+            let lines = highlight_lines.get_untracked();
+            if let Some(el) = editor_ref.get_untracked() {
+                let (top, bottom) = dom::visible_lines(&el);
+                if let Some(line) = highlight::scroll_target(&lines, top, bottom) {
+                    dom::reveal_line(&el, line, true);
+                }
             }
-        }
+        });
     });
     let on_focus = Callback::new(move |spans: Vec<Span>| {
         focus_spans.set(Some(spans));
@@ -262,6 +265,7 @@ pub fn App() -> impl IntoView {
 
     // Presets, lesson, toast.
     let lesson = RwSignal::new(if first_visit { default_preset() } else { None });
+    let lesson_open = RwSignal::new(false);
     let toast = RwSignal::new(None::<Toast>);
     let menu_open = RwSignal::new(false);
     let help_open = RwSignal::new(false);
@@ -283,6 +287,7 @@ pub fn App() -> impl IntoView {
         matrix_probe.set(p.focus.probe.to_string());
         prefer_valid.set(false);
         lesson.set(Some(p));
+        lesson_open.set(false);
         let id = toast.with_untracked(|t| t.as_ref().map_or(0, |t| t.id + 1));
         toast.set(Some(Toast { id, message: format!("Loaded “{}”.", p.title), previous }));
         set_timeout(
@@ -323,11 +328,19 @@ pub fn App() -> impl IntoView {
                 </nav>
             </header>
             {move || lesson.get().map(|p| view! {
-                <aside class="lesson" aria-label="What this preset teaches">
+                <aside class="lesson" class:expanded=move || lesson_open.get() aria-label="What this preset teaches">
                     <div class="lesson-body">
                         <strong>{p.title}</strong>
-                        <p>{p.lesson}</p>
+                        " "
+                        <span class="lesson-text">{p.lesson}</span>
                     </div>
+                    <button
+                        class="link small lesson-more"
+                        aria-expanded=move || lesson_open.get().to_string()
+                        on:click=move |_| lesson_open.update(|o| *o = !*o)
+                    >
+                        {move || if lesson_open.get() { "Less" } else { "More" }}
+                    </button>
                     <button class="icon-btn" aria-label="Dismiss the lesson" on:click=move |_| lesson.set(None)>
                         "✕"
                     </button>

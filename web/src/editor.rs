@@ -162,7 +162,7 @@ pub fn Editor(
             </div>
         </div>
         <p id="editor-help" class="editor-help">
-            "Tab indents, Shift+Tab outdents, Esc then Tab leaves the editor. Ctrl+Z undoes, presets included."
+            "Tab indents · Shift+Tab outdents · Esc then Tab leaves the editor · Ctrl+Z undoes (presets too)"
         </p>
     }
 }

@@ -113,16 +113,18 @@ pub fn MatrixView(
                     <select
                         aria-label="Probe used in the scenario"
                         on:change=move |ev| probe.set(event_target_value(&ev))
-                        prop:value=move || probe.get()
                     >
                         {move || {
                             let current = probe.get();
                             let mut opts = options.get();
                             if !opts.contains(&current) {
-                                opts.insert(0, current);
+                                opts.insert(0, current.clone());
                             }
                             opts.into_iter()
-                                .map(|p| view! { <option value=p.clone()>{p.clone()}</option> })
+                                .map(|p| {
+                                    let selected = p == current;
+                                    view! { <option value=p.clone() selected=selected>{p.clone()}</option> }
+                                })
                                 .collect_view()
                         }}
                     </select>

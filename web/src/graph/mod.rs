@@ -17,6 +17,7 @@ mod component;
 pub mod focus;
 pub mod layout;
 pub mod model;
+mod tally;
 #[cfg(test)]
 mod testdata;
 

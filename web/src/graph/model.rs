@@ -20,6 +20,8 @@ use netpol_core::matrix::Matrix;
 use netpol_core::model::EndpointKind;
 use netpol_core::{Flow, FlowEnd, Probe, Scenario};
 
+use super::tally::{self, RowTally};
+
 /// Above this many endpoints the graph opens aggregated at namespace level
 /// (issue 5: a 10,000-pod cluster must open aggregated). 60 keeps the
 /// pod-level view readable: the layout is tested without overlaps at 50.
@@ -514,6 +516,9 @@ pub fn build(
     }
 
     let mut acc = Accumulator::new(units + externals.len());
+    let runs = tally::runs(&model.endpoint_node);
+    let chosen_index: Vec<usize> = chosen.iter().map(|&(p, _)| p).collect();
+    let mut tally = RowTally::new(chosen_index.len(), n);
     let probe_mask = |f: &dyn Fn(usize, Probe) -> bool| -> u64 {
         chosen.iter().enumerate().fold(
             0u64,
@@ -524,17 +529,11 @@ pub fn build(
     // Unit → unit and unit → external.
     for (u, list) in unit_members.iter().enumerate() {
         for &i in list {
-            for j in 0..n {
-                if i == j {
-                    continue; // loopback is not an edge
-                }
-                let mask = probe_mask(&|p, _| matrix.allowed(p, i, j));
-                acc.add(
-                    model.endpoint_node[j],
-                    mask,
-                    (GraphEndpoint::Endpoint(i), GraphEndpoint::Endpoint(j)),
-                );
-            }
+            tally.load(matrix, &chosen_index, i);
+            tally.each_run(&runs, |v, count, mask, j| {
+                let pair = (GraphEndpoint::Endpoint(i), GraphEndpoint::Endpoint(j));
+                acc.add(v, count, mask, pair);
+            });
             for (x, ext) in externals.iter().enumerate() {
                 let to = FlowEnd::Ip(ext.address);
                 let mask = probe_mask(&|_, probe| {
@@ -549,6 +548,7 @@ pub fn build(
                 });
                 acc.add(
                     units + x,
+                    1,
                     mask,
                     (
                         GraphEndpoint::Endpoint(i),
@@ -600,7 +600,8 @@ pub fn build(
                 )
             });
             acc.add(
-                model.endpoint_node[j],
+                model.endpoint_node.get(j).copied().unwrap_or(usize::MAX),
+                1,
                 mask,
                 (
                     GraphEndpoint::External(ext.address),
@@ -644,9 +645,10 @@ impl Accumulator {
         }
     }
 
-    /// Records one pair towards `v`, allowed on the probes in `mask`.
-    fn add(&mut self, v: usize, mask: u64, pair: (GraphEndpoint, GraphEndpoint)) {
-        if mask == 0 {
+    /// Records `pairs` allowed pairs towards `v`, together allowed on the
+    /// probes in `mask`; `example` is one of them.
+    fn add(&mut self, v: usize, pairs: u64, mask: u64, example: (GraphEndpoint, GraphEndpoint)) {
+        if mask == 0 || pairs == 0 {
             return;
         }
         let (Some(count), Some(m), Some(ex)) = (
@@ -658,9 +660,9 @@ impl Accumulator {
         };
         if *count == 0 {
             self.touched.push(v);
-            *ex = pair;
+            *ex = example;
         }
-        *count += 1;
+        *count += pairs;
         *m |= mask;
     }
 
@@ -960,5 +962,47 @@ mod tests {
             }
         }
         assert!(saw, "the preset isolates some pod for egress");
+    }
+
+    /// Issue 5: the graph of a 10,000-endpoint, 500-namespace cluster opens
+    /// aggregated and its model + layout take well under a second. Timing
+    /// is printed, not asserted (benchmarks measure; tests check). Run with
+    /// `cargo test -p netpol-web --release --lib graph::model::tests::perf -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "timing print; run in release"]
+    fn perf_ten_thousand_endpoints_open_aggregated() {
+        use std::time::Instant;
+        let t = Instant::now();
+        let s = testdata::scenario(10_000, 500);
+        let parse = t.elapsed();
+        let probes = s.probes_in_use();
+        let t = Instant::now();
+        let m = matrix(&s, &probes[..1]);
+        let matrix_time = t.elapsed();
+        let t = Instant::now();
+        let ext = external_nodes(&s);
+        let g = build(&s, &m, &[0], &ext, &ViewState::default());
+        let model_time = t.elapsed();
+        let t = Instant::now();
+        let l = super::super::layout::layout_nodes(&g);
+        let drawn = super::super::focus::drawn_edges(&g, None, None);
+        let geoms: Vec<_> = drawn
+            .edges
+            .iter()
+            .map(|&k| super::super::layout::edge_between(&l.nodes, &g.edges[k], &g.edge_label(&g.edges[k])))
+            .collect();
+        let layout_time = t.elapsed();
+        assert!(g.aggregated);
+        assert_eq!(g.groups.len(), 500);
+        println!(
+            "10,000 endpoints / 500 namespaces / {} policies, probe {}: parse {parse:?}, matrix {matrix_time:?}; \
+             graph model {model_time:?} ({} nodes, {} edges, {} external nodes), layout + {} drawn edges {layout_time:?}",
+            s.policies.len(),
+            probes[0],
+            g.nodes.len(),
+            g.edges.len(),
+            ext.len(),
+            geoms.len(),
+        );
     }
 }

@@ -1,0 +1,112 @@
+//! Components mounted into a real document in headless Chromium:
+//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+//! cargo test -p netpol-web --target wasm32-unknown-unknown` (what
+//! `cargo xtask test` runs).
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use netpol_core::presets::by_id;
+use netpol_web::editor::{Editor, Mark};
+use netpol_web::flow_sel::{inspect, FlowChoice};
+use netpol_web::inspector::InspectorBody;
+use netpol_web::inspector_vm::{inspector_data, InspectorData};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn container() -> HtmlElement {
+    let doc = document();
+    let div = doc.create_element("div").expect("a div");
+    doc.body().expect("a body").append_child(&div).expect("appended");
+    div.unchecked_into()
+}
+
+fn attrs(root: &HtmlElement, selector: &str, attr: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).expect("a valid selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+        .map(|e| e.get_attribute(attr).unwrap_or_default())
+        .collect()
+}
+
+fn or_and_data(to: &str) -> InspectorData {
+    let yaml = by_id("or-vs-and").expect("preset").yaml;
+    let out = netpol_core::parse::parse_str(yaml);
+    let choice = FlowChoice { from: "alice/web".into(), to: to.into(), probe: "TCP/5432".into() };
+    inspector_data(&out.scenario, &inspect(&out.scenario, &choice))
+}
+
+#[wasm_bindgen_test]
+fn inspector_draws_the_or_list_with_the_matching_entry() {
+    let root = container();
+    let data = or_and_data("or-demo/db");
+    let focused = RwSignal::new(0usize);
+    leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <InspectorBody
+                data=Signal::derive(move || data.clone())
+                on_focus=Callback::new(move |spans: Vec<netpol_core::Span>| focused.set(spans.len()))
+            />
+        }
+    })
+    .forget();
+    assert_eq!(attrs(&root, "[data-testid=verdict]", "data-allowed"), vec!["true"]);
+    assert_eq!(attrs(&root, "[data-testid=peer-entry]", "data-held"), vec!["true", "false"]);
+    assert_eq!(attrs(&root, "[data-testid=peer-entry]", "data-index"), vec!["0", "1"]);
+    // One OR separator between the two entries.
+    assert_eq!(root.query_selector_all(".or-sep").expect("selector").length(), 1);
+    // Clicking a term asks the page to highlight its span.
+    let term: HtmlElement =
+        root.query_selector("[data-testid=term]").expect("selector").expect("a term").unchecked_into();
+    term.click();
+    assert_eq!(focused.get_untracked(), 1);
+}
+
+#[wasm_bindgen_test]
+fn inspector_draws_the_and_entry_with_one_failed_term() {
+    let root = container();
+    let data = or_and_data("and-demo/db");
+    leptos::mount::mount_to(root.clone(), move || {
+        view! { <InspectorBody data=Signal::derive(move || data.clone()) on_focus=Callback::new(|_| {}) /> }
+    })
+    .forget();
+    assert_eq!(attrs(&root, "[data-testid=verdict]", "data-allowed"), vec!["false"]);
+    assert_eq!(attrs(&root, "[data-testid=peer-entry]", "data-held"), vec!["false"]);
+    assert_eq!(attrs(&root, "[data-testid=term]", "data-held"), vec!["true", "false"]);
+    assert!(root.text_content().unwrap_or_default().contains("would match if"));
+}
+
+#[wasm_bindgen_test]
+fn editor_numbers_lines_marks_errors_and_writes_edits() {
+    let root = container();
+    let text = RwSignal::new("a: 1\nb: [\nc: 3".to_string());
+    let node_ref = NodeRef::new();
+    let marks = vec![Mark { line: 2, col: 4, error: true, message: "unclosed".into() }];
+    leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <Editor
+                text=text
+                marks=Signal::derive(move || marks.clone())
+                highlight=Signal::derive(|| vec![1, 3])
+                node_ref=node_ref
+            />
+        }
+    })
+    .forget();
+    let numbers = root.query_selector(".line-numbers").expect("selector").expect("gutter");
+    assert_eq!(numbers.text_content().as_deref(), Some("1\n2\n3"));
+    assert_eq!(attrs(&root, "[data-testid=highlight-line]", "data-line"), vec!["1", "3"]);
+    assert_eq!(root.query_selector_all(".gutter-mark.error").expect("selector").length(), 1);
+
+    let ta: web_sys::HtmlTextAreaElement =
+        root.query_selector("[data-testid=editor]").expect("selector").expect("textarea").unchecked_into();
+    assert_eq!(ta.value(), "a: 1\nb: [\nc: 3");
+    ta.set_value("x: 1");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    ta.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).expect("event")).expect("sent");
+    assert_eq!(text.get_untracked(), "x: 1");
+}
