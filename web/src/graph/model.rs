@@ -989,7 +989,13 @@ mod tests {
         let geoms: Vec<_> = drawn
             .edges
             .iter()
-            .map(|&k| super::super::layout::edge_between(&l.nodes, &g.edges[k], &g.edge_label(&g.edges[k])))
+            .map(|&k| {
+                super::super::layout::edge_between(
+                    &l.nodes,
+                    &g.edges[k],
+                    &g.edge_label(&g.edges[k]),
+                )
+            })
             .collect();
         let layout_time = t.elapsed();
         assert!(g.aggregated);
