@@ -14,8 +14,15 @@ use netpol_core::parse::{parse_sources, parse_str, Severity, Source};
 
 /// Renders every diagnostic of `yaml` (a source named `f.yaml`), one per line.
 fn check(yaml: &str, expected: Expect) {
-    let out = parse_sources(&[Source { name: "f.yaml", text: yaml }]);
-    let text: String = out.diagnostics.iter().map(|d| format!("{}\n", d.render("f.yaml"))).collect();
+    let out = parse_sources(&[Source {
+        name: "f.yaml",
+        text: yaml,
+    }]);
+    let text: String = out
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}\n", d.render("f.yaml")))
+        .collect();
     expected.assert_eq(&text);
 }
 
@@ -28,48 +35,71 @@ fn np(body: &str) -> String {
 /// Asserts the policy was rejected (left out of the scenario).
 fn rejected(yaml: &str) {
     let out = parse_str(yaml);
-    assert!(out.scenario.policies.is_empty(), "policy should be rejected");
+    assert!(
+        out.scenario.policies.is_empty(),
+        "policy should be rejected"
+    );
     assert!(out.has_errors());
 }
 
 #[test]
 fn match_labels_key_must_be_a_qualified_name() {
     let y = np("  podSelector:\n    matchLabels:\n      bad key: x\n");
-    check(&y, expect![[r#"
+    check(
+        &y,
+        expect![[r#"
         f.yaml:8:7: spec.podSelector.matchLabels["bad key"]: label key `bad key` is invalid: the name must start and end with a letter or digit and contain only letters, digits, `-`, `_` and `.`
-    "#]]);
+    "#]],
+    );
     rejected(&y);
-    check(&np("  podSelector:\n    matchLabels:\n      Example.com/app: x\n"), expect![[r#"
+    check(
+        &np("  podSelector:\n    matchLabels:\n      Example.com/app: x\n"),
+        expect![[r#"
         f.yaml:8:7: spec.podSelector.matchLabels["Example.com/app"]: the prefix `Example.com` of label key `Example.com/app` must be a lower-case DNS subdomain: parts of lower-case letters, digits and `-`, separated by `.`, each starting and ending with a letter or digit
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn match_labels_value_must_be_a_label_value() {
-    check(&np("  podSelector:\n    matchLabels:\n      app: -web\n"), expect![[r#"
+    check(
+        &np("  podSelector:\n    matchLabels:\n      app: -web\n"),
+        expect![[r#"
         f.yaml:8:12: spec.podSelector.matchLabels.app: label value `-web` is invalid: a value must be empty or start and end with a letter or digit and contain only letters, digits, `-`, `_` and `.`
-    "#]]);
+    "#]],
+    );
     let long = "a".repeat(64);
-    check(&np(&format!("  podSelector:\n    matchLabels:\n      app: {long}\n")), expect![[r#"
+    check(
+        &np(&format!(
+            "  podSelector:\n    matchLabels:\n      app: {long}\n"
+        )),
+        expect![[r#"
         f.yaml:8:12: spec.podSelector.matchLabels.app: label value `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa` must be no more than 63 characters
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn match_labels_value_must_be_a_string() {
-    check(&np("  podSelector:\n    matchLabels:\n      version: 1\n      on: true\n"), expect![[r#"
+    check(
+        &np("  podSelector:\n    matchLabels:\n      version: 1\n      on: true\n"),
+        expect![[r#"
         f.yaml:8:16: spec.podSelector.matchLabels.version: expected a string, found the number 1; write "1" in quotes
         f.yaml:9:11: spec.podSelector.matchLabels.on: expected a string, found the boolean true; write "true" in quotes
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn match_expressions_key_and_values_are_validated() {
     let y = np("  podSelector:\n    matchExpressions:\n    - key: a/b/c\n      operator: In\n      values: [ok, \"no way\"]\n");
-    check(&y, expect![[r#"
+    check(
+        &y,
+        expect![[r#"
         f.yaml:8:12: spec.podSelector.matchExpressions[0].key: label key `a/b/c` may contain at most one `/` (between an optional prefix and the name)
         f.yaml:10:20: spec.podSelector.matchExpressions[0].values[1]: label value `no way` is invalid: a value must be empty or start and end with a letter or digit and contain only letters, digits, `-`, `_` and `.`
-    "#]]);
+    "#]],
+    );
     rejected(&y);
 }
 
@@ -101,20 +131,26 @@ fn unknown_operator_names_the_four_valid_ones() {
 #[test]
 fn object_labels_are_validated() {
     let y = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    app: \"web server\"\n    -x: y\n";
-    check(y, expect![[r#"
+    check(
+        y,
+        expect![[r#"
         f.yaml:6:10: metadata.labels.app: label value `web server` is invalid: a value must be empty or start and end with a letter or digit and contain only letters, digits, `-`, `_` and `.`
         f.yaml:7:5: metadata.labels["-x"]: label key `-x` is invalid: the name must start and end with a letter or digit and contain only letters, digits, `-`, `_` and `.`
-    "#]]);
+    "#]],
+    );
     assert!(parse_str(y).scenario.endpoints.is_empty());
 }
 
 #[test]
 fn port_numbers_are_1_to_65535() {
     let y = np("  podSelector: {}\n  ingress:\n  - ports:\n    - port: 0\n    - port: 70000\n");
-    check(&y, expect![[r#"
+    check(
+        &y,
+        expect![[r#"
         f.yaml:9:13: spec.ingress[0].ports[0].port: port 0 is out of range: it must be between 1 and 65535
         f.yaml:10:13: spec.ingress[0].ports[1].port: port 70000 is out of range: it must be between 1 and 65535
-    "#]]);
+    "#]],
+    );
     rejected(&y);
 }
 
@@ -129,9 +165,12 @@ fn named_ports_must_be_iana_svc_names() {
 
 #[test]
 fn a_quoted_port_number_is_a_bad_name() {
-    check(&np("  podSelector: {}\n  ingress:\n  - ports:\n    - port: \"80\"\n"), expect![[r#"
+    check(
+        &np("  podSelector: {}\n  ingress:\n  - ports:\n    - port: \"80\"\n"),
+        expect![[r#"
         f.yaml:9:13: spec.ingress[0].ports[0].port: "80" is a string, so it is read as a port name, and a name needs a letter: write 80 without quotes
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -164,9 +203,12 @@ fn cidrs_must_parse() {
 #[test]
 fn host_bits_are_accepted_with_a_warning() {
     let y = np("  podSelector: {}\n  ingress:\n  - from:\n    - ipBlock: {cidr: 10.0.0.1/24}\n");
-    check(&y, expect![[r#"
+    check(
+        &y,
+        expect![[r#"
         f.yaml:9:23: warning: spec.ingress[0].from[0].ipBlock.cidr: `10.0.0.1/24` has host bits set; the API server accepts it and uses `10.0.0.0/24`
-    "#]]);
+    "#]],
+    );
     let out = parse_str(&y);
     assert_eq!(out.scenario.policies.len(), 1);
 }
@@ -174,21 +216,27 @@ fn host_bits_are_accepted_with_a_warning() {
 #[test]
 fn except_must_be_strictly_inside_cidr_and_same_family() {
     let y = np("  podSelector: {}\n  ingress:\n  - from:\n    - ipBlock:\n        cidr: 10.0.0.0/16\n        except:\n        - 10.0.0.0/16\n        - 10.1.0.0/24\n        - 10.0.0.0/8\n        - fd00::/64\n        - 10.0.5.0/24\n");
-    check(&y, expect![[r#"
+    check(
+        &y,
+        expect![[r#"
         f.yaml:12:11: spec.ingress[0].from[0].ipBlock.except[0]: `10.0.0.0/16` must be strictly inside cidr `10.0.0.0/16` (a smaller block within it)
         f.yaml:13:11: spec.ingress[0].from[0].ipBlock.except[1]: `10.1.0.0/24` must be strictly inside cidr `10.0.0.0/16` (a smaller block within it)
         f.yaml:14:11: spec.ingress[0].from[0].ipBlock.except[2]: `10.0.0.0/8` must be strictly inside cidr `10.0.0.0/16` (a smaller block within it)
         f.yaml:15:11: spec.ingress[0].from[0].ipBlock.except[3]: `fd00::/64` and cidr `10.0.0.0/16` are of different IP families
-    "#]]);
+    "#]],
+    );
     rejected(&y);
 }
 
 #[test]
 fn a_peer_must_set_a_field() {
-    check(&np("  podSelector: {}\n  ingress:\n  - from:\n    - {}\n    - podSelector:\n"), expect![[r#"
+    check(
+        &np("  podSelector: {}\n  ingress:\n  - from:\n    - {}\n    - podSelector:\n"),
+        expect![[r#"
         f.yaml:9:7: spec.ingress[0].from[0]: an entry must set at least one of `podSelector`, `namespaceSelector` or `ipBlock`; to allow every peer, leave out the whole list
         f.yaml:10:7: spec.ingress[0].from[1]: `podSelector` is empty (null), so this entry selects nothing and the API server rejects it; write `podSelector: {}` to match everything
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -200,13 +248,19 @@ fn ip_block_is_not_combined_with_selectors() {
 
 #[test]
 fn policy_types_are_ingress_or_egress() {
-    check(&np("  podSelector: {}\n  policyTypes: [ingress, Sideways]\n"), expect![[r#"
+    check(
+        &np("  podSelector: {}\n  policyTypes: [ingress, Sideways]\n"),
+        expect![[r#"
         f.yaml:7:17: spec.policyTypes[0]: unsupported policy type `ingress` (write `Ingress`): it must be `Ingress` or `Egress`
         f.yaml:7:26: spec.policyTypes[1]: unsupported policy type `Sideways`: it must be `Ingress` or `Egress`
-    "#]]);
-    check(&np("  podSelector: {}\n  policyTypes: [Ingress, Egress, Ingress]\n"), expect![[r#"
+    "#]],
+    );
+    check(
+        &np("  podSelector: {}\n  policyTypes: [Ingress, Egress, Ingress]\n"),
+        expect![[r#"
         f.yaml:7:16: spec.policyTypes: may not list more than two policyTypes (`Ingress`, `Egress`)
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -220,10 +274,13 @@ fn unknown_spec_fields_get_a_suggestion() {
 
 #[test]
 fn deny_and_order_fields_are_explained() {
-    check(&np("  podSelector: {}\n  order: 10\n  ingress:\n  - action: Deny\n"), expect![[r#"
+    check(
+        &np("  podSelector: {}\n  order: 10\n  ingress:\n  - action: Deny\n"),
+        expect![[r#"
         f.yaml:7:3: spec: unknown field `order`: NetworkPolicy has no deny and no order; those are Calico/Cilium/AdminNetworkPolicy fields. NetworkPolicies only allow, and they add up
         f.yaml:9:5: spec.ingress[0]: unknown field `action`: NetworkPolicy has no deny and no order; those are Calico/Cilium/AdminNetworkPolicy fields. NetworkPolicies only allow, and they add up
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -250,75 +307,108 @@ fn wrong_types_say_what_was_expected() {
 
 #[test]
 fn a_document_needs_a_kind_and_a_name() {
-    check("apiVersion: v1\nmetadata: {name: x}\n---\nkind: Pod\nmetadata: {namespace: a}\n", expect![[r#"
+    check(
+        "apiVersion: v1\nmetadata: {name: x}\n---\nkind: Pod\nmetadata: {namespace: a}\n",
+        expect![[r#"
         f.yaml:1:1: kind: this document has no `kind`; add one, e.g. `kind: NetworkPolicy`
         f.yaml:4:1: metadata.name: this Pod has no `metadata.name`; every object needs one
-    "#]]);
-    check("- just\n- a list\n", expect![[r#"
+    "#]],
+    );
+    check(
+        "- just\n- a list\n",
+        expect![[r#"
         f.yaml:1:1: expected a Kubernetes object (`apiVersion`, `kind`, `metadata`, …), found a list
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn network_policy_api_versions() {
     let y = "apiVersion: extensions/v1beta1\nkind: NetworkPolicy\nmetadata: {name: old}\nspec: {podSelector: {}}\n---\napiVersion: networking.k8s.io/v1beta1\nkind: NetworkPolicy\nmetadata: {name: wrong}\nspec: {podSelector: {}}\n";
-    check(y, expect![[r#"
+    check(
+        y,
+        expect![[r#"
         f.yaml:1:13: notice: apiVersion: extensions/v1beta1 NetworkPolicy was removed in Kubernetes 1.16; it is read with the same meaning here, but use `networking.k8s.io/v1`
         f.yaml:6:13: apiVersion: NetworkPolicy is not served as `networking.k8s.io/v1beta1`: write `apiVersion: networking.k8s.io/v1`
-    "#]]);
+    "#]],
+    );
     let out = parse_str(y);
     assert_eq!(out.scenario.policies.len(), 1);
-    assert_eq!(out.scenario.policies[0].api_version, netpol_core::model::PolicyApiVersion::ExtensionsV1beta1);
+    assert_eq!(
+        out.scenario.policies[0].api_version,
+        netpol_core::model::PolicyApiVersion::ExtensionsV1beta1
+    );
 }
 
 #[test]
 fn other_kinds_are_skipped_with_a_notice() {
     let y = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n";
-    check(y, expect![[r#"
+    check(
+        y,
+        expect![[r#"
         f.yaml:2:7: notice: kind: skipped: a `ConfigMap` does not take part in NetworkPolicy evaluation
         f.yaml:7:7: notice: kind: skipped: a `Widget` does not take part in NetworkPolicy evaluation
-    "#]]);
+    "#]],
+    );
     assert!(!parse_str(y).has_errors());
 }
 
 #[test]
 fn duplicate_objects_keep_the_first() {
     let y = "kind: Pod\nmetadata: {name: a, labels: {v: one}}\n---\nkind: Pod\nmetadata: {name: a, labels: {v: two}}\n";
-    check(y, expect![[r#"
+    check(
+        y,
+        expect![[r#"
         f.yaml:4:1: metadata.name: duplicate Pod default/a: it is already defined at f.yaml:1; the first definition is used
-    "#]]);
+    "#]],
+    );
     let out = parse_str(y);
     assert_eq!(out.scenario.endpoints.len(), 1);
-    assert_eq!(out.scenario.endpoints[0].labels.get("v").map(String::as_str), Some("one"));
+    assert_eq!(
+        out.scenario.endpoints[0]
+            .labels
+            .get("v")
+            .map(String::as_str),
+        Some("one")
+    );
 }
 
 #[test]
 fn endpoints_sharing_a_name_across_kinds_warn() {
     let y = "kind: Pod\nmetadata: {name: web}\n---\nkind: Deployment\nmetadata: {name: web}\nspec: {template: {metadata: {labels: {app: web}}}}\n";
-    check(y, expect![[r#"
+    check(
+        y,
+        expect![[r#"
         f.yaml:4:1: warning: metadata.name: a Pod is also called default/web; both are kept, but `default/web` in the CLI and matrix means the first
-    "#]]);
+    "#]],
+    );
     assert_eq!(parse_str(y).scenario.endpoints.len(), 2);
 }
 
 #[test]
 fn duplicate_yaml_keys_are_errors() {
     let y = np("  podSelector: {}\n  ingress: []\n  ingress:\n  - {}\n");
-    check(&y, expect![[r#"
+    check(
+        &y,
+        expect![[r#"
         f.yaml:8:3: spec: duplicate key `ingress` (first at line 7); remove one of them
-    "#]]);
+    "#]],
+    );
     rejected(&y);
 }
 
 #[test]
 fn container_and_service_ports_are_validated() {
     let y = "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - ports:\n    - {containerPort: 0}\n    - {containerPort: 80, name: HTTP}\n---\nkind: Service\nmetadata: {name: s}\nspec:\n  ports:\n  - {port: 80, targetPort: \"8080\"}\n  - {targetPort: 80}\n";
-    check(y, expect![[r#"
+    check(
+        y,
+        expect![[r#"
         f.yaml:6:23: spec.containers[0].ports[0].containerPort: port 0 is out of range: it must be between 1 and 65535
         f.yaml:7:33: spec.containers[0].ports[1].name: port name `HTTP` may contain only lower-case letters, digits and `-`
         f.yaml:13:28: spec.ports[0].targetPort: "8080" is a string, so it is read as a port name, and a name needs a letter: write 8080 without quotes
         f.yaml:14:5: spec.ports[1].port: `port` is required
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -330,7 +420,16 @@ fn syntax_errors_point_into_their_document() {
     assert_eq!(errors[0].doc, Some(1));
     assert_eq!(errors[0].severity, Severity::Error);
     assert_eq!(errors[0].span.start.line, 5, "{}", errors[0].render("f"));
-    assert!(errors[0].message.starts_with("YAML syntax error"), "{}", errors[0].message);
-    let names: Vec<_> = out.scenario.namespaces.iter().map(|n| n.name.as_str()).collect();
+    assert!(
+        errors[0].message.starts_with("YAML syntax error"),
+        "{}",
+        errors[0].message
+    );
+    let names: Vec<_> = out
+        .scenario
+        .namespaces
+        .iter()
+        .map(|n| n.name.as_str())
+        .collect();
     assert_eq!(names, ["a", "b"]);
 }

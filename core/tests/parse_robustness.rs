@@ -60,8 +60,11 @@ impl Rng {
     }
 }
 
-const NOISE: &[&str] =
-    &[":", "-", "- ", "[", "]", "{", "}", "'", "\"", "\n", "\t", " ", "&a ", "*a", "!!str ", "|", ">", "#", "%", "---\n", "...\n", ",", "?", "@", "\\", "\r", "\u{feff}", "é", "\0", "<<: ", "0x", "~"];
+const NOISE: &[&str] = &[
+    ":", "-", "- ", "[", "]", "{", "}", "'", "\"", "\n", "\t", " ", "&a ", "*a", "!!str ", "|",
+    ">", "#", "%", "---\n", "...\n", ",", "?", "@", "\\", "\r", "\u{feff}", "é", "\0", "<<: ",
+    "0x", "~",
+];
 
 fn mutate(text: &str, rng: &mut Rng) -> String {
     let mut s = text.to_string();
@@ -96,11 +99,26 @@ fn assert_in_bounds(text: &str, out: &ParseOutput) {
     // `\r\n`, `\n` and a lone `\r` are line breaks, as in YAML and editors.
     let lines = text.replace("\r\n", "\n").split(['\n', '\r']).count() as u32 + 1;
     let check = |sp: &Span, what: &str| {
-        assert!(sp.start.offset <= sp.end.offset || sp.end.offset == 0, "{what}: inverted span {sp:?}");
-        assert!(sp.end.offset as usize <= text.len(), "{what}: end {} past the text ({})", sp.end.offset, text.len());
-        assert!(sp.start.line >= 1 && sp.start.line <= lines, "{what}: line {} of {lines}", sp.start.line);
+        assert!(
+            sp.start.offset <= sp.end.offset || sp.end.offset == 0,
+            "{what}: inverted span {sp:?}"
+        );
+        assert!(
+            sp.end.offset as usize <= text.len(),
+            "{what}: end {} past the text ({})",
+            sp.end.offset,
+            text.len()
+        );
+        assert!(
+            sp.start.line >= 1 && sp.start.line <= lines,
+            "{what}: line {} of {lines}",
+            sp.start.line
+        );
         assert!(sp.start.col >= 1, "{what}: column 0");
-        assert!(text.is_char_boundary(sp.start.offset as usize), "{what}: offset inside a character");
+        assert!(
+            text.is_char_boundary(sp.start.offset as usize),
+            "{what}: offset inside a character"
+        );
     };
     for d in &out.diagnostics {
         check(&d.span, &d.message);
@@ -114,14 +132,24 @@ fn assert_in_bounds(text: &str, out: &ParseOutput) {
             r.ports.iter().for_each(|x| check(&x.span, "port"));
         }
     }
-    out.scenario.endpoints.iter().for_each(|e| check(&e.span, "endpoint"));
+    out.scenario
+        .endpoints
+        .iter()
+        .for_each(|e| check(&e.span, "endpoint"));
 }
 
 #[test]
 fn the_seed_documents_are_clean() {
     let out = parse_str(SEED_DOCS);
     assert!(!out.has_errors(), "{:#?}", out.diagnostics);
-    assert_eq!((out.scenario.policies.len(), out.scenario.endpoints.len(), out.scenario.services.len()), (1, 2, 1));
+    assert_eq!(
+        (
+            out.scenario.policies.len(),
+            out.scenario.endpoints.len(),
+            out.scenario.services.len()
+        ),
+        (1, 2, 1)
+    );
     assert_in_bounds(SEED_DOCS, &out);
 }
 
@@ -138,10 +166,18 @@ fn mutated_documents_never_panic() {
 
 #[test]
 fn hostile_inputs() {
-    let mut bomb = String::from("a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
-    for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"].iter().zip(["b", "c", "d", "e", "f", "g", "h", "i"]) {
+    let mut bomb = String::from(
+        "a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n",
+    );
+    for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+        .iter()
+        .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+    {
         let r = format!("*{prev}");
-        bomb.push_str(&format!("{name}: &{name} [{}]\n", vec![r.as_str(); 9].join(", ")));
+        bomb.push_str(&format!(
+            "{name}: &{name} [{}]\n",
+            [r.as_str(); 9].join(", ")
+        ));
     }
     let inputs = [
         bomb,
@@ -164,7 +200,13 @@ fn hostile_inputs() {
         assert_in_bounds(text, &out);
     }
     let bomb_out = parse_str(&inputs[0]);
-    assert!(bomb_out.errors().any(|d| d.message.contains("too many nodes")), "{:?}", bomb_out.diagnostics);
+    assert!(
+        bomb_out
+            .errors()
+            .any(|d| d.message.contains("too many nodes")),
+        "{:?}",
+        bomb_out.diagnostics
+    );
 }
 
 #[test]

@@ -78,7 +78,9 @@ impl ParseOutput {
 
     /// The errors.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
     }
 }
 
@@ -97,10 +99,17 @@ pub fn parse_sources(sources: &[Source<'_>]) -> ParseOutput {
     }
     let mut scenario = collector.scenario;
     scenario.normalize();
-    ParseOutput { scenario, diagnostics: collector.diagnostics, documents: collector.documents }
+    ParseOutput {
+        scenario,
+        diagnostics: collector.diagnostics,
+        documents: collector.documents,
+    }
 }
 
 /// Parses one source named `<input>`.
 pub fn parse_str(text: &str) -> ParseOutput {
-    parse_sources(&[Source { name: "<input>", text }])
+    parse_sources(&[Source {
+        name: "<input>",
+        text,
+    }])
 }

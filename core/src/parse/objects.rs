@@ -94,7 +94,14 @@ impl<'s> Collector<'s> {
     }
 
     /// A document root or List item: a List (recursively) or one object.
-    fn value(&mut self, source: u32, doc: u32, node: &Node, default_kind: Option<&str>, rejected: bool) {
+    fn value(
+        &mut self,
+        source: u32,
+        doc: u32,
+        node: &Node,
+        default_kind: Option<&str>,
+        rejected: bool,
+    ) {
         let kind = node.get("kind").and_then(Node::text).or(default_kind);
         let items = node.get("items");
         if let (Some(kind), Some(items)) = (kind, items) {
@@ -112,7 +119,14 @@ impl<'s> Collector<'s> {
         self.object(source, doc, node, default_kind, rejected);
     }
 
-    fn object(&mut self, source: u32, doc: u32, node: &Node, default_kind: Option<&str>, rejected: bool) {
+    fn object(
+        &mut self,
+        source: u32,
+        doc: u32,
+        node: &Node,
+        default_kind: Option<&str>,
+        rejected: bool,
+    ) {
         let mut info = DocumentInfo {
             source,
             index: doc,
@@ -148,9 +162,12 @@ impl<'s> Collector<'s> {
             );
             return false;
         }
-        let Some([api_version, kind_node, metadata]) =
-            ctx.fields(node, &root, ["apiVersion", "kind", "metadata"], Unknown::Ignore)
-        else {
+        let Some([api_version, kind_node, metadata]) = ctx.fields(
+            node,
+            &root,
+            ["apiVersion", "kind", "metadata"],
+            Unknown::Ignore,
+        ) else {
             return false;
         };
         let kp = root.field("kind");
@@ -160,7 +177,11 @@ impl<'s> Collector<'s> {
                 Some(k) => k,
                 None => {
                     if kind_node.is_none_or(Node::is_null) {
-                        ctx.error(node.span, &kp, "this document has no `kind`; add one, e.g. `kind: NetworkPolicy`");
+                        ctx.error(
+                            node.span,
+                            &kp,
+                            "this document has no `kind`; add one, e.g. `kind: NetworkPolicy`",
+                        );
                     }
                     return false;
                 }
@@ -171,14 +192,16 @@ impl<'s> Collector<'s> {
             "Namespace" => Kind::Namespace,
             "Service" => Kind::Service,
             "NetworkPolicy" => Kind::Policy,
-            other => match endpoint_kind(other) {
-                Some(k) => Kind::Endpoint(k),
-                None => {
-                    let span = kind_node.map_or(node.span, |k| k.span);
-                    ctx.notice(span, &kp, format!("skipped: a `{other}` does not take part in NetworkPolicy evaluation"));
-                    return false;
+            other => {
+                match endpoint_kind(other) {
+                    Some(k) => Kind::Endpoint(k),
+                    None => {
+                        let span = kind_node.map_or(node.span, |k| k.span);
+                        ctx.notice(span, &kp, format!("skipped: a `{other}` does not take part in NetworkPolicy evaluation"));
+                        return false;
+                    }
                 }
-            },
+            }
         };
         let kind_name = kind.name();
         // Metadata: name (required), namespace (default "default"), labels.
@@ -191,16 +214,27 @@ impl<'s> Collector<'s> {
             None => [None; 3],
         };
         let np = mp.field("name");
-        let Some(name) = name.and_then(|n| ctx.string(n, &np)).filter(|n| !n.is_empty()) else {
+        let Some(name) = name
+            .and_then(|n| ctx.string(n, &np))
+            .filter(|n| !n.is_empty())
+        else {
             if name.is_none_or(Node::is_null) {
-                ctx.error(node.span, &np, format!("this {kind_name} has no `metadata.name`; every object needs one"));
+                ctx.error(
+                    node.span,
+                    &np,
+                    format!("this {kind_name} has no `metadata.name`; every object needs one"),
+                );
             }
             return false;
         };
         let nsp = mp.field("namespace");
         let namespace = match kind {
             Kind::Namespace => String::new(),
-            _ => namespace.and_then(|n| ctx.string(n, &nsp)).filter(|n| !n.is_empty()).unwrap_or("default").to_string(),
+            _ => namespace
+                .and_then(|n| ctx.string(n, &nsp))
+                .filter(|n| !n.is_empty())
+                .unwrap_or("default")
+                .to_string(),
         };
         info.name = Some(name.to_string());
         ctx.object = Some(match kind {
@@ -218,13 +252,22 @@ impl<'s> Collector<'s> {
                 labels: object_labels,
                 span: Some(node.span),
             })),
-            Kind::Service => service(&mut ctx, node, namespace.clone(), name.clone()).map(Added::Service),
-            Kind::Endpoint(k) => {
-                endpoint(&mut ctx, node, k, namespace.clone(), name.clone(), object_labels).map(Added::Endpoint)
+            Kind::Service => {
+                service(&mut ctx, node, namespace.clone(), name.clone()).map(Added::Service)
             }
+            Kind::Endpoint(k) => endpoint(
+                &mut ctx,
+                node,
+                k,
+                namespace.clone(),
+                name.clone(),
+                object_labels,
+            )
+            .map(Added::Endpoint),
             Kind::Policy => {
                 let version = policy_version(&mut ctx, api_version, node.span);
-                let p = version.and_then(|v| policy(&mut ctx, node, v, namespace.clone(), name.clone()));
+                let p = version
+                    .and_then(|v| policy(&mut ctx, node, v, namespace.clone(), name.clone()));
                 p.map(Added::Policy)
             }
         };
@@ -239,7 +282,10 @@ impl<'s> Collector<'s> {
                 Kind::Namespace => format!("Namespace {name}"),
                 _ => format!("{kind_name} {namespace}/{name}"),
             };
-            let at = self.sources.get(first.source as usize).map_or("<input>", |s| s.name);
+            let at = self
+                .sources
+                .get(first.source as usize)
+                .map_or("<input>", |s| s.name);
             ctx.error(
                 node.span,
                 &mp.field("name"),
@@ -247,7 +293,13 @@ impl<'s> Collector<'s> {
             );
             return false;
         }
-        self.seen.insert(key, Declared { source, line: node.span.start.line });
+        self.seen.insert(
+            key,
+            Declared {
+                source,
+                line: node.span.start.line,
+            },
+        );
         if let Added::Endpoint(e) = &added {
             let id = (namespace.clone(), name.clone());
             if let Some(other) = self.endpoint_kinds.get(&id).filter(|k| **k != e.kind) {
@@ -286,7 +338,11 @@ enum Added {
 fn policy_version(ctx: &mut Ctx<'_>, node: Option<&Node>, obj: Span) -> Option<PolicyApiVersion> {
     let ap = P::ROOT.field("apiVersion");
     let Some(n) = node.filter(|n| !n.is_null()) else {
-        ctx.error(obj, &ap, "`apiVersion` is required: write `apiVersion: networking.k8s.io/v1`");
+        ctx.error(
+            obj,
+            &ap,
+            "`apiVersion` is required: write `apiVersion: networking.k8s.io/v1`",
+        );
         return None;
     };
     match ctx.string(n, &ap)? {

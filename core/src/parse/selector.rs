@@ -21,9 +21,15 @@ pub(crate) struct LabelEntry<'n> {
 /// Reads a `map[string]string` of labels (object labels, `matchLabels`, a
 /// Service selector), validating keys and values. Invalid entries are
 /// reported and left out.
-pub(crate) fn label_entries<'n>(ctx: &mut Ctx<'_>, node: &'n Node, path: &P<'_>) -> Vec<LabelEntry<'n>> {
+pub(crate) fn label_entries<'n>(
+    ctx: &mut Ctx<'_>,
+    node: &'n Node,
+    path: &P<'_>,
+) -> Vec<LabelEntry<'n>> {
     let mut out = Vec::new();
-    let Some(entries) = ctx.map(node, path) else { return out };
+    let Some(entries) = ctx.map(node, path) else {
+        return out;
+    };
     for (k, v) in entries {
         let Some(key) = k.text() else {
             ctx.error(k.span, path, "label keys must be strings");
@@ -47,7 +53,11 @@ pub(crate) fn label_entries<'n>(ctx: &mut Ctx<'_>, node: &'n Node, path: &P<'_>)
             ctx.error(v.span, &p, e);
             continue;
         }
-        out.push(LabelEntry { key, value, span: join(k.span, v.span) });
+        out.push(LabelEntry {
+            key,
+            value,
+            span: join(k.span, v.span),
+        });
     }
     out
 }
@@ -55,7 +65,10 @@ pub(crate) fn label_entries<'n>(ctx: &mut Ctx<'_>, node: &'n Node, path: &P<'_>)
 /// Reads a label map into [`Labels`].
 pub(crate) fn labels(ctx: &mut Ctx<'_>, node: Option<&Node>, path: &P<'_>) -> Labels {
     match node {
-        Some(n) => label_entries(ctx, n, path).into_iter().map(|e| (e.key.to_string(), e.value.to_string())).collect(),
+        Some(n) => label_entries(ctx, n, path)
+            .into_iter()
+            .map(|e| (e.key.to_string(), e.value.to_string()))
+            .collect(),
         None => Labels::new(),
     }
 }
@@ -67,7 +80,8 @@ const EXPRESSION_FIELDS: [&str; 3] = ["key", "operator", "values"];
 /// reporting why): the API server rejects the whole object then.
 pub(crate) fn selector(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<LabelSelector> {
     let before = ctx.errors;
-    let [match_labels, match_expressions] = ctx.fields(node, path, SELECTOR_FIELDS, Unknown::Reject(&[]))?;
+    let [match_labels, match_expressions] =
+        ctx.fields(node, path, SELECTOR_FIELDS, Unknown::Reject(&[]))?;
     let mut requirements = Vec::new();
     if let Some(ml) = match_labels {
         let p = path.field("matchLabels");
@@ -90,11 +104,15 @@ pub(crate) fn selector(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<L
             }
         }
     }
-    (ctx.errors == before).then_some(LabelSelector { requirements, span: node.span })
+    (ctx.errors == before).then_some(LabelSelector {
+        requirements,
+        span: node.span,
+    })
 }
 
 fn expression(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>, index: usize) -> Option<Requirement> {
-    let [key, operator, values] = ctx.fields(node, path, EXPRESSION_FIELDS, Unknown::Reject(&[]))?;
+    let [key, operator, values] =
+        ctx.fields(node, path, EXPRESSION_FIELDS, Unknown::Reject(&[]))?;
     let kp = path.field("key");
     let key = match key.and_then(|k| ctx.string(k, &kp).map(|s| (k, s))) {
         Some((k, s)) => {
@@ -131,7 +149,11 @@ fn expression(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>, index: usize) -> Opt
         },
         Some((_, None)) => None,
         None => {
-            ctx.error(node.span, &op_path, "`operator` is required: one of `In`, `NotIn`, `Exists`, `DoesNotExist`");
+            ctx.error(
+                node.span,
+                &op_path,
+                "`operator` is required: one of `In`, `NotIn`, `Exists`, `DoesNotExist`",
+            );
             None
         }
     };
@@ -153,15 +175,27 @@ fn expression(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>, index: usize) -> Opt
     let op = op?;
     let values_span = values.map_or(node.span, |v| v.span);
     match op {
-        Operator::In | Operator::NotIn if vals.is_empty() && values.is_none_or(|v| ctx_len(v) == 0) => {
-            ctx.error(values_span, &vp, format!("`values` must list at least one value when `operator` is `{}`", op.as_str()));
+        Operator::In | Operator::NotIn
+            if vals.is_empty() && values.is_none_or(|v| ctx_len(v) == 0) =>
+        {
+            ctx.error(
+                values_span,
+                &vp,
+                format!(
+                    "`values` must list at least one value when `operator` is `{}`",
+                    op.as_str()
+                ),
+            );
             None
         }
         Operator::Exists | Operator::DoesNotExist if values.is_some_and(|v| ctx_len(v) > 0) => {
             ctx.error(
                 values_span,
                 &vp,
-                format!("`values` must be empty when `operator` is `{}`; remove `values`", op.as_str()),
+                format!(
+                    "`values` must be empty when `operator` is `{}`; remove `values`",
+                    op.as_str()
+                ),
             );
             None
         }
