@@ -182,6 +182,7 @@ fn table_view(t: Table, selected: Signal<(String, String)>, on_pick: Callback<(S
             let iso = t.isolated.get(row).copied().unwrap_or_default();
             let cells = t.allowed.get(row).cloned().unwrap_or_default().into_iter().enumerate().map(|(c, ok)| {
                 let to = names.get(c).cloned().unwrap_or_default();
+                let to_isolated = t.isolated.get(c).is_some_and(|(ingress, _)| *ingress);
                 let (from, probe) = (from.clone(), probe.clone());
                 let label = format!("{from} to {to} on {probe}: {}", if ok { "allowed" } else { "denied" });
                 let (f2, t2) = (from.clone(), to.clone());
@@ -197,6 +198,7 @@ fn table_view(t: Table, selected: Signal<(String, String)>, on_pick: Callback<(S
                             data-from=from.clone()
                             data-to=to.clone()
                             data-allowed=if ok { "true" } else { "false" }
+                            data-to-isolated=if to_isolated { "true" } else { "false" }
                             aria-label=label.clone()
                             title=label
                             on:click=move |_| on_pick.run((from.clone(), to.clone(), probe.clone()))
