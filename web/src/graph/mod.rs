@@ -14,6 +14,7 @@
 
 pub mod camera;
 mod component;
+mod external;
 pub mod focus;
 pub mod layout;
 pub mod model;

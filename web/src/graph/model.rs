@@ -20,6 +20,7 @@ use netpol_core::matrix::Matrix;
 use netpol_core::model::EndpointKind;
 use netpol_core::{Flow, FlowEnd, Probe, Scenario};
 
+use super::external;
 use super::tally::{self, RowTally};
 
 /// Above this many endpoints the graph opens aggregated at namespace level
@@ -519,12 +520,7 @@ pub fn build(
     let runs = tally::runs(&model.endpoint_node);
     let chosen_index: Vec<usize> = chosen.iter().map(|&(p, _)| p).collect();
     let mut tally = RowTally::new(chosen_index.len(), n);
-    let probe_mask = |f: &dyn Fn(usize, Probe) -> bool| -> u64 {
-        chosen.iter().enumerate().fold(
-            0u64,
-            |m, (k, &(p, probe))| if f(p, probe) { m | (1 << k) } else { m },
-        )
-    };
+    let ext_verdicts = external::verdicts(scenario, n, externals, &model.probes);
 
     // Unit → unit and unit → external.
     for (u, list) in unit_members.iter().enumerate() {
@@ -535,26 +531,11 @@ pub fn build(
                 acc.add(v, count, mask, pair);
             });
             for (x, ext) in externals.iter().enumerate() {
-                let to = FlowEnd::Ip(ext.address);
-                let mask = probe_mask(&|_, probe| {
-                    is_allowed(
-                        scenario,
-                        &Flow {
-                            from: FlowEnd::Endpoint(i),
-                            to,
-                            probe,
-                        },
-                    )
-                });
-                acc.add(
-                    units + x,
-                    1,
-                    mask,
-                    (
-                        GraphEndpoint::Endpoint(i),
-                        GraphEndpoint::External(ext.address),
-                    ),
+                let pair = (
+                    GraphEndpoint::Endpoint(i),
+                    GraphEndpoint::External(ext.address),
                 );
+                acc.add(units + x, 1, ext_verdicts.out(i, x), pair);
             }
         }
         for (v, count, mask, example) in acc.drain() {
@@ -587,27 +568,13 @@ pub fn build(
 
     // External → unit.
     for (x, ext) in externals.iter().enumerate() {
-        let from = FlowEnd::Ip(ext.address);
         for j in 0..n {
-            let mask = probe_mask(&|_, probe| {
-                is_allowed(
-                    scenario,
-                    &Flow {
-                        from,
-                        to: FlowEnd::Endpoint(j),
-                        probe,
-                    },
-                )
-            });
-            acc.add(
-                model.endpoint_node.get(j).copied().unwrap_or(usize::MAX),
-                1,
-                mask,
-                (
-                    GraphEndpoint::External(ext.address),
-                    GraphEndpoint::Endpoint(j),
-                ),
+            let pair = (
+                GraphEndpoint::External(ext.address),
+                GraphEndpoint::Endpoint(j),
             );
+            let v = model.endpoint_node.get(j).copied().unwrap_or(usize::MAX);
+            acc.add(v, 1, ext_verdicts.inbound(x, j), pair);
         }
         for (v, count, mask, example) in acc.drain() {
             let total = unit_members.get(v).map_or(1, Vec::len) as u64;
@@ -760,8 +727,11 @@ mod tests {
     #[test]
     fn external_edges_follow_is_allowed() {
         let mut checked = 0;
-        for preset in PRESETS {
-            let s = parsed(preset.yaml);
+        let scenarios = PRESETS
+            .iter()
+            .map(|p| (p.id, parsed(p.yaml)))
+            .chain([("generated", testdata::scenario(40, 4))]);
+        for (id, s) in scenarios {
             let probes = s.probes_in_use();
             let m = matrix(&s, &probes);
             let ext = external_nodes(&s);
@@ -795,7 +765,7 @@ mod tests {
                             .iter()
                             .find(|e| e.from == a && e.to == b)
                             .map_or(0, |e| e.probes);
-                        assert_eq!(got, want, "{}: {from:?} -> {to:?}", preset.id);
+                        assert_eq!(got, want, "{id}: {from:?} -> {to:?}");
                         checked += 1;
                     }
                 }

@@ -1,0 +1,120 @@
+//! Verdicts for flows between endpoints and external addresses, from
+//! [`netpol_core::eval::is_allowed`], at a cost the 10,000-pod view affords.
+//!
+//! Asking the core about every (endpoint, external node, direction, probe)
+//! against the whole scenario costs one scan of every policy per question:
+//! seconds on a cluster with thousands of policies. The core is asked the
+//! same questions against a copy of the scenario that holds only the
+//! policies of the endpoint's own namespace. That is the same question: a
+//! NetworkPolicy selects pods of its own namespace only (`spec.podSelector`,
+//! "selects pods in the policy's namespace", networking.k8s.io/v1 API
+//! reference), and the external end of such a flow is never subject to a
+//! policy, so only the endpoint's side is decided and only its namespace's
+//! policies can decide it. `external_edges_follow_is_allowed` in `model`
+//! checks the answers against the core on the whole scenario.
+
+use netpol_core::eval::{is_allowed, ExternalNode};
+use netpol_core::{Flow, FlowEnd, Probe, Scenario};
+
+/// Allowed-probe masks (bit `k` for `probes[k]`) per endpoint and external
+/// node: `out` for endpoint → external, `inbound` for external → endpoint.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct ExternalVerdicts {
+    externals: usize,
+    out: Vec<u64>,
+    inbound: Vec<u64>,
+}
+
+impl ExternalVerdicts {
+    /// Endpoint `i` → external node `x`.
+    pub fn out(&self, i: usize, x: usize) -> u64 {
+        self.out.get(i * self.externals + x).copied().unwrap_or(0)
+    }
+
+    /// External node `x` → endpoint `i`.
+    pub fn inbound(&self, x: usize, i: usize) -> u64 {
+        self.inbound
+            .get(i * self.externals + x)
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// Asks the core about the first `n` endpoints and every external node on
+/// each of `probes`.
+pub(super) fn verdicts(
+    scenario: &Scenario,
+    n: usize,
+    externals: &[ExternalNode],
+    probes: &[Probe],
+) -> ExternalVerdicts {
+    let x_count = externals.len();
+    let mut v = ExternalVerdicts {
+        externals: x_count,
+        out: vec![0; n * x_count],
+        inbound: vec![0; n * x_count],
+    };
+    if x_count == 0 || n == 0 {
+        return v;
+    }
+    // Endpoints and policies per namespace, in one pass each.
+    let ns_index = |name: &str| {
+        scenario
+            .namespaces
+            .binary_search_by(|x| x.name.as_str().cmp(name))
+            .ok()
+    };
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); scenario.namespaces.len()];
+    for (i, e) in scenario.endpoints.iter().enumerate().take(n) {
+        if let Some(k) = ns_index(&e.namespace) {
+            members[k].push(i);
+        }
+    }
+    let mut policies: Vec<Vec<usize>> = vec![Vec::new(); scenario.namespaces.len()];
+    for (p, policy) in scenario.policies.iter().enumerate() {
+        if let Some(k) = ns_index(&policy.namespace) {
+            policies[k].push(p);
+        }
+    }
+    let mut local = scenario.clone();
+    for (list, own) in members.iter().zip(&policies) {
+        if list.is_empty() {
+            continue;
+        }
+        local.policies = own
+            .iter()
+            .filter_map(|&p| scenario.policies.get(p).cloned())
+            .collect();
+        for &i in list {
+            for (x, ext) in externals.iter().enumerate() {
+                let (me, them) = (FlowEnd::Endpoint(i), FlowEnd::Ip(ext.address));
+                let (mut out, mut into) = (0u64, 0u64);
+                for (k, &probe) in probes.iter().enumerate() {
+                    if is_allowed(
+                        &local,
+                        &Flow {
+                            from: me,
+                            to: them,
+                            probe,
+                        },
+                    ) {
+                        out |= 1 << k;
+                    }
+                    if is_allowed(
+                        &local,
+                        &Flow {
+                            from: them,
+                            to: me,
+                            probe,
+                        },
+                    ) {
+                        into |= 1 << k;
+                    }
+                }
+                v.out[i * x_count + x] = out;
+                v.inbound[i * x_count + x] = into;
+            }
+        }
+    }
+    v
+}
