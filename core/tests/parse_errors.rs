@@ -350,7 +350,20 @@ fn other_kinds_are_skipped_with_a_notice() {
         f.yaml:7:7: notice: kind: skipped: a `Widget` does not take part in NetworkPolicy evaluation
     "#]],
     );
-    assert!(!parse_str(y).has_errors());
+    let out = parse_str(y);
+    assert!(!out.has_errors());
+    let named: Vec<_> = out
+        .documents
+        .iter()
+        .map(|d| (d.kind.as_str(), d.name.as_deref(), d.accepted))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("ConfigMap", Some("c"), false),
+            ("Widget", Some("w"), false)
+        ]
+    );
 }
 
 #[test]

@@ -196,6 +196,16 @@ impl<'s> Collector<'s> {
                 match endpoint_kind(other) {
                     Some(k) => Kind::Endpoint(k),
                     None => {
+                        // Name the skipped object for the document list,
+                        // without validating a kind we do not read.
+                        let meta = |key: &str| {
+                            metadata
+                                .and_then(|m| m.get(key))
+                                .and_then(Node::text)
+                                .map(String::from)
+                        };
+                        info.name = meta("name");
+                        info.namespace = meta("namespace");
                         let span = kind_node.map_or(node.span, |k| k.span);
                         ctx.notice(span, &kp, format!("skipped: a `{other}` does not take part in NetworkPolicy evaluation"));
                         return false;
