@@ -143,13 +143,14 @@ fn object_labels_are_validated() {
 
 #[test]
 fn port_numbers_are_1_to_65535() {
-    let y = np("  podSelector: {}\n  ingress:\n  - ports:\n    - port: 0\n    - port: 70000\n");
+    let y = np("  podSelector: {}\n  ingress:\n  - ports:\n    - port: 0\n    - port: 70000\n    - port: 99999999999999999999\n");
     check(
         &y,
         expect![[r#"
-        f.yaml:9:13: spec.ingress[0].ports[0].port: port 0 is out of range: it must be between 1 and 65535
-        f.yaml:10:13: spec.ingress[0].ports[1].port: port 70000 is out of range: it must be between 1 and 65535
-    "#]],
+            f.yaml:9:13: spec.ingress[0].ports[0].port: port 0 is out of range: it must be between 1 and 65535
+            f.yaml:10:13: spec.ingress[0].ports[1].port: port 70000 is out of range: it must be between 1 and 65535
+            f.yaml:11:13: spec.ingress[0].ports[2].port: port 99999999999999999999 is out of range: it must be between 1 and 65535
+        "#]],
     );
     rejected(&y);
 }

@@ -480,6 +480,15 @@ pub(crate) fn port_ref(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<P
             }
         }
         Some((Value::Null, _)) => None,
+        Some((Value::Int(None), _)) => {
+            let text = node.text().unwrap_or("");
+            ctx.error(
+                node.span,
+                path,
+                format!("port {text} is out of range: it must be between 1 and 65535"),
+            );
+            None
+        }
         _ => {
             let found = super::ctx::describe(node);
             ctx.error(
