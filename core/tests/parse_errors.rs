@@ -176,8 +176,9 @@ fn a_quoted_port_number_is_a_bad_name() {
 
 #[test]
 fn end_port_needs_a_numeric_port_at_or_below_it() {
-    check(&np("  podSelector: {}\n  egress:\n  - ports:\n    - endPort: 90\n    - {port: http, endPort: 90}\n    - {port: 100, endPort: 90}\n    - {port: 80, endPort: 90}\n"), expect![[r#"
-        f.yaml:9:16: spec.egress[0].ports[0].endPort: `endPort` may not be given without a numeric `port` (the start of the range)
+    check(&np("  podSelector: {}\n  egress:\n  - ports:\n    - {protocol: udp, endPort: 90}\n    - {port: http, endPort: 90}\n    - {port: 100, endPort: 90}\n    - {port: 80, endPort: 90}\n"), expect![[r#"
+        f.yaml:9:18: spec.egress[0].ports[0].protocol: unsupported protocol `udp`: write `UDP` (protocols are upper case)
+        f.yaml:9:32: spec.egress[0].ports[0].endPort: `endPort` may not be given without a numeric `port` (the start of the range)
         f.yaml:10:29: spec.egress[0].ports[1].endPort: `endPort` may not be given when `port` is a name (`http`); use a number
         f.yaml:11:28: spec.egress[0].ports[2].endPort: `endPort` 90 must be greater than or equal to `port` 100
     "#]]);

@@ -507,6 +507,7 @@ fn port(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<PortSpec> {
     let [proto, port, end] = ctx.fields(node, path, PORT_FIELDS, Unknown::Reject(&[]))?;
     let protocol = protocol(ctx, proto, &path.field("protocol"));
     let pp = path.field("port");
+    let port_absent = port.is_none_or(Node::is_null);
     let port = port.and_then(|p| port_ref(ctx, p, &pp));
     let ep = path.field("endPort");
     let end_port = match end.filter(|n| !n.is_null()) {
@@ -514,7 +515,7 @@ fn port(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<PortSpec> {
         Some(e) => {
             match (ctx.int(e, &ep), &port) {
                 (None, _) => None,
-                (Some(_), None) if ctx.errors == before => {
+                (Some(_), None) if port_absent => {
                     ctx.error(e.span, &ep, "`endPort` may not be given without a numeric `port` (the start of the range)");
                     None
                 }
@@ -539,6 +540,7 @@ fn port(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<PortSpec> {
                         None
                     }
                 },
+                // `port` is invalid, and already reported.
                 (Some(_), None) => None,
             }
         }
