@@ -90,6 +90,19 @@ fn match_labels_value_must_be_a_string() {
     );
 }
 
+/// Kubernetes decodes YAML with go-yaml v2, which still reads `yes`/`no`/
+/// `on`/`off` as booleans; the 1.2 core schema we parse with reads them as
+/// strings, so warn where a string is expected.
+#[test]
+fn yaml_1_1_booleans_warn() {
+    check(
+        &np("  podSelector:\n    matchLabels:\n      enabled: yes\n      quoted: \"no\"\n"),
+        expect![[r#"
+            f.yaml:8:16: warning: spec.podSelector.matchLabels.enabled: kubectl reads an unquoted `yes` as a boolean (YAML 1.1) and the API server then rejects it; write "yes" in quotes
+        "#]],
+    );
+}
+
 #[test]
 fn match_expressions_key_and_values_are_validated() {
     let y = np("  podSelector:\n    matchExpressions:\n    - key: a/b/c\n      operator: In\n      values: [ok, \"no way\"]\n");

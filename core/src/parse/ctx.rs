@@ -226,9 +226,18 @@ impl<'o> Ctx<'o> {
 
     /// A string; `None` for null, `None` with an error for other types.
     pub fn string<'n>(&mut self, node: &'n Node, path: &P<'_>) -> Option<&'n str> {
-        match node.scalar().map(|s| s.value()) {
-            Some(Value::Str(s)) => Some(s),
-            Some(Value::Null) => None,
+        match node.scalar().map(|s| (s.value(), s.style)) {
+            Some((Value::Str(s), style)) => {
+                if style == Style::Plain && is_yaml11_bool(s) {
+                    self.warn(
+                        node.span,
+                        path,
+                        format!("kubectl reads an unquoted `{s}` as a boolean (YAML 1.1) and the API server then rejects it; write \"{s}\" in quotes"),
+                    );
+                }
+                Some(s)
+            }
+            Some((Value::Null, _)) => None,
             _ => {
                 self.wrong_type(node, path, "a string");
                 None
@@ -308,6 +317,29 @@ impl<'o> Ctx<'o> {
         }
         Some(found)
     }
+}
+
+/// The YAML 1.1 booleans that Kubernetes' YAML decoder (go-yaml v2) still
+/// resolves, although the YAML 1.2 core schema reads them as strings.
+fn is_yaml11_bool(s: &str) -> bool {
+    matches!(
+        s,
+        "y" | "Y"
+            | "yes"
+            | "Yes"
+            | "YES"
+            | "n"
+            | "N"
+            | "no"
+            | "No"
+            | "NO"
+            | "on"
+            | "On"
+            | "ON"
+            | "off"
+            | "Off"
+            | "OFF"
+    )
 }
 
 /// The message for an unknown field: the caller's hint, the special words for
