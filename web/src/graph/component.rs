@@ -417,7 +417,6 @@ pub fn AllowGraph(
             <svg
                 node_ref=svg_ref
                 class="graph-canvas"
-                class:dragging=move || dragged.get_value() && drag.get_value().is_some()
                 data-testid="allow-graph"
                 role="img"
                 aria-label="Allow graph: arrows are allowed connections"

@@ -526,7 +526,7 @@ pub fn build(
     for (u, list) in unit_members.iter().enumerate() {
         for &i in list {
             tally.load(matrix, &chosen_index, i);
-            tally.each_run(&runs, |v, count, mask, j| {
+            tally.each_run(&runs, &model.endpoint_node, |v, count, mask, j| {
                 let pair = (GraphEndpoint::Endpoint(i), GraphEndpoint::Endpoint(j));
                 acc.add(v, count, mask, pair);
             });
@@ -783,14 +783,26 @@ mod tests {
     /// the node's `internal` count.
     #[test]
     fn aggregated_counts_match_the_matrix() {
-        let s = testdata::scenario(48, 5);
+        // Interleaved namespaces (counted bit by bit) and namespace-ordered
+        // endpoints (counted per run with popcounts).
+        let interleaved = testdata::scenario(48, 5);
+        let mut grouped = interleaved.clone();
+        grouped
+            .endpoints
+            .sort_by(|a, b| a.namespace.cmp(&b.namespace));
+        for s in [interleaved, grouped] {
+            check_aggregated_counts(&s);
+        }
+    }
+
+    fn check_aggregated_counts(s: &Scenario) {
         let probes = s.probes_in_use();
-        let m = matrix(&s, &probes);
+        let m = matrix(s, &probes);
         let view = ViewState {
             level: Level::Namespaces,
             ..ViewState::default()
         };
-        let g = build(&s, &m, &all(&m), &[], &view);
+        let g = build(s, &m, &all(&m), &[], &view);
         assert!(g.aggregated);
         assert_eq!(g.nodes.len(), 5);
         let ns_index = |i: usize| {

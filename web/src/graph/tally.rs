@@ -4,8 +4,9 @@
 //! get -A` lists them namespace by namespace), so a row is cut into *runs*
 //! of consecutive endpoints drawn in the same node, and each run is counted
 //! with word popcounts instead of bit by bit. A 10,000-endpoint row in 500
-//! namespaces is then ~160 words and ~500 runs, not 10,000 lookups. Runs of
-//! one endpoint (interleaved input, or the pod view) are still exact.
+//! namespaces is then ~160 words and ~500 runs, not 10,000 lookups. When
+//! runs are short (interleaved input, the pod view) the row's set bits are
+//! visited instead, so the cost follows the allowed pairs.
 
 use netpol_core::matrix::Matrix;
 
@@ -73,9 +74,39 @@ impl RowTally {
         }
     }
 
-    /// Calls `f(unit, allowed, probe_mask, first_allowed_destination)` for
-    /// every run with at least one allowed destination.
-    pub fn each_run(&self, runs: &[Run], mut f: impl FnMut(usize, u64, u64, usize)) {
+    /// Calls `f(unit, allowed, probe_mask, an_allowed_destination)` for
+    /// the allowed destinations of the loaded row, grouped per run when runs
+    /// are long (namespace-ordered input) and bit by bit otherwise (then a
+    /// unit may be reported several times; callers add the counts up).
+    pub fn each_run(
+        &self,
+        runs: &[Run],
+        endpoint_node: &[usize],
+        mut f: impl FnMut(usize, u64, u64, usize),
+    ) {
+        // Runs pay off when they average 8 endpoints or more; interleaved
+        // input would make every run one endpoint long.
+        if runs.len().saturating_mul(8) > endpoint_node.len() {
+            for (w, &word) in self.any.iter().enumerate() {
+                let mut bits = word;
+                while bits != 0 {
+                    let b = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    let j = w * 64 + b;
+                    let Some(&unit) = endpoint_node.get(j) else {
+                        continue;
+                    };
+                    let mut mask = 0u64;
+                    for (k, row) in self.rows.iter().enumerate() {
+                        if row.get(w).is_some_and(|x| x >> b & 1 == 1) {
+                            mask |= 1 << k;
+                        }
+                    }
+                    f(unit, 1, mask, j);
+                }
+            }
+            return;
+        }
         for r in runs {
             let count = count_range(&self.any, r.start, r.end);
             if count == 0 {
