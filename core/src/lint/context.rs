@@ -2,6 +2,7 @@
 //! and each peer entry admits (asked of the evaluator once), and the small
 //! wording helpers that keep messages consistent.
 
+use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -10,7 +11,7 @@ use super::{rule, Finding, Severity};
 use crate::eval::{peer_admits, policy_selects};
 use crate::explain::FlowEnd;
 use crate::labels::{LabelSelector, Labels, Operator, Requirement};
-use crate::model::{Direction, Endpoint, NetworkPolicy, Peer, Scenario};
+use crate::model::{Direction, Endpoint, NetworkPolicy, Peer, PeerKind, Scenario};
 use crate::span::Span;
 
 /// The scenario with per-policy selections computed once.
@@ -19,6 +20,8 @@ pub(crate) struct Cx<'a> {
     /// Per policy: the endpoints it selects (host-network pods excluded:
     /// policies never isolate them).
     selected: Vec<Vec<usize>>,
+    /// Endpoints by namespace name, to look only where a peer can match.
+    by_namespace: BTreeMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Cx<'a> {
@@ -36,7 +39,11 @@ impl<'a> Cx<'a> {
                     .collect()
             })
             .collect();
-        Cx { scenario, selected }
+        let mut by_namespace: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, e) in scenario.endpoints.iter().enumerate() {
+            by_namespace.entry(e.namespace.as_str()).or_default().push(i);
+        }
+        Cx { scenario, selected, by_namespace }
     }
 
     /// The endpoints policy `index` selects.
@@ -50,11 +57,30 @@ impl<'a> Cx<'a> {
     }
 
     /// The endpoints `peer` (of a policy in `namespace`) admits, by the
-    /// evaluator's own test.
+    /// evaluator's own test. A selector entry is only tried on the endpoints
+    /// of the namespaces it can match (a necessary condition), so large
+    /// scenarios stay fast; the verdict is still the evaluator's.
     pub(crate) fn admitted(&self, namespace: &str, peer: &Peer) -> Vec<usize> {
-        (0..self.scenario.endpoints.len())
-            .filter(|&i| peer_admits(self.scenario, namespace, peer, FlowEnd::Endpoint(i)))
-            .collect()
+        let admits = |i: &usize| peer_admits(self.scenario, namespace, peer, FlowEnd::Endpoint(*i));
+        match &peer.kind {
+            PeerKind::IpBlock(_) => (0..self.scenario.endpoints.len()).filter(admits).collect(),
+            PeerKind::Selectors { namespace_selector, .. } => {
+                let mut out: Vec<usize> = self
+                    .scenario
+                    .namespaces
+                    .iter()
+                    .filter(|n| match namespace_selector {
+                        Some(sel) => sel.matches(&n.labels),
+                        None => n.name == namespace,
+                    })
+                    .filter_map(|n| self.by_namespace.get(n.name.as_str()))
+                    .flat_map(|v| v.iter().copied())
+                    .filter(admits)
+                    .collect();
+                out.sort_unstable();
+                out
+            }
+        }
     }
 
     /// The endpoint at `index`.
@@ -64,7 +90,7 @@ impl<'a> Cx<'a> {
 
     /// Whether namespace `name` has at least one endpoint.
     pub(crate) fn has_endpoints_in(&self, name: &str) -> bool {
-        self.scenario.endpoints.iter().any(|e| e.namespace == name)
+        self.by_namespace.contains_key(name)
     }
 
     /// `ns/name` of each endpoint, at most five, then "and N more".

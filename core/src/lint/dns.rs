@@ -50,19 +50,32 @@ spec:
     )
 }
 
-/// Whether `e` is a DNS server: a kube-dns/CoreDNS pod in kube-system, or
-/// any endpoint declaring port 53.
-pub(crate) fn is_dns(e: &Endpoint) -> bool {
-    let dns_label = matches!(e.labels.get("k8s-app").map(String::as_str), Some("kube-dns" | "coredns"));
-    (e.namespace == KUBE_SYSTEM && dns_label) || e.ports.iter().any(|p| p.port == 53)
+/// Whether `e` is the cluster DNS: a kube-dns/CoreDNS pod in kube-system.
+fn is_cluster_dns(e: &Endpoint) -> bool {
+    e.namespace == KUBE_SYSTEM && matches!(e.labels.get("k8s-app").map(String::as_str), Some("kube-dns" | "coredns"))
 }
 
-/// The scenario's DNS endpoints, or, when it has none, a copy of the
-/// scenario with the kube-dns pod every cluster has (kube-system,
-/// `k8s-app=kube-dns`, UDP and TCP 53), so that rules written for it
-/// (`namespaceSelector` on kube-system) can be checked.
+/// Whether `e` is a DNS server: the cluster DNS, or any endpoint declaring
+/// port 53.
+pub(crate) fn is_dns(e: &Endpoint) -> bool {
+    is_cluster_dns(e) || e.ports.iter().any(|p| p.port == 53)
+}
+
+/// At most this many DNS servers are tried per pod (a cluster has a couple;
+/// this bounds the work when many pods declare port 53).
+const MAX_DNS_TARGETS: usize = 8;
+
+/// The scenario's DNS endpoints (the cluster DNS if present, else endpoints
+/// declaring port 53), or, when it has none, a copy of the scenario with the
+/// kube-dns pod every cluster has (kube-system, `k8s-app=kube-dns`, UDP and
+/// TCP 53), so that rules written for it (`namespaceSelector` on
+/// kube-system) can be checked.
 fn dns_targets(scenario: &Scenario) -> (Vec<usize>, Option<Scenario>) {
-    let real: Vec<usize> = scenario.endpoints.iter().enumerate().filter(|(_, e)| is_dns(e)).map(|(i, _)| i).collect();
+    let pick = |test: fn(&Endpoint) -> bool| -> Vec<usize> {
+        scenario.endpoints.iter().enumerate().filter(|(_, e)| test(e)).map(|(i, _)| i).take(MAX_DNS_TARGETS).collect()
+    };
+    let cluster = pick(is_cluster_dns);
+    let real = if cluster.is_empty() { pick(is_dns) } else { cluster };
     if !real.is_empty() {
         return (real, None);
     }
@@ -139,7 +152,9 @@ fn no_dns(cx: &Cx, one_protocol: &[OneProtocol], out: &mut Vec<Finding>) {
         groups.entry((policy, failure)).or_default().push(index);
     }
     let dns_names = match synthetic {
-        Some(_) => String::from("kube-dns (the scenario has no DNS pod; assumed in kube-system, labelled k8s-app=kube-dns)"),
+        Some(_) => {
+            String::from("kube-dns (the scenario has no DNS pod; assumed in kube-system, labelled k8s-app=kube-dns)")
+        }
         None => cx.names(&targets),
     };
     for ((pi, failure), pods) in groups {

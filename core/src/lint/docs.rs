@@ -54,7 +54,8 @@ mod tests {
         let f = with_id(&findings, "NP014");
         assert_eq!(f.len(), 1, "{findings:#?}");
         assert!(f[0].message.contains("Calico"), "{}", f[0].message);
-        let np = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: x}\nspec: {podSelector: {}}\n";
+        let np =
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: x}\nspec: {podSelector: {}}\n";
         assert!(with_id(&lint_output(&parse_str(np)), "NP014").is_empty());
     }
 }

@@ -211,7 +211,11 @@ spec:
         let findings = lint_yaml(&policy(reversed));
         let f = with_id(&findings, "NP010");
         assert_eq!(f.len(), 1, "{findings:#?}");
-        assert!(f[0].message.contains("`from[0]` (podSelector role=client) and `from[1]` (namespaceSelector user=alice)"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("`from[0]` (podSelector role=client) and `from[1]` (namespaceSelector user=alice)"),
+            "{}",
+            f[0].message
+        );
         assert!(f[0].fix.contains("delete the `-` before `namespaceSelector` (line 27)"), "{}", f[0].fix);
         let unrelated = "    - podSelector:\n        matchLabels: {role: client}\n    - podSelector:\n        matchLabels: {role: web}\n";
         let quiet = lint_yaml(&policy(unrelated));

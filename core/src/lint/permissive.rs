@@ -49,7 +49,9 @@ fn everything(rule: &Rule, direction: Direction) -> Option<String> {
         PeerKind::Selectors { namespace_selector: Some(ns), pod_selector }
             if ns.is_empty() && pod_selector.as_ref().is_none_or(|s| s.is_empty()) =>
         {
-            Some(String::from("has `namespaceSelector: {}` and no `ports`, so it allows every pod of every namespace on every port"))
+            Some(String::from(
+                "has `namespaceSelector: {}` and no `ports`, so it allows every pod of every namespace on every port",
+            ))
         }
         PeerKind::IpBlock(b) if b.cidr.prefix_len() == 0 && b.except.is_empty() => Some(format!(
             "has `ipBlock: {{cidr: {}}}` and no `ports`, so it allows every address on every port",
@@ -70,8 +72,9 @@ fn allows_everything(
     out: &mut Vec<Finding>,
 ) {
     let Some(what) = everything(rule, direction) else { return };
-    let narrower: Vec<usize> =
-        (0..rules.len()).filter(|&i| i != ri && rules.get(i).is_some_and(|r| everything(r, direction).is_none())).collect();
+    let narrower: Vec<usize> = (0..rules.len())
+        .filter(|&i| i != ri && rules.get(i).is_some_and(|r| everything(r, direction).is_none()))
+        .collect();
     let lower = policy.name.to_ascii_lowercase();
     let named = RESTRICTIVE.iter().find(|w| lower.contains(*w));
     let why = match (narrower.is_empty(), named) {
@@ -203,9 +206,11 @@ spec:
         let f = with_id(&findings, "NP007");
         assert_eq!(f.len(), 1, "{findings:#?}");
         assert!(f[0].message.contains("`prod/api`, `prod/web`"), "{}", f[0].message);
-        let excepted = lint_yaml(&policy("api", "  - from: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.244.0.0/16]}}]\n"));
+        let excepted =
+            lint_yaml(&policy("api", "  - from: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.244.0.0/16]}}]\n"));
         assert!(with_id(&excepted, "NP007").is_empty(), "{excepted:#?}");
-        let anywhere = lint_yaml(&policy("api", "  - from: [{ipBlock: {cidr: 0.0.0.0/0}}]\n    ports: [{port: 443}]\n"));
+        let anywhere =
+            lint_yaml(&policy("api", "  - from: [{ipBlock: {cidr: 0.0.0.0/0}}]\n    ports: [{port: 443}]\n"));
         assert!(with_id(&anywhere, "NP007").is_empty(), "{anywhere:#?}");
     }
 }

@@ -30,9 +30,8 @@ pub(crate) fn check(cx: &Cx, out: &mut Vec<Finding>) {
                 }
                 for (ki, spec) in rule.ports.iter().enumerate() {
                     let Some(PortRef::Name(name)) = &spec.port else { continue };
-                    let declares = |i: &usize| {
-                        cx.endpoint(*i).and_then(|e| e.resolve_named_port(name, spec.protocol)).is_some()
-                    };
+                    let declares =
+                        |i: &usize| cx.endpoint(*i).and_then(|e| e.resolve_named_port(name, spec.protocol)).is_some();
                     if destinations.iter().any(declares) {
                         continue;
                     }
@@ -40,10 +39,9 @@ pub(crate) fn check(cx: &Cx, out: &mut Vec<Finding>) {
                         .iter()
                         .filter_map(|&i| cx.endpoint(i))
                         .flat_map(|e| {
-                            e.ports
-                                .iter()
-                                .filter(|p| p.name.as_deref() == Some(name.as_str()))
-                                .map(move |p| format!("`{}/{}` declares it as {}/{}", e.namespace, e.name, p.protocol, p.port))
+                            e.ports.iter().filter(|p| p.name.as_deref() == Some(name.as_str())).map(move |p| {
+                                format!("`{}/{}` declares it as {}/{}", e.namespace, e.name, p.protocol, p.port)
+                            })
                         })
                         .collect();
                     let whose = match direction {

@@ -122,7 +122,8 @@ pub(crate) fn check(cx: &Cx, out: &mut Vec<Finding>) {
 
 fn report(cx: &Cx, (pi, direction, ri): Key, covering: &[Key], probes: usize, out: &mut Vec<Finding>) {
     let scenario = cx.scenario;
-    let (Some(policy), Some(rule)) = (scenario.policies.get(pi), scenario.policies.get(pi).and_then(|p| p.rules(direction).get(ri)))
+    let (Some(policy), Some(rule)) =
+        (scenario.policies.get(pi), scenario.policies.get(pi).and_then(|p| p.rules(direction).get(ri)))
     else {
         return;
     };
@@ -194,7 +195,9 @@ spec:
 
     #[test]
     fn np011_rule_covered_by_a_broader_policy_lists_the_covering_rule() {
-        let yaml = scenario(&(allow("allow-a", "a", "[{port: 80}]") + &allow("allow-ab", "a, b", "[{port: 80}, {port: 443}]")));
+        let yaml = scenario(
+            &(allow("allow-a", "a", "[{port: 80}]") + &allow("allow-ab", "a, b", "[{port: 80}, {port: 443}]")),
+        );
         let findings = lint_yaml(&yaml);
         let f = with_id(&findings, "NP011");
         assert_eq!(f.len(), 1, "{findings:#?}");
@@ -216,7 +219,8 @@ spec:
     fn np011_overlapping_but_different_rules_are_not_redundant() {
         let ports = lint_yaml(&scenario(&(allow("p80", "a", "[{port: 80}]") + &allow("p81", "a, b", "[{port: 81}]"))));
         assert!(with_id(&ports, "NP011").is_empty(), "{ports:#?}");
-        let range = lint_yaml(&scenario(&(allow("r", "a", "[{port: 80, endPort: 90}]") + &allow("p", "a", "[{port: 80}]"))));
+        let range =
+            lint_yaml(&scenario(&(allow("r", "a", "[{port: 80, endPort: 90}]") + &allow("p", "a", "[{port: 80}]"))));
         let f = with_id(&range, "NP011");
         assert_eq!(f.len(), 1, "{range:#?}");
         assert_eq!(f[0].policy, Some(1), "the single port is inside the range, not the reverse");

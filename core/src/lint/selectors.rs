@@ -30,7 +30,10 @@ pub(crate) fn check(cx: &Cx, out: &mut Vec<Finding>) {
 
 /// The candidate closest to matching `selector`: fewest failing requirements,
 /// then first in order. `None` when there is no candidate.
-fn closest<'l, T>(selector: &LabelSelector, candidates: impl Iterator<Item = (T, &'l Labels)>) -> Option<(T, &'l Labels)> {
+fn closest<'l, T>(
+    selector: &LabelSelector,
+    candidates: impl Iterator<Item = (T, &'l Labels)>,
+) -> Option<(T, &'l Labels)> {
     let mut best: Option<(usize, T, &Labels)> = None;
     for (item, labels) in candidates {
         let misses = selector.failures(labels).count();
@@ -89,8 +92,7 @@ fn peer_selectors(cx: &Cx, pi: usize, policy: &NetworkPolicy, peer: &Peer, path:
     let PeerKind::Selectors { namespace_selector, pod_selector } = &peer.kind else { return };
     let namespaces: Vec<&Namespace> = match namespace_selector {
         Some(sel) => {
-            let matched: Vec<&Namespace> =
-                cx.scenario.namespaces.iter().filter(|n| sel.matches(&n.labels)).collect();
+            let matched: Vec<&Namespace> = cx.scenario.namespaces.iter().filter(|n| sel.matches(&n.labels)).collect();
             if matched.is_empty() {
                 let path = format!("{path}.namespaceSelector");
                 out.push(match missing_by_name(cx, sel) {
@@ -151,7 +153,8 @@ fn unknown_namespace(
                 policy_name(policy),
                 ns.name
             );
-            let fix = format!("Did you mean `{}`?\n{}", ns.name, match_labels_yaml(&[(NAMESPACE_NAME_LABEL, &ns.name)], 8));
+            let fix =
+                format!("Did you mean `{}`?\n{}", ns.name, match_labels_yaml(&[(NAMESPACE_NAME_LABEL, &ns.name)], 8));
             let mut f = finding("NP013", Some(pi), sel.span, path, message, fix);
             f.related.extend(ns.span);
             f
@@ -220,13 +223,7 @@ fn unlabelled_namesake(
 
 /// NP002 for a namespaceSelector, with the closest namespace and the label it
 /// lacks.
-fn namespace_matches_nothing(
-    cx: &Cx,
-    pi: usize,
-    policy: &NetworkPolicy,
-    sel: &LabelSelector,
-    path: String,
-) -> Finding {
+fn namespace_matches_nothing(cx: &Cx, pi: usize, policy: &NetworkPolicy, sel: &LabelSelector, path: String) -> Finding {
     let namespaces = &cx.scenario.namespaces;
     // A namespace carrying one of the wanted values under another key, or
     // named like one of the values, is what the author most likely meant.
@@ -246,7 +243,9 @@ fn namespace_matches_nothing(
         selector_text(sel),
         policy_name(policy)
     );
-    let mut fix = String::from("Label the namespace the rule is meant for, or select it by name with `kubernetes.io/metadata.name`.");
+    let mut fix = String::from(
+        "Label the namespace the rule is meant for, or select it by name with `kubernetes.io/metadata.name`.",
+    );
     let mut related = Vec::new();
     if let Some(ns) = meant {
         message.push_str(&format!(
@@ -290,7 +289,10 @@ fn pod_matches_nothing(
     let where_ = if has_namespace_selector {
         format!("the namespaces the namespaceSelector picks ({})", names.join(", "))
     } else {
-        format!("the policy's own namespace `{}` (a podSelector without namespaceSelector looks nowhere else)", policy.namespace)
+        format!(
+            "the policy's own namespace `{}` (a podSelector without namespaceSelector looks nowhere else)",
+            policy.namespace
+        )
     };
     let mut message = format!(
         "The podSelector ({}) of {} matches no pod in {where_}, so this entry allows nothing.",
@@ -317,7 +319,9 @@ fn pod_matches_nothing(
                 sel_yaml(sel)
             )
         }
-        _ => String::from("Make the podSelector match the labels of the pods this rule is meant for, or label those pods."),
+        _ => String::from(
+            "Make the podSelector match the labels of the pods this rule is meant for, or label those pods.",
+        ),
     };
     finding("NP002", Some(pi), sel.span, format!("{path}.podSelector"), message, fix)
 }
@@ -412,7 +416,8 @@ spec:
 
     #[test]
     fn np003_policy_selecting_no_pod_names_the_closest() {
-        let yaml = ingress_from("podSelector: {}").replace("podSelector: {matchLabels: {app: api}}", "podSelector: {matchLabels: {app: apii}}");
+        let yaml = ingress_from("podSelector: {}")
+            .replace("podSelector: {matchLabels: {app: api}}", "podSelector: {matchLabels: {app: apii}}");
         let findings = lint_yaml(&yaml);
         let f = with_id(&findings, "NP003");
         assert_eq!(f.len(), 1, "{findings:#?}");
@@ -423,17 +428,20 @@ spec:
 
     #[test]
     fn np013_typo_in_namespace_name_is_a_warning_missing_one_is_info() {
-        let typo = lint_yaml(&ingress_from("namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitorng}}"));
+        let typo =
+            lint_yaml(&ingress_from("namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitorng}}"));
         let f = with_id(&typo, "NP013");
         assert_eq!(f.len(), 1, "{typo:#?}");
         assert_eq!(f[0].severity, Severity::Warning);
         assert!(f[0].fix.contains("Did you mean `monitoring`?"), "{}", f[0].fix);
         assert!(with_id(&typo, "NP002").is_empty());
-        let absent = lint_yaml(&ingress_from("namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: logging}}"));
+        let absent =
+            lint_yaml(&ingress_from("namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: logging}}"));
         let f = with_id(&absent, "NP013");
         assert_eq!(f.len(), 1, "{absent:#?}");
         assert_eq!(f[0].severity, Severity::Info);
-        let present = lint_yaml(&ingress_from("namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}"));
+        let present =
+            lint_yaml(&ingress_from("namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}"));
         assert!(with_id(&present, "NP013").is_empty(), "{present:#?}");
     }
 
@@ -441,15 +449,19 @@ spec:
     /// while another namespace has it.
     #[test]
     fn np013_namespace_named_like_the_wanted_value_but_unlabelled() {
-        let ops = |value: &str| format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: ops, labels: {{purpose: {value}}}}}\n---\n");
-        let yaml = format!("{}{}", ops("monitoring"), ingress_from("namespaceSelector: {matchLabels: {purpose: monitoring}}"));
+        let ops = |value: &str| {
+            format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: ops, labels: {{purpose: {value}}}}}\n---\n")
+        };
+        let yaml =
+            format!("{}{}", ops("monitoring"), ingress_from("namespaceSelector: {matchLabels: {purpose: monitoring}}"));
         let findings = lint_yaml(&yaml);
         let f = with_id(&findings, "NP013");
         assert_eq!(f.len(), 1, "{findings:#?}");
         assert!(f[0].message.contains("matches `ops`, but not namespace `monitoring`"), "{}", f[0].message);
         assert!(f[0].fix.contains("kubectl label namespace monitoring purpose=monitoring"), "{}", f[0].fix);
         // No namespace is called `metrics`: matching `ops` alone is fine.
-        let yaml = format!("{}{}", ops("metrics"), ingress_from("namespaceSelector: {matchLabels: {purpose: metrics}}"));
+        let yaml =
+            format!("{}{}", ops("metrics"), ingress_from("namespaceSelector: {matchLabels: {purpose: metrics}}"));
         let quiet = lint_yaml(&yaml);
         assert!(with_id(&quiet, "NP013").is_empty(), "{quiet:#?}");
         assert!(with_id(&quiet, "NP002").is_empty(), "{quiet:#?}");

@@ -48,11 +48,8 @@ fn kube_system_deny_all(cx: &Cx, pi: usize, policy: &NetworkPolicy, out: &mut Ve
     }
     let pods = cx.selected(pi);
     let dns: Vec<usize> = pods.iter().copied().filter(|&i| cx.endpoint(i).is_some_and(is_dns)).collect();
-    let components = if pods.is_empty() {
-        String::from("CoreDNS and the other cluster add-ons")
-    } else {
-        cx.names(pods)
-    };
+    let components =
+        if pods.is_empty() { String::from("CoreDNS and the other cluster add-ons") } else { cx.names(pods) };
     let dns_effect = if denied.contains(&"ingress") {
         format!(
             "; {} no longer answers, so every pod in the cluster fails DNS lookups",

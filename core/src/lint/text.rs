@@ -80,7 +80,12 @@ spec:
         let parsed = parse_str(yaml);
         let findings = lint(&parsed.scenario);
         let text = findings_to_text(&parsed.scenario, &findings);
-        assert!(text.starts_with("1:1: warning[NP008] deny-all in kube-system (NetworkPolicy kube-system/p, spec.podSelector)\n"), "{text}");
+        assert!(
+            text.starts_with(
+                "1:1: warning[NP008] deny-all in kube-system (NetworkPolicy kube-system/p, spec.podSelector)\n"
+            ),
+            "{text}"
+        );
         assert!(text.contains("  fix: Leave kube-system out"), "{text}");
         assert!(text.ends_with("0 error(s), 1 warning(s), 0 info\n"), "{text}");
     }
