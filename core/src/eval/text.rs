@@ -189,3 +189,179 @@ fn rule_match_text(scenario: &Scenario, direction: Direction, m: &RuleMatch) -> 
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use alloc::vec;
+    use expect_test::{expect, Expect};
+
+    use super::explanation_to_text;
+    use crate::eval::build::*;
+    use crate::eval::evaluate;
+    use crate::explain::{Flow, FlowEnd};
+    use crate::labels::Operator;
+    use crate::model::{Probe, Protocol, Scenario};
+
+    fn shop() -> Scenario {
+        scenario(
+            vec![ns("shop", &[("team", "shop")]), ns("monitoring", &[])],
+            vec![
+                pod("shop", "web", &[("app", "web")]).ip("10.0.1.5"),
+                pod("shop", "db", &[("app", "db")]).ip("10.0.1.6").port("pg", 5432, Protocol::Tcp),
+                pod("monitoring", "prom", &[("app", "prometheus")]).ip("10.0.2.9"),
+                pod("kube-system", "agent", &[("app", "agent")]).ip("192.168.0.10").host_network(),
+            ],
+            vec![
+                policy("shop", "default-deny", all()).types(true, true),
+                policy("shop", "db-ingress", sel(&[("app", "db")]))
+                    .ingress(
+                        rule()
+                            .peer(nss_pods(sel(&[("purpose", "monitoring")]), sel(&[("app", "prometheus")])))
+                            .peer(pods(exprs(&[("app", Operator::In, &["web", "api"])])))
+                            .port(named(Protocol::Tcp, "pg")),
+                    )
+                    .ingress(rule().peer(ipblock("10.0.0.0/16", &["10.0.2.0/24"])).port(range(Protocol::Tcp, 9000, 9100))),
+                policy("shop", "web-egress", sel(&[("app", "web")])).egress(rule().peer(pods(sel(&[("app", "db")])))),
+            ],
+        )
+    }
+
+    fn check(s: &Scenario, from: FlowEnd, to: FlowEnd, probe: Probe, expect: Expect) {
+        let e = evaluate(s, &Flow { from, to, probe });
+        expect.assert_eq(&explanation_to_text(s, &e));
+    }
+
+    #[test]
+    fn allowed_flow_names_the_admitting_entries() {
+        let s = shop();
+        check(
+            &s,
+            FlowEnd::Endpoint(0),
+            FlowEnd::Endpoint(1),
+            Probe::new(Protocol::Tcp, 5432),
+            expect![[r#"
+                ALLOWED: shop/web -> shop/db on TCP/5432
+                egress of shop/web: allowed — isolated by shop/default-deny, shop/web-egress
+                  policy shop/default-deny (lines 1-8)
+                    no egress rules: allows nothing
+                  policy shop/web-egress (lines 38-49)
+                    egress[0] (lines 47-49): ✓ matches
+                      to: ✓ to[0]
+                        ✓ to[0] (lines 48-49)
+                              ✓ policy namespace: peer is in the policy's namespace `shop`
+                          AND ✓ podSelector (lines 48-49): pod `shop/db` matches every requirement
+                      ports: ✓ (none listed: every port)
+                  allowed by shop/web-egress egress[0] to[0] (lines 48-49)
+                ingress of shop/db: allowed — isolated by shop/default-deny, shop/db-ingress
+                  policy shop/default-deny (lines 1-8)
+                    no ingress rules: allows nothing
+                  policy shop/db-ingress (lines 10-36)
+                    ingress[0] (lines 18-27): ✓ matches
+                      from: ✓ from[0] OR from[1]
+                        ✗ from[0] (lines 19-22)
+                              ✗ namespaceSelector (lines 19-20): namespace `shop` has no label `purpose` (needs `purpose=monitoring`)
+                          AND ✗ podSelector (lines 21-22): pod `shop/web` has `app=web`, not `app=prometheus`
+                        ✓ from[1] (lines 23-24)
+                              ✓ policy namespace: peer is in the policy's namespace `shop`
+                          AND ✓ podSelector (lines 23-24): pod `shop/web` matches every requirement
+                      ports: ✓
+                        ✓ ports[0] (lines 26-27): named port `pg` is 5432 on the destination
+                    ingress[1] (lines 28-35): ✗ no match
+                      from: ✓ from[0]
+                        ✓ from[0] (lines 29-32)
+                              ✓ ipBlock (line 30): 10.0.1.5 is inside 10.0.0.0/16 and no except
+                      ports: ✗
+                        ✗ ports[0] (lines 34-35): port 5432 is outside 9000-9100
+                  allowed by shop/db-ingress ingress[0] from[1] (lines 23-24) ports[0] TCP/pg
+            "#]],
+        );
+    }
+
+    #[test]
+    fn namespace_and_pod_selector_are_anded_and_the_near_miss_names_the_missing_label() {
+        let s = shop();
+        check(
+            &s,
+            FlowEnd::Endpoint(2),
+            FlowEnd::Endpoint(1),
+            Probe::new(Protocol::Tcp, 5432),
+            expect![[r#"
+                DENIED: monitoring/prom -> shop/db on TCP/5432
+                egress of monitoring/prom: allowed — not isolated: no policy selects it with policyTypes egress
+                ingress of shop/db: denied — isolated by shop/default-deny, shop/db-ingress
+                  policy shop/default-deny (lines 1-8)
+                    no ingress rules: allows nothing
+                  policy shop/db-ingress (lines 10-36)
+                    ingress[0] (lines 18-27): ✗ no match
+                      from: ✗ from[0] OR from[1]
+                        ✗ from[0] (lines 19-22)
+                              ✗ namespaceSelector (lines 19-20): namespace `monitoring` has no label `purpose` (needs `purpose=monitoring`)
+                          AND ✓ podSelector (lines 21-22): pod `monitoring/prom` matches every requirement
+                        ✗ from[1] (lines 23-24)
+                              ✗ policy namespace: peer is in namespace `monitoring`, but a podSelector without namespaceSelector only selects pods in the policy's namespace `shop`
+                          AND ✗ podSelector (lines 23-24): pod `monitoring/prom` has `app=prometheus`, not one of `web`, `api`
+                      ports: ✓
+                        ✓ ports[0] (lines 26-27): named port `pg` is 5432 on the destination
+                    ingress[1] (lines 28-35): ✗ no match
+                      from: ✗ from[0]
+                        ✗ from[0] (lines 29-32)
+                              ✗ ipBlock (line 32): 10.0.2.9 is inside except[0] 10.0.2.0/24
+                      ports: ✗
+                        ✗ ports[0] (lines 34-35): port 5432 is outside 9000-9100
+                  near miss: shop/db-ingress ingress[0] from[0] (lines 19-22): only namespaceSelector failed: namespace `monitoring` has no label `purpose` (needs `purpose=monitoring`)
+            "#]],
+        );
+    }
+
+    #[test]
+    fn excepted_address_and_wrong_port() {
+        let s = shop();
+        check(
+            &s,
+            FlowEnd::Endpoint(2),
+            FlowEnd::Endpoint(1),
+            Probe::new(Protocol::Tcp, 9050),
+            expect![[r#"
+                DENIED: monitoring/prom -> shop/db on TCP/9050
+                egress of monitoring/prom: allowed — not isolated: no policy selects it with policyTypes egress
+                ingress of shop/db: denied — isolated by shop/default-deny, shop/db-ingress
+                  policy shop/default-deny (lines 1-8)
+                    no ingress rules: allows nothing
+                  policy shop/db-ingress (lines 10-36)
+                    ingress[0] (lines 18-27): ✗ no match
+                      from: ✗ from[0] OR from[1]
+                        ✗ from[0] (lines 19-22)
+                              ✗ namespaceSelector (lines 19-20): namespace `monitoring` has no label `purpose` (needs `purpose=monitoring`)
+                          AND ✓ podSelector (lines 21-22): pod `monitoring/prom` matches every requirement
+                        ✗ from[1] (lines 23-24)
+                              ✗ policy namespace: peer is in namespace `monitoring`, but a podSelector without namespaceSelector only selects pods in the policy's namespace `shop`
+                          AND ✗ podSelector (lines 23-24): pod `monitoring/prom` has `app=prometheus`, not one of `web`, `api`
+                      ports: ✗
+                        ✗ ports[0] (lines 26-27): named port `pg` is 5432 on the destination, not 9050
+                    ingress[1] (lines 28-35): ✗ no match
+                      from: ✗ from[0]
+                        ✗ from[0] (lines 29-32)
+                              ✗ ipBlock (line 32): 10.0.2.9 is inside except[0] 10.0.2.0/24
+                      ports: ✓
+                        ✓ ports[0] (lines 34-35): port 9050 is inside 9000-9100
+                  near miss: shop/db-ingress ingress[1] from[0] (lines 29-32): only ipBlock failed: 10.0.2.9 is inside except[0] 10.0.2.0/24
+            "#]],
+        );
+    }
+
+    #[test]
+    fn exemptions_host_network_and_external() {
+        let s = shop();
+        check(
+            &s,
+            FlowEnd::Endpoint(3),
+            FlowEnd::Ip(ip("203.0.113.7")),
+            Probe::new(Protocol::Udp, 53),
+            expect![[r#"
+                ALLOWED: kube-system/agent -> 203.0.113.7 on UDP/53
+                egress of kube-system/agent: allowed — a hostNetwork pod: policies neither isolate nor select it (its traffic is node traffic)
+                ingress of 203.0.113.7: allowed — an external address: no NetworkPolicy applies to it
+            "#]],
+        );
+    }
+}

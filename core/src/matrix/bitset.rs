@@ -61,7 +61,6 @@ impl BitSet {
         }
     }
 
-    #[cfg(test)]
     pub(crate) fn contains(&self, i: usize) -> bool {
         i < self.len && self.words.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
     }

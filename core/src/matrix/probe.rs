@@ -158,6 +158,42 @@ fn egress_rows(plan: &Plan, sig: &Signature) -> Vec<BitSet> {
         .collect()
 }
 
+/// Writes the transpose of the `w*64` rows of `w` words in `rows` into
+/// `out` (`w*64` rows of `w` words): bit `s` of row `d` becomes bit `d` of
+/// row `s`.
+///
+/// Blocks are visited in tiles of [`TILE`] destination blocks so that both
+/// the reads (a few hundred source rows, sequentially) and the writes (whole
+/// cache lines of 64 destination rows) stay in cache. All-zero blocks are
+/// skipped (the output starts zeroed) and all-one blocks are their own
+/// transpose.
+fn transpose_into(rows: &[&[u64]], w: usize, out: &mut [u64]) {
+    const TILE: usize = 8;
+    let mut block = [0u64; 64];
+    for tile in (0..w).step_by(TILE) {
+        for bj in 0..w {
+            for bi in tile..(tile + TILE).min(w) {
+                let mut any = 0u64;
+                let mut all = u64::MAX;
+                for (slot, row) in block.iter_mut().zip(&rows[bi * 64..bi * 64 + 64]) {
+                    *slot = row[bj];
+                    any |= *slot;
+                    all &= *slot;
+                }
+                if any == 0 {
+                    continue;
+                }
+                if all != u64::MAX {
+                    transpose64(&mut block);
+                }
+                for (k, word) in block.iter().enumerate() {
+                    out[(bj * 64 + k) * w + bi] = *word;
+                }
+            }
+        }
+    }
+}
+
 pub(crate) fn table(plan: &Plan, sig: &Signature, probe: Probe) -> Table {
     let len = plan.len;
     let w = words_for(len);
@@ -170,53 +206,34 @@ pub(crate) fn table(plan: &Plan, sig: &Signature, probe: Probe) -> Table {
             Some(c) => rows.get(c as usize).map(|r| r.words()),
         }
     }
-    // Allowed sources of each destination, by reference (no copy per row).
-    let dest_rows: Vec<&[u64]> =
-        (0..len).map(|d| row_of(&plan.ingress_class_of, &ingress, d).unwrap_or(ones.words())).collect();
-    let mut bits = vec![0u64; len * w];
-    let mut block = [0u64; 64];
-    for bi in 0..w {
-        // Destinations bi*64 .. bi*64+64.
-        for bj in 0..w {
-            // Sources bj*64 .. bj*64+64.
-            let mut any = 0u64;
-            let mut all = u64::MAX;
-            for (k, slot) in block.iter_mut().enumerate() {
-                *slot = dest_rows.get(bi * 64 + k).and_then(|r| r.get(bj)).copied().unwrap_or(0);
-                any |= *slot;
-                all &= *slot;
-            }
-            if any == 0 {
-                continue;
-            }
-            if all != u64::MAX {
-                transpose64(&mut block);
-            }
-            for (k, word) in block.iter().enumerate() {
-                let s = bj * 64 + k;
-                if s >= len {
-                    break;
-                }
-                if let Some(slot) = bits.get_mut(s * w + bi) {
-                    *slot = *word;
-                }
-            }
-        }
-    }
-    for s in 0..len {
+    // Allowed sources of each destination, by reference (no copy per row),
+    // padded with empty rows to a multiple of 64 so every block is full.
+    let zero = vec![0u64; w];
+    let dest_rows: Vec<&[u64]> = (0..w * 64)
+        .map(|d| match row_of(&plan.ingress_class_of, &ingress, d) {
+            Some(r) => r,
+            None if d < len => ones.words(),
+            None => &zero,
+        })
+        .collect();
+    // Rows padded the same way; the padding is cut off at the end.
+    let mut bits = vec![0u64; w * 64 * w];
+    transpose_into(&dest_rows, w, &mut bits);
+    bits.truncate(len * w);
+    // One pass: AND with the egress row, set the pod diagonal, count.
+    let mut allowed = 0;
+    for (s, row) in bits.chunks_exact_mut(w.max(1)).enumerate() {
         if let Some(eg) = row_of(&plan.egress_class_of, &egress, s) {
-            if let Some(row) = bits.get_mut(s * w..s * w + w) {
-                for (a, b) in row.iter_mut().zip(eg) {
-                    *a &= b;
-                }
+            for (a, b) in row.iter_mut().zip(eg) {
+                *a &= b;
             }
         }
-    }
-    for s in plan.pods.iter() {
-        if let Some(word) = bits.get_mut(s * w + s / 64) {
-            *word |= 1u64 << (s % 64);
+        if plan.pods.contains(s) {
+            if let Some(word) = row.get_mut(s / 64) {
+                *word |= 1u64 << (s % 64);
+            }
         }
+        allowed += row.iter().map(|x| x.count_ones() as usize).sum::<usize>();
     }
-    let allowed = bits.iter().map(|x| x.count_ones() as usize).sum();
     Table { bits, allowed }
 }

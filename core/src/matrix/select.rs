@@ -7,7 +7,7 @@
 //! exactly "absent or different", as `k8s.io/apimachinery/pkg/labels` says),
 //! and the selector the intersection of its requirements.
 
-use alloc::collections::BTreeMap;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
 use core::net::IpAddr;
 
@@ -15,7 +15,7 @@ use ipnet::IpNet;
 
 use super::bitset::BitSet;
 use crate::labels::{LabelSelector, Labels, Operator};
-use crate::model::{IpBlock, Scenario};
+use crate::model::{IpBlock, PeerKind, Scenario};
 
 /// The members having one key: all of them, and by value.
 type KeyMembers<'a> = (Vec<u32>, BTreeMap<&'a str, Vec<u32>>);
@@ -27,13 +27,16 @@ struct LabelIndex<'a> {
 }
 
 impl<'a> LabelIndex<'a> {
-    fn build(len: usize, labels: impl Iterator<Item = &'a Labels>) -> Self {
-        let mut keys: BTreeMap<&'a str, KeyMembers<'a>> = BTreeMap::new();
+    /// Indexes only the `wanted` keys: labels no selector mentions (pod
+    /// template hashes, versions, …) would cost time and never be asked for.
+    fn build(len: usize, labels: impl Iterator<Item = &'a Labels>, wanted: &BTreeSet<&'a str>) -> Self {
+        let mut keys: BTreeMap<&'a str, KeyMembers<'a>> = wanted.iter().map(|k| (*k, KeyMembers::default())).collect();
         for (i, l) in labels.enumerate() {
-            for (k, v) in l {
-                let entry = keys.entry(k.as_str()).or_default();
-                entry.0.push(i as u32);
-                entry.1.entry(v.as_str()).or_default().push(i as u32);
+            for (key, entry) in keys.iter_mut() {
+                if let Some(v) = l.get(*key) {
+                    entry.0.push(i as u32);
+                    entry.1.entry(v.as_str()).or_default().push(i as u32);
+                }
             }
         }
         LabelIndex { len, keys }
@@ -141,6 +144,25 @@ pub(crate) struct Selections<'a> {
 
 static NO_LABELS: Labels = Labels::new();
 
+/// The label keys pod selectors and namespace selectors mention.
+fn selector_keys<'a>(scenario: &'a Scenario) -> (BTreeSet<&'a str>, BTreeSet<&'a str>) {
+    let mut pods = BTreeSet::new();
+    let mut namespaces = BTreeSet::new();
+    let keys = |s: &'a LabelSelector| -> Vec<&'a str> { s.requirements.iter().map(|r| r.key.as_str()).collect() };
+    for policy in &scenario.policies {
+        pods.extend(keys(&policy.pod_selector));
+        for rule in policy.ingress.iter().chain(&policy.egress) {
+            for peer in &rule.peers {
+                if let PeerKind::Selectors { namespace_selector, pod_selector } = &peer.kind {
+                    namespaces.extend(namespace_selector.iter().flat_map(keys));
+                    pods.extend(pod_selector.iter().flat_map(keys));
+                }
+            }
+        }
+    }
+    (pods, namespaces)
+}
+
 impl<'a> Selections<'a> {
     pub(crate) fn new(scenario: &'a Scenario) -> Self {
         let len = scenario.endpoints.len();
@@ -151,15 +173,25 @@ impl<'a> Selections<'a> {
             lookup.entry(name).or_insert(i as u32);
         }
         let mut namespace_of = Vec::with_capacity(len);
+        let mut last: Option<(&str, u32)> = None;
         for e in &scenario.endpoints {
-            let next = namespace_names.len() as u32;
-            let ns = *lookup.entry(e.namespace.as_str()).or_insert(next);
-            if ns == next {
-                namespace_names.push(e.namespace.as_str());
-                namespace_labels.push(&NO_LABELS);
-            }
+            // Endpoints usually come grouped by namespace: skip the lookup then.
+            let ns = match last {
+                Some((name, ns)) if name == e.namespace => ns,
+                _ => {
+                    let next = namespace_names.len() as u32;
+                    let ns = *lookup.entry(e.namespace.as_str()).or_insert(next);
+                    if ns == next {
+                        namespace_names.push(e.namespace.as_str());
+                        namespace_labels.push(&NO_LABELS);
+                    }
+                    ns
+                }
+            };
+            last = Some((e.namespace.as_str(), ns));
             namespace_of.push(ns);
         }
+        let (pod_keys, namespace_keys) = selector_keys(scenario);
         let mut members = alloc::vec![Vec::new(); namespace_names.len()];
         for (i, &ns) in namespace_of.iter().enumerate() {
             if let Some(m) = members.get_mut(ns as usize) {
@@ -184,8 +216,8 @@ impl<'a> Selections<'a> {
         ips.sort_unstable();
         Selections {
             len,
-            pods: LabelIndex::build(len, scenario.endpoints.iter().map(|e| &e.labels)),
-            namespaces: LabelIndex::build(namespace_names.len(), namespace_labels.into_iter()),
+            pods: LabelIndex::build(len, scenario.endpoints.iter().map(|e| &e.labels), &pod_keys),
+            namespaces: LabelIndex::build(namespace_names.len(), namespace_labels.into_iter(), &namespace_keys),
             lookup,
             members,
             host_network,

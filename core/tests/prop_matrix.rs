@@ -1,0 +1,247 @@
+//! Property test: on random clusters and policies, the fast matrix, the
+//! allocation-free `is_allowed` and the explaining `evaluate` agree on every
+//! pair and probe; and an explanation's `allowed_by` is non-empty exactly when
+//! an isolated side allows.
+//!
+//! Scenarios are small (1–3 namespaces, 1–20 endpoints, up to 5 policies) but
+//! use every shape: workloads, host-network pods, pods without IPs or with
+//! two, named container ports, selectors with every operator, peers of every
+//! kind, ipBlocks with excepts, port numbers, ranges, names and bare
+//! protocols, explicit policyTypes.
+
+use core::net::IpAddr;
+
+use ipnet::IpNet;
+use netpol_core::eval::{evaluate, is_allowed};
+use netpol_core::explain::SideExplanation;
+use netpol_core::labels::{LabelSelector, Labels, Operator, Requirement, RequirementOrigin};
+use netpol_core::matrix::matrix;
+use netpol_core::model::{
+    ContainerPort, Endpoint, EndpointKind, IpBlock, Namespace, NetworkPolicy, Peer, PeerKind, PolicyApiVersion,
+    PolicyTypes, PortRef, PortSpec, Probe, Protocol, Rule, Scenario,
+};
+use netpol_core::{Flow, FlowEnd, Span};
+use proptest::prelude::*;
+use proptest::sample::select;
+
+const NAMESPACES: [&str; 3] = ["x", "y", "z"];
+const KEYS: [&str; 5] = ["app", "tier", "team", "env", "kubernetes.io/metadata.name"];
+const VALUES: [&str; 5] = ["a", "b", "c", "x", "y"];
+const CIDRS: [&str; 6] = ["10.0.0.0/16", "10.0.1.0/24", "10.0.0.0/29", "fd00::/120", "0.0.0.0/0", "10.0.1.7/32"];
+const EXCEPTS: [&str; 4] = ["10.0.1.0/28", "10.0.0.4/30", "10.0.1.0/24", "fd00::/124"];
+const PROBES: [Probe; 6] = [
+    Probe::new(Protocol::Tcp, 80),
+    Probe::new(Protocol::Tcp, 81),
+    Probe::new(Protocol::Udp, 53),
+    Probe::new(Protocol::Tcp, 90),
+    Probe::new(Protocol::Sctp, 80),
+    Probe::new(Protocol::Tcp, 53),
+];
+
+fn protocol() -> impl Strategy<Value = Protocol> {
+    select(&[Protocol::Tcp, Protocol::Udp, Protocol::Sctp][..])
+}
+
+fn labels(keys: &'static [&'static str]) -> impl Strategy<Value = Labels> {
+    prop::collection::btree_map(select(keys), select(&VALUES[..3]), 0..=2)
+        .prop_map(|m| m.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+}
+
+fn requirement() -> impl Strategy<Value = Requirement> {
+    const OPS: [Operator; 5] =
+        [Operator::Equals, Operator::In, Operator::NotIn, Operator::Exists, Operator::DoesNotExist];
+    (select(&KEYS[..]), select(&OPS[..]), prop::collection::vec(select(&VALUES[..]), 1..=2)).prop_map(
+        |(key, op, mut values)| {
+            match op {
+                Operator::Equals => values.truncate(1),
+                Operator::Exists | Operator::DoesNotExist => values.clear(),
+                _ => {}
+            }
+            Requirement {
+                key: key.to_string(),
+                op,
+                values: values.into_iter().map(str::to_string).collect(),
+                origin: RequirementOrigin::MatchExpression(0),
+                span: Span::default(),
+            }
+        },
+    )
+}
+
+fn selector() -> impl Strategy<Value = LabelSelector> {
+    prop::collection::vec(requirement(), 0..=2)
+        .prop_map(|requirements| LabelSelector { requirements, span: Span::default() })
+}
+
+fn endpoint() -> impl Strategy<Value = Endpoint> {
+    let ip_pool: Vec<IpAddr> = (0..8u8)
+        .flat_map(|i| [format!("10.0.0.{i}"), format!("10.0.1.{i}")])
+        .chain((0..4).map(|i| format!("fd00::{i}")))
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    let port = (prop::option::of(select(&["http", "dns"][..])), select(&[80u16, 81, 53][..]), protocol())
+        .prop_map(|(name, port, protocol)| ContainerPort { name: name.map(str::to_string), port, protocol });
+    (
+        select(&NAMESPACES[..]),
+        labels(&KEYS[..2]),
+        prop::bool::weighted(0.2),
+        prop::bool::weighted(0.15),
+        prop::collection::vec(select(ip_pool), 0..=2),
+        prop::collection::vec(port, 0..=2),
+    )
+        .prop_map(|(ns, labels, workload, host_network, ips, ports)| Endpoint {
+            namespace: ns.to_string(),
+            name: String::new(),
+            kind: if workload { EndpointKind::Deployment } else { EndpointKind::Pod },
+            labels,
+            ips: if workload { Vec::new() } else { ips },
+            ports,
+            host_network,
+            span: Span::default(),
+        })
+}
+
+fn peer() -> impl Strategy<Value = Peer> {
+    let block = (select(&CIDRS[..]), prop::collection::vec(select(&EXCEPTS[..]), 0..=2)).prop_map(|(cidr, ex)| {
+        let cidr: IpNet = cidr.parse().unwrap_or_default();
+        let except: Vec<IpNet> =
+            ex.iter().filter_map(|e| e.parse::<IpNet>().ok()).filter(|e| cidr.contains(e) && *e != cidr).collect();
+        PeerKind::IpBlock(IpBlock {
+            cidr,
+            cidr_span: Span::default(),
+            except_spans: except.iter().map(|_| Span::default()).collect(),
+            except,
+        })
+    });
+    let selectors = (prop::option::of(selector()), prop::option::of(selector())).prop_map(|(ns, pod)| {
+        let pod = if ns.is_none() && pod.is_none() { Some(LabelSelector::default()) } else { pod };
+        PeerKind::Selectors { namespace_selector: ns, pod_selector: pod }
+    });
+    prop_oneof![3 => selectors, 1 => block].prop_map(|kind| Peer { kind, span: Span::default() })
+}
+
+fn port_spec() -> impl Strategy<Value = PortSpec> {
+    let number = (select(&[53u16, 80, 81][..]), prop::option::of(select(&[80u16, 81, 90][..])))
+        .prop_map(|(p, end)| (Some(PortRef::Number(p)), end.filter(|e| *e >= p)));
+    let name = select(&["http", "dns", "nope"][..]).prop_map(|n| (Some(PortRef::Name(n.to_string())), None));
+    let port = prop_oneof![Just((None, None)), number, name];
+    (protocol(), port).prop_map(|(protocol, (port, end_port))| PortSpec {
+        protocol,
+        port,
+        end_port,
+        span: Span::default(),
+    })
+}
+
+fn rule() -> impl Strategy<Value = Rule> {
+    (prop::collection::vec(peer(), 0..=3), prop::collection::vec(port_spec(), 0..=2)).prop_map(|(peers, ports)| Rule {
+        peers,
+        ports,
+        span: Span::default(),
+    })
+}
+
+fn policy() -> impl Strategy<Value = NetworkPolicy> {
+    (
+        select(&NAMESPACES[..]),
+        selector(),
+        any::<(bool, bool)>(),
+        prop::collection::vec(rule(), 0..=2),
+        prop::collection::vec(rule(), 0..=2),
+    )
+        .prop_map(|(ns, pod_selector, (ingress, egress), ingress_rules, egress_rules)| NetworkPolicy {
+            namespace: ns.to_string(),
+            name: String::new(),
+            api_version: PolicyApiVersion::NetworkingV1,
+            pod_selector,
+            policy_types: PolicyTypes { ingress, egress, explicit: true },
+            ingress: ingress_rules,
+            egress: egress_rules,
+            span: Span::default(),
+        })
+}
+
+fn scenario() -> impl Strategy<Value = Scenario> {
+    let namespace = (select(&NAMESPACES[..]), labels(&KEYS[2..4])).prop_map(|(name, labels)| Namespace {
+        name: name.to_string(),
+        labels,
+        span: None,
+    });
+    (
+        prop::collection::vec(namespace, 0..=3),
+        prop::collection::vec(endpoint(), 1..=20),
+        prop::collection::vec(policy(), 0..=5),
+    )
+        .prop_map(|(mut namespaces, mut endpoints, policies)| {
+            namespaces.sort_by(|a, b| a.name.cmp(&b.name));
+            namespaces.dedup_by(|a, b| a.name == b.name);
+            for (i, e) in endpoints.iter_mut().enumerate() {
+                e.name = format!("e{i}");
+            }
+            let mut s = Scenario { namespaces, endpoints, services: Vec::new(), policies };
+            s.normalize();
+            s
+        })
+}
+
+/// An isolated, non-exempt side allows iff some rule admits the flow; an
+/// unisolated or exempt side allows with nothing listed.
+fn check_side(side: &SideExplanation) -> Result<(), TestCaseError> {
+    if side.exemption.is_some() || !side.isolated {
+        prop_assert!(side.allowed && side.allowed_by.is_empty());
+    } else {
+        prop_assert_eq!(side.allowed, !side.allowed_by.is_empty());
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 384, ..ProptestConfig::default() })]
+
+    #[test]
+    fn fast_matrix_equals_per_flow_evaluation(s in scenario()) {
+        let m = matrix(&s, &PROBES);
+        let n = s.endpoints.len();
+        prop_assert_eq!(m.len(), n);
+        for (p, &probe) in PROBES.iter().enumerate() {
+            let mut count = 0;
+            for from in 0..n {
+                for to in 0..n {
+                    let flow = Flow { from: FlowEnd::Endpoint(from), to: FlowEnd::Endpoint(to), probe };
+                    let fast = is_allowed(&s, &flow);
+                    let e = evaluate(&s, &flow);
+                    prop_assert_eq!(e.allowed, fast, "evaluate vs is_allowed {:?}", flow);
+                    prop_assert_eq!(m.allowed(p, from, to), fast, "matrix vs is_allowed {:?}", flow);
+                    check_side(&e.egress)?;
+                    check_side(&e.ingress)?;
+                    count += usize::from(fast);
+                }
+            }
+            prop_assert_eq!(m.allowed_count(p), count);
+        }
+        for i in 0..n {
+            let e = evaluate(&s, &Flow { from: FlowEnd::Endpoint(i), to: FlowEnd::Ip("192.0.2.1".parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))), probe: PROBES[0] });
+            prop_assert_eq!(m.isolated_egress(i), e.egress.isolated);
+            let e = evaluate(&s, &Flow { from: FlowEnd::Ip("192.0.2.1".parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))), to: FlowEnd::Endpoint(i), probe: PROBES[0] });
+            prop_assert_eq!(m.isolated_ingress(i), e.ingress.isolated);
+        }
+    }
+
+    #[test]
+    fn flows_with_external_addresses_agree(s in scenario(), ip in select(&["10.0.1.5", "10.0.0.2", "192.0.2.1", "fd00::2"][..])) {
+        let ip: IpAddr = ip.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        for i in 0..s.endpoints.len() {
+            for probe in PROBES {
+                for flow in [
+                    Flow { from: FlowEnd::Endpoint(i), to: FlowEnd::Ip(ip), probe },
+                    Flow { from: FlowEnd::Ip(ip), to: FlowEnd::Endpoint(i), probe },
+                ] {
+                    let e = evaluate(&s, &flow);
+                    prop_assert_eq!(e.allowed, is_allowed(&s, &flow), "{:?}", flow);
+                    check_side(&e.egress)?;
+                    check_side(&e.ingress)?;
+                }
+            }
+        }
+    }
+}
