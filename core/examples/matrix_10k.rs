@@ -85,14 +85,14 @@ fn cluster(pods: usize, namespaces: usize, policies: usize) -> Scenario {
                 ContainerPort { name: Some("http".into()), port: 8080, protocol: Protocol::Tcp },
                 ContainerPort { name: Some("metrics".into()), port: 9090, protocol: Protocol::Tcp },
             ];
-            if i % 3 == 0 {
+            if i.is_multiple_of(3) {
                 ports.push(ContainerPort { name: Some("grpc".into()), port: 50051, protocol: Protocol::Tcp });
             }
             let kind = if i % 20 == 7 { EndpointKind::Deployment } else { EndpointKind::Pod };
             let ip = |k: usize| format!("10.{}.{}.{}", (k >> 16) & 255, (k >> 8) & 255, k & 255).parse().ok();
             let ips = match kind {
                 EndpointKind::Pod => {
-                    [ip(i + 1), if i % 4 == 0 { ip(i + 1 + (1 << 20)) } else { None }].into_iter().flatten().collect()
+                    [ip(i + 1), if i.is_multiple_of(4) { ip(i + 1 + (1 << 20)) } else { None }].into_iter().flatten().collect()
                 }
                 _ => Vec::new(),
             };
@@ -125,9 +125,9 @@ fn cluster(pods: usize, namespaces: usize, policies: usize) -> Scenario {
             egress: Vec::new(),
             span: Span::default(),
         };
-        if (p / namespaces) % 2 == 0 {
+        if (p / namespaces).is_multiple_of(2) {
             // Default deny, a third of them for egress too.
-            let egress = p % 3 == 0;
+            let egress = p.is_multiple_of(3);
             policies_v
                 .push(NetworkPolicy { policy_types: PolicyTypes { ingress: true, egress, explicit: true }, ..base });
             continue;
@@ -188,7 +188,7 @@ fn cluster(pods: usize, namespaces: usize, policies: usize) -> Scenario {
         ];
         policies_v.push(NetworkPolicy {
             pod_selector: sel(vec![eq("tier", tier)]),
-            policy_types: PolicyTypes { ingress: true, egress: p % 2 == 0, explicit: true },
+            policy_types: PolicyTypes { ingress: true, egress: p.is_multiple_of(2), explicit: true },
             ingress,
             egress,
             ..base

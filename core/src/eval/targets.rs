@@ -165,3 +165,94 @@ fn offset(ip: IpAddr, delta: i8) -> Option<IpAddr> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use alloc::string::ToString;
+    use alloc::vec;
+
+    use super::*;
+    use crate::eval::build::*;
+    use crate::eval::is_allowed;
+    use crate::explain::Flow;
+    use crate::model::{Protocol, Service, ServicePort};
+    use crate::span::Span;
+
+    fn cluster() -> Scenario {
+        let mut s = scenario(
+            vec![ns("shop", &[])],
+            vec![
+                pod("shop", "api-1", &[("app", "api")]).ip("10.0.0.5").port("web", 8080, Protocol::Tcp),
+                pod("shop", "api-2", &[("app", "api")]).ip("10.0.0.6").port("web", 9090, Protocol::Tcp),
+                pod("shop", "api-3", &[("app", "api")]).ip("10.0.0.7").port("web", 53, Protocol::Udp),
+                pod("shop", "db", &[("app", "db")]).ip("10.1.2.3"),
+            ],
+            vec![policy("shop", "p", all())
+                .ingress(rule().peer(ipblock("10.0.0.0/8", &["10.0.0.0/24"])))
+                .ingress(rule().peer(ipblock("10.1.0.0/16", &[])))
+                .ingress(rule().peer(ipblock("192.168.0.0/30", &["192.168.0.0/31", "192.168.0.2/31"])))],
+        );
+        s.services.push(Service {
+            namespace: "shop".to_string(),
+            name: "api".to_string(),
+            selector: Some(labels(&[("app", "api")])),
+            ports: vec![
+                ServicePort { name: None, port: 80, protocol: Protocol::Tcp, target_port: PortRef::Name("web".into()) },
+                ServicePort { name: None, port: 81, protocol: Protocol::Tcp, target_port: PortRef::Number(7000) },
+            ],
+            cluster_ip: None,
+            span: Span::default(),
+        });
+        s
+    }
+
+    #[test]
+    fn resolve_end_finds_endpoints_by_name_or_ip() {
+        let s = cluster();
+        assert_eq!(resolve_end(&s, "shop/db"), Some(FlowEnd::Endpoint(3)));
+        assert_eq!(resolve_end(&s, " 10.0.0.6 "), Some(FlowEnd::Endpoint(1)));
+        assert_eq!(resolve_end(&s, "8.8.8.8"), Some(FlowEnd::Ip(ip("8.8.8.8"))));
+        assert_eq!(resolve_end(&s, "shop/nope"), None);
+        assert_eq!(resolve_end(&s, "a/b/c"), None);
+        assert_eq!(resolve_end(&s, ""), None);
+    }
+
+    #[test]
+    fn service_port_maps_to_target_port_per_backend() {
+        // Service.spec.ports[].targetPort: "Number or name of the port to access on the
+        // pods targeted by the service"; a name is looked up in each pod's container ports.
+        let s = cluster();
+        let t = service_targets(&s, 0, Probe::new(Protocol::Tcp, 80));
+        assert_eq!(
+            t,
+            vec![
+                ServiceTarget { endpoint: 0, probe: Probe::new(Protocol::Tcp, 8080) },
+                ServiceTarget { endpoint: 1, probe: Probe::new(Protocol::Tcp, 9090) },
+            ],
+            "api-3 declares `web` only for UDP"
+        );
+        let t = service_targets(&s, 0, Probe::new(Protocol::Tcp, 81));
+        assert_eq!(t.iter().map(|t| t.probe.port).collect::<vec::Vec<_>>(), vec![7000, 7000, 7000]);
+        assert!(service_targets(&s, 0, Probe::new(Protocol::Udp, 80)).is_empty());
+        assert!(service_targets(&s, 7, Probe::new(Protocol::Tcp, 80)).is_empty());
+    }
+
+    #[test]
+    fn external_nodes_pick_addresses_each_block_admits_and_one_outside_all() {
+        let s = cluster();
+        let nodes = external_nodes(&s);
+        let labels: vec::Vec<&str> = nodes.iter().map(|n| n.label.as_str()).collect();
+        // 192.168.0.0/30 minus both halves has no address left: skipped.
+        assert_eq!(labels, vec!["10.0.0.0/8 except 10.0.0.0/24", "10.1.0.0/16", "0.0.0.0/0 (other)"]);
+        let probe = Probe::new(Protocol::Tcp, 80);
+        for node in &nodes {
+            let to_db = Flow { from: FlowEnd::Ip(node.address), to: FlowEnd::Endpoint(3), probe };
+            // Every CIDR's representative is admitted; the "other" one is not.
+            assert_eq!(is_allowed(&s, &to_db), node.cidr.is_some(), "{}", node.label);
+            assert!(!s.endpoints.iter().any(|e| e.ips.contains(&node.address)));
+        }
+        // The /8's representative avoids the nested /16 and the excepted /24.
+        let wide = nodes.first().map(|n| n.address);
+        assert!(wide.is_some_and(|a| !net("10.1.0.0/16").contains(&a) && !net("10.0.0.0/24").contains(&a)));
+    }
+}
