@@ -74,7 +74,13 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
         let b = boundaries[rng.below(boundaries.len())];
         let (lo, hi) = (a.min(b), a.max(b));
         match rng.below(5) {
-            0 => s.replace_range(lo..hi.min(lo + 1 + rng.below(40)).max(lo), ""),
+            0 => {
+                let end = hi.min(lo + 1 + rng.below(40)).max(lo);
+                let end = (end..=s.len())
+                    .find(|i| s.is_char_boundary(*i))
+                    .unwrap_or(s.len());
+                s.replace_range(lo..end, "");
+            }
             1 => s.insert_str(lo, NOISE[rng.below(NOISE.len())]),
             2 => {
                 let piece = s[lo..hi].to_string();
@@ -226,6 +232,10 @@ fn ten_megabytes_work() {
     let out = parse_str(&text);
     assert!(!out.has_errors(), "{:?}", out.errors().next());
     assert_eq!(out.scenario.endpoints.len(), pods);
-    let last = out.scenario.endpoints.last().map(|e| e.span.end.offset as usize);
+    let last = out
+        .scenario
+        .endpoints
+        .last()
+        .map(|e| e.span.end.offset as usize);
     assert_eq!(last, Some(text.trim_end().len()));
 }
