@@ -65,6 +65,10 @@ test('the default scenario opens with a graph, a matrix and an explained flow', 
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-allowed', 'false');
   await expect(page.getByTestId('verdict')).toContainText(`${from} → ${to}`);
   await shot('default-matrix');
+
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.getByRole('tab', { name: 'Graph' }).click();
+  await shot('default-dark');
 });
 
 test('typing a deny-all policy removes an allowed cell and an arrow', async ({ page }) => {
@@ -150,8 +154,11 @@ test('the OR/AND preset marks the matching entry and highlights its lines', asyn
   expect(lines).toContain(nsLine);
   expect(lines).toContain(nsLine + 2);
   expect(lines).not.toContain(podLine);
-  await inspector.locator('.peer.decisive').scrollIntoViewIfNeeded();
+  await page.getByRole('button', { name: /Expand inspector/ }).click();
+  await page.getByRole('button', { name: 'Dismiss the lesson' }).click();
+  await inspector.getByText('Ingress of or-demo/db').scrollIntoViewIfNeeded();
   await shot('inspector-or-and');
+  await page.getByRole('button', { name: /Show graph/ }).click();
 
   // The AND twin: one entry, namespaceSelector held AND podSelector failed, so denied.
   const to = page.getByLabel(/^Destination/);

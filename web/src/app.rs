@@ -72,11 +72,21 @@ fn default_preset() -> Option<&'static Preset> {
 }
 
 fn focus_choice(p: &Preset) -> FlowChoice {
-    FlowChoice { from: p.focus.from.to_string(), to: p.focus.to.to_string(), probe: p.focus.probe.to_string() }
+    FlowChoice {
+        from: p.focus.from.to_string(),
+        to: p.focus.to.to_string(),
+        probe: p.focus.probe.to_string(),
+    }
 }
 
 fn load_choice() -> Option<FlowChoice> {
-    let raw = window().local_storage().ok().flatten()?.get_item(FLOW_KEY).ok().flatten()?;
+    let raw = window()
+        .local_storage()
+        .ok()
+        .flatten()?
+        .get_item(FLOW_KEY)
+        .ok()
+        .flatten()?;
     let mut parts = raw.split('\t');
     Some(FlowChoice {
         from: parts.next()?.to_string(),
@@ -103,7 +113,11 @@ fn graph_end(end: FlowEnd) -> GraphEndpoint {
 pub fn App() -> impl IntoView {
     let saved = dom::load_saved();
     let first_visit = saved.is_none();
-    let initial_text = saved.unwrap_or_else(|| default_preset().map(|p| p.yaml.to_string()).unwrap_or_default());
+    let initial_text = saved.unwrap_or_else(|| {
+        default_preset()
+            .map(|p| p.yaml.to_string())
+            .unwrap_or_default()
+    });
     let initial_choice = (!first_visit)
         .then(load_choice)
         .flatten()
@@ -135,7 +149,8 @@ pub fn App() -> impl IntoView {
     // Nothing typed is ever lost: every settled text is saved.
     Effect::new(move |_| debounced.with(|t| dom::save(t)));
 
-    let analysis = Memo::new(move |prev: Option<&Analysis>| debounced.with(|t| Analysis::new(t, prev)));
+    let analysis =
+        Memo::new(move |prev: Option<&Analysis>| debounced.with(|t| Analysis::new(t, prev)));
     let prefer_valid = RwSignal::new(false);
     let shown = Memo::new(move |_| {
         let (mode, evaluated) = analysis.with(|a| a.shown(prefer_valid.get()));
@@ -159,7 +174,9 @@ pub fn App() -> impl IntoView {
     let inspector = Memo::new(move |_| {
         inspection.with(|i| match i {
             Some((ev, result)) => inspector_data(&ev.scenario, result),
-            None => InspectorData::Message("Nothing to inspect until the scenario has a pod.".into()),
+            None => {
+                InspectorData::Message("Nothing to inspect until the scenario has a pod.".into())
+            }
         })
     });
 
@@ -175,9 +192,10 @@ pub fn App() -> impl IntoView {
         let spans = focus_spans.get().unwrap_or_else(|| {
             inspection.with(|i| match i {
                 Some((_, Ok(Inspection::Flow(ex)))) => highlight::decisive_spans(ex),
-                Some((_, Ok(Inspection::Service { backends, .. }))) => {
-                    backends.first().map(|(_, ex)| highlight::decisive_spans(ex)).unwrap_or_default()
-                }
+                Some((_, Ok(Inspection::Service { backends, .. }))) => backends
+                    .first()
+                    .map(|(_, ex)| highlight::decisive_spans(ex))
+                    .unwrap_or_default(),
                 _ => Vec::new(),
             })
         });
@@ -213,7 +231,11 @@ pub fn App() -> impl IntoView {
                     line: d.span.start.line.max(1),
                     col: d.span.start.col.max(1),
                     error: d.severity == Severity::Error,
-                    message: if d.path.is_empty() { d.message.clone() } else { format!("{}: {}", d.path, d.message) },
+                    message: if d.path.is_empty() {
+                        d.message.clone()
+                    } else {
+                        format!("{}: {}", d.path, d.message)
+                    },
                 })
                 .collect::<Vec<_>>()
         })
@@ -223,12 +245,16 @@ pub fn App() -> impl IntoView {
         choice.set(FlowChoice { from, to, probe });
         reveal.update(|n| *n += 1);
     };
-    let on_cell = Callback::new(move |(from, to, probe): (String, String, String)| pick_flow(from, to, probe));
+    let on_cell = Callback::new(move |(from, to, probe): (String, String, String)| {
+        pick_flow(from, to, probe)
+    });
 
     // Graph.
     let view_state = RwSignal::new(ViewState::default());
     let graph_model = Memo::new(move |_| {
-        let Some(ev) = evaluated.get() else { return graph::GraphModel::default() };
+        let Some(ev) = evaluated.get() else {
+            return graph::GraphModel::default();
+        };
         let all: Vec<usize> = (0..ev.matrix.probes().len()).collect();
         view_state.with(|v| graph::build(&ev.scenario, &ev.matrix, &all, &ev.externals, v))
     });
@@ -243,7 +269,9 @@ pub fn App() -> impl IntoView {
         })
     });
     let on_edge = Callback::new(move |(a, b): (GraphEndpoint, GraphEndpoint)| {
-        let Some(ev) = evaluated.get_untracked() else { return };
+        let Some(ev) = evaluated.get_untracked() else {
+            return;
+        };
         let (from, to) = (a.flow_end(), b.flow_end());
         let current = choice.with_untracked(|c| Probe::parse(&c.probe));
         // Keep the probe if the core allows the pair on it, else the first
@@ -254,10 +282,16 @@ pub fn App() -> impl IntoView {
             .or_else(|| ev.probes.iter().copied().find(|p| allowed_on(*p)))
             .or(current)
             .unwrap_or(Probe::new(netpol_core::Protocol::Tcp, 80));
-        pick_flow(flow_sel::end_text(&ev.scenario, from), flow_sel::end_text(&ev.scenario, to), probe.to_string());
+        pick_flow(
+            flow_sel::end_text(&ev.scenario, from),
+            flow_sel::end_text(&ev.scenario, to),
+            probe.to_string(),
+        );
     });
     let on_node = Callback::new(move |n: GraphEndpoint| {
-        let Some(ev) = evaluated.get_untracked() else { return };
+        let Some(ev) = evaluated.get_untracked() else {
+            return;
+        };
         let from = flow_sel::end_text(&ev.scenario, n.flow_end());
         choice.update(|c| c.from = from);
         reveal.update(|n| *n += 1);
@@ -270,6 +304,7 @@ pub fn App() -> impl IntoView {
     let menu_open = RwSignal::new(false);
     let help_open = RwSignal::new(false);
     let tab = RwSignal::new(Tab::Graph);
+    let inspector_max = RwSignal::new(false);
     let set_text_undoably = move |s: &str| {
         if let Some(el) = editor_ref.get_untracked() {
             dom::replace_all(&el, s);
@@ -289,7 +324,11 @@ pub fn App() -> impl IntoView {
         lesson.set(Some(p));
         lesson_open.set(false);
         let id = toast.with_untracked(|t| t.as_ref().map_or(0, |t| t.id + 1));
-        toast.set(Some(Toast { id, message: format!("Loaded “{}”.", p.title), previous }));
+        toast.set(Some(Toast {
+            id,
+            message: format!("Loaded “{}”.", p.title),
+            previous,
+        }));
         set_timeout(
             move || {
                 if toast.with_untracked(|t| t.as_ref().is_some_and(|t| t.id == id)) {
@@ -355,7 +394,7 @@ pub fn App() -> impl IntoView {
                     <Editor text=text marks=marks highlight=highlight_lines node_ref=editor_ref />
                     {move || error_list(marks.get(), editor_ref)}
                 </section>
-                <section class="pane right-pane">
+                <section class="pane right-pane" class:inspector-max=move || inspector_max.get()>
                     <div class="views">
                         <div class="tabs" role="tablist" aria-label="Views">
                             <button
@@ -364,7 +403,10 @@ pub fn App() -> impl IntoView {
                                 aria-controls="panel-graph"
                                 aria-selected=move || (tab.get() == Tab::Graph).to_string()
                                 class:active=move || tab.get() == Tab::Graph
-                                on:click=move |_| tab.set(Tab::Graph)
+                                on:click=move |_| {
+                                    tab.set(Tab::Graph);
+                                    inspector_max.set(false);
+                                }
                             >
                                 "Graph"
                             </button>
@@ -374,7 +416,10 @@ pub fn App() -> impl IntoView {
                                 aria-controls="panel-matrix"
                                 aria-selected=move || (tab.get() == Tab::Matrix).to_string()
                                 class:active=move || tab.get() == Tab::Matrix
-                                on:click=move |_| tab.set(Tab::Matrix)
+                                on:click=move |_| {
+                                    tab.set(Tab::Matrix);
+                                    inspector_max.set(false);
+                                }
                             >
                                 "Matrix"
                             </button>
@@ -415,6 +460,13 @@ pub fn App() -> impl IntoView {
                     <section class="inspector" data-testid="inspector" aria-labelledby="inspector-title">
                         <div class="pane-head">
                             <h2 id="inspector-title">"Flow inspector"</h2>
+                            <button
+                                class="btn small ghost expand"
+                                aria-pressed=move || inspector_max.get().to_string()
+                                on:click=move |_| inspector_max.update(|m| *m = !*m)
+                            >
+                                {move || if inspector_max.get() { "▾ Show graph" } else { "▴ Expand inspector" }}
+                            </button>
                         </div>
                         {pickers(choice, evaluated, reveal)}
                         <div class="inspector-body">
@@ -439,7 +491,8 @@ pub fn App() -> impl IntoView {
 
 fn scenario_counts(ev: &Evaluated) -> String {
     let s = &ev.scenario;
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     format!(
         "{} · {} · {}",
         plural(s.namespaces.len(), "namespace", "namespaces"),
@@ -448,11 +501,19 @@ fn scenario_counts(ev: &Evaluated) -> String {
     )
 }
 
-fn status_badge(analysis: Memo<Analysis>, shown: Memo<ShownState>, prefer_valid: RwSignal<bool>) -> impl IntoView {
+fn status_badge(
+    analysis: Memo<Analysis>,
+    shown: Memo<ShownState>,
+    prefer_valid: RwSignal<bool>,
+) -> impl IntoView {
     let errors = analysis.with(|a| a.errors);
     let has_good = analysis.with(|a| a.last_good.is_some());
     let mode = shown.with(|s| s.mode);
-    let n = if errors == 1 { "1 error".to_string() } else { format!("{errors} errors") };
+    let n = if errors == 1 {
+        "1 error".to_string()
+    } else {
+        format!("{errors} errors")
+    };
     match mode {
         Shown::Fresh => view! { <span class="badge ok" role="status">"✓ Valid"</span> }.into_any(),
         Shown::Stale => view! {
@@ -509,15 +570,31 @@ fn error_list(marks: Vec<Mark>, editor_ref: NodeRef<html::Textarea>) -> impl Int
     })
 }
 
-fn pickers(choice: RwSignal<FlowChoice>, evaluated: Signal<Option<Arc<Evaluated>>>, reveal: RwSignal<u64>) -> impl IntoView {
+fn pickers(
+    choice: RwSignal<FlowChoice>,
+    evaluated: Signal<Option<Arc<Evaluated>>>,
+    reveal: RwSignal<u64>,
+) -> impl IntoView {
     let options = Memo::new(move |_| {
-        let Some(ev) = evaluated.get() else { return (Vec::new(), Vec::new(), Vec::new(), Vec::new()) };
+        let Some(ev) = evaluated.get() else {
+            return (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        };
         let s = &ev.scenario;
-        let ends: Vec<String> = s.endpoints.iter().map(|e| format!("{}/{}", e.namespace, e.name)).collect();
-        let services: Vec<String> =
-            s.services.iter().map(|v| format!("{}{}/{}", flow_sel::SERVICE_PREFIX, v.namespace, v.name)).collect();
-        let externals: Vec<(String, String)> =
-            ev.externals.iter().map(|x| (x.address.to_string(), x.label.clone())).collect();
+        let ends: Vec<String> = s
+            .endpoints
+            .iter()
+            .map(|e| format!("{}/{}", e.namespace, e.name))
+            .collect();
+        let services: Vec<String> = s
+            .services
+            .iter()
+            .map(|v| format!("{}{}/{}", flow_sel::SERVICE_PREFIX, v.namespace, v.name))
+            .collect();
+        let externals: Vec<(String, String)> = ev
+            .externals
+            .iter()
+            .map(|x| (x.address.to_string(), x.label.clone()))
+            .collect();
         let probes: Vec<String> = ev.probes.iter().map(|p| p.to_string()).collect();
         (ends, services, externals, probes)
     });

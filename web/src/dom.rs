@@ -20,7 +20,10 @@ pub fn insert_text(el: &HtmlTextAreaElement, s: &str) {
     let done = document()
         .dyn_into::<HtmlDocument>()
         .ok()
-        .and_then(|d| d.exec_command_with_show_ui_and_value("insertText", false, s).ok())
+        .and_then(|d| {
+            d.exec_command_with_show_ui_and_value("insertText", false, s)
+                .ok()
+        })
         .unwrap_or(false);
     if !done {
         let start = el.selection_start().ok().flatten().unwrap_or(0);
@@ -93,7 +96,10 @@ pub fn visible_lines(el: &HtmlTextAreaElement) -> (u32, u32) {
     let top = (el.scroll_top() - PAD_TOP_PX).max(0);
     let first = top / LINE_HEIGHT_PX + 1;
     let last = (top + el.client_height()) / LINE_HEIGHT_PX;
-    (u32::try_from(first).unwrap_or(1), u32::try_from(last.max(first)).unwrap_or(1))
+    (
+        u32::try_from(first).unwrap_or(1),
+        u32::try_from(last.max(first)).unwrap_or(1),
+    )
 }
 
 /// Where the scenario is saved between visits.
@@ -101,7 +107,13 @@ pub const STORAGE_KEY: &str = "netpol-playground.scenario.v1";
 
 /// The saved scenario text, if any.
 pub fn load_saved() -> Option<String> {
-    window().local_storage().ok().flatten()?.get_item(STORAGE_KEY).ok().flatten()
+    window()
+        .local_storage()
+        .ok()
+        .flatten()?
+        .get_item(STORAGE_KEY)
+        .ok()
+        .flatten()
 }
 
 /// Saves the scenario text; quietly does nothing when storage is

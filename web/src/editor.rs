@@ -36,7 +36,10 @@ pub fn gutter_text(lines: u32) -> String {
 }
 
 fn line_top(line: u32) -> String {
-    format!("{}px", dom::PAD_TOP_PX + (i32::try_from(line).unwrap_or(1) - 1) * dom::LINE_HEIGHT_PX)
+    format!(
+        "{}px",
+        dom::PAD_TOP_PX + (i32::try_from(line).unwrap_or(1) - 1) * dom::LINE_HEIGHT_PX
+    )
 }
 
 /// The editor. Writes every edit to `text`; draws `marks` and the
@@ -174,7 +177,8 @@ fn outdent(el: &web_sys::HtmlTextAreaElement) {
     let cursor = el.selection_start().ok().flatten().unwrap_or(0);
     let line = text::line_at_utf16(&value, cursor);
     let start = text::utf16_offset(&value, line, 1);
-    let spaces = text::line_text(&value, line).map_or(0, |l| l.chars().take(2).take_while(|c| *c == ' ').count());
+    let spaces = text::line_text(&value, line)
+        .map_or(0, |l| l.chars().take(2).take_while(|c| *c == ' ').count());
     if spaces == 0 {
         return;
     }

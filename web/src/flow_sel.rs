@@ -36,7 +36,7 @@ pub enum Target {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Inspection {
     /// A flow to an endpoint or an address.
-    Flow(Explanation),
+    Flow(Box<Explanation>),
     /// A flow to a Service: one explanation per backend.
     Service {
         /// The Service, by index.
@@ -65,12 +65,18 @@ impl ChoiceError {
     /// A sentence for the user.
     pub fn message(&self) -> String {
         match self {
-            ChoiceError::Incomplete => "Pick a source and a destination, or click a matrix cell or a graph arrow.".into(),
-            ChoiceError::UnknownSource(s) => format!("No pod or workload `{s}` in the scenario (and it is not an IP address)."),
+            ChoiceError::Incomplete => {
+                "Pick a source and a destination, or click a matrix cell or a graph arrow.".into()
+            }
+            ChoiceError::UnknownSource(s) => {
+                format!("No pod or workload `{s}` in the scenario (and it is not an IP address).")
+            }
             ChoiceError::UnknownDestination(s) => {
                 format!("No pod, workload or Service `{s}` in the scenario (and it is not an IP address).")
             }
-            ChoiceError::BadProbe(s) => format!("`{s}` is not a probe: write it like TCP/80, UDP/53 or 8080."),
+            ChoiceError::BadProbe(s) => {
+                format!("`{s}` is not a probe: write it like TCP/80, UDP/53 or 8080.")
+            }
         }
     }
 }
@@ -83,11 +89,16 @@ pub fn resolve_target(scenario: &Scenario, text: &str) -> Option<Target> {
     if let Some(name) = text.strip_prefix(SERVICE_PREFIX) {
         return service_by_name(scenario, name).map(Target::Service);
     }
-    resolve_end(scenario, text).map(Target::End).or_else(|| service_by_name(scenario, text).map(Target::Service))
+    resolve_end(scenario, text)
+        .map(Target::End)
+        .or_else(|| service_by_name(scenario, text).map(Target::Service))
 }
 
 fn service_by_name(scenario: &Scenario, text: &str) -> Option<usize> {
-    let (namespace, name) = text.trim().split_once('/').unwrap_or(("default", text.trim()));
+    let (namespace, name) = text
+        .trim()
+        .split_once('/')
+        .unwrap_or(("default", text.trim()));
     scenario.service_index(namespace, name)
 }
 
@@ -96,17 +107,38 @@ pub fn inspect(scenario: &Scenario, choice: &FlowChoice) -> Result<Inspection, C
     if choice.from.trim().is_empty() || choice.to.trim().is_empty() {
         return Err(ChoiceError::Incomplete);
     }
-    let from = resolve_end(scenario, &choice.from).ok_or_else(|| ChoiceError::UnknownSource(choice.from.clone()))?;
-    let to = resolve_target(scenario, &choice.to).ok_or_else(|| ChoiceError::UnknownDestination(choice.to.clone()))?;
-    let probe = Probe::parse(&choice.probe).ok_or_else(|| ChoiceError::BadProbe(choice.probe.clone()))?;
+    let from = resolve_end(scenario, &choice.from)
+        .ok_or_else(|| ChoiceError::UnknownSource(choice.from.clone()))?;
+    let to = resolve_target(scenario, &choice.to)
+        .ok_or_else(|| ChoiceError::UnknownDestination(choice.to.clone()))?;
+    let probe =
+        Probe::parse(&choice.probe).ok_or_else(|| ChoiceError::BadProbe(choice.probe.clone()))?;
     Ok(match to {
-        Target::End(to) => Inspection::Flow(evaluate(scenario, &Flow { from, to, probe })),
+        Target::End(to) => {
+            Inspection::Flow(Box::new(evaluate(scenario, &Flow { from, to, probe })))
+        }
         Target::Service(service) => {
             let backends = service_targets(scenario, service, probe)
                 .into_iter()
-                .map(|t| (t, evaluate(scenario, &Flow { from, to: FlowEnd::Endpoint(t.endpoint), probe: t.probe })))
+                .map(|t| {
+                    (
+                        t,
+                        evaluate(
+                            scenario,
+                            &Flow {
+                                from,
+                                to: FlowEnd::Endpoint(t.endpoint),
+                                probe: t.probe,
+                            },
+                        ),
+                    )
+                })
                 .collect();
-            Inspection::Service { service, probe, backends }
+            Inspection::Service {
+                service,
+                probe,
+                backends,
+            }
         }
     })
 }
@@ -114,7 +146,11 @@ pub fn inspect(scenario: &Scenario, choice: &FlowChoice) -> Result<Inspection, C
 /// The text that names an endpoint in a [`FlowChoice`].
 pub fn end_text(scenario: &Scenario, end: FlowEnd) -> String {
     match end {
-        FlowEnd::Endpoint(i) => scenario.endpoints.get(i).map(|e| format!("{}/{}", e.namespace, e.name)).unwrap_or_default(),
+        FlowEnd::Endpoint(i) => scenario
+            .endpoints
+            .get(i)
+            .map(|e| format!("{}/{}", e.namespace, e.name))
+            .unwrap_or_default(),
         FlowEnd::Ip(ip) => ip.to_string(),
     }
 }

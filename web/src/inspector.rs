@@ -7,11 +7,26 @@ use leptos::prelude::*;
 use netpol_core::Span;
 
 use crate::inspector_vm::{
-    CheckView, FlowView, InspectorData, NearMissView, PeerView, PolicyView, RuleView, SideStatus, SideView,
+    code_spans, CheckView, FlowView, InspectorData, NearMissView, PeerView, PolicyView, RuleView,
+    SideStatus, SideView,
 };
 
 /// Highlights spans in the editor.
 pub type OnFocus = Callback<Vec<Span>>;
+
+/// The core's sentence with its `quoted` parts drawn as code.
+fn rich(text: &str) -> impl IntoView {
+    code_spans(text)
+        .into_iter()
+        .map(|(code, part)| {
+            if code {
+                view! { <code>{part}</code> }.into_any()
+            } else {
+                part.into_any()
+            }
+        })
+        .collect_view()
+}
 
 fn glyph(held: bool) -> &'static str {
     if held {
@@ -40,8 +55,12 @@ pub fn InspectorBody(
 ) -> impl IntoView {
     move || match data.get() {
         InspectorData::Message(m) => view! { <p class="empty">{m}</p> }.into_any(),
-        InspectorData::Flow(f) => flow_view(f, on_focus).into_any(),
-        InspectorData::Service { summary, allowed, backends } => {
+        InspectorData::Flow(f) => flow_view(*f, on_focus).into_any(),
+        InspectorData::Service {
+            summary,
+            allowed,
+            backends,
+        } => {
             let total = backends.len();
             let all = allowed == total;
             view! {
@@ -111,7 +130,12 @@ fn sides_view(sides: [SideView; 2], on_focus: OnFocus) -> impl IntoView {
     }
 }
 
-fn span_button(label: String, spans: Vec<Span>, on_focus: OnFocus, class: &'static str) -> impl IntoView {
+fn span_button(
+    label: String,
+    spans: Vec<Span>,
+    on_focus: OnFocus,
+    class: &'static str,
+) -> impl IntoView {
     let title = format!("Show {label} in the editor");
     view! {
         <button class=format!("link {class}") title=title on:click=move |_| on_focus.run(spans.clone())>
@@ -121,6 +145,8 @@ fn span_button(label: String, spans: Vec<Span>, on_focus: OnFocus, class: &'stat
 }
 
 fn side_view(s: SideView, on_focus: OnFocus) -> impl IntoView {
+    // A side no policy governs says so in one sentence; the other side gets the room.
+    let compact = s.policies.is_empty() && s.near_misses.is_empty();
     let status = match s.status {
         SideStatus::Exempt(why) => view! { <p class="side-status">{why}</p> }.into_any(),
         SideStatus::NotIsolated => view! {
@@ -158,7 +184,7 @@ fn side_view(s: SideView, on_focus: OnFocus) -> impl IntoView {
         }
     });
     view! {
-        <section class="side" aria-label=s.title.clone()>
+        <section class="side" class:compact=compact aria-label=s.title.clone()>
             <header class="side-head">
                 <h4>{s.title.clone()}</h4>
                 <span class="chip" class:ok=s.allowed class:bad=!s.allowed>
@@ -178,7 +204,7 @@ fn near_miss(n: NearMissView, on_focus: OnFocus) -> impl IntoView {
     view! {
         <li class="near-miss">
             <button class="link" on:click=move |_| on_focus.run(spans.clone())>{n.location}</button>
-            " "<span>{n.hint}</span>
+            " "<span>{rich(&n.hint)}</span>
         </li>
     }
 }
@@ -273,7 +299,7 @@ fn check_chip(c: CheckView, on_focus: OnFocus) -> impl IntoView {
             title=c.reason.clone()
             on:click=move |_| on_focus.run(spans.clone())
         >
-            <span aria-hidden="true">{glyph(c.held)}</span>" "{c.label}": "<span class="reason">{c.reason.clone()}</span>
+            <span aria-hidden="true">{glyph(c.held)}</span>" "{c.label}": "<span class="reason">{rich(&c.reason)}</span>
         </button>
     }
 }
@@ -297,7 +323,7 @@ fn peer_view(p: PeerView, on_focus: OnFocus) -> impl IntoView {
             >
                 <span class="term-glyph" aria-label=if t.held { "held" } else { "failed" }>{glyph(t.held)}</span>
                 <span class="term-name">{t.label}</span>
-                <span class="reason">{t.reason}</span>
+                <span class="reason">{rich(&t.reason)}</span>
             </button>
         }
     }).collect_view();

@@ -140,7 +140,10 @@ pub fn end_label(scenario: &Scenario, end: FlowEnd) -> String {
 }
 
 fn policy_name(scenario: &Scenario, index: usize) -> String {
-    scenario.policies.get(index).map_or_else(|| format!("policy #{index}"), |p| format!("{}/{}", p.namespace, p.name))
+    scenario.policies.get(index).map_or_else(
+        || format!("policy #{index}"),
+        |p| format!("{}/{}", p.namespace, p.name),
+    )
 }
 
 /// Builds the inspector's view of `explanation`.
@@ -163,16 +166,33 @@ fn side_view(scenario: &Scenario, side: &SideExplanation, title: &str) -> SideVi
     let status = match (side.exemption, side.isolated) {
         (Some(e), _) => SideStatus::Exempt(exemption_text(e, side.direction)),
         (None, false) => SideStatus::NotIsolated,
-        (None, true) => SideStatus::Isolated(side.policies.iter().map(|p| policy_name(scenario, p.policy)).collect()),
+        (None, true) => SideStatus::Isolated(
+            side.policies
+                .iter()
+                .map(|p| policy_name(scenario, p.policy))
+                .collect(),
+        ),
     };
     SideView {
         title: title.to_string(),
         direction: side.direction,
         allowed: side.allowed,
         status,
-        policies: side.policies.iter().map(|p| policy_view(scenario, side, p)).collect(),
-        other_direction: side.other_direction_policies.iter().map(|&i| policy_name(scenario, i)).collect(),
-        near_misses: side.near_misses.iter().map(|n| near_miss_view(scenario, side, n)).collect(),
+        policies: side
+            .policies
+            .iter()
+            .map(|p| policy_view(scenario, side, p))
+            .collect(),
+        other_direction: side
+            .other_direction_policies
+            .iter()
+            .map(|&i| policy_name(scenario, i))
+            .collect(),
+        near_misses: side
+            .near_misses
+            .iter()
+            .map(|n| near_miss_view(scenario, side, n))
+            .collect(),
     }
 }
 
@@ -195,14 +215,20 @@ fn policy_view(scenario: &Scenario, side: &SideExplanation, p: &PolicyExplanatio
         span: scenario.policies.get(p.policy).map(|pol| pol.span),
         selector_span: p.pod_selector_span,
         admits: side.allowed_by.iter().any(|m| m.policy == p.policy),
-        rules: p.rules.iter().map(|r| rule_view(side, p.policy, r)).collect(),
+        rules: p
+            .rules
+            .iter()
+            .map(|r| rule_view(side, p.policy, r))
+            .collect(),
     }
 }
 
 fn rule_view(side: &SideExplanation, policy: usize, r: &RuleExplanation) -> RuleView {
     let field = side.direction.peers_field();
     let decisive_peer = |j: usize| {
-        side.allowed_by.iter().any(|m| m.policy == policy && m.rule == r.index && m.peer == Some(j))
+        side.allowed_by
+            .iter()
+            .any(|m| m.policy == policy && m.rule == r.index && m.peer == Some(j))
     };
     let peers = match &r.peers {
         PeersCheck::Any => None,
@@ -247,25 +273,46 @@ fn rule_view(side: &SideExplanation, policy: usize, r: &RuleExplanation) -> Rule
 }
 
 fn term_view(t: &TermCheck) -> CheckView {
-    CheckView { label: t.term.as_str().to_string(), held: t.held, reason: t.reason.describe(), span: t.span }
+    CheckView {
+        label: t.term.as_str().to_string(),
+        held: t.held,
+        reason: t.reason.describe(),
+        span: t.span,
+    }
 }
 
 fn near_miss_view(scenario: &Scenario, side: &SideExplanation, n: &NearMiss) -> NearMissView {
     let field = side.direction.peers_field();
-    let mut location = format!("{} · {}[{}]", policy_name(scenario, n.policy), side.direction.as_str(), n.rule);
+    let mut location = format!(
+        "{} · {}[{}]",
+        policy_name(scenario, n.policy),
+        side.direction.as_str(),
+        n.rule
+    );
     if let Some(j) = n.peer {
         location.push_str(&format!(" · {field}[{j}]"));
     }
     let span = peer_span(side, n).or_else(|| rule_span(side, n));
     let hint = match &n.failed {
         NearMissCause::Term(t) => format!("would match if {}", would_hold_if(&t.reason)),
-        NearMissCause::Ports => "would match if the rule's ports included this protocol and port".to_string(),
+        NearMissCause::Ports => {
+            "would match if the rule's ports included this protocol and port".to_string()
+        }
     };
-    NearMissView { location, hint, span }
+    NearMissView {
+        location,
+        hint,
+        span,
+    }
 }
 
 fn find_rule<'a>(side: &'a SideExplanation, n: &NearMiss) -> Option<&'a RuleExplanation> {
-    side.policies.iter().find(|p| p.policy == n.policy)?.rules.iter().find(|r| r.index == n.rule)
+    side.policies
+        .iter()
+        .find(|p| p.policy == n.policy)?
+        .rules
+        .iter()
+        .find(|r| r.index == n.rule)
 }
 
 fn rule_span(side: &SideExplanation, n: &NearMiss) -> Option<Span> {
@@ -336,7 +383,7 @@ pub enum InspectorData {
     /// Nothing to inspect; why.
     Message(String),
     /// One flow.
-    Flow(FlowView),
+    Flow(Box<FlowView>),
     /// A flow to a Service, per backend.
     Service {
         /// `frontend/web → Service shop/api on TCP/80`.
@@ -357,18 +404,28 @@ pub fn inspector_data(
     use crate::flow_sel::Inspection;
     match result {
         Err(e) => InspectorData::Message(e.message()),
-        Ok(Inspection::Flow(ex)) => InspectorData::Flow(flow_view(scenario, ex)),
-        Ok(Inspection::Service { service, probe, backends }) => {
+        Ok(Inspection::Flow(ex)) => InspectorData::Flow(Box::new(flow_view(scenario, ex))),
+        Ok(Inspection::Service {
+            service,
+            probe,
+            backends,
+        }) => {
             let svc = scenario.services.get(*service);
             let svc_name = svc.map_or_else(String::new, |s| format!("{}/{}", s.namespace, s.name));
-            let from = backends.first().map_or_else(String::new, |(_, ex)| end_label(scenario, ex.flow.from));
+            let from = backends
+                .first()
+                .map_or_else(String::new, |(_, ex)| end_label(scenario, ex.flow.from));
             let summary = if from.is_empty() {
                 format!("Service {svc_name} on {probe}")
             } else {
                 format!("{from} → Service {svc_name} on {probe}")
             };
             let target_port = svc
-                .and_then(|s| s.ports.iter().find(|p| p.port == probe.port && p.protocol == probe.protocol))
+                .and_then(|s| {
+                    s.ports
+                        .iter()
+                        .find(|p| p.port == probe.port && p.protocol == probe.protocol)
+                })
                 .map(|p| p.target_port.to_string());
             let backends: Vec<BackendView> = backends
                 .iter()
@@ -398,21 +455,64 @@ pub fn inspector_data(
                 return InspectorData::Message(why);
             }
             let allowed = backends.iter().filter(|b| b.flow.allowed).count();
-            InspectorData::Service { summary, allowed, backends }
+            InspectorData::Service {
+                summary,
+                allowed,
+                backends,
+            }
         }
     }
+}
+
+/// Splits the core's sentences on backticks: `(true, s)` parts were quoted
+/// (names, labels) and are drawn as code. An unmatched backtick is kept as
+/// text.
+pub fn code_spans(text: &str) -> Vec<(bool, String)> {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        return vec![(false, text.to_string())];
+    }
+    parts
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.is_empty())
+        .map(|(i, p)| (i % 2 == 1, (*p).to_string()))
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::flow_sel::{inspect, FlowChoice};
+
+    #[test]
+    fn code_spans_split_on_backtick_pairs() {
+        assert_eq!(
+            code_spans("namespace `alice` has `a=b`."),
+            vec![
+                (false, "namespace ".to_string()),
+                (true, "alice".to_string()),
+                (false, " has ".to_string()),
+                (true, "a=b".to_string()),
+                (false, ".".to_string())
+            ]
+        );
+        assert_eq!(
+            code_spans("odd ` tick"),
+            vec![(false, "odd ` tick".to_string())]
+        );
+        assert_eq!(code_spans(""), Vec::<(bool, String)>::new());
+    }
     use netpol_core::presets::by_id;
 
     fn view_of(yaml: &str, from: &str, to: &str, probe: &str) -> (Scenario, InspectorData) {
         let out = netpol_core::parse::parse_str(yaml);
         assert!(!out.has_errors(), "{:?}", out.diagnostics);
-        let choice = FlowChoice { from: from.into(), to: to.into(), probe: probe.into() };
+        let choice = FlowChoice {
+            from: from.into(),
+            to: to.into(),
+            probe: probe.into(),
+        };
         let result = inspect(&out.scenario, &choice);
         let data = inspector_data(&out.scenario, &result);
         (out.scenario, data)
@@ -420,7 +520,7 @@ mod tests {
 
     fn flow(data: InspectorData) -> FlowView {
         match data {
-            InspectorData::Flow(f) => f,
+            InspectorData::Flow(f) => *f,
             other => panic!("expected a flow, got {other:?}"),
         }
     }
@@ -438,7 +538,9 @@ mod tests {
         assert!(f.allowed);
         let ingress = &f.sides[1];
         assert_eq!(ingress.title, "Ingress of or-demo/db");
-        assert!(matches!(&ingress.status, SideStatus::Isolated(p) if p == &["or-demo/allow-alice-or-clients".to_string()]));
+        assert!(
+            matches!(&ingress.status, SideStatus::Isolated(p) if p == &["or-demo/allow-alice-or-clients".to_string()])
+        );
         let rule = &ingress.policies[0].rules[0];
         let peers = rule.peers.as_ref().expect("a from list");
         assert_eq!(peers.len(), 2);
@@ -457,13 +559,35 @@ mod tests {
         let f = flow(data);
         assert!(!f.allowed);
         let ingress = &f.sides[1];
-        let peers = ingress.policies[0].rules[0].peers.as_ref().expect("a from list");
+        let peers = ingress.policies[0].rules[0]
+            .peers
+            .as_ref()
+            .expect("a from list");
         assert_eq!(peers.len(), 1);
-        let held: Vec<(String, bool)> = peers[0].terms.iter().map(|t| (t.label.clone(), t.held)).collect();
-        assert_eq!(held, vec![("namespaceSelector".to_string(), true), ("podSelector".to_string(), false)]);
+        let held: Vec<(String, bool)> = peers[0]
+            .terms
+            .iter()
+            .map(|t| (t.label.clone(), t.held))
+            .collect();
+        assert_eq!(
+            held,
+            vec![
+                ("namespaceSelector".to_string(), true),
+                ("podSelector".to_string(), false)
+            ]
+        );
         assert!(!peers[0].held);
-        let hints: Vec<&str> = ingress.near_misses.iter().map(|n| n.hint.as_str()).collect();
-        assert!(hints.iter().any(|h| h.contains("alice/web") && h.contains("role=client")), "{hints:?}");
+        let hints: Vec<&str> = ingress
+            .near_misses
+            .iter()
+            .map(|n| n.hint.as_str())
+            .collect();
+        assert!(
+            hints
+                .iter()
+                .any(|h| h.contains("alice/web") && h.contains("role=client")),
+            "{hints:?}"
+        );
     }
 
     #[test]
@@ -490,6 +614,9 @@ mod tests {
             op: Operator::In,
             wanted: vec!["client".into(), "admin".into()],
         };
-        assert_eq!(would_hold_if(&r), "pod `a/b` had label `role` set to one of `client`, `admin` (it has `role=web`)");
+        assert_eq!(
+            would_hold_if(&r),
+            "pod `a/b` had label `role` set to one of `client`, `admin` (it has `role=web`)"
+        );
     }
 }

@@ -45,13 +45,21 @@ pub struct Table {
 /// name, endpoints in input order within one).
 pub fn groups(scenario: &Scenario, limit: usize) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
-    let mut shown: Vec<(usize, &str)> =
-        scenario.endpoints.iter().enumerate().take(limit).map(|(i, e)| (i, e.namespace.as_str())).collect();
+    let mut shown: Vec<(usize, &str)> = scenario
+        .endpoints
+        .iter()
+        .enumerate()
+        .take(limit)
+        .map(|(i, e)| (i, e.namespace.as_str()))
+        .collect();
     shown.sort_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(&b.0)));
     for (i, ns) in shown {
         match groups.last_mut() {
             Some(g) if g.namespace == ns => g.members.push(i),
-            _ => groups.push(Group { namespace: ns.to_string(), members: vec![i] }),
+            _ => groups.push(Group {
+                namespace: ns.to_string(),
+                members: vec![i],
+            }),
         }
     }
     groups
@@ -70,14 +78,35 @@ pub fn table(ev: &Evaluated, probe: Probe) -> Table {
     };
     let n = ev.scenario.endpoints.len().min(m.len());
     let groups = groups(&ev.scenario, n.min(TABLE_LIMIT));
-    let order: Vec<usize> = groups.iter().flat_map(|g| g.members.iter().copied()).collect();
+    let order: Vec<usize> = groups
+        .iter()
+        .flat_map(|g| g.members.iter().copied())
+        .collect();
     let labels = order
         .iter()
-        .filter_map(|&i| ev.scenario.endpoints.get(i).map(|e| (i, e.namespace.clone(), e.name.clone())))
+        .filter_map(|&i| {
+            ev.scenario
+                .endpoints
+                .get(i)
+                .map(|e| (i, e.namespace.clone(), e.name.clone()))
+        })
         .collect();
-    let allowed = order.iter().map(|&i| order.iter().map(|&j| m.allowed(p, i, j)).collect()).collect();
-    let isolated = order.iter().map(|&i| (m.isolated_ingress(i), m.isolated_egress(i))).collect();
-    Table { probe, groups, labels, allowed, isolated, hidden: n.saturating_sub(order.len()) }
+    let allowed = order
+        .iter()
+        .map(|&i| order.iter().map(|&j| m.allowed(p, i, j)).collect())
+        .collect();
+    let isolated = order
+        .iter()
+        .map(|&i| (m.isolated_ingress(i), m.isolated_egress(i)))
+        .collect();
+    Table {
+        probe,
+        groups,
+        labels,
+        allowed,
+        isolated,
+        hidden: n.saturating_sub(order.len()),
+    }
 }
 
 /// The matrix tab.
@@ -101,7 +130,11 @@ pub fn MatrixView(
         Some(table(&ev, probe))
     });
     let options = Memo::new(move |_| {
-        evaluated.with(|e| e.as_ref().map(|e| e.probes.iter().map(|p| p.to_string()).collect::<Vec<_>>()))
+        evaluated
+            .with(|e| {
+                e.as_ref()
+                    .map(|e| e.probes.iter().map(|p| p.to_string()).collect::<Vec<_>>())
+            })
             .unwrap_or_default()
     });
 
@@ -165,9 +198,17 @@ fn iso_chips(isolated: (bool, bool)) -> impl IntoView {
     }
 }
 
-fn table_view(t: Table, selected: Signal<(String, String)>, on_pick: Callback<(String, String, String)>) -> impl IntoView {
+fn table_view(
+    t: Table,
+    selected: Signal<(String, String)>,
+    on_pick: Callback<(String, String, String)>,
+) -> impl IntoView {
     let probe = t.probe.to_string();
-    let names: Vec<String> = t.labels.iter().map(|(_, ns, n)| format!("{ns}/{n}")).collect();
+    let names: Vec<String> = t
+        .labels
+        .iter()
+        .map(|(_, ns, n)| format!("{ns}/{n}"))
+        .collect();
     let col_groups = t.groups.clone();
     let header_cols = t.labels.iter().zip(&t.isolated).map(|((_, _, name), iso)| {
         view! { <th scope="col" class="col-h"><span class="name">{name.clone()}</span>{iso_chips(*iso)}</th> }
@@ -293,7 +334,10 @@ spec:
         // Row/column 0 is a/a1; 1 and 2 are b's pods, isolated for ingress.
         assert_eq!(t.isolated[1], (true, false));
         assert!(t.allowed[1][0], "b -> a is not restricted");
-        assert!(!t.allowed[0][1], "a -> b is denied by the deny-all ingress policy");
+        assert!(
+            !t.allowed[0][1],
+            "a -> b is denied by the deny-all ingress policy"
+        );
         assert_eq!(t.hidden, 0);
     }
 }
