@@ -140,9 +140,10 @@ impl<'a> Plan<'a> {
             .endpoints
             .iter()
             .map(|e| {
-                let mut sig: Vec<(Protocol, &str, u16)> =
+                // In declaration order: with a (invalid but parseable)
+                // duplicate name, the first declaration is the one that counts.
+                let sig: Vec<(Protocol, &str, u16)> =
                     e.ports.iter().filter_map(|p| Some((p.protocol, p.name.as_deref()?, p.port))).collect();
-                sig.sort_unstable();
                 let next = port_sigs.len() as u32;
                 *port_sigs.entry(sig).or_insert(next)
             })
