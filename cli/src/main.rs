@@ -191,6 +191,9 @@ fn run(out: &mut impl Write, command: Command) -> Result<ExitCode, Failure> {
             } else {
                 probes
             };
+            // A probe asked for twice is one column of the JSON `allowed` map.
+            let mut seen = std::collections::BTreeSet::new();
+            probes.retain(|p| seen.insert(*p));
             if probes.is_empty() {
                 probes.push(Probe::new(netpol_core::Protocol::Tcp, 80));
             }

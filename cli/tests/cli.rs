@@ -113,6 +113,33 @@ fn matrix_probe_flag_selects_probes_in_order() {
 }
 
 #[test]
+fn matrix_repeated_probe_is_listed_once() {
+    let out = netpol(&[
+        "matrix",
+        "--format",
+        "json",
+        "--probe",
+        "TCP/80",
+        "--probe",
+        "tcp/80",
+        &shop(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["probes"], serde_json::json!(["TCP/80"]));
+}
+
+#[test]
+fn matrix_of_a_scenario_without_endpoints_is_empty_not_an_error() {
+    let policy = b"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\nspec:\n  podSelector: {}\n";
+    let out = netpol_stdin(&["matrix", "--format", "json", "-"], policy);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        json(&out),
+        serde_json::json!({"endpoints": [], "probes": ["TCP/80"], "allowed": {"TCP/80": []}})
+    );
+}
+
+#[test]
 fn matrix_csv_has_one_header_and_one_row_per_pair() {
     let out = netpol(&["matrix", "--format", "csv", "--probe", "TCP/8080", &shop()]);
     assert_eq!(out.status.code(), Some(0));
@@ -305,6 +332,53 @@ fn explain_to_a_service_maps_the_target_port() {
             Value::Bool(true)
         );
     }
+}
+
+#[test]
+fn explain_to_a_service_port_it_does_not_expose_has_no_backend() {
+    let out = netpol(&[
+        "explain",
+        "--from",
+        "frontend/web",
+        "--to",
+        "svc:backend/api-svc",
+        "--probe",
+        "TCP/8080",
+        &shop(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("service backend/api-svc on TCP/8080: DENIED (0 backends"),
+        "{text}"
+    );
+}
+
+#[test]
+fn explain_resolves_a_pod_ip_to_its_pod() {
+    let out = netpol(&[
+        "explain",
+        "--from",
+        "10.1.0.10",
+        "--to",
+        "10.2.0.10",
+        "--probe",
+        "TCP/8080",
+        "--format",
+        "json",
+        &shop(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc = json(&out);
+    assert_eq!(
+        doc["flow"]["from"],
+        serde_json::json!({"endpoint": "frontend/web"})
+    );
+    assert_eq!(
+        doc["flow"]["to"],
+        serde_json::json!({"endpoint": "backend/api"})
+    );
+    assert_eq!(doc["allowed"], Value::Bool(true));
 }
 
 #[test]
