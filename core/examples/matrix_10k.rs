@@ -91,9 +91,10 @@ fn cluster(pods: usize, namespaces: usize, policies: usize) -> Scenario {
             let kind = if i % 20 == 7 { EndpointKind::Deployment } else { EndpointKind::Pod };
             let ip = |k: usize| format!("10.{}.{}.{}", (k >> 16) & 255, (k >> 8) & 255, k & 255).parse().ok();
             let ips = match kind {
-                EndpointKind::Pod => {
-                    [ip(i + 1), if i.is_multiple_of(4) { ip(i + 1 + (1 << 20)) } else { None }].into_iter().flatten().collect()
-                }
+                EndpointKind::Pod => [ip(i + 1), if i.is_multiple_of(4) { ip(i + 1 + (1 << 20)) } else { None }]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
                 _ => Vec::new(),
             };
             Endpoint {
