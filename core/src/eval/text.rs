@@ -220,7 +220,11 @@ mod tests {
                             .peer(pods(exprs(&[("app", Operator::In, &["web", "api"])])))
                             .port(named(Protocol::Tcp, "pg")),
                     )
-                    .ingress(rule().peer(ipblock("10.0.0.0/16", &["10.0.2.0/24"])).port(range(Protocol::Tcp, 9000, 9100))),
+                    .ingress(rule().peer(ipblock("10.0.0.0/16", &["10.0.2.0/24"])).port(range(
+                        Protocol::Tcp,
+                        9000,
+                        9100,
+                    ))),
                 policy("shop", "web-egress", sel(&[("app", "web")])).egress(rule().peer(pods(sel(&[("app", "db")])))),
             ],
         )
