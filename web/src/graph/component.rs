@@ -246,6 +246,14 @@ pub fn AllowGraph(
                                 node_click(n);
                             }
                         };
+                        let detail = node.detail();
+                        let markers = node.markers();
+                        let (starts, _) = layout::detail_line(&detail, &markers);
+                        let marker_views = markers
+                            .into_iter()
+                            .zip(starts)
+                            .map(|(text, dx)| marker_view(r.x + 10.0 + dx, r.y + 24.0, text))
+                            .collect_view();
                         view! {
                             <g
                                 class=classes
@@ -276,8 +284,9 @@ pub fn AllowGraph(
                                     {if collapsed { format!("▸ {}", node.label) } else { node.label.clone() }}
                                 </text>
                                 <text class="node-detail" x=r.x + 10.0 y=r.y + 32.0>
-                                    {node.detail()}
+                                    {detail}
                                 </text>
+                                {marker_views}
                             </g>
                         }
                     })
@@ -285,12 +294,33 @@ pub fn AllowGraph(
             })
         })
     };
+    // Labels: all when few edges are drawn, else those of the focused node
+    // and the selected edge; each placed where it overlaps nothing.
+    let placement = Memo::new(move |_| {
+        let sel = selected.get();
+        geoms.with(|gs| {
+            let many = gs.len() > LABEL_LIMIT;
+            let wanted: Vec<bool> = lit.with(|lit| {
+                gs.iter()
+                    .map(|d| {
+                        !many
+                            || Some(d.index) == sel
+                            || lit
+                                .as_ref()
+                                .is_some_and(|l| l.edges.get(d.index).copied().unwrap_or(false))
+                    })
+                    .collect()
+            });
+            let curves: Vec<EdgeGeom> = gs.iter().map(|d| d.geom).collect();
+            layout.with(|l| layout::place_labels(&curves, &l.nodes, &wanted))
+        })
+    });
     let edges_view = move || {
-        let many = geoms.with(|g| g.len() > LABEL_LIMIT);
         geoms
             .get()
             .into_iter()
-            .map(|d| {
+            .enumerate()
+            .map(|(pos, d)| {
                 let k = d.index;
                 let dim = move || {
                     lit.with(|l| {
@@ -299,14 +329,7 @@ pub fn AllowGraph(
                     })
                 };
                 let is_selected = move || selected.get() == Some(k);
-                let show_label = move || {
-                    !many
-                        || is_selected()
-                        || lit.with(|l| {
-                            l.as_ref()
-                                .is_some_and(|l| l.edges.get(k).copied().unwrap_or(false))
-                        })
-                };
+                let spot = move || placement.with(|p| p.get(pos).copied().flatten());
                 let g = d.geom;
                 let aria = d.title.clone();
                 let on_key = move |e: ev::KeyboardEvent| {
@@ -334,9 +357,18 @@ pub fn AllowGraph(
                         <path class="edge-hit" d=g.path() />
                         <path class="edge-line" d=g.path() />
                         <polygon class="edge-arrow" points=g.arrow_points() />
-                        <g class="edge-label" class:hidden=move || !show_label()>
-                            <rect x=g.label.x y=g.label.y width=g.label.w height=g.label.h rx="3" />
-                            <text x=g.label.x + g.label.w / 2.0 y=g.label.y + g.label.h - 3.5>
+                        <g class="edge-label" class:hidden=move || spot().is_none()>
+                            <rect
+                                x=move || spot().unwrap_or(g.label).x
+                                y=move || spot().unwrap_or(g.label).y
+                                width=g.label.w
+                                height=g.label.h
+                                rx="3"
+                            />
+                            <text
+                                x=move || { let r = spot().unwrap_or(g.label); r.x + r.w / 2.0 }
+                                y=move || { let r = spot().unwrap_or(g.label); r.y + r.h - 3.5 }
+                            >
                                 {d.label}
                             </text>
                         </g>
@@ -463,6 +495,21 @@ fn edge_view_data(m: &GraphModel, l: &Layout, k: usize) -> Option<EdgeViewData> 
     })
 }
 
+/// The outline of a shield, 9 × 11 units, for isolation markers.
+const SHIELD_PATH: &str = "M4.5 0 L9 1.8 V5.2 C9 8 7 9.9 4.5 11 C2 9.9 0 8 0 5.2 V1.8 Z";
+
+/// An isolation marker: a shield at (`x`, `top`) and its text (`in`, `out`).
+fn marker_view(x: f64, top: f64, text: String) -> impl IntoView {
+    view! {
+        <g class="iso-marker">
+            <path class="shield" d=SHIELD_PATH transform=format!("translate({x:.1},{top:.1})") />
+            <text class="node-detail iso-text" x=x + layout::SHIELD_W + 2.0 y=top + 8.0>
+                {text}
+            </text>
+        </g>
+    }
+}
+
 /// An expanded namespace's box and its header (a collapse button when the
 /// graph is at namespace level).
 fn group_view(
@@ -516,11 +563,17 @@ fn Legend() -> impl IntoView {
                 "allowed connection, labelled with its ports (or pod pairs between namespaces)"
             </li>
             <li>
-                <span class="legend-mark">"⛨in"</span>
+                <svg class="legend-shield" viewBox="-1 -1 11 13" aria-hidden="true">
+                    <path class="shield" d=SHIELD_PATH />
+                </svg>
+                <span class="legend-mark">"in"</span>
                 "isolated for ingress: only what a policy allows may come in"
             </li>
             <li>
-                <span class="legend-mark">"⛨out"</span>
+                <svg class="legend-shield" viewBox="-1 -1 11 13" aria-hidden="true">
+                    <path class="shield" d=SHIELD_PATH />
+                </svg>
+                <span class="legend-mark">"out"</span>
                 "isolated for egress: only what a policy allows may go out"
             </li>
             <li>

@@ -13,7 +13,7 @@
 //! Cost: linear in nodes and edges (plus sorting nothing: the model is
 //! already ordered).
 
-use super::model::{GraphEdge, GraphModel, NodeKind};
+use super::model::{GraphEdge, GraphModel, GraphNode, NodeKind};
 
 /// Node label font size (px); the CSS must use the same.
 pub const LABEL_FONT: f64 = 12.0;
@@ -134,6 +134,26 @@ impl EdgeGeom {
         )
     }
 
+    /// The curve's point at parameter `t` in `0..=1`.
+    pub fn point_at(&self, t: f64) -> Point {
+        let (a, b, c) = ((1.0 - t) * (1.0 - t), 2.0 * t * (1.0 - t), t * t);
+        Point::new(
+            a * self.start.x + b * self.control.x + c * self.end.x,
+            a * self.start.y + b * self.control.y + c * self.end.y,
+        )
+    }
+
+    /// The label box (as wide as [`EdgeGeom::label`]) centred on the point
+    /// at `t`.
+    pub fn label_at(&self, t: f64) -> Rect {
+        let p = self.point_at(t);
+        Rect {
+            x: p.x - self.label.w / 2.0,
+            y: p.y - self.label.h / 2.0,
+            ..self.label
+        }
+    }
+
     fn arrow_base(&self) -> Point {
         let [tip, l, r] = self.arrow;
         let _ = tip;
@@ -161,9 +181,31 @@ pub fn text_width(text: &str, font: f64) -> f64 {
     text.chars().count() as f64 * font * CHAR_EM
 }
 
-/// The size of a node box: wide enough for its label and detail line.
-pub fn node_size(label: &str, detail: &str) -> (f64, f64) {
-    let w = text_width(label, LABEL_FONT).max(text_width(detail, SMALL_FONT)) + 2.0 * NODE_PAD_X;
+/// Width of an isolation marker's shield icon.
+pub const SHIELD_W: f64 = 9.0;
+/// Space between items of a node's second line.
+const DETAIL_GAP: f64 = 7.0;
+
+/// Where each marker of a node's second line starts, relative to the text
+/// start, and the whole line's width: `detail`, then per marker a shield
+/// and its text.
+pub fn detail_line(detail: &str, markers: &[String]) -> (Vec<f64>, f64) {
+    let mut x = text_width(detail, SMALL_FONT);
+    let mut starts = Vec::with_capacity(markers.len());
+    for m in markers {
+        if x > 0.0 {
+            x += DETAIL_GAP;
+        }
+        starts.push(x);
+        x += SHIELD_W + 2.0 + text_width(m, SMALL_FONT);
+    }
+    (starts, x)
+}
+
+/// The size of a node box: wide enough for its label and second line.
+pub fn node_size(node: &GraphNode) -> (f64, f64) {
+    let (_, detail_w) = detail_line(&node.detail(), &node.markers());
+    let w = text_width(&node.label, LABEL_FONT).max(detail_w) + 2.0 * NODE_PAD_X;
     (w.max(NODE_MIN_W), NODE_H)
 }
 
@@ -183,11 +225,7 @@ pub fn layout(model: &GraphModel) -> Layout {
 /// uses, since it draws a budget of edges with [`edge_between`].
 pub fn layout_nodes(model: &GraphModel) -> Layout {
     let mut nodes = vec![Rect::default(); model.nodes.len()];
-    let sizes: Vec<(f64, f64)> = model
-        .nodes
-        .iter()
-        .map(|n| node_size(&n.label, &n.detail()))
-        .collect();
+    let sizes: Vec<(f64, f64)> = model.nodes.iter().map(node_size).collect();
 
     // 1. Each group's size and its nodes' offsets inside it.
     let mut group_sizes = Vec::with_capacity(model.groups.len());
@@ -412,6 +450,32 @@ pub fn curve(a: &Rect, b: &Rect, label: &str) -> EdgeGeom {
     }
 }
 
+/// Where along its curve a label is tried first, then next.
+const LABEL_SPOTS: [f64; 5] = [0.5, 0.38, 0.62, 0.28, 0.72];
+
+/// Places the labels of the edges with `wanted[k]`, in order, each at the
+/// first spot along its curve where it overlaps neither a node nor a label
+/// placed before it; `None` when there is no such spot (the edge's
+/// `<title>` and hover still tell its ports). So drawn labels never overlap.
+/// Cost: O(wanted × (nodes + placed)), for the few dozen labels shown.
+pub fn place_labels(geoms: &[EdgeGeom], nodes: &[Rect], wanted: &[bool]) -> Vec<Option<Rect>> {
+    let mut placed: Vec<Rect> = Vec::new();
+    geoms
+        .iter()
+        .zip(wanted)
+        .map(|(g, &want)| {
+            if !want {
+                return None;
+            }
+            let spot = LABEL_SPOTS.iter().map(|&t| g.label_at(t)).find(|r| {
+                !nodes.iter().any(|n| n.intersects(r)) && !placed.iter().any(|p| p.intersects(r))
+            })?;
+            placed.push(spot);
+            Some(spot)
+        })
+        .collect()
+}
+
 /// Where the ray from `r`'s centre towards `p` leaves `r`.
 fn border_towards(r: &Rect, p: Point) -> Point {
     let c = r.center();
@@ -477,7 +541,8 @@ mod tests {
                 );
             }
             let n = &g.nodes[a];
-            let label_w = text_width(&n.label, LABEL_FONT).max(text_width(&n.detail(), SMALL_FONT));
+            let label_w =
+                text_width(&n.label, LABEL_FONT).max(detail_line(&n.detail(), &n.markers()).1);
             assert!(
                 label_w + 2.0 * NODE_PAD_X <= ra.w + 1e-9,
                 "{}'s label overflows",
@@ -628,5 +693,29 @@ mod tests {
         }
         let aspect = l.width / l.height;
         assert!((0.8..3.0).contains(&aspect), "aspect {aspect}");
+    }
+
+    /// Drawn edge labels overlap neither each other nor any node, even
+    /// where many arrows meet (every pod's DNS arrow into one CoreDNS).
+    #[test]
+    fn placed_labels_never_overlap() {
+        let g = model_of(50, 6, &pods());
+        let l = layout(&g);
+        let placed = place_labels(&l.edges, &l.nodes, &vec![true; l.edges.len()]);
+        let shown: Vec<Rect> = placed.iter().flatten().copied().collect();
+        assert!(
+            shown.len() > 10,
+            "most labels find a spot ({} of {})",
+            shown.len(),
+            l.edges.len()
+        );
+        for (a, ra) in shown.iter().enumerate() {
+            assert!(l.nodes.iter().all(|n| !n.intersects(ra)));
+            for rb in shown.iter().skip(a + 1) {
+                assert!(!ra.intersects(rb));
+            }
+        }
+        let none = place_labels(&l.edges, &l.nodes, &vec![false; l.edges.len()]);
+        assert!(none.iter().all(Option::is_none));
     }
 }

@@ -162,49 +162,45 @@ impl GraphNode {
         }
     }
 
-    /// The second line of the node: badge, member count, isolation markers.
-    /// Markers are text (`⛨in`, `⛨out`), so they do not rely on colour.
+    /// The second line's text: the workload badge, the member count of a
+    /// collapsed namespace, or what an external node stands for. Isolation
+    /// markers follow it, see [`GraphNode::markers`].
     pub fn detail(&self) -> String {
-        let mut s = String::new();
-        let iso = self.isolation;
+        let members = self.isolation.members;
         match &self.kind {
-            NodeKind::Endpoint { .. } => {
-                if let Some(b) = self.badge {
-                    s.push_str(b);
-                }
-                for (flag, text) in [(iso.ingress > 0, "⛨in"), (iso.egress > 0, "⛨out")] {
-                    if flag {
-                        if !s.is_empty() {
-                            s.push(' ');
-                        }
-                        s.push_str(text);
-                    }
-                }
-            }
+            NodeKind::Endpoint { .. } => self.badge.unwrap_or_default().to_owned(),
             NodeKind::Namespace { .. } => {
-                let _ = write!(
-                    s,
-                    "{} {}",
-                    iso.members,
-                    if iso.members == 1 {
+                format!(
+                    "{members} {}",
+                    if members == 1 {
                         "endpoint"
                     } else {
                         "endpoints"
                     }
-                );
-                if iso.ingress > 0 {
-                    let _ = write!(s, " · ⛨in {}", iso.ingress);
-                }
-                if iso.egress > 0 {
-                    let _ = write!(s, " · ⛨out {}", iso.egress);
-                }
+                )
             }
-            NodeKind::External { cidr, .. } => match cidr {
-                Some(_) => s.push_str("ipBlock"),
-                None => s.push_str("outside every ipBlock"),
-            },
+            NodeKind::External { cidr: Some(_), .. } => "ipBlock".to_owned(),
+            NodeKind::External { cidr: None, .. } => "outside every ipBlock".to_owned(),
         }
-        s
+    }
+
+    /// Isolation markers, drawn as a shield followed by this text (`in`,
+    /// `out`; with counts for a collapsed namespace: `in 12`). Words and a
+    /// shape, so they never rely on colour.
+    pub fn markers(&self) -> Vec<String> {
+        let iso = self.isolation;
+        let collapsed = matches!(self.kind, NodeKind::Namespace { .. });
+        [("in", iso.ingress), ("out", iso.egress)]
+            .into_iter()
+            .filter(|&(_, n)| n > 0)
+            .map(|(word, n)| {
+                if collapsed {
+                    format!("{word} {n}")
+                } else {
+                    word.to_owned()
+                }
+            })
+            .collect()
     }
 
     /// The accessible description (`<title>`): what the node is and its
@@ -936,7 +932,10 @@ mod tests {
             if let NodeKind::Endpoint { index, .. } = n.kind {
                 assert_eq!(n.isolation.egress == 1, m.isolated_egress(index));
                 assert_eq!(n.isolation.ingress == 1, m.isolated_ingress(index));
-                assert_eq!(n.detail().contains("⛨out"), m.isolated_egress(index));
+                assert_eq!(
+                    n.markers().contains(&"out".to_owned()),
+                    m.isolated_egress(index)
+                );
                 if m.isolated_egress(index) {
                     assert!(n.title().contains("isolated for egress"));
                     saw = true;
