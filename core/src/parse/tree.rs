@@ -737,8 +737,13 @@ impl Builder<'_, '_> {
         match ev {
             Event::SequenceStart(a, _) | Event::MappingStart(a, _) => {
                 skip.depth += 1;
+                let too_deep = self.stack.len() + skip.depth > MAX_DEPTH;
                 if *a != 0 {
                     self.skipped_anchors.push(*a);
+                }
+                if too_deep {
+                    let span = self.pos.span(ys);
+                    self.fatal(span, format!("nested deeper than {MAX_DEPTH} levels; this is not a Kubernetes object"));
                 }
             }
             Event::Scalar(_, _, a, _) if *a != 0 => self.skipped_anchors.push(*a),
@@ -998,6 +1003,14 @@ mod tests {
         let deep = "[".repeat(10_000);
         let b = tree(&deep);
         assert!(b.fatal.is_some());
+        let deep_skipped: String = core::iter::once("managedFields:\n".to_string())
+            .chain((1..200).map(|i| format!("{}k:\n", " ".repeat(i))))
+            .collect();
+        let message = tree(&deep_skipped).fatal.map(|f| f.message);
+        assert!(
+            message.as_deref().is_some_and(|m| m.contains("deeper")),
+            "{message:?}"
+        );
         let deep_block: String = (0..200).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
         assert!(tree(&deep_block)
             .fatal
