@@ -247,6 +247,18 @@ fn main() {
             median(cpu)
         );
     }
+    // The per-flow loop the matrix replaces, on a slice of sources, scaled up.
+    let sources = pods.min(50);
+    let t = Instant::now();
+    let mut n_allowed = 0usize;
+    for from in 0..sources {
+        for to in 0..pods {
+            let flow = Flow { from: FlowEnd::Endpoint(from), to: FlowEnd::Endpoint(to), probe: one[0] };
+            n_allowed += usize::from(is_allowed(&s, &flow));
+        }
+    }
+    let per_flow = t.elapsed().as_secs_f64() * 1e3 * pods as f64 / sources.max(1) as f64;
+    println!("per-flow is_allowed loop, 1 probe: ~{per_flow:.0} ms wall (from {sources} sources, {n_allowed} allowed)");
     let flow = Flow { from: FlowEnd::Endpoint(1), to: FlowEnd::Endpoint(pods / 2 + 2), probe: one[0] };
     let mut times = Vec::new();
     for _ in 0..20 {
