@@ -13,7 +13,16 @@
 //!
 //! The result equals [`crate::eval::is_allowed`] on every pair (property
 //! test `core/tests/prop_matrix.rs`): same semantics, including host-network
-//! exemption and pod loopback.
+//! exemption and pod loopback (workload endpoints' diagonal is
+//! replica-to-replica traffic and follows policy).
+//!
+//! Cost and limits: per distinct table, `N²/8` bytes of output (12.5 MB at
+//! 10,000 endpoints) and one pass of 64×64 transposes over it; rows are
+//! computed per endpoint class, so the policy work scales with classes, not
+//! endpoints. The dense output is the limit: at 150,000 endpoints a table
+//! would need 2.8 GB, so that size needs class-level output (issue 5), which
+//! this module does not provide yet. `cargo run --release -p netpol-core
+//! --example matrix_10k` times the issue-5 cluster size.
 
 mod bitset;
 mod plan;
