@@ -994,6 +994,48 @@ case(
 )
 
 
+case(
+    id="061-named-port-other-protocol",
+    source=f"API reference: {APIREF}\n  NetworkPolicyPort.port by name: resolved on the destination pod among container\n  ports of the entry's protocol (default TCP); a name declared only for another\n  protocol resolves to nothing, so the entry matches nothing.",
+    policies=[
+        netpol(
+            "udp-name-with-tcp-protocol",
+            "x",
+            "  podSelector:\n    matchLabels:\n      pod: a\n  ingress:\n    - ports:\n        - port: serve-80-udp",
+        )
+    ],
+    probes={"TCP/80": ["* -> x/a : 0"], "UDP/80": ["* -> x/a : 0"], "TCP/81": ["* -> x/a : 0"]},
+)
+
+case(
+    id="062-default-deny-egress-with-dns",
+    source=f"Concepts: {CONCEPTS} (default deny all egress), and the DNS egress pattern of the\nseed articles: egress allowed only to one resolver pod on UDP/53.",
+    notes="Reasoned from the API reference: x's pods may send only UDP/53 to z/a (ns=z, pod=a).",
+    policies=[
+        netpol("default-deny-egress", "x", "  podSelector: {}\n  policyTypes:\n    - Egress"),
+        netpol(
+            "allow-dns",
+            "x",
+            "  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              ns: z\n          podSelector:\n            matchLabels:\n              pod: a\n      ports:\n        - protocol: UDP\n          port: 53",
+        ),
+    ],
+    probes={"UDP/53": ["x -> * : 0", "x -> z/a : 1"], "TCP/53": ["x -> * : 0"], "TCP/80": ["x -> * : 0"]},
+)
+
+case(
+    id="063-rules-are-ored",
+    source=f"API reference: {APIREF}\n  NetworkPolicySpec.ingress: traffic is allowed if it matches at least one rule;\n  inside a rule, a peer AND a port must match.",
+    policies=[
+        netpol(
+            "b-or-port-81",
+            "x",
+            "  podSelector:\n    matchLabels:\n      pod: a\n  ingress:\n    - from:\n        - podSelector:\n            matchLabels:\n              pod: b\n    - ports:\n        - port: 81",
+        )
+    ],
+    probes={"TCP/80": ["* -> x/a : 0", "x/b -> x/a : 1"], "TCP/81": [], "UDP/81": ["* -> x/a : 0", "x/b -> x/a : 1"]},
+)
+
+
 if __name__ == "__main__":
     ids = [c["id"] for c in CASES]
     assert len(ids) == len(set(ids)), "duplicate case id"
