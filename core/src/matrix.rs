@@ -2,11 +2,11 @@
 //! probe, computed from precomputed selector bitsets, never by evaluating
 //! pairs one by one.
 //!
-//! Once per scenario ([`plan`]): every distinct pod and namespace selector
+//! Once per scenario (`plan`): every distinct pod and namespace selector
 //! and every distinct ipBlock becomes an endpoint bitset (from an inverted
 //! label index), every rule gets the set of endpoints its peer list admits,
 //! and endpoints are grouped into classes selected by the same policies.
-//! Per probe ([`probe`]): rows per class, a blocked 64×64 bit transpose to
+//! Per probe (`probe`): rows per class, a blocked 64×64 bit transpose to
 //! combine the destination's ingress with the source's egress, and the pod
 //! diagonal. Probes that every rule treats alike (same port matches, same
 //! named-port resolutions) share one table.
