@@ -16,10 +16,14 @@
 //!   structured [`explain::Explanation`].
 //! - [`matrix`]: the fast whole-cluster evaluator (bitsets), proven equal to
 //!   [`evaluate`] by property tests.
+//! - [`lint`]: warnings for the classic pitfalls, each with an id and a fix.
+//! - [`presets`]: the teaching scenarios the page and the CLI offer.
 //!
 //! ## Features
 //! - `yaml` (default): the parser. Without it the crate builds for
 //!   `wasm32v1-none` with no `std`.
+//! - `share`: [`share`], the versioned, compressed share-link format that the
+//!   page and `netpol share` both use.
 //!
 //! ## When not to use it
 //! It models the API semantics, not a particular CNI's data path: it does not
@@ -42,6 +46,8 @@ pub mod presets;
 pub mod share;
 pub mod span;
 
+pub use eval::{evaluate, is_allowed};
 pub use explain::{Explanation, Flow, FlowEnd};
+pub use matrix::{matrix, Matrix};
 pub use model::{Direction, Probe, Protocol, Scenario};
 pub use span::{Loc, Span};
