@@ -19,7 +19,7 @@
 //!   "isolated_by": ["ns/name", ...],      policies selecting the subject with this type
 //!   "other_direction_policies": ["ns/name", ...],
 //!   "allowed_by": [{"policy": "ns/name", "rule": i, "peer": j|null, "port": k|null}],
-//!   "policies": [{"policy": "ns/name", "pod_selector_span": SPAN, "rules": [RULE]}],
+//!   "policies": [{"policy": "ns/name", "span": SPAN, "pod_selector_span": SPAN, "rules": [RULE]}],
 //!   "near_misses": [{"policy", "rule", "peer": j|null, "failed": "ports"|TERM}]
 //! }
 //! RULE = {"rule": i, "matched": bool, "span": SPAN,
@@ -136,6 +136,7 @@ struct RuleMatchJson {
 #[derive(Serialize)]
 struct PolicyJson {
     policy: String,
+    span: Option<SpanJson>,
     pod_selector_span: SpanJson,
     rules: Vec<RuleJson>,
 }
@@ -253,6 +254,11 @@ fn rule_json(ctx: &Ctx<'_>, r: &RuleExplanation) -> RuleJson {
 fn policy_json(ctx: &Ctx<'_>, p: &PolicyExplanation) -> PolicyJson {
     PolicyJson {
         policy: ctx.policy(p.policy),
+        span: ctx
+            .scenario
+            .policies
+            .get(p.policy)
+            .map(|np| ctx.span(&np.span)),
         pod_selector_span: ctx.span(&p.pod_selector_span),
         rules: p.rules.iter().map(|r| rule_json(ctx, r)).collect(),
     }

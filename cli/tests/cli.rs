@@ -227,6 +227,13 @@ fn explain_json_lists_the_admitting_rule_entry() {
         .iter()
         .find(|p| p["policy"] == "backend/api-from-frontend")
         .expect("api policy");
+    assert_eq!(
+        (
+            api["span"]["start_line"].as_u64(),
+            api["span"]["end_line"].as_u64()
+        ),
+        (Some(90), Some(108))
+    );
     let rule = &api["rules"][0];
     assert_eq!(rule["matched"], Value::Bool(true));
     let terms = rule["peers"][0]["terms"].as_array().expect("terms");
