@@ -27,12 +27,7 @@ pub struct ViewBox {
 impl ViewBox {
     /// The whole drawing of `width` × `height`.
     pub fn fit(width: f64, height: f64) -> Self {
-        ViewBox {
-            x: 0.0,
-            y: 0.0,
-            w: width.max(1.0),
-            h: height.max(1.0),
-        }
+        ViewBox { x: 0.0, y: 0.0, w: width.max(1.0), h: height.max(1.0) }
     }
 
     /// The `viewBox` attribute value.
@@ -49,10 +44,7 @@ impl ViewBox {
     /// The drawing point under pixel (`px`, `py`) of the element.
     pub fn to_user(&self, px: f64, py: f64, client_w: f64, client_h: f64) -> (f64, f64) {
         let s = self.scale(client_w, client_h);
-        (
-            self.x + self.w / 2.0 + (px - client_w / 2.0) * s,
-            self.y + self.h / 2.0 + (py - client_h / 2.0) * s,
-        )
+        (self.x + self.w / 2.0 + (px - client_w / 2.0) * s, self.y + self.h / 2.0 + (py - client_h / 2.0) * s)
     }
 
     /// Zooms by `factor` (> 1 zooms in) keeping drawing point (`ux`, `uy`)
@@ -63,22 +55,13 @@ impl ViewBox {
         let w = (self.w / factor).clamp(MIN_WIDTH.min(self.w), max_w.max(self.w));
         let k = w / self.w;
         let h = self.h * k;
-        ViewBox {
-            x: ux - (ux - self.x) * k,
-            y: uy - (uy - self.y) * k,
-            w,
-            h,
-        }
+        ViewBox { x: ux - (ux - self.x) * k, y: uy - (uy - self.y) * k, w, h }
     }
 
     /// Moves the view by a pointer drag of (`dx`, `dy`) CSS pixels.
     pub fn pan(&self, dx: f64, dy: f64, client_w: f64, client_h: f64) -> Self {
         let s = self.scale(client_w, client_h);
-        ViewBox {
-            x: self.x - dx * s,
-            y: self.y - dy * s,
-            ..*self
-        }
+        ViewBox { x: self.x - dx * s, y: self.y - dy * s, ..*self }
     }
 }
 
@@ -97,10 +80,7 @@ mod tests {
         let z = fitted.zoom(2.0, ux, uy, &fitted);
         assert!(close(z.w, 500.0) && close(z.h, 250.0));
         let (ux2, uy2) = z.to_user(300.0, 100.0, 800.0, 400.0);
-        assert!(
-            close(ux, ux2) && close(uy, uy2),
-            "({ux},{uy}) moved to ({ux2},{uy2})"
-        );
+        assert!(close(ux, ux2) && close(uy, uy2), "({ux},{uy}) moved to ({ux2},{uy2})");
     }
 
     #[test]

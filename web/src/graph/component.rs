@@ -70,19 +70,11 @@ pub fn AllowGraph(
             m.edges.binary_search_by(|e| (e.from, e.to).cmp(&key)).ok()
         })
     });
-    let drawn =
-        Memo::new(move |_| model.with(|m| focus::drawn_edges(m, hovered.get(), selected.get())));
+    let drawn = Memo::new(move |_| model.with(|m| focus::drawn_edges(m, hovered.get(), selected.get())));
     let lit = Memo::new(move |_| hovered.get().map(|h| model.with(|m| focus::lit_by(m, h))));
     let geoms = Memo::new(move |_| {
         model.with(|m| {
-            layout.with(|l| {
-                drawn.with(|d| {
-                    d.edges
-                        .iter()
-                        .filter_map(|&k| edge_view_data(m, l, k))
-                        .collect::<Vec<_>>()
-                })
-            })
+            layout.with(|l| drawn.with(|d| d.edges.iter().filter_map(|&k| edge_view_data(m, l, k)).collect::<Vec<_>>()))
         })
     });
 
@@ -90,15 +82,11 @@ pub fn AllowGraph(
     let drag = StoredValue::new(None::<Drag>);
     let dragged = StoredValue::new(false);
     let client_size = move || {
-        svg_ref.get_untracked().map_or((1.0, 1.0), |el| {
-            (f64::from(el.client_width()), f64::from(el.client_height()))
-        })
+        svg_ref.get_untracked().map_or((1.0, 1.0), |el| (f64::from(el.client_width()), f64::from(el.client_height())))
     };
     let zoom_at = move |factor: f64, px: Option<(f64, f64)>| {
         let (cw, ch) = client_size();
-        let vb = camera
-            .get_untracked()
-            .unwrap_or_else(|| layout.with_untracked(|l| ViewBox::fit(l.width, l.height)));
+        let vb = camera.get_untracked().unwrap_or_else(|| layout.with_untracked(|l| ViewBox::fit(l.width, l.height)));
         let fit = layout.with_untracked(|l| ViewBox::fit(l.width, l.height));
         let (ux, uy) = match px {
             Some((x, y)) => vb.to_user(x, y, cw, ch),
@@ -112,23 +100,13 @@ pub fn AllowGraph(
             return;
         };
         let rect = el.unchecked_ref::<Measured>().bounding_rect();
-        let px = (
-            f64::from(e.client_x()) - rect.left(),
-            f64::from(e.client_y()) - rect.top(),
-        );
-        let factor = if e.delta_y() < 0.0 {
-            ZOOM_STEP
-        } else {
-            1.0 / ZOOM_STEP
-        };
+        let px = (f64::from(e.client_x()) - rect.left(), f64::from(e.client_y()) - rect.top());
+        let factor = if e.delta_y() < 0.0 { ZOOM_STEP } else { 1.0 / ZOOM_STEP };
         zoom_at(factor, Some(px));
     };
     let on_pointerdown = move |e: ev::PointerEvent| {
         if e.button() == 0 {
-            drag.set_value(Some(Drag {
-                last: (f64::from(e.client_x()), f64::from(e.client_y())),
-                travelled: 0.0,
-            }));
+            drag.set_value(Some(Drag { last: (f64::from(e.client_x()), f64::from(e.client_y())), travelled: 0.0 }));
             dragged.set_value(false);
         }
     };
@@ -144,9 +122,8 @@ pub fn AllowGraph(
         if d.travelled > 4.0 {
             dragged.set_value(true);
             let (cw, ch) = client_size();
-            let vb = camera
-                .get_untracked()
-                .unwrap_or_else(|| layout.with_untracked(|l| ViewBox::fit(l.width, l.height)));
+            let vb =
+                camera.get_untracked().unwrap_or_else(|| layout.with_untracked(|l| ViewBox::fit(l.width, l.height)));
             camera.set(Some(vb.pan(dx, dy, cw, ch)));
         }
     };
@@ -210,15 +187,12 @@ pub fn AllowGraph(
     let groups_view = move || {
         model.with(|m| {
             layout.with(|l| {
-                let show_toggle = m.aggregated
-                    || is_aggregated(m.endpoint_node.len(), &view_state.get_untracked());
+                let show_toggle = m.aggregated || is_aggregated(m.endpoint_node.len(), &view_state.get_untracked());
                 m.groups
                     .iter()
                     .zip(&l.groups)
                     .filter(|(g, _)| g.expanded)
-                    .map(|(g, r)| {
-                        group_view(&g.namespace, g.nodes.is_empty(), *r, show_toggle, collapse)
-                    })
+                    .map(|(g, r)| group_view(&g.namespace, g.nodes.is_empty(), *r, show_toggle, collapse))
                     .collect_view()
             })
         })
@@ -233,7 +207,8 @@ pub fn AllowGraph(
                     .map(|(n, (node, r))| {
                         let kind = node.kind_name();
                         let collapsed = matches!(node.kind, NodeKind::Namespace { .. });
-                        let dim = move || lit.with(|l| l.as_ref().is_some_and(|l| !l.nodes.get(n).copied().unwrap_or(false)));
+                        let dim =
+                            move || lit.with(|l| l.as_ref().is_some_and(|l| !l.nodes.get(n).copied().unwrap_or(false)));
                         let r = *r;
                         let classes = format!(
                             "node node-{kind}{}{}",
@@ -305,9 +280,7 @@ pub fn AllowGraph(
                     .map(|d| {
                         !many
                             || Some(d.index) == sel
-                            || lit
-                                .as_ref()
-                                .is_some_and(|l| l.edges.get(d.index).copied().unwrap_or(false))
+                            || lit.as_ref().is_some_and(|l| l.edges.get(d.index).copied().unwrap_or(false))
                     })
                     .collect()
             });
@@ -322,12 +295,7 @@ pub fn AllowGraph(
             .enumerate()
             .map(|(pos, d)| {
                 let k = d.index;
-                let dim = move || {
-                    lit.with(|l| {
-                        l.as_ref()
-                            .is_some_and(|l| !l.edges.get(k).copied().unwrap_or(false))
-                    })
-                };
+                let dim = move || lit.with(|l| l.as_ref().is_some_and(|l| !l.edges.get(k).copied().unwrap_or(false)));
                 let is_selected = move || selected.get() == Some(k);
                 let spot = move || placement.with(|p| p.get(pos).copied().flatten());
                 let g = d.geom;
@@ -382,10 +350,7 @@ pub fn AllowGraph(
         let dropped = model.with(|m| m.dropped_probes);
         let mut parts = Vec::new();
         if total == 0 && endpoints() > 0 {
-            parts.push(
-                "No allowed connections between different endpoints for the shown probes."
-                    .to_owned(),
-            );
+            parts.push("No allowed connections between different endpoints for the shown probes.".to_owned());
         }
         if hidden > 0 {
             parts.push(format!(
@@ -520,11 +485,7 @@ fn group_view(
     collapse: impl Fn(String) + Copy + 'static,
 ) -> impl IntoView {
     let ns = namespace.to_owned();
-    let header = if toggle {
-        format!("▾ {namespace}")
-    } else {
-        namespace.to_owned()
-    };
+    let header = if toggle { format!("▾ {namespace}") } else { namespace.to_owned() };
     let ns_click = ns.clone();
     view! {
         <g class="group" data-namespace=ns.clone()>

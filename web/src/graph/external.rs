@@ -33,10 +33,7 @@ impl ExternalVerdicts {
 
     /// External node `x` → endpoint `i`.
     pub fn inbound(&self, x: usize, i: usize) -> u64 {
-        self.inbound
-            .get(i * self.externals + x)
-            .copied()
-            .unwrap_or(0)
+        self.inbound.get(i * self.externals + x).copied().unwrap_or(0)
     }
 }
 
@@ -49,21 +46,12 @@ pub(super) fn verdicts(
     probes: &[Probe],
 ) -> ExternalVerdicts {
     let x_count = externals.len();
-    let mut v = ExternalVerdicts {
-        externals: x_count,
-        out: vec![0; n * x_count],
-        inbound: vec![0; n * x_count],
-    };
+    let mut v = ExternalVerdicts { externals: x_count, out: vec![0; n * x_count], inbound: vec![0; n * x_count] };
     if x_count == 0 || n == 0 {
         return v;
     }
     // Endpoints and policies per namespace, in one pass each.
-    let ns_index = |name: &str| {
-        scenario
-            .namespaces
-            .binary_search_by(|x| x.name.as_str().cmp(name))
-            .ok()
-    };
+    let ns_index = |name: &str| scenario.namespaces.binary_search_by(|x| x.name.as_str().cmp(name)).ok();
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); scenario.namespaces.len()];
     for (i, e) in scenario.endpoints.iter().enumerate().take(n) {
         if let Some(k) = ns_index(&e.namespace) {
@@ -81,33 +69,16 @@ pub(super) fn verdicts(
         if list.is_empty() {
             continue;
         }
-        local.policies = own
-            .iter()
-            .filter_map(|&p| scenario.policies.get(p).cloned())
-            .collect();
+        local.policies = own.iter().filter_map(|&p| scenario.policies.get(p).cloned()).collect();
         for &i in list {
             for (x, ext) in externals.iter().enumerate() {
                 let (me, them) = (FlowEnd::Endpoint(i), FlowEnd::Ip(ext.address));
                 let (mut out, mut into) = (0u64, 0u64);
                 for (k, &probe) in probes.iter().enumerate() {
-                    if is_allowed(
-                        &local,
-                        &Flow {
-                            from: me,
-                            to: them,
-                            probe,
-                        },
-                    ) {
+                    if is_allowed(&local, &Flow { from: me, to: them, probe }) {
                         out |= 1 << k;
                     }
-                    if is_allowed(
-                        &local,
-                        &Flow {
-                            from: them,
-                            to: me,
-                            probe,
-                        },
-                    ) {
+                    if is_allowed(&local, &Flow { from: them, to: me, probe }) {
                         into |= 1 << k;
                     }
                 }

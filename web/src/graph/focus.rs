@@ -25,36 +25,17 @@ pub struct Drawn {
 pub fn drawn_edges(model: &GraphModel, focus: Option<usize>, selected: Option<usize>) -> Drawn {
     let total = model.edges.len();
     if total <= EDGE_BUDGET {
-        return Drawn {
-            edges: (0..total).collect(),
-            hidden: 0,
-        };
+        return Drawn { edges: (0..total).collect(), hidden: 0 };
     }
-    let is_pod = |n: usize| {
-        matches!(
-            model.nodes.get(n).map(|n| &n.kind),
-            Some(NodeKind::Endpoint { .. })
-        )
-    };
+    let is_pod = |n: usize| matches!(model.nodes.get(n).map(|n| &n.kind), Some(NodeKind::Endpoint { .. }));
     let mut keep = vec![false; total];
     let mut kept = 0;
     // Priority: the selected edge, the focused node's edges, then (only when
     // some namespaces are aggregated) the edges of expanded endpoints.
     let tiers: [&dyn Fn(usize) -> bool; 3] = [
         &|k| Some(k) == selected,
-        &|k| {
-            model
-                .edges
-                .get(k)
-                .is_some_and(|e| Some(e.from) == focus || Some(e.to) == focus)
-        },
-        &|k| {
-            model.aggregated
-                && model
-                    .edges
-                    .get(k)
-                    .is_some_and(|e| is_pod(e.from) || is_pod(e.to))
-        },
+        &|k| model.edges.get(k).is_some_and(|e| Some(e.from) == focus || Some(e.to) == focus),
+        &|k| model.aggregated && model.edges.get(k).is_some_and(|e| is_pod(e.from) || is_pod(e.to)),
     ];
     for wanted in tiers {
         for (k, slot) in keep.iter_mut().enumerate() {
@@ -67,16 +48,8 @@ pub fn drawn_edges(model: &GraphModel, focus: Option<usize>, selected: Option<us
             }
         }
     }
-    let edges: Vec<usize> = keep
-        .iter()
-        .enumerate()
-        .filter(|(_, &k)| k)
-        .map(|(k, _)| k)
-        .collect();
-    Drawn {
-        hidden: total - edges.len(),
-        edges,
-    }
+    let edges: Vec<usize> = keep.iter().enumerate().filter(|(_, &k)| k).map(|(k, _)| k).collect();
+    Drawn { hidden: total - edges.len(), edges }
 }
 
 /// What the focused node touches: itself, its neighbours and its edges.
@@ -90,10 +63,7 @@ pub struct Lit {
 
 /// The nodes and edges connected to `node`.
 pub fn lit_by(model: &GraphModel, node: usize) -> Lit {
-    let mut lit = Lit {
-        nodes: vec![false; model.nodes.len()],
-        edges: vec![false; model.edges.len()],
-    };
+    let mut lit = Lit { nodes: vec![false; model.nodes.len()], edges: vec![false; model.edges.len()] };
     if let Some(n) = lit.nodes.get_mut(node) {
         *n = true;
     }

@@ -29,8 +29,8 @@ pub const EDGE_LABEL_H: f64 = 14.0;
 
 const NODE_PAD_X: f64 = 10.0;
 const NODE_MIN_W: f64 = 64.0;
-const CELL_GAP_X: f64 = 40.0;
-const CELL_GAP_Y: f64 = 34.0;
+const CELL_GAP_X: f64 = 64.0;
+const CELL_GAP_Y: f64 = 38.0;
 const BOX_PAD: f64 = 16.0;
 const BOX_HEADER: f64 = 26.0;
 const GROUP_GAP: f64 = 64.0;
@@ -81,22 +81,14 @@ impl Rect {
 
     /// Whether `o` lies inside (borders may touch).
     pub fn contains(&self, o: &Rect) -> bool {
-        o.x >= self.x
-            && o.y >= self.y
-            && o.x + o.w <= self.x + self.w
-            && o.y + o.h <= self.y + self.h
+        o.x >= self.x && o.y >= self.y && o.x + o.w <= self.x + self.w && o.y + o.h <= self.y + self.h
     }
 
     /// The smallest rectangle holding both.
     pub fn union(&self, o: &Rect) -> Rect {
         let x = self.x.min(o.x);
         let y = self.y.min(o.y);
-        Rect {
-            x,
-            y,
-            w: (self.x + self.w).max(o.x + o.w) - x,
-            h: (self.y + self.h).max(o.y + o.h) - y,
-        }
+        Rect { x, y, w: (self.x + self.w).max(o.x + o.w) - x, h: (self.y + self.h).max(o.y + o.h) - y }
     }
 }
 
@@ -128,10 +120,7 @@ impl EdgeGeom {
     /// The arrowhead as SVG `points`.
     pub fn arrow_points(&self) -> String {
         let [a, b, c] = self.arrow;
-        format!(
-            "{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
-            a.x, a.y, b.x, b.y, c.x, c.y
-        )
+        format!("{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}", a.x, a.y, b.x, b.y, c.x, c.y)
     }
 
     /// The curve's point at parameter `t` in `0..=1`.
@@ -147,11 +136,7 @@ impl EdgeGeom {
     /// at `t`.
     pub fn label_at(&self, t: f64) -> Rect {
         let p = self.point_at(t);
-        Rect {
-            x: p.x - self.label.w / 2.0,
-            y: p.y - self.label.h / 2.0,
-            ..self.label
-        }
+        Rect { x: p.x - self.label.w / 2.0, y: p.y - self.label.h / 2.0, ..self.label }
     }
 
     fn arrow_base(&self) -> Point {
@@ -213,11 +198,7 @@ pub fn node_size(node: &GraphNode) -> (f64, f64) {
 /// gives the same layout.
 pub fn layout(model: &GraphModel) -> Layout {
     let mut l = layout_nodes(model);
-    l.edges = model
-        .edges
-        .iter()
-        .map(|e| edge_between(&l.nodes, e, &model.edge_label(e)))
-        .collect();
+    l.edges = model.edges.iter().map(|e| edge_between(&l.nodes, e, &model.edge_label(e))).collect();
     l
 }
 
@@ -232,15 +213,9 @@ pub fn layout_nodes(model: &GraphModel) -> Layout {
     let mut offsets: Vec<(f64, f64)> = vec![(0.0, 0.0); model.nodes.len()];
     for g in &model.groups {
         let collapsed = g.nodes.len() == 1
-            && matches!(
-                model.nodes.get(g.nodes[0]).map(|n| &n.kind),
-                Some(NodeKind::Namespace { .. })
-            );
+            && matches!(model.nodes.get(g.nodes[0]).map(|n| &n.kind), Some(NodeKind::Namespace { .. }));
         if collapsed {
-            let (w, h) = sizes
-                .get(g.nodes[0])
-                .copied()
-                .unwrap_or((NODE_MIN_W, NODE_H));
+            let (w, h) = sizes.get(g.nodes[0]).copied().unwrap_or((NODE_MIN_W, NODE_H));
             group_sizes.push((w, h));
             continue;
         }
@@ -259,14 +234,9 @@ pub fn layout_nodes(model: &GraphModel) -> Layout {
             x += w + CELL_GAP_X;
         }
         let header_w = text_width(&g.namespace, LABEL_FONT) + 2.0 * BOX_PAD + 30.0;
-        let inner_w = if count == 0 {
-            0.0
-        } else {
-            x - CELL_GAP_X + BOX_PAD
-        };
+        let inner_w = if count == 0 { 0.0 } else { x - CELL_GAP_X + BOX_PAD };
         let w = inner_w.max(header_w).max(120.0);
-        let h =
-            BOX_HEADER + BOX_PAD + rows as f64 * NODE_H + (rows - 1) as f64 * CELL_GAP_Y + BOX_PAD;
+        let h = BOX_HEADER + BOX_PAD + rows as f64 * NODE_H + (rows - 1) as f64 * CELL_GAP_Y + BOX_PAD;
         for (k, &n) in g.nodes.iter().enumerate() {
             let (c, r) = (k % cols, k / cols);
             let nw = sizes.get(n).map_or(NODE_MIN_W, |s| s.0);
@@ -294,26 +264,12 @@ pub fn layout_nodes(model: &GraphModel) -> Layout {
     let mut groups = Vec::with_capacity(model.groups.len());
     for (k, g) in model.groups.iter().enumerate() {
         let (w, h) = group_sizes[k];
-        let rect = Rect {
-            x: gcol_x[k % gcols],
-            y: grow_y[k / gcols],
-            w,
-            h,
-        };
+        let rect = Rect { x: gcol_x[k % gcols], y: grow_y[k / gcols], w, h };
         for &n in &g.nodes {
             let (ox, oy) = offsets.get(n).copied().unwrap_or_default();
             let (nw, nh) = sizes.get(n).copied().unwrap_or((NODE_MIN_W, NODE_H));
             if let Some(r) = nodes.get_mut(n) {
-                *r = if g.expanded {
-                    Rect {
-                        x: rect.x + ox,
-                        y: rect.y + oy,
-                        w: nw,
-                        h: nh,
-                    }
-                } else {
-                    rect
-                };
+                *r = if g.expanded { Rect { x: rect.x + ox, y: rect.y + oy, w: nw, h: nh } } else { rect };
             }
         }
         groups.push(rect);
@@ -330,11 +286,7 @@ pub fn layout_nodes(model: &GraphModel) -> Layout {
     };
 
     // 3. External nodes: columns to the right, as tall as the grid allows.
-    let ext_x0 = if groups.is_empty() {
-        MARGIN
-    } else {
-        grid_right + EXTERNAL_GAP_X
-    };
+    let ext_x0 = if groups.is_empty() { MARGIN } else { grid_right + EXTERNAL_GAP_X };
     let per_col = (((grid_bottom - MARGIN) / (NODE_H + EXTERNAL_GAP_Y)).floor() as usize).max(6);
     let mut x = ext_x0;
     let mut col_w = 0.0f64;
@@ -355,13 +307,7 @@ pub fn layout_nodes(model: &GraphModel) -> Layout {
         bottom = bottom.max(y + h);
     }
 
-    Layout {
-        nodes,
-        groups,
-        edges: Vec::new(),
-        width: right + MARGIN,
-        height: bottom + MARGIN,
-    }
+    Layout { nodes, groups, edges: Vec::new(), width: right + MARGIN, height: bottom + MARGIN }
 }
 
 /// Columns of nodes inside a box: about square in pixels, since a node is
@@ -378,10 +324,7 @@ fn outer_columns(sizes: &[(f64, f64)]) -> usize {
     if sizes.is_empty() {
         return 1;
     }
-    let area: f64 = sizes
-        .iter()
-        .map(|&(w, h)| (w + GROUP_GAP) * (h + GROUP_GAP))
-        .sum();
+    let area: f64 = sizes.iter().map(|&(w, h)| (w + GROUP_GAP) * (h + GROUP_GAP)).sum();
     let avg_w = sizes.iter().map(|s| s.0 + GROUP_GAP).sum::<f64>() / sizes.len() as f64;
     let target_w = (area * 1.6).sqrt();
     ((target_w / avg_w).round() as usize).clamp(1, sizes.len())
@@ -414,10 +357,7 @@ pub fn curve(a: &Rect, b: &Rect, label: &str) -> EdgeGeom {
     // Left normal (SVG y points down, so this bends left of travel).
     let (nx, ny) = (dy / len, -dx / len);
     let bend = (len * 0.15).clamp(14.0, 70.0);
-    let control = Point::new(
-        (ca.x + cb.x) / 2.0 + nx * bend,
-        (ca.y + cb.y) / 2.0 + ny * bend,
-    );
+    let control = Point::new((ca.x + cb.x) / 2.0 + nx * bend, (ca.y + cb.y) / 2.0 + ny * bend);
     let start = border_towards(a, control);
     let end = border_towards(b, control);
     // Arrowhead along the curve's end tangent (end - control).
@@ -430,24 +370,11 @@ pub fn curve(a: &Rect, b: &Rect, label: &str) -> EdgeGeom {
         Point::new(base.x - uy * ARROW_HALF_W, base.y + ux * ARROW_HALF_W),
         Point::new(base.x + uy * ARROW_HALF_W, base.y - ux * ARROW_HALF_W),
     ];
-    let mid = Point::new(
-        0.25 * start.x + 0.5 * control.x + 0.25 * end.x,
-        0.25 * start.y + 0.5 * control.y + 0.25 * end.y,
-    );
+    let mid =
+        Point::new(0.25 * start.x + 0.5 * control.x + 0.25 * end.x, 0.25 * start.y + 0.5 * control.y + 0.25 * end.y);
     let lw = text_width(label, SMALL_FONT) + 8.0;
-    let label = Rect {
-        x: mid.x - lw / 2.0,
-        y: mid.y - EDGE_LABEL_H / 2.0,
-        w: lw,
-        h: EDGE_LABEL_H,
-    };
-    EdgeGeom {
-        start,
-        control,
-        end,
-        arrow,
-        label,
-    }
+    let label = Rect { x: mid.x - lw / 2.0, y: mid.y - EDGE_LABEL_H / 2.0, w: lw, h: EDGE_LABEL_H };
+    EdgeGeom { start, control, end, arrow, label }
 }
 
 /// Where along its curve a label is tried first, then next.
@@ -467,9 +394,10 @@ pub fn place_labels(geoms: &[EdgeGeom], nodes: &[Rect], wanted: &[bool]) -> Vec<
             if !want {
                 return None;
             }
-            let spot = LABEL_SPOTS.iter().map(|&t| g.label_at(t)).find(|r| {
-                !nodes.iter().any(|n| n.intersects(r)) && !placed.iter().any(|p| p.intersects(r))
-            })?;
+            let spot = LABEL_SPOTS
+                .iter()
+                .map(|&t| g.label_at(t))
+                .find(|r| !nodes.iter().any(|n| n.intersects(r)) && !placed.iter().any(|p| p.intersects(r)))?;
             placed.push(spot);
             Some(spot)
         })
@@ -481,16 +409,8 @@ fn border_towards(r: &Rect, p: Point) -> Point {
     let c = r.center();
     let (vx, vy) = (p.x - c.x, p.y - c.y);
     let (hw, hh) = (r.w / 2.0, r.h / 2.0);
-    let tx = if vx.abs() > 1e-9 {
-        hw / vx.abs()
-    } else {
-        f64::INFINITY
-    };
-    let ty = if vy.abs() > 1e-9 {
-        hh / vy.abs()
-    } else {
-        f64::INFINITY
-    };
+    let tx = if vx.abs() > 1e-9 { hw / vx.abs() } else { f64::INFINITY };
+    let ty = if vy.abs() > 1e-9 { hh / vy.abs() } else { f64::INFINITY };
     let t = tx.min(ty);
     if !t.is_finite() {
         return c;
@@ -507,10 +427,7 @@ mod tests {
     use netpol_core::matrix::matrix;
 
     fn pods() -> ViewState {
-        ViewState {
-            level: Level::Pods,
-            ..ViewState::default()
-        }
+        ViewState { level: Level::Pods, ..ViewState::default() }
     }
 
     fn model_of(count: usize, namespaces: usize, view: &ViewState) -> GraphModel {
@@ -533,46 +450,24 @@ mod tests {
         assert_eq!(l.nodes.len(), g.nodes.len());
         for (a, ra) in l.nodes.iter().enumerate() {
             for (b, rb) in l.nodes.iter().enumerate().skip(a + 1) {
-                assert!(
-                    !ra.intersects(rb),
-                    "{} and {} overlap: {ra:?} {rb:?}",
-                    g.nodes[a].id,
-                    g.nodes[b].id
-                );
+                assert!(!ra.intersects(rb), "{} and {} overlap: {ra:?} {rb:?}", g.nodes[a].id, g.nodes[b].id);
             }
             let n = &g.nodes[a];
-            let label_w =
-                text_width(&n.label, LABEL_FONT).max(detail_line(&n.detail(), &n.markers()).1);
-            assert!(
-                label_w + 2.0 * NODE_PAD_X <= ra.w + 1e-9,
-                "{}'s label overflows",
-                n.id
-            );
+            let label_w = text_width(&n.label, LABEL_FONT).max(detail_line(&n.detail(), &n.markers()).1);
+            assert!(label_w + 2.0 * NODE_PAD_X <= ra.w + 1e-9, "{}'s label overflows", n.id);
         }
         for (gi, group) in g.groups.iter().enumerate() {
             for &n in &group.nodes {
-                assert!(
-                    l.groups[gi].contains(&l.nodes[n]),
-                    "{} outside {}",
-                    g.nodes[n].id,
-                    group.namespace
-                );
+                assert!(l.groups[gi].contains(&l.nodes[n]), "{} outside {}", g.nodes[n].id, group.namespace);
                 // Below the box's header, so the namespace label stays free.
                 assert!(l.nodes[n].y >= l.groups[gi].y + BOX_HEADER);
             }
             for (gj, other) in l.groups.iter().enumerate().skip(gi + 1) {
-                assert!(
-                    !l.groups[gi].intersects(other),
-                    "boxes {gi} and {gj} overlap"
-                );
+                assert!(!l.groups[gi].intersects(other), "boxes {gi} and {gj} overlap");
             }
         }
         for &x in &g.externals {
-            assert!(
-                l.groups.iter().all(|b| !b.intersects(&l.nodes[x])),
-                "external {} inside a box",
-                g.nodes[x].id
-            );
+            assert!(l.groups.iter().all(|b| !b.intersects(&l.nodes[x])), "external {} inside a box", g.nodes[x].id);
         }
         for r in l.nodes.iter().chain(&l.groups) {
             assert!(r.x >= 0.0 && r.y >= 0.0 && r.x + r.w <= l.width && r.y + r.h <= l.height);
@@ -583,27 +478,13 @@ mod tests {
     fn layout_is_deterministic() {
         let g = model_of(50, 6, &pods());
         assert_eq!(layout(&g), layout(&g.clone()));
-        let agg = model_of(
-            70,
-            6,
-            &ViewState {
-                level: Level::Namespaces,
-                ..ViewState::default()
-            },
-        );
+        let agg = model_of(70, 6, &ViewState { level: Level::Namespaces, ..ViewState::default() });
         assert_eq!(layout(&agg), layout(&agg));
     }
 
     #[test]
     fn namespaces_are_placed_in_name_order() {
-        let g = model_of(
-            30,
-            9,
-            &ViewState {
-                level: Level::Namespaces,
-                ..ViewState::default()
-            },
-        );
+        let g = model_of(30, 9, &ViewState { level: Level::Namespaces, ..ViewState::default() });
         let l = layout(&g);
         let names: Vec<_> = g.groups.iter().map(|g| g.namespace.clone()).collect();
         let mut sorted = names.clone();
@@ -619,33 +500,15 @@ mod tests {
     /// are visible; arrow tips sit on the destination's border.
     #[test]
     fn opposite_edges_are_distinct_and_arrows_touch_the_border() {
-        let a = Rect {
-            x: 0.0,
-            y: 0.0,
-            w: 100.0,
-            h: NODE_H,
-        };
-        let b = Rect {
-            x: 300.0,
-            y: 120.0,
-            w: 80.0,
-            h: NODE_H,
-        };
+        let a = Rect { x: 0.0, y: 0.0, w: 100.0, h: NODE_H };
+        let b = Rect { x: 300.0, y: 120.0, w: 80.0, h: NODE_H };
         let ab = curve(&a, &b, "TCP/80");
         let ba = curve(&b, &a, "TCP/80");
         let dist = |p: Point, q: Point| ((p.x - q.x).powi(2) + (p.y - q.y).powi(2)).sqrt();
-        assert!(
-            dist(ab.control, ba.control) > 20.0,
-            "controls {:?} {:?}",
-            ab.control,
-            ba.control
-        );
+        assert!(dist(ab.control, ba.control) > 20.0, "controls {:?} {:?}", ab.control, ba.control);
         assert!(!ab.label.intersects(&ba.label), "the two labels are apart");
         let on_border = |r: &Rect, p: Point| {
-            let inside = p.x >= r.x - 1e-6
-                && p.x <= r.x + r.w + 1e-6
-                && p.y >= r.y - 1e-6
-                && p.y <= r.y + r.h + 1e-6;
+            let inside = p.x >= r.x - 1e-6 && p.x <= r.x + r.w + 1e-6 && p.y >= r.y - 1e-6 && p.y <= r.y + r.h + 1e-6;
             let edge = (p.x - r.x).abs() < 1e-6
                 || (p.x - r.x - r.w).abs() < 1e-6
                 || (p.y - r.y).abs() < 1e-6
@@ -665,21 +528,13 @@ mod tests {
         let mut g = GraphModel::default();
         for k in 0..500 {
             let name = format!("namespace-{k:03}");
-            g.groups.push(super::super::model::GraphGroup {
-                namespace: name.clone(),
-                expanded: false,
-                nodes: vec![k],
-            });
+            g.groups.push(super::super::model::GraphGroup { namespace: name.clone(), expanded: false, nodes: vec![k] });
             g.nodes.push(super::super::model::GraphNode {
                 id: name.clone(),
                 label: name.clone(),
                 badge: None,
                 kind: NodeKind::Namespace { name },
-                isolation: super::super::model::Isolation {
-                    ingress: 3,
-                    egress: 0,
-                    members: 20,
-                },
+                isolation: super::super::model::Isolation { ingress: 3, egress: 0, members: 20 },
                 internal: None,
             });
         }
@@ -703,12 +558,7 @@ mod tests {
         let l = layout(&g);
         let placed = place_labels(&l.edges, &l.nodes, &vec![true; l.edges.len()]);
         let shown: Vec<Rect> = placed.iter().flatten().copied().collect();
-        assert!(
-            shown.len() > 10,
-            "most labels find a spot ({} of {})",
-            shown.len(),
-            l.edges.len()
-        );
+        assert!(shown.len() > 10, "most labels find a spot ({} of {})", shown.len(), l.edges.len());
         for (a, ra) in shown.iter().enumerate() {
             assert!(l.nodes.iter().all(|n| !n.intersects(ra)));
             for rb in shown.iter().skip(a + 1) {

@@ -170,14 +170,7 @@ impl GraphNode {
         match &self.kind {
             NodeKind::Endpoint { .. } => self.badge.unwrap_or_default().to_owned(),
             NodeKind::Namespace { .. } => {
-                format!(
-                    "{members} {}",
-                    if members == 1 {
-                        "endpoint"
-                    } else {
-                        "endpoints"
-                    }
-                )
+                format!("{members} {}", if members == 1 { "endpoint" } else { "endpoints" })
             }
             NodeKind::External { cidr: Some(_), .. } => "ipBlock".to_owned(),
             NodeKind::External { cidr: None, .. } => "outside every ipBlock".to_owned(),
@@ -193,13 +186,7 @@ impl GraphNode {
         [("in", iso.ingress), ("out", iso.egress)]
             .into_iter()
             .filter(|&(_, n)| n > 0)
-            .map(|(word, n)| {
-                if collapsed {
-                    format!("{word} {n}")
-                } else {
-                    word.to_owned()
-                }
-            })
+            .map(|(word, n)| if collapsed { format!("{word} {n}") } else { word.to_owned() })
             .collect()
     }
 
@@ -230,7 +217,7 @@ impl GraphNode {
                 s
             }
             NodeKind::External { address, cidr } => match cidr {
-                Some(c) => format!("external {c} (evaluated as {address})"),
+                Some(_) => format!("external {} (evaluated as {address})", self.id),
                 None => format!("any other address (evaluated as {address})"),
             },
         }
@@ -315,11 +302,7 @@ impl GraphModel {
     /// summarising the rest ("+4 more"); `usize::MAX` lists all.
     pub fn probe_list(&self, mask: u64, max: usize) -> String {
         let shown = self.probes.len().min(MAX_PROBES);
-        let all = if shown == 64 {
-            u64::MAX
-        } else {
-            (1u64 << shown) - 1
-        };
+        let all = if shown == 64 { u64::MAX } else { (1u64 << shown) - 1 };
         if shown > 1 && mask & all == all {
             return "all probed ports".to_owned();
         }
@@ -346,21 +329,27 @@ impl GraphModel {
     /// The accessible description of an edge.
     pub fn edge_title(&self, edge: &GraphEdge) -> String {
         let name = |n: usize| self.nodes.get(n).map(|n| n.id.as_str()).unwrap_or("?");
-        let mut s = format!(
-            "{} → {}: allowed on {}",
-            name(edge.from),
-            name(edge.to),
-            self.probe_list(edge.probes, usize::MAX)
-        );
+        let mut s =
+            format!("{} → {}: allowed on {}", name(edge.from), name(edge.to), self.probe_list(edge.probes, usize::MAX));
         if edge.pairs.total > 1 {
-            let _ = write!(
-                s,
-                " ({} of {} endpoint pairs)",
-                edge.pairs.allowed, edge.pairs.total
-            );
+            let _ = write!(s, " ({} of {} endpoint pairs)", edge.pairs.allowed, edge.pairs.total);
         }
         s
     }
+}
+
+/// The most characters an external node's label shows; a CIDR with many
+/// `except` entries is cut with an ellipsis (the `<title>` has it all).
+pub const EXTERNAL_LABEL_CHARS: usize = 34;
+
+/// `text`, cut to `max` characters with a trailing `…` when longer.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+    s.push('…');
+    s
 }
 
 /// The short kind badge kubectl users know (`kubectl api-resources` short
@@ -402,10 +391,8 @@ pub fn build(
     view: &ViewState,
 ) -> GraphModel {
     let all_probes = matrix.probes();
-    let chosen: Vec<(usize, Probe)> = selected
-        .iter()
-        .filter_map(|&p| all_probes.get(p).map(|probe| (p, *probe)))
-        .collect();
+    let chosen: Vec<(usize, Probe)> =
+        selected.iter().filter_map(|&p| all_probes.get(p).map(|probe| (p, *probe))).collect();
     let dropped_probes = chosen.len().saturating_sub(MAX_PROBES);
     let chosen = &chosen[..chosen.len().min(MAX_PROBES)];
     // A stale matrix (built from other text) must not make us index past it.
@@ -424,10 +411,7 @@ pub fn build(
     // namespace an endpoint is in; an unknown one is skipped, not a panic).
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); scenario.namespaces.len()];
     for (i, e) in scenario.endpoints.iter().enumerate().take(n) {
-        if let Ok(ns) = scenario
-            .namespaces
-            .binary_search_by(|x| x.name.as_str().cmp(&e.namespace))
-        {
+        if let Ok(ns) = scenario.namespaces.binary_search_by(|x| x.name.as_str().cmp(&e.namespace)) {
             members[ns].push(i);
         }
     }
@@ -437,18 +421,9 @@ pub fn build(
     for (ns, list) in scenario.namespaces.iter().zip(members.iter_mut()) {
         let expanded = !aggregated_level || view.expanded.contains(&ns.name);
         model.aggregated |= !expanded;
-        let mut group = GraphGroup {
-            namespace: ns.name.clone(),
-            expanded,
-            nodes: Vec::new(),
-        };
+        let mut group = GraphGroup { namespace: ns.name.clone(), expanded, nodes: Vec::new() };
         if expanded {
-            list.sort_by(|&a, &b| {
-                scenario.endpoints[a]
-                    .name
-                    .cmp(&scenario.endpoints[b].name)
-                    .then(a.cmp(&b))
-            });
+            list.sort_by(|&a, &b| scenario.endpoints[a].name.cmp(&scenario.endpoints[b].name).then(a.cmp(&b)));
             for &i in list.iter() {
                 let e = &scenario.endpoints[i];
                 let iso = Isolation {
@@ -462,20 +437,14 @@ pub fn build(
                     id: format!("{}/{}", e.namespace, e.name),
                     label: e.name.clone(),
                     badge: kind_badge(e.kind),
-                    kind: NodeKind::Endpoint {
-                        index: i,
-                        kind: e.kind,
-                    },
+                    kind: NodeKind::Endpoint { index: i, kind: e.kind },
                     isolation: iso,
                     internal: None,
                 });
                 unit_members.push(vec![i]);
             }
         } else {
-            let mut iso = Isolation {
-                members: list.len(),
-                ..Isolation::default()
-            };
+            let mut iso = Isolation { members: list.len(), ..Isolation::default() };
             for &i in list.iter() {
                 iso.ingress += usize::from(matrix.isolated_ingress(i));
                 iso.egress += usize::from(matrix.isolated_egress(i));
@@ -486,9 +455,7 @@ pub fn build(
                 id: ns.name.clone(),
                 label: ns.name.clone(),
                 badge: None,
-                kind: NodeKind::Namespace {
-                    name: ns.name.clone(),
-                },
+                kind: NodeKind::Namespace { name: ns.name.clone() },
                 isolation: iso,
                 internal: None,
             });
@@ -501,12 +468,9 @@ pub fn build(
         model.externals.push(model.nodes.len());
         model.nodes.push(GraphNode {
             id: x.label.clone(),
-            label: x.label.clone(),
+            label: shorten(&x.label, EXTERNAL_LABEL_CHARS),
             badge: None,
-            kind: NodeKind::External {
-                address: x.address,
-                cidr: x.cidr.map(|c| c.to_string()),
-            },
+            kind: NodeKind::External { address: x.address, cidr: x.cidr.map(|c| c.to_string()) },
             isolation: Isolation::default(),
             internal: None,
         });
@@ -527,37 +491,21 @@ pub fn build(
                 acc.add(v, count, mask, pair);
             });
             for (x, ext) in externals.iter().enumerate() {
-                let pair = (
-                    GraphEndpoint::Endpoint(i),
-                    GraphEndpoint::External(ext.address),
-                );
+                let pair = (GraphEndpoint::Endpoint(i), GraphEndpoint::External(ext.address));
                 acc.add(units + x, 1, ext_verdicts.out(i, x), pair);
             }
         }
         for (v, count, mask, example) in acc.drain() {
             let size = |w: usize| unit_members.get(w).map_or(1, Vec::len) as u64;
             let (a, b) = (size(u), size(v));
-            let total = if v == u {
-                a * a.saturating_sub(1)
-            } else {
-                a * b
-            };
-            let pairs = PairCount {
-                allowed: count,
-                total,
-            };
+            let total = if v == u { a * a.saturating_sub(1) } else { a * b };
+            let pairs = PairCount { allowed: count, total };
             if v == u {
                 if let Some(node) = model.nodes.get_mut(u) {
                     node.internal = Some(pairs);
                 }
             } else {
-                model.edges.push(GraphEdge {
-                    from: u,
-                    to: v,
-                    probes: mask,
-                    pairs,
-                    example,
-                });
+                model.edges.push(GraphEdge { from: u, to: v, probes: mask, pairs, example });
             }
         }
     }
@@ -565,10 +513,7 @@ pub fn build(
     // External → unit.
     for (x, ext) in externals.iter().enumerate() {
         for j in 0..n {
-            let pair = (
-                GraphEndpoint::External(ext.address),
-                GraphEndpoint::Endpoint(j),
-            );
+            let pair = (GraphEndpoint::External(ext.address), GraphEndpoint::Endpoint(j));
             let v = model.endpoint_node.get(j).copied().unwrap_or(usize::MAX);
             acc.add(v, 1, ext_verdicts.inbound(x, j), pair);
         }
@@ -578,10 +523,7 @@ pub fn build(
                 from: units + x,
                 to: v,
                 probes: mask,
-                pairs: PairCount {
-                    allowed: count,
-                    total,
-                },
+                pairs: PairCount { allowed: count, total },
                 example,
             });
         }
@@ -600,12 +542,7 @@ struct Accumulator {
 impl Accumulator {
     fn new(size: usize) -> Self {
         let blank = (GraphEndpoint::Endpoint(0), GraphEndpoint::Endpoint(0));
-        Accumulator {
-            count: vec![0; size],
-            mask: vec![0; size],
-            example: vec![blank; size],
-            touched: Vec::new(),
-        }
+        Accumulator { count: vec![0; size], mask: vec![0; size], example: vec![blank; size], touched: Vec::new() }
     }
 
     /// Records `pairs` allowed pairs towards `v`, together allowed on the
@@ -614,11 +551,8 @@ impl Accumulator {
         if mask == 0 || pairs == 0 {
             return;
         }
-        let (Some(count), Some(m), Some(ex)) = (
-            self.count.get_mut(v),
-            self.mask.get_mut(v),
-            self.example.get_mut(v),
-        ) else {
+        let (Some(count), Some(m), Some(ex)) = (self.count.get_mut(v), self.mask.get_mut(v), self.example.get_mut(v))
+        else {
             return;
         };
         if *count == 0 {
@@ -632,11 +566,7 @@ impl Accumulator {
     /// The touched destinations in order, with their counts; resets them.
     fn drain(&mut self) -> Vec<(usize, u64, u64, (GraphEndpoint, GraphEndpoint))> {
         self.touched.sort_unstable();
-        let out = self
-            .touched
-            .iter()
-            .map(|&v| (v, self.count[v], self.mask[v], self.example[v]))
-            .collect();
+        let out = self.touched.iter().map(|&v| (v, self.count[v], self.mask[v], self.example[v])).collect();
         for &v in &self.touched {
             self.count[v] = 0;
             self.mask[v] = 0;
@@ -667,10 +597,7 @@ mod tests {
     }
 
     fn pods_view() -> ViewState {
-        ViewState {
-            level: Level::Pods,
-            ..ViewState::default()
-        }
+        ViewState { level: Level::Pods, ..ViewState::default() }
     }
 
     /// At pod level, the edges between endpoints are exactly the matrix's
@@ -693,21 +620,13 @@ mod tests {
                     "{}: example inside its edge",
                     preset.id
                 );
-                assert_eq!(
-                    e.pairs,
-                    PairCount {
-                        allowed: 1,
-                        total: 1
-                    }
-                );
+                assert_eq!(e.pairs, PairCount { allowed: 1, total: 1 });
                 got.insert((i, j), e.probes);
             }
             let mut want = BTreeMap::new();
             for i in 0..m.len() {
                 for j in 0..m.len() {
-                    let mask = (0..probes.len())
-                        .filter(|&p| m.allowed(p, i, j))
-                        .fold(0u64, |a, p| a | 1 << p);
+                    let mask = (0..probes.len()).filter(|&p| m.allowed(p, i, j)).fold(0u64, |a, p| a | 1 << p);
                     if i != j && mask != 0 {
                         want.insert((i, j), mask);
                     }
@@ -723,10 +642,8 @@ mod tests {
     #[test]
     fn external_edges_follow_is_allowed() {
         let mut checked = 0;
-        let scenarios = PRESETS
-            .iter()
-            .map(|p| (p.id, parsed(p.yaml)))
-            .chain([("generated", testdata::scenario(40, 4))]);
+        let scenarios =
+            PRESETS.iter().map(|p| (p.id, parsed(p.yaml))).chain([("generated", testdata::scenario(40, 4))]);
         for (id, s) in scenarios {
             let probes = s.probes_in_use();
             let m = matrix(&s, &probes);
@@ -736,18 +653,8 @@ mod tests {
             for (x, node) in ext.iter().zip(&g.externals) {
                 for i in 0..s.endpoints.len() {
                     for (from, to, a, b) in [
-                        (
-                            FlowEnd::Endpoint(i),
-                            FlowEnd::Ip(node_addr(x)),
-                            g.endpoint_node[i],
-                            *node,
-                        ),
-                        (
-                            FlowEnd::Ip(node_addr(x)),
-                            FlowEnd::Endpoint(i),
-                            *node,
-                            g.endpoint_node[i],
-                        ),
+                        (FlowEnd::Endpoint(i), FlowEnd::Ip(node_addr(x)), g.endpoint_node[i], *node),
+                        (FlowEnd::Ip(node_addr(x)), FlowEnd::Endpoint(i), *node, g.endpoint_node[i]),
                     ] {
                         let want = probes.iter().enumerate().fold(0u64, |acc, (k, &probe)| {
                             if is_allowed(&s, &Flow { from, to, probe }) {
@@ -756,11 +663,7 @@ mod tests {
                                 acc
                             }
                         });
-                        let got = g
-                            .edges
-                            .iter()
-                            .find(|e| e.from == a && e.to == b)
-                            .map_or(0, |e| e.probes);
+                        let got = g.edges.iter().find(|e| e.from == a && e.to == b).map_or(0, |e| e.probes);
                         assert_eq!(got, want, "{id}: {from:?} -> {to:?}");
                         checked += 1;
                     }
@@ -783,9 +686,7 @@ mod tests {
         // endpoints (counted per run with popcounts).
         let interleaved = testdata::scenario(48, 5);
         let mut grouped = interleaved.clone();
-        grouped
-            .endpoints
-            .sort_by(|a, b| a.namespace.cmp(&b.namespace));
+        grouped.endpoints.sort_by(|a, b| a.namespace.cmp(&b.namespace));
         for s in [interleaved, grouped] {
             check_aggregated_counts(&s);
         }
@@ -794,19 +695,12 @@ mod tests {
     fn check_aggregated_counts(s: &Scenario) {
         let probes = s.probes_in_use();
         let m = matrix(s, &probes);
-        let view = ViewState {
-            level: Level::Namespaces,
-            ..ViewState::default()
-        };
+        let view = ViewState { level: Level::Namespaces, ..ViewState::default() };
         let g = build(s, &m, &all(&m), &[], &view);
         assert!(g.aggregated);
         assert_eq!(g.nodes.len(), 5);
-        let ns_index = |i: usize| {
-            s.namespaces
-                .iter()
-                .position(|n| n.name == s.endpoints[i].namespace)
-                .unwrap_or(usize::MAX)
-        };
+        let ns_index =
+            |i: usize| s.namespaces.iter().position(|n| n.name == s.endpoints[i].namespace).unwrap_or(usize::MAX);
         let mut want: BTreeMap<(usize, usize), u64> = BTreeMap::new();
         for i in 0..m.len() {
             for j in 0..m.len() {
@@ -820,9 +714,7 @@ mod tests {
             got.insert((e.from, e.to), e.pairs.allowed);
             let size = |n: usize| g.nodes[n].isolation.members as u64;
             assert_eq!(e.pairs.total, size(e.from) * size(e.to));
-            assert!(g
-                .edge_label(e)
-                .ends_with(&format!("of {} pod pairs", e.pairs.total)));
+            assert!(g.edge_label(e).ends_with(&format!("of {} pod pairs", e.pairs.total)));
         }
         for (n, node) in g.nodes.iter().enumerate() {
             if let Some(p) = node.internal {
@@ -834,10 +726,7 @@ mod tests {
         assert_eq!(got, want);
         // Isolation counts: every endpoint of the scenario is isolated for
         // ingress (default deny in every namespace).
-        assert!(g
-            .nodes
-            .iter()
-            .all(|n| n.isolation.ingress == n.isolation.members));
+        assert!(g.nodes.iter().all(|n| n.isolation.ingress == n.isolation.members));
     }
 
     #[test]
@@ -854,45 +743,24 @@ mod tests {
         assert_eq!(g.nodes.len(), 3);
         view.toggle_namespace("team-001");
         let g = build(&big, &m, &all(&m), &[], &view);
-        let members = big
-            .endpoints
-            .iter()
-            .filter(|e| e.namespace == "team-001")
-            .count();
+        let members = big.endpoints.iter().filter(|e| e.namespace == "team-001").count();
         assert_eq!(g.nodes.len(), 2 + members);
-        let expanded: Vec<_> = g
-            .groups
-            .iter()
-            .filter(|gr| gr.expanded)
-            .map(|gr| gr.namespace.as_str())
-            .collect();
+        let expanded: Vec<_> = g.groups.iter().filter(|gr| gr.expanded).map(|gr| gr.namespace.as_str()).collect();
         assert_eq!(expanded, ["team-001"]);
-        assert!(g
-            .nodes
-            .iter()
-            .filter(|n| n.kind_name() == "pod")
-            .all(|n| n.id.starts_with("team-001/")));
+        assert!(g.nodes.iter().filter(|n| n.kind_name() == "pod").all(|n| n.id.starts_with("team-001/")));
         // A pod of the expanded namespace has edges to aggregated namespaces.
         assert!(g
             .edges
             .iter()
-            .any(|e| g.nodes[e.from].kind_name() == "pod"
-                && g.nodes[e.to].kind_name() == "namespace"));
+            .any(|e| g.nodes[e.from].kind_name() == "pod" && g.nodes[e.to].kind_name() == "namespace"));
         view.toggle_namespace("team-001");
         assert!(view.expanded.is_empty());
     }
 
     #[test]
     fn labels_list_probes_collapse_when_all_allowed_and_count_pairs() {
-        let probes = vec![
-            Probe::parse("TCP/80"),
-            Probe::parse("TCP/443"),
-            Probe::parse("UDP/53"),
-        ];
-        let g = GraphModel {
-            probes: probes.into_iter().flatten().collect(),
-            ..GraphModel::default()
-        };
+        let probes = vec![Probe::parse("TCP/80"), Probe::parse("TCP/443"), Probe::parse("UDP/53")];
+        let g = GraphModel { probes: probes.into_iter().flatten().collect(), ..GraphModel::default() };
         let pair = (GraphEndpoint::Endpoint(0), GraphEndpoint::Endpoint(1));
         let edge = |probes, allowed, total| GraphEdge {
             from: 0,
@@ -906,24 +774,13 @@ mod tests {
         assert_eq!(g.edge_label(&edge(0b111, 1, 1)), "all probed ports");
         assert_eq!(g.edge_label(&edge(0b001, 12, 40)), "12 of 40 pod pairs");
         assert_eq!(g.probe_list(0b011, 1), "TCP/80 +1 more");
-        let one = GraphModel {
-            probes: vec![Probe::new(netpol_core::Protocol::Tcp, 80)],
-            ..GraphModel::default()
-        };
-        assert_eq!(
-            one.edge_label(&edge(1, 1, 1)),
-            "TCP/80",
-            "one probe is named, not 'all'"
-        );
+        let one = GraphModel { probes: vec![Probe::new(netpol_core::Protocol::Tcp, 80)], ..GraphModel::default() };
+        assert_eq!(one.edge_label(&edge(1, 1, 1)), "TCP/80", "one probe is named, not 'all'");
     }
 
     #[test]
     fn isolation_markers_are_text_and_come_from_the_matrix() {
-        let preset = PRESETS
-            .iter()
-            .find(|p| p.id == "default-deny-egress")
-            .map(|p| p.yaml)
-            .unwrap_or_default();
+        let preset = PRESETS.iter().find(|p| p.id == "default-deny-egress").map(|p| p.yaml).unwrap_or_default();
         let s = parsed(preset);
         let m = matrix(&s, &s.probes_in_use());
         let g = build(&s, &m, &all(&m), &[], &pods_view());
@@ -932,10 +789,7 @@ mod tests {
             if let NodeKind::Endpoint { index, .. } = n.kind {
                 assert_eq!(n.isolation.egress == 1, m.isolated_egress(index));
                 assert_eq!(n.isolation.ingress == 1, m.isolated_ingress(index));
-                assert_eq!(
-                    n.markers().contains(&"out".to_owned()),
-                    m.isolated_egress(index)
-                );
+                assert_eq!(n.markers().contains(&"out".to_owned()), m.isolated_egress(index));
                 if m.isolated_egress(index) {
                     assert!(n.title().contains("isolated for egress"));
                     saw = true;
@@ -970,13 +824,7 @@ mod tests {
         let geoms: Vec<_> = drawn
             .edges
             .iter()
-            .map(|&k| {
-                super::super::layout::edge_between(
-                    &l.nodes,
-                    &g.edges[k],
-                    &g.edge_label(&g.edges[k]),
-                )
-            })
+            .map(|&k| super::super::layout::edge_between(&l.nodes, &g.edges[k], &g.edge_label(&g.edges[k])))
             .collect();
         let layout_time = t.elapsed();
         assert!(g.aggregated);
@@ -991,5 +839,14 @@ mod tests {
             ext.len(),
             geoms.len(),
         );
+    }
+
+    #[test]
+    fn long_external_labels_are_shortened_but_ids_keep_everything() {
+        assert_eq!(shorten("10.0.0.0/8", 34), "10.0.0.0/8");
+        let long = "0.0.0.0/0 except 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16";
+        let short = shorten(long, 34);
+        assert_eq!(short.chars().count(), 34);
+        assert!(short.ends_with('…') && long.starts_with(short.trim_end_matches('…')));
     }
 }

@@ -28,11 +28,7 @@ pub(super) fn runs(endpoint_node: &[usize]) -> Vec<Run> {
         }
         match out.last_mut() {
             Some(r) if r.unit == unit && r.end == j => r.end = j + 1,
-            _ => out.push(Run {
-                start: j,
-                end: j + 1,
-                unit,
-            }),
+            _ => out.push(Run { start: j, end: j + 1, unit }),
         }
     }
     out
@@ -49,10 +45,7 @@ impl RowTally {
     /// Scratch space for `probes` rows of `len` endpoints.
     pub fn new(probes: usize, len: usize) -> Self {
         let words = len.div_ceil(64);
-        RowTally {
-            rows: vec![vec![0; words]; probes],
-            any: vec![0; words],
-        }
+        RowTally { rows: vec![vec![0; words]; probes], any: vec![0; words] }
     }
 
     /// Loads row `from` of each probe index in `probes` (as many as `new`
@@ -78,12 +71,7 @@ impl RowTally {
     /// the allowed destinations of the loaded row, grouped per run when runs
     /// are long (namespace-ordered input) and bit by bit otherwise (then a
     /// unit may be reported several times; callers add the counts up).
-    pub fn each_run(
-        &self,
-        runs: &[Run],
-        endpoint_node: &[usize],
-        mut f: impl FnMut(usize, u64, u64, usize),
-    ) {
+    pub fn each_run(&self, runs: &[Run], endpoint_node: &[usize], mut f: impl FnMut(usize, u64, u64, usize)) {
         // Runs pay off when they average 8 endpoints or more; interleaved
         // input would make every run one endpoint long.
         if runs.len().saturating_mul(8) > endpoint_node.len() {
@@ -131,11 +119,7 @@ fn count_range(words: &[u64], start: usize, end: usize) -> u64 {
     while at < end {
         let (w, b) = (at / 64, at % 64);
         let take = (64 - b).min(end - at);
-        let mask = if take == 64 {
-            u64::MAX
-        } else {
-            ((1u64 << take) - 1) << b
-        };
+        let mask = if take == 64 { u64::MAX } else { ((1u64 << take) - 1) << b };
         total += u64::from((words.get(w).copied().unwrap_or(0) & mask).count_ones());
         at += take;
     }
@@ -148,11 +132,7 @@ fn first_in_range(words: &[u64], start: usize, end: usize) -> Option<usize> {
     while at < end {
         let (w, b) = (at / 64, at % 64);
         let take = (64 - b).min(end - at);
-        let mask = if take == 64 {
-            u64::MAX
-        } else {
-            ((1u64 << take) - 1) << b
-        };
+        let mask = if take == 64 { u64::MAX } else { ((1u64 << take) - 1) << b };
         let hit = words.get(w).copied().unwrap_or(0) & mask;
         if hit != 0 {
             return Some(w * 64 + hit.trailing_zeros() as usize);
@@ -187,26 +167,10 @@ mod tests {
         assert_eq!(
             r,
             [
-                Run {
-                    start: 0,
-                    end: 2,
-                    unit: 0
-                },
-                Run {
-                    start: 2,
-                    end: 3,
-                    unit: 1
-                },
-                Run {
-                    start: 4,
-                    end: 5,
-                    unit: 1
-                },
-                Run {
-                    start: 5,
-                    end: 6,
-                    unit: 0
-                },
+                Run { start: 0, end: 2, unit: 0 },
+                Run { start: 2, end: 3, unit: 1 },
+                Run { start: 4, end: 5, unit: 1 },
+                Run { start: 5, end: 6, unit: 0 },
             ]
         );
     }

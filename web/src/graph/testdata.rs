@@ -10,21 +10,18 @@ use netpol_core::Scenario;
 
 const TIERS: [&str; 3] = ["web", "api", "db"];
 /// Name stems of varied lengths, to exercise label measurement.
-const STEMS: [&str; 7] = [
-    "frontend",
-    "api",
-    "postgres-primary",
-    "cache",
-    "payment-gateway-worker",
-    "db",
-    "search-indexer",
-];
+const STEMS: [&str; 7] =
+    ["frontend", "api", "postgres-primary", "cache", "payment-gateway-worker", "db", "search-indexer"];
 
 /// The YAML of the scenario.
 pub fn yaml(count: usize, namespaces: usize) -> String {
     let mut y = String::new();
     for k in 0..namespaces {
-        let _ = write!(y, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-{k:03}\n  labels:\n    group: g{}\n---\n", k % 3);
+        let _ = write!(
+            y,
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-{k:03}\n  labels:\n    group: g{}\n---\n",
+            k % 3
+        );
     }
     for i in 0..count {
         let k = i % namespaces;
@@ -32,7 +29,8 @@ pub fn yaml(count: usize, namespaces: usize) -> String {
         let stem = STEMS[i % STEMS.len()];
         let kind = if i % 5 == 4 { "Deployment" } else { "Pod" };
         let meta = format!("metadata:\n  name: {stem}-{i}\n  namespace: team-{k:03}\n");
-        let ports = "      ports:\n        - name: http\n          containerPort: 8080\n        - containerPort: 5432\n";
+        let ports =
+            "      ports:\n        - name: http\n          containerPort: 8080\n        - containerPort: 5432\n";
         if kind == "Pod" {
             let _ = write!(
                 y,
