@@ -24,6 +24,14 @@
 //!    checks run (duplicates, endpoint name clashes).
 //! 4. The [`Scenario`] is normalized (implied namespaces, name labels).
 //!
+//! # Cost
+//! One pass over the events, one tree per document, no quadratic work.
+//! Collections under fields nothing reads (`managedFields`, container
+//! statuses, probes, …) are parsed but not built. The synthetic cluster of
+//! `tests/parse_perf.rs` (10,000 pods, 1,000 policies, 7.3 MB) takes about
+//! 0.7 s of CPU in release, of which `saphyr-parser`'s event stream alone is
+//! about 0.3 s; the rest is building the tree and converting it.
+//!
 //! # Invariants
 //! - Parsing never fails and never panics: it returns the scenario of every
 //!   acceptable object plus [`Diagnostic`]s.
