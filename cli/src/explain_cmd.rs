@@ -45,17 +45,16 @@ fn split_name(s: &str) -> (&str, &str) {
 
 /// Resolves `--from`.
 pub fn resolve_from(scenario: &Scenario, arg: &str) -> Result<FlowEnd, String> {
-    resolve_end(scenario, arg).ok_or_else(|| {
-        format!("--from {arg}: no pod or workload of that name, and not an IP address")
-    })
+    resolve_end(scenario, arg)
+        .ok_or_else(|| format!("--from {arg}: no pod or workload of that name, and not an IP address"))
 }
 
 /// Resolves `--to`, including Services (see the module docs).
 pub fn resolve_to(scenario: &Scenario, arg: &str) -> Result<Target, String> {
-    if let Some(rest) = arg
-        .strip_prefix("svc:")
-        .or_else(|| arg.strip_prefix("svc/"))
-    {
+    // `svc/NS/NAME` needs both slashes: `svc/NAME` is a pod in a namespace
+    // called `svc`.
+    let svc_slash = arg.strip_prefix("svc/").filter(|rest| rest.contains('/'));
+    if let Some(rest) = arg.strip_prefix("svc:").or(svc_slash) {
         let (ns, name) = split_name(rest);
         return scenario
             .service_index(ns, name)
@@ -69,9 +68,7 @@ pub fn resolve_to(scenario: &Scenario, arg: &str) -> Result<Target, String> {
     scenario
         .service_index(ns, name)
         .map(Target::Service)
-        .ok_or_else(|| {
-            format!("--to {arg}: no pod, workload or Service of that name, and not an IP address")
-        })
+        .ok_or_else(|| format!("--to {arg}: no pod, workload or Service of that name, and not an IP address"))
 }
 
 #[derive(Serialize)]
@@ -103,11 +100,7 @@ pub fn run(
         Target::End(to) => {
             let explanation = evaluate(scenario, &Flow { from, to, probe });
             match format {
-                ExplainFormat::Text => write!(
-                    out,
-                    "{}",
-                    ensure_newline(explanation_to_text(scenario, &explanation))
-                ),
+                ExplainFormat::Text => write!(out, "{}", ensure_newline(explanation_to_text(scenario, &explanation))),
                 ExplainFormat::Json => {
                     serde_json::to_writer_pretty(&mut *out, &explanation_json(ctx, &explanation))
                         .map_err(io::Error::other)?;
@@ -116,20 +109,13 @@ pub fn run(
             }
         }
         Target::Service(service) => {
-            let svc_name = scenario
-                .services
-                .get(service)
-                .map(|s| format!("{}/{}", s.namespace, s.name))
-                .unwrap_or_default();
+            let svc_name =
+                scenario.services.get(service).map(|s| format!("{}/{}", s.namespace, s.name)).unwrap_or_default();
             let targets = service_targets(scenario, service, probe);
             let explanations: Vec<_> = targets
                 .iter()
                 .map(|t| {
-                    let flow = Flow {
-                        from,
-                        to: FlowEnd::Endpoint(t.endpoint),
-                        probe: t.probe,
-                    };
+                    let flow = Flow { from, to: FlowEnd::Endpoint(t.endpoint), probe: t.probe };
                     (t, evaluate(scenario, &flow))
                 })
                 .collect();
@@ -165,9 +151,7 @@ pub fn run(
                         backends: explanations
                             .iter()
                             .map(|(t, e)| BackendJson {
-                                endpoint: netpol_core::explain::endpoint_label(
-                                    scenario, t.endpoint,
-                                ),
+                                endpoint: netpol_core::explain::endpoint_label(scenario, t.endpoint),
                                 probe: t.probe.to_string(),
                                 explanation: explanation_json(ctx, e),
                             })

@@ -36,8 +36,8 @@
 
 use netpol_core::explain::Exemption;
 use netpol_core::explain::{
-    endpoint_label, NearMiss, NearMissCause, PeersCheck, PolicyExplanation, PortsCheck,
-    RuleExplanation, RuleMatch, SideExplanation, TermCheck,
+    endpoint_label, NearMiss, NearMissCause, PeersCheck, PolicyExplanation, PortsCheck, RuleExplanation, RuleMatch,
+    SideExplanation, TermCheck,
 };
 use netpol_core::{Explanation, FlowEnd, Scenario, Span};
 use serde::Serialize;
@@ -52,21 +52,13 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn policy(&self, index: usize) -> String {
-        self.scenario
-            .policies
-            .get(index)
-            .map(|p| format!("{}/{}", p.namespace, p.name))
-            .unwrap_or_default()
+        self.scenario.policies.get(index).map(|p| format!("{}/{}", p.namespace, p.name)).unwrap_or_default()
     }
 
     fn span(&self, span: &Span) -> SpanJson {
         let (start_line, end_line) = span.lines();
         SpanJson {
-            source: self
-                .sources
-                .get(span.source as usize)
-                .cloned()
-                .unwrap_or_default(),
+            source: self.sources.get(span.source as usize).cloned().unwrap_or_default(),
             doc: span.doc,
             start_line,
             end_line,
@@ -233,44 +225,24 @@ fn rule_json(ctx: &Ctx<'_>, r: &RuleExplanation) -> RuleJson {
         PortsCheck::Entries(entries) => Some(
             entries
                 .iter()
-                .map(|p| PortJson {
-                    port: p.index,
-                    held: p.held,
-                    reason: p.reason.describe(),
-                    span: ctx.span(&p.span),
-                })
+                .map(|p| PortJson { port: p.index, held: p.held, reason: p.reason.describe(), span: ctx.span(&p.span) })
                 .collect(),
         ),
     };
-    RuleJson {
-        rule: r.index,
-        matched: r.matched,
-        span: ctx.span(&r.span),
-        peers,
-        ports,
-    }
+    RuleJson { rule: r.index, matched: r.matched, span: ctx.span(&r.span), peers, ports }
 }
 
 fn policy_json(ctx: &Ctx<'_>, p: &PolicyExplanation) -> PolicyJson {
     PolicyJson {
         policy: ctx.policy(p.policy),
-        span: ctx
-            .scenario
-            .policies
-            .get(p.policy)
-            .map(|np| ctx.span(&np.span)),
+        span: ctx.scenario.policies.get(p.policy).map(|np| ctx.span(&np.span)),
         pod_selector_span: ctx.span(&p.pod_selector_span),
         rules: p.rules.iter().map(|r| rule_json(ctx, r)).collect(),
     }
 }
 
 fn rule_match_json(ctx: &Ctx<'_>, m: &RuleMatch) -> RuleMatchJson {
-    RuleMatchJson {
-        policy: ctx.policy(m.policy),
-        rule: m.rule,
-        peer: m.peer,
-        port: m.port,
-    }
+    RuleMatchJson { policy: ctx.policy(m.policy), rule: m.rule, peer: m.peer, port: m.port }
 }
 
 fn near_miss_json(ctx: &Ctx<'_>, n: &NearMiss) -> NearMissJson {
@@ -278,12 +250,7 @@ fn near_miss_json(ctx: &Ctx<'_>, n: &NearMiss) -> NearMissJson {
         NearMissCause::Ports => FailedJson::Ports("ports"),
         NearMissCause::Term(t) => FailedJson::Term(term_json(ctx, t)),
     };
-    NearMissJson {
-        policy: ctx.policy(n.policy),
-        rule: n.rule,
-        peer: n.peer,
-        failed,
-    }
+    NearMissJson { policy: ctx.policy(n.policy), rule: n.rule, peer: n.peer, failed }
 }
 
 fn side_json(ctx: &Ctx<'_>, s: &SideExplanation) -> SideJson {
@@ -294,22 +261,10 @@ fn side_json(ctx: &Ctx<'_>, s: &SideExplanation) -> SideJson {
         isolated: s.isolated,
         allowed: s.allowed,
         isolated_by: s.policies.iter().map(|p| ctx.policy(p.policy)).collect(),
-        other_direction_policies: s
-            .other_direction_policies
-            .iter()
-            .map(|&p| ctx.policy(p))
-            .collect(),
-        allowed_by: s
-            .allowed_by
-            .iter()
-            .map(|m| rule_match_json(ctx, m))
-            .collect(),
+        other_direction_policies: s.other_direction_policies.iter().map(|&p| ctx.policy(p)).collect(),
+        allowed_by: s.allowed_by.iter().map(|m| rule_match_json(ctx, m)).collect(),
         policies: s.policies.iter().map(|p| policy_json(ctx, p)).collect(),
-        near_misses: s
-            .near_misses
-            .iter()
-            .map(|n| near_miss_json(ctx, n))
-            .collect(),
+        near_misses: s.near_misses.iter().map(|n| near_miss_json(ctx, n)).collect(),
     }
 }
 

@@ -91,9 +91,7 @@ pub struct GenParams {
     pub seed: u64,
 }
 
-const TEAMS: [&str; 8] = [
-    "payments", "search", "identity", "checkout", "platform", "data", "ml", "growth",
-];
+const TEAMS: [&str; 8] = ["payments", "search", "identity", "checkout", "platform", "data", "ml", "growth"];
 const ENVS: [&str; 3] = ["prod", "staging", "dev"];
 const ENV_WEIGHTS: [u32; 3] = [3, 2, 1];
 const TIERS: [&str; 3] = ["frontend", "backend", "data"];
@@ -146,22 +144,12 @@ fn apps_of(tier: usize) -> &'static [&'static str] {
 
 fn namespaces(rng: &mut SplitMix64, count: usize) -> Vec<Ns> {
     let mut out = Vec::with_capacity(count);
-    out.push(Ns {
-        name: "kube-system".into(),
-        env: "prod",
-        team: "platform",
-        tier: usize::MAX,
-    });
+    out.push(Ns { name: "kube-system".into(), env: "prod", team: "platform", tier: usize::MAX });
     for i in 1..count {
         let team = *rng.pick(&TEAMS);
         let env = ENVS[rng.weighted(&ENV_WEIGHTS)];
         let tier = rng.below(TIERS.len());
-        out.push(Ns {
-            name: format!("{team}-{i}"),
-            env,
-            team,
-            tier,
-        });
+        out.push(Ns { name: format!("{team}-{i}"), env, team, tier });
     }
     out
 }
@@ -181,20 +169,12 @@ fn pod_ip(index: usize) -> String {
     format!("10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255)
 }
 
-fn write_port(
-    out: &mut impl Write,
-    name: Option<&str>,
-    port: u16,
-    protocol: &str,
-) -> io::Result<()> {
+fn write_port(out: &mut impl Write, name: Option<&str>, port: u16, protocol: &str) -> io::Result<()> {
     match name {
         Some(name) => {
             writeln!(out, "        - name: {name}\n          containerPort: {port}\n          protocol: {protocol}")
         }
-        None => writeln!(
-            out,
-            "        - containerPort: {port}\n          protocol: {protocol}"
-        ),
+        None => writeln!(out, "        - containerPort: {port}\n          protocol: {protocol}"),
     }
 }
 
@@ -209,12 +189,7 @@ fn write_dns_pod(out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "status:\n  podIP: {}", pod_ip(0))
 }
 
-fn write_app_pod(
-    out: &mut impl Write,
-    rng: &mut SplitMix64,
-    index: usize,
-    ns: &Ns,
-) -> io::Result<()> {
+fn write_app_pod(out: &mut impl Write, rng: &mut SplitMix64, index: usize, ns: &Ns) -> io::Result<()> {
     let tier = ns.tier.min(TIERS.len() - 1);
     let app = *rng.pick(apps_of(tier));
     let version = *rng.pick(&VERSIONS);

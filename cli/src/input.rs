@@ -48,8 +48,7 @@ fn expand(args: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
             out.push(arg.clone());
             continue;
         }
-        let entries =
-            fs::read_dir(arg).map_err(|e| InputError(format!("{}: {e}", arg.display())))?;
+        let entries = fs::read_dir(arg).map_err(|e| InputError(format!("{}: {e}", arg.display())))?;
         let mut files: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
@@ -62,9 +61,7 @@ fn expand(args: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
 }
 
 fn has_input_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| DIR_EXTENSIONS.contains(&e))
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| DIR_EXTENSIONS.contains(&e))
 }
 
 /// Reads one expanded argument; `-` reads stdin (at most once is useful,
@@ -72,13 +69,10 @@ fn has_input_extension(path: &Path) -> bool {
 fn read_one(path: &Path) -> Result<(String, String), InputError> {
     if path.as_os_str() == "-" {
         let mut text = String::new();
-        io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| InputError(format!("<stdin>: {e}")))?;
+        io::stdin().read_to_string(&mut text).map_err(|e| InputError(format!("<stdin>: {e}")))?;
         return Ok(("<stdin>".to_string(), text));
     }
-    let text =
-        fs::read_to_string(path).map_err(|e| InputError(format!("{}: {e}", path.display())))?;
+    let text = fs::read_to_string(path).map_err(|e| InputError(format!("{}: {e}", path.display())))?;
     Ok((path.display().to_string(), text))
 }
 
@@ -86,31 +80,19 @@ fn read_one(path: &Path) -> Result<(String, String), InputError> {
 pub fn load(args: &[PathBuf]) -> Result<Loaded, InputError> {
     let paths = expand(args)?;
     if paths.is_empty() {
-        return Err(InputError(
-            "no input files (a directory argument held no *.yaml, *.yml or *.json)".into(),
-        ));
+        return Err(InputError("no input files (a directory argument held no *.yaml, *.yml or *.json)".into()));
     }
     let mut owned = Vec::with_capacity(paths.len());
     for path in &paths {
         owned.push(read_one(path)?);
     }
-    let sources: Vec<Source<'_>> = owned
-        .iter()
-        .map(|(name, text)| Source { name, text })
-        .collect();
+    let sources: Vec<Source<'_>> = owned.iter().map(|(name, text)| Source { name, text }).collect();
     let output = parse_sources(&sources);
     let names: Vec<String> = owned.iter().map(|(name, _)| name.clone()).collect();
     for diagnostic in &output.diagnostics {
-        let name = names
-            .get(diagnostic.source as usize)
-            .map(String::as_str)
-            .unwrap_or("<input>");
+        let name = names.get(diagnostic.source as usize).map(String::as_str).unwrap_or("<input>");
         eprintln!("{}", diagnostic.render(name));
     }
     let has_errors = output.has_errors();
-    Ok(Loaded {
-        scenario: output.scenario,
-        names,
-        has_errors,
-    })
+    Ok(Loaded { scenario: output.scenario, names, has_errors })
 }

@@ -119,9 +119,8 @@ enum Command {
 }
 
 fn parse_probe(s: &str) -> Result<Probe, String> {
-    Probe::parse(s).ok_or_else(|| {
-        format!("`{s}` is not a probe: use PROTO/PORT with TCP, UDP or SCTP and a port 1-65535")
-    })
+    Probe::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a probe: use PROTO/PORT with TCP, UDP or SCTP and a port 1-65535"))
 }
 
 /// A command's failure that is not an input-document error.
@@ -177,20 +176,11 @@ fn exit_code(has_errors: bool) -> ExitCode {
 
 fn run(out: &mut impl Write, command: Command) -> Result<ExitCode, Failure> {
     match command {
-        Command::Matrix {
-            probes,
-            format,
-            timings,
-            files,
-        } => {
+        Command::Matrix { probes, format, timings, files } => {
             let started = Instant::now();
             let loaded = input::load(&files)?;
             let parsed = Instant::now();
-            let mut probes = if probes.is_empty() {
-                loaded.scenario.probes_in_use()
-            } else {
-                probes
-            };
+            let mut probes = if probes.is_empty() { loaded.scenario.probes_in_use() } else { probes };
             // A probe asked for twice is one column of the JSON `allowed` map.
             let mut seen = std::collections::BTreeSet::new();
             probes.retain(|p| seen.insert(*p));
@@ -211,32 +201,19 @@ fn run(out: &mut impl Write, command: Command) -> Result<ExitCode, Failure> {
             }
             Ok(exit_code(loaded.has_errors))
         }
-        Command::Explain {
-            from,
-            to,
-            probe,
-            format,
-            files,
-        } => {
+        Command::Explain { from, to, probe, format, files } => {
             let loaded = input::load(&files)?;
             let scenario = &loaded.scenario;
             let from = explain_cmd::resolve_from(scenario, &from).map_err(Failure::Usage)?;
             let target = explain_cmd::resolve_to(scenario, &to).map_err(Failure::Usage)?;
-            let ctx = explain_json::Ctx {
-                scenario,
-                sources: &loaded.names,
-            };
+            let ctx = explain_json::Ctx { scenario, sources: &loaded.names };
             explain_cmd::run(out, &ctx, from, target, probe, format)?;
             Ok(exit_code(loaded.has_errors))
         }
         Command::Validate { files } => {
             let loaded = input::load(&files)?;
             let s = &loaded.scenario;
-            let verdict = if loaded.has_errors {
-                "errors found"
-            } else {
-                "ok"
-            };
+            let verdict = if loaded.has_errors { "errors found" } else { "ok" };
             writeln!(
                 out,
                 "{verdict}: {} namespaces, {} endpoints, {} services, {} policies",
@@ -247,18 +224,8 @@ fn run(out: &mut impl Write, command: Command) -> Result<ExitCode, Failure> {
             )?;
             Ok(exit_code(loaded.has_errors))
         }
-        Command::Gen {
-            pods,
-            namespaces,
-            policies,
-            seed,
-        } => {
-            let params = gen::GenParams {
-                pods,
-                namespaces: namespaces as usize,
-                policies,
-                seed,
-            };
+        Command::Gen { pods, namespaces, policies, seed } => {
+            let params = gen::GenParams { pods, namespaces: namespaces as usize, policies, seed };
             gen::generate(out, params)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -45,27 +45,16 @@ struct MatrixJson<'a> {
 
 /// `namespace/name` of every endpoint, in scenario order.
 pub fn endpoint_names(scenario: &Scenario) -> Vec<String> {
-    scenario
-        .endpoints
-        .iter()
-        .map(|e| format!("{}/{}", e.namespace, e.name))
-        .collect()
+    scenario.endpoints.iter().map(|e| format!("{}/{}", e.namespace, e.name)).collect()
 }
 
 /// The row of `from` for probe index `p`: one `'1'`/`'0'` per destination.
 fn row_bits(m: &Matrix, p: usize, from: usize) -> String {
-    m.row(p, from)
-        .map(|allowed| if allowed { '1' } else { '0' })
-        .collect()
+    m.row(p, from).map(|allowed| if allowed { '1' } else { '0' }).collect()
 }
 
 /// Writes `m` in `format`.
-pub fn write(
-    out: &mut impl Write,
-    scenario: &Scenario,
-    m: &Matrix,
-    format: MatrixFormat,
-) -> io::Result<()> {
+pub fn write(out: &mut impl Write, scenario: &Scenario, m: &Matrix, format: MatrixFormat) -> io::Result<()> {
     let names = endpoint_names(scenario);
     let probes: &[Probe] = m.probes();
     match format {
@@ -76,34 +65,18 @@ pub fn write(
     }
 }
 
-fn write_json(
-    out: &mut impl Write,
-    names: &[String],
-    probes: &[Probe],
-    m: &Matrix,
-) -> io::Result<()> {
+fn write_json(out: &mut impl Write, names: &[String], probes: &[Probe], m: &Matrix) -> io::Result<()> {
     let mut allowed = serde_json::Map::new();
     for (p, probe) in probes.iter().enumerate() {
-        let rows = (0..m.len())
-            .map(|i| serde_json::Value::String(row_bits(m, p, i)))
-            .collect();
+        let rows = (0..m.len()).map(|i| serde_json::Value::String(row_bits(m, p, i))).collect();
         allowed.insert(probe.to_string(), serde_json::Value::Array(rows));
     }
-    let doc = MatrixJson {
-        endpoints: names,
-        probes: probes.iter().map(Probe::to_string).collect(),
-        allowed,
-    };
+    let doc = MatrixJson { endpoints: names, probes: probes.iter().map(Probe::to_string).collect(), allowed };
     serde_json::to_writer(&mut *out, &doc).map_err(io::Error::other)?;
     writeln!(out)
 }
 
-fn write_csv(
-    out: &mut impl Write,
-    names: &[String],
-    probes: &[Probe],
-    m: &Matrix,
-) -> io::Result<()> {
+fn write_csv(out: &mut impl Write, names: &[String], probes: &[Probe], m: &Matrix) -> io::Result<()> {
     writeln!(out, "probe,from,to,allowed")?;
     for (p, probe) in probes.iter().enumerate() {
         for (i, from) in names.iter().enumerate() {
@@ -118,12 +91,7 @@ fn write_csv(
 
 /// Column keys are row numbers, right-aligned to the widest one, so the grid
 /// stays narrow however long the names are.
-fn write_table(
-    out: &mut impl Write,
-    names: &[String],
-    probes: &[Probe],
-    m: &Matrix,
-) -> io::Result<()> {
+fn write_table(out: &mut impl Write, names: &[String], probes: &[Probe], m: &Matrix) -> io::Result<()> {
     let key_width = names.len().saturating_sub(1).to_string().len().max(1);
     let label_width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
     for (p, probe) in probes.iter().enumerate() {
@@ -137,12 +105,7 @@ fn write_table(
             names.len() * names.len()
         )?;
         let mut header = String::new();
-        let _ = write!(
-            header,
-            "{:width$}  ",
-            "",
-            width = key_width + 2 + label_width
-        );
+        let _ = write!(header, "{:width$}  ", "", width = key_width + 2 + label_width);
         for j in 0..names.len() {
             let _ = write!(header, " {j:>key_width$}");
         }
@@ -163,19 +126,11 @@ fn write_table(
 fn write_summary(out: &mut impl Write, probes: &[Probe], m: &Matrix) -> io::Result<()> {
     let n = m.len();
     let pairs = (n as u128) * (n as u128);
-    writeln!(
-        out,
-        "{:<12} {:>10} {:>14} {:>14} {:>14}",
-        "probe", "endpoints", "pairs", "allowed", "denied"
-    )?;
+    writeln!(out, "{:<12} {:>10} {:>14} {:>14} {:>14}", "probe", "endpoints", "pairs", "allowed", "denied")?;
     for (p, probe) in probes.iter().enumerate() {
         let allowed = m.allowed_count(p) as u128;
         let denied = pairs.saturating_sub(allowed);
-        writeln!(
-            out,
-            "{:<12} {n:>10} {pairs:>14} {allowed:>14} {denied:>14}",
-            probe.to_string()
-        )?;
+        writeln!(out, "{:<12} {n:>10} {pairs:>14} {allowed:>14} {denied:>14}", probe.to_string())?;
     }
     Ok(())
 }

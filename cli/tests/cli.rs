@@ -15,17 +15,11 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("fixtures").join(name)
 }
 
 fn netpol(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_netpol"))
-        .args(args)
-        .output()
-        .expect("run netpol")
+    Command::new(env!("CARGO_BIN_EXE_netpol")).args(args).output().expect("run netpol")
 }
 
 fn netpol_stdin(args: &[&str], input: &[u8]) -> Output {
@@ -36,12 +30,7 @@ fn netpol_stdin(args: &[&str], input: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn netpol");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input)
-        .expect("write stdin");
+    child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
     child.wait_with_output().expect("wait netpol")
 }
 
@@ -58,8 +47,7 @@ fn shop() -> String {
 }
 
 fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(o)))
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(o)))
 }
 
 #[test]
@@ -71,72 +59,40 @@ fn matrix_json_has_exactly_the_documented_shape() {
     let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
     keys.sort_unstable();
     assert_eq!(keys, ["allowed", "endpoints", "probes"]);
-    assert_eq!(
-        doc["endpoints"],
-        serde_json::json!(["frontend/web", "backend/api", "backend/db"])
-    );
+    assert_eq!(doc["endpoints"], serde_json::json!(["frontend/web", "backend/api", "backend/db"]));
     // Without --probe: the distinct numeric ports the input names, sorted.
     assert_eq!(doc["probes"], serde_json::json!(["TCP/5432", "TCP/8080"]));
     // Rows are sources; character j is the destination endpoints[j].
-    assert_eq!(
-        doc["allowed"]["TCP/8080"],
-        serde_json::json!(["110", "110", "101"])
-    );
-    assert_eq!(
-        doc["allowed"]["TCP/5432"],
-        serde_json::json!(["100", "111", "101"])
-    );
+    assert_eq!(doc["allowed"]["TCP/8080"], serde_json::json!(["110", "110", "101"]));
+    assert_eq!(doc["allowed"]["TCP/5432"], serde_json::json!(["100", "111", "101"]));
     assert_eq!(doc["allowed"].as_object().map(|o| o.len()), Some(2));
 }
 
 #[test]
 fn matrix_probe_flag_selects_probes_in_order() {
-    let out = netpol(&[
-        "matrix",
-        "--format",
-        "json",
-        "--probe",
-        "udp/53",
-        "--probe",
-        "TCP/8080",
-        &shop(),
-    ]);
+    let out = netpol(&["matrix", "--format", "json", "--probe", "udp/53", "--probe", "TCP/8080", &shop()]);
     assert_eq!(out.status.code(), Some(0));
     let doc = json(&out);
     assert_eq!(doc["probes"], serde_json::json!(["UDP/53", "TCP/8080"]));
     // UDP/53: backend is isolated for ingress and nothing admits UDP;
     // frontend is not isolated.
-    assert_eq!(
-        doc["allowed"]["UDP/53"],
-        serde_json::json!(["100", "110", "101"])
-    );
+    assert_eq!(doc["allowed"]["UDP/53"], serde_json::json!(["100", "110", "101"]));
 }
 
 #[test]
 fn matrix_repeated_probe_is_listed_once() {
-    let out = netpol(&[
-        "matrix",
-        "--format",
-        "json",
-        "--probe",
-        "TCP/80",
-        "--probe",
-        "tcp/80",
-        &shop(),
-    ]);
+    let out = netpol(&["matrix", "--format", "json", "--probe", "TCP/80", "--probe", "tcp/80", &shop()]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(json(&out)["probes"], serde_json::json!(["TCP/80"]));
 }
 
 #[test]
 fn matrix_of_a_scenario_without_endpoints_is_empty_not_an_error() {
-    let policy = b"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\nspec:\n  podSelector: {}\n";
+    let policy =
+        b"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\nspec:\n  podSelector: {}\n";
     let out = netpol_stdin(&["matrix", "--format", "json", "-"], policy);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(
-        json(&out),
-        serde_json::json!({"endpoints": [], "probes": ["TCP/80"], "allowed": {"TCP/80": []}})
-    );
+    assert_eq!(json(&out), serde_json::json!({"endpoints": [], "probes": ["TCP/80"], "allowed": {"TCP/80": []}}));
 }
 
 #[test]
@@ -167,30 +123,11 @@ fn matrix_table_names_the_probe_and_marks_cells() {
 
 #[test]
 fn matrix_summary_counts_pairs() {
-    let out = netpol(&[
-        "matrix",
-        "--format",
-        "summary",
-        "--probe",
-        "TCP/8080",
-        "--probe",
-        "TCP/5432",
-        &shop(),
-    ]);
+    let out = netpol(&["matrix", "--format", "summary", "--probe", "TCP/8080", "--probe", "TCP/5432", &shop()]);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    let rows: Vec<Vec<&str>> = text
-        .lines()
-        .skip(1)
-        .map(|l| l.split_whitespace().collect())
-        .collect();
-    assert_eq!(
-        rows,
-        vec![
-            vec!["TCP/8080", "3", "9", "6", "3"],
-            vec!["TCP/5432", "3", "9", "6", "3"]
-        ]
-    );
+    let rows: Vec<Vec<&str>> = text.lines().skip(1).map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(rows, vec![vec!["TCP/8080", "3", "9", "6", "3"], vec!["TCP/5432", "3", "9", "6", "3"]]);
 }
 
 #[test]
@@ -217,47 +154,25 @@ fn explain_json_lists_the_admitting_rule_entry() {
         doc["ingress"]["allowed_by"],
         serde_json::json!([{"policy": "backend/api-from-frontend", "rule": 0, "peer": 0, "port": 0}])
     );
-    assert_eq!(
-        doc["ingress"]["isolated_by"],
-        serde_json::json!(["backend/default-deny", "backend/api-from-frontend"])
-    );
+    assert_eq!(doc["ingress"]["isolated_by"], serde_json::json!(["backend/default-deny", "backend/api-from-frontend"]));
     // Every element carries its terms and spans.
     let policies = doc["ingress"]["policies"].as_array().expect("policies");
-    let api = policies
-        .iter()
-        .find(|p| p["policy"] == "backend/api-from-frontend")
-        .expect("api policy");
-    assert_eq!(
-        (
-            api["span"]["start_line"].as_u64(),
-            api["span"]["end_line"].as_u64()
-        ),
-        (Some(90), Some(108))
-    );
+    let api = policies.iter().find(|p| p["policy"] == "backend/api-from-frontend").expect("api policy");
+    assert_eq!((api["span"]["start_line"].as_u64(), api["span"]["end_line"].as_u64()), (Some(90), Some(108)));
     let rule = &api["rules"][0];
     assert_eq!(rule["matched"], Value::Bool(true));
     let terms = rule["peers"][0]["terms"].as_array().expect("terms");
     let names: Vec<&str> = terms.iter().filter_map(|t| t["term"].as_str()).collect();
     assert_eq!(names, ["namespaceSelector", "podSelector"]);
-    assert!(terms
-        .iter()
-        .all(|t| t["held"] == Value::Bool(true) && t["reason"].is_string()));
+    assert!(terms.iter().all(|t| t["held"] == Value::Bool(true) && t["reason"].is_string()));
     let span = &rule["span"];
-    assert!(span["source"]
-        .as_str()
-        .is_some_and(|s| s.ends_with("shop.yaml")));
+    assert!(span["source"].as_str().is_some_and(|s| s.ends_with("shop.yaml")));
     // The rule is `- from: …` through `- port: http` (lines 100-108), in document 7.
     assert_eq!(
-        (
-            span["doc"].as_u64(),
-            span["start_line"].as_u64(),
-            span["end_line"].as_u64()
-        ),
+        (span["doc"].as_u64(), span["start_line"].as_u64(), span["end_line"].as_u64()),
         (Some(7), Some(100), Some(108))
     );
-    assert!(rule["ports"][0]["reason"]
-        .as_str()
-        .is_some_and(|r| r.contains("8080")));
+    assert!(rule["ports"][0]["reason"].as_str().is_some_and(|r| r.contains("8080")));
 }
 
 #[test]
@@ -281,14 +196,10 @@ fn explain_json_denied_flow_has_no_admitting_entries() {
     assert_eq!(doc["ingress"]["allowed_by"], serde_json::json!([]));
     // api-from-frontend's peer admits web, only the port (http = 8080) fails:
     // a near miss on the ports.
-    let misses = doc["ingress"]["near_misses"]
-        .as_array()
-        .expect("near_misses");
+    let misses = doc["ingress"]["near_misses"].as_array().expect("near_misses");
     assert_eq!(
         misses,
-        &vec![
-            serde_json::json!({"policy": "backend/api-from-frontend", "rule": 0, "peer": 0, "failed": "ports"})
-        ]
+        &vec![serde_json::json!({"policy": "backend/api-from-frontend", "rule": 0, "peer": 0, "failed": "ports"})]
     );
     let rule = &doc["ingress"]["policies"][1]["rules"][0];
     assert_eq!(rule["matched"], Value::Bool(false));
@@ -297,16 +208,7 @@ fn explain_json_denied_flow_has_no_admitting_entries() {
 
 #[test]
 fn explain_text_names_the_verdict_and_policy() {
-    let out = netpol(&[
-        "explain",
-        "--from",
-        "frontend/web",
-        "--to",
-        "backend/api",
-        "--probe",
-        "TCP/8080",
-        &shop(),
-    ]);
+    let out = netpol(&["explain", "--from", "frontend/web", "--to", "backend/api", "--probe", "TCP/8080", &shop()]);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
     assert!(text.to_lowercase().contains("allowed"), "{text}");
@@ -315,7 +217,7 @@ fn explain_text_names_the_verdict_and_policy() {
 
 #[test]
 fn explain_to_a_service_maps_the_target_port() {
-    for to in ["svc:backend/api-svc", "backend/api-svc"] {
+    for to in ["svc:backend/api-svc", "svc/backend/api-svc", "backend/api-svc"] {
         let out = netpol(&[
             "explain",
             "--from",
@@ -334,31 +236,17 @@ fn explain_to_a_service_maps_the_target_port() {
         assert_eq!(doc["allowed"], Value::Bool(true));
         assert_eq!(doc["backends"][0]["endpoint"], "backend/api");
         assert_eq!(doc["backends"][0]["probe"], "TCP/8080");
-        assert_eq!(
-            doc["backends"][0]["explanation"]["allowed"],
-            Value::Bool(true)
-        );
+        assert_eq!(doc["backends"][0]["explanation"]["allowed"], Value::Bool(true));
     }
 }
 
 #[test]
 fn explain_to_a_service_port_it_does_not_expose_has_no_backend() {
-    let out = netpol(&[
-        "explain",
-        "--from",
-        "frontend/web",
-        "--to",
-        "svc:backend/api-svc",
-        "--probe",
-        "TCP/8080",
-        &shop(),
-    ]);
+    let out =
+        netpol(&["explain", "--from", "frontend/web", "--to", "svc:backend/api-svc", "--probe", "TCP/8080", &shop()]);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    assert!(
-        text.starts_with("service backend/api-svc on TCP/8080: DENIED (0 backends"),
-        "{text}"
-    );
+    assert!(text.starts_with("service backend/api-svc on TCP/8080: DENIED (0 backends"), "{text}");
 }
 
 #[test]
@@ -377,14 +265,8 @@ fn explain_resolves_a_pod_ip_to_its_pod() {
     ]);
     assert_eq!(out.status.code(), Some(0));
     let doc = json(&out);
-    assert_eq!(
-        doc["flow"]["from"],
-        serde_json::json!({"endpoint": "frontend/web"})
-    );
-    assert_eq!(
-        doc["flow"]["to"],
-        serde_json::json!({"endpoint": "backend/api"})
-    );
+    assert_eq!(doc["flow"]["from"], serde_json::json!({"endpoint": "frontend/web"}));
+    assert_eq!(doc["flow"]["to"], serde_json::json!({"endpoint": "backend/api"}));
     assert_eq!(doc["allowed"], Value::Bool(true));
 }
 
@@ -411,16 +293,7 @@ fn explain_accepts_an_ip_address() {
 
 #[test]
 fn explain_unknown_endpoint_is_a_usage_error() {
-    let out = netpol(&[
-        "explain",
-        "--from",
-        "nope/nope",
-        "--to",
-        "backend/api",
-        "--probe",
-        "TCP/80",
-        &shop(),
-    ]);
+    let out = netpol(&["explain", "--from", "nope/nope", "--to", "backend/api", "--probe", "TCP/80", &shop()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("nope/nope"));
 }
@@ -431,23 +304,13 @@ fn broken_input_exits_2_with_a_rendered_error_and_still_prints_results() {
     let out = netpol(&["matrix", "--format", "json", "--probe", "TCP/80", &path]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    let line = err
-        .lines()
-        .find(|l| l.contains("operator"))
-        .unwrap_or_else(|| panic!("no operator error: {err}"));
+    let line = err.lines().find(|l| l.contains("operator")).unwrap_or_else(|| panic!("no operator error: {err}"));
     // file:line:col: path: message — the operator is on line 33, column 27.
-    let prefix =
-        format!("{path}:33:27: spec.ingress[0].from[0].podSelector.matchExpressions[0].operator: ");
-    assert!(
-        line.starts_with(&prefix),
-        "got: {line}\nwanted prefix: {prefix}"
-    );
+    let prefix = format!("{path}:33:27: spec.ingress[0].from[0].podSelector.matchExpressions[0].operator: ");
+    assert!(line.starts_with(&prefix), "got: {line}\nwanted prefix: {prefix}");
     // The two good pods still evaluate.
     let doc = json(&out);
-    assert_eq!(
-        doc["endpoints"],
-        serde_json::json!(["default/a", "default/b"])
-    );
+    assert_eq!(doc["endpoints"], serde_json::json!(["default/a", "default/b"]));
     assert_eq!(doc["allowed"]["TCP/80"], serde_json::json!(["11", "11"]));
 }
 
@@ -472,120 +335,51 @@ fn stdin_input_matches_file_input() {
 
 #[test]
 fn directory_argument_reads_yaml_files_in_name_order() {
-    let out = netpol(&[
-        "matrix",
-        "--format",
-        "json",
-        "--probe",
-        "TCP/8080",
-        &fixture("dir").display().to_string(),
-    ]);
+    let out = netpol(&["matrix", "--format", "json", "--probe", "TCP/8080", &fixture("dir").display().to_string()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let doc = json(&out);
-    assert_eq!(
-        doc["endpoints"],
-        serde_json::json!(["frontend/web", "backend/api", "backend/db", "jobs/batch"])
-    );
+    assert_eq!(doc["endpoints"], serde_json::json!(["frontend/web", "backend/api", "backend/db", "jobs/batch"]));
     // jobs/batch is not isolated and not in a namespace labelled team=web.
-    assert_eq!(
-        doc["allowed"]["TCP/8080"],
-        serde_json::json!(["1101", "1101", "1011", "1001"])
-    );
+    assert_eq!(doc["allowed"]["TCP/8080"], serde_json::json!(["1101", "1101", "1011", "1001"]));
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    assert_eq!(
-        netpol(&["matrix", "--probe", "ICMP/1", &shop()])
-            .status
-            .code(),
-        Some(2)
-    );
-    assert_eq!(
-        netpol(&["matrix", "--format", "xml", &shop()])
-            .status
-            .code(),
-        Some(2)
-    );
+    assert_eq!(netpol(&["matrix", "--probe", "ICMP/1", &shop()]).status.code(), Some(2));
+    assert_eq!(netpol(&["matrix", "--format", "xml", &shop()]).status.code(), Some(2));
     assert_eq!(netpol(&["matrix"]).status.code(), Some(2));
-    assert_eq!(
-        netpol(&["matrix", "/does/not/exist.yaml"]).status.code(),
-        Some(2)
-    );
+    assert_eq!(netpol(&["matrix", "/does/not/exist.yaml"]).status.code(), Some(2));
 }
 
 #[test]
 fn gen_is_deterministic_and_parses_cleanly() {
-    let args = [
-        "gen",
-        "--pods",
-        "300",
-        "--namespaces",
-        "12",
-        "--policies",
-        "60",
-        "--seed",
-        "42",
-    ];
+    let args = ["gen", "--pods", "300", "--namespaces", "12", "--policies", "60", "--seed", "42"];
     let a = netpol(&args);
     let b = netpol(&args);
     assert_eq!(a.status.code(), Some(0));
     assert!(!a.stdout.is_empty());
     assert_eq!(a.stdout, b.stdout, "same seed, same bytes");
-    let other = netpol(&[
-        "gen",
-        "--pods",
-        "300",
-        "--namespaces",
-        "12",
-        "--policies",
-        "60",
-        "--seed",
-        "43",
-    ]);
+    let other = netpol(&["gen", "--pods", "300", "--namespaces", "12", "--policies", "60", "--seed", "43"]);
     assert_ne!(a.stdout, other.stdout, "another seed, another cluster");
 
     let validated = netpol_stdin(&["validate", "-"], &a.stdout);
     assert_eq!(validated.status.code(), Some(0), "{}", stderr(&validated));
     assert!(
-        !stderr(&validated)
-            .lines()
-            .any(|l| !l.contains("notice:") && !l.contains("warning:")),
+        !stderr(&validated).lines().any(|l| !l.contains("notice:") && !l.contains("warning:")),
         "gen output has errors: {}",
         stderr(&validated)
     );
-    assert!(
-        stdout(&validated).contains("300 endpoints"),
-        "{}",
-        stdout(&validated)
-    );
-    assert!(
-        stdout(&validated).contains("60 policies"),
-        "{}",
-        stdout(&validated)
-    );
+    assert!(stdout(&validated).contains("300 endpoints"), "{}", stdout(&validated));
+    assert!(stdout(&validated).contains("60 policies"), "{}", stdout(&validated));
 
-    let summary = netpol_stdin(
-        &["matrix", "--format", "summary", "--probe", "TCP/8080", "-"],
-        &a.stdout,
-    );
+    let summary = netpol_stdin(&["matrix", "--format", "summary", "--probe", "TCP/8080", "-"], &a.stdout);
     assert_eq!(summary.status.code(), Some(0));
     assert!(stdout(&summary).contains("90000"), "{}", stdout(&summary));
 }
 
 #[test]
 fn gen_covers_the_documented_policy_shapes() {
-    let out = netpol(&[
-        "gen",
-        "--pods",
-        "200",
-        "--namespaces",
-        "10",
-        "--policies",
-        "200",
-        "--seed",
-        "7",
-    ]);
+    let out = netpol(&["gen", "--pods", "200", "--namespaces", "10", "--policies", "200", "--seed", "7"]);
     let text = stdout(&out);
     for needle in [
         "operator: In",
