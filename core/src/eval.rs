@@ -24,9 +24,10 @@
 //!
 //! Evaluation is organised as tiers ([`tier`]): the NetworkPolicy tier returns
 //! a [`tier::Verdict`] per side, and the side's decision is the first final
-//! verdict of an ordered tier list, defaulting to allow. Today the list has one
-//! tier; cluster-wide tiers (AdminNetworkPolicy and friends) slot in around it.
+//! verdict of an ordered tier list, defaulting to allow: Admin-tier cluster
+//! policies, NetworkPolicy, Baseline-tier cluster policies ([`cluster`]).
 
+mod cluster;
 mod peer;
 mod ports;
 mod selector;

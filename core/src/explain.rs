@@ -107,6 +107,80 @@ pub struct SideExplanation {
     /// Peers that failed on exactly one term (or whose rule failed only on
     /// ports), for "would match if …" hints.
     pub near_misses: Vec<NearMiss>,
+    /// The decision chain across tiers, in evaluation order: each Admin-tier
+    /// cluster policy consulted, the NetworkPolicy tier, each Baseline-tier
+    /// cluster policy consulted, up to and including the step that decided.
+    /// When the last step is not final (`Pass`/`NoMatch`) the default allow
+    /// decided. Empty for an exempt side. When an Admin policy decides,
+    /// `policies` still shows what the NetworkPolicy tier would have checked,
+    /// but `allowed_by` and `near_misses` are empty: that tier was not reached.
+    pub tiers: Vec<TierStep>,
+}
+
+/// A tier of the evaluation order (network-policy-api
+/// `apis/v1alpha2/clusternetworkpolicy_types.go`, `ClusterNetworkPolicySpec.Tier`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TierKind {
+    /// Admin-tier cluster policies (ClusterNetworkPolicy `tier: Admin`,
+    /// AdminNetworkPolicy).
+    Admin,
+    /// Namespaced NetworkPolicies.
+    NetworkPolicy,
+    /// Baseline-tier cluster policies (ClusterNetworkPolicy `tier: Baseline`,
+    /// BaselineAdminNetworkPolicy).
+    Baseline,
+}
+
+impl TierKind {
+    /// `Admin` / `NetworkPolicy` / `Baseline`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TierKind::Admin => "Admin",
+            TierKind::NetworkPolicy => "NetworkPolicy",
+            TierKind::Baseline => "Baseline",
+        }
+    }
+}
+
+/// One step of a side's decision chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TierStep {
+    /// Which tier.
+    pub tier: TierKind,
+    /// For Admin and Baseline steps, the cluster policy, by index in
+    /// [`Scenario::cluster_policies`]; `None` for the NetworkPolicy step
+    /// (whose details are the side's `policies`).
+    pub policy: Option<usize>,
+    /// For cluster policies: the rules of this direction checked in order, up
+    /// to and including the first that matched (later rules are not
+    /// consulted). Empty for the NetworkPolicy step.
+    pub rules: Vec<ClusterRuleExplanation>,
+    /// What this step decided.
+    pub verdict: crate::eval::tier::Verdict,
+}
+
+impl TierStep {
+    /// The rule that decided this step (the last one checked, if it matched).
+    pub fn matched_rule(&self) -> Option<&ClusterRuleExplanation> {
+        self.rules.last().filter(|r| r.matched)
+    }
+}
+
+/// One cluster-policy rule checked against the flow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClusterRuleExplanation {
+    /// Index in the policy's `ingress`/`egress` list.
+    pub index: usize,
+    /// The rule's action.
+    pub action: crate::model::ClusterAction,
+    /// Whether the rule matched (a peer AND a port).
+    pub matched: bool,
+    /// The `from`/`to` entries (always listed: the API requires at least one).
+    pub peers: PeersCheck,
+    /// The `ports`/`protocols` entries, or `Any` when none are listed.
+    pub ports: PortsCheck,
+    /// The whole rule.
+    pub span: Span,
 }
 
 impl SideExplanation {
@@ -188,6 +262,10 @@ pub enum Term {
     PolicyNamespace,
     /// `ipBlock`.
     IpBlock,
+    /// A cluster policy's `networks` peer (CIDRs).
+    Networks,
+    /// A cluster policy's `nodes` peer.
+    Nodes,
 }
 
 impl Term {
@@ -198,6 +276,8 @@ impl Term {
             Term::PodSelector => "podSelector",
             Term::PolicyNamespace => "policy namespace",
             Term::IpBlock => "ipBlock",
+            Term::Networks => "networks",
+            Term::Nodes => "nodes",
         }
     }
 }
@@ -423,7 +503,11 @@ pub enum Reason {
         name: String,
         /// The destination, as `namespace/name`, or the IP.
         destination: String,
-    },    /// The flow names an endpoint index the scenario does not have (a stale
+    },
+    /// A `nodes` peer: the scenario has no Node objects, so it matches
+    /// nothing here.
+    NodesNotModelled,
+    /// The flow names an endpoint index the scenario does not have (a stale
     /// index from a caller): no selector or ipBlock matches it.
     UnknownEndpoint {
         /// The index.
@@ -524,6 +608,9 @@ impl Reason {
                 } else {
                     format!("named port `{name}` is {resolved} on the destination, not {actual}")
                 }
+            }
+            Reason::NodesNotModelled => {
+                String::from("the scenario has no Node objects, so a `nodes` peer matches nothing here")
             }
             Reason::UnknownEndpoint { index } => {
                 format!("endpoint #{index} is not in the scenario, so nothing selects it")

@@ -15,6 +15,12 @@ use ipnet::IpNet;
 use crate::labels::{LabelSelector, Labels};
 use crate::span::Span;
 
+mod cluster;
+pub use cluster::{
+    ClusterAction, ClusterPeer, ClusterPeerKind, ClusterPolicy, ClusterPolicyApi, ClusterPort, ClusterPortKind,
+    ClusterRule, ClusterSubject, ClusterTier,
+};
+
 /// The label every namespace carries, set by the API server since 1.21
 /// (`NamespaceDefaultLabelName` feature, GA in 1.22).
 pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
@@ -434,6 +440,10 @@ pub struct Scenario {
     pub services: Vec<Service>,
     /// NetworkPolicies, in input order.
     pub policies: Vec<NetworkPolicy>,
+    /// Cluster-wide policies (ClusterNetworkPolicy, AdminNetworkPolicy,
+    /// BaselineAdminNetworkPolicy), in input order; evaluation sorts them by
+    /// tier and priority.
+    pub cluster_policies: Vec<ClusterPolicy>,
 }
 
 impl Scenario {
@@ -515,6 +525,18 @@ impl Scenario {
                 for p in &rule.ports {
                     if let Some(PortRef::Number(n)) = p.port {
                         probes.push(Probe::new(p.protocol, n));
+                    }
+                }
+            }
+        }
+        for policy in &self.cluster_policies {
+            for rule in policy.ingress.iter().chain(&policy.egress) {
+                for p in &rule.ports {
+                    match p.kind {
+                        ClusterPortKind::Number(protocol, n) | ClusterPortKind::Range(protocol, n, _) => {
+                            probes.push(Probe::new(protocol, n))
+                        }
+                        ClusterPortKind::Named(_) => {}
                     }
                 }
             }

@@ -178,7 +178,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             for (i, e) in endpoints.iter_mut().enumerate() {
                 e.name = format!("e{i}");
             }
-            let mut s = Scenario { namespaces, endpoints, services: Vec::new(), policies };
+            let mut s = Scenario { namespaces, endpoints, services: Vec::new(), policies, ..Default::default() };
             s.normalize();
             s
         })

@@ -218,7 +218,7 @@ pub(crate) fn any_port(protocol: Protocol) -> PortSpec {
 
 /// A normalized scenario with synthetic line numbers on the policies.
 pub(crate) fn scenario(namespaces: Vec<Namespace>, endpoints: Vec<Endpoint>, policies: Vec<NetworkPolicy>) -> Scenario {
-    let mut s = Scenario { namespaces, endpoints, services: Vec::new(), policies };
+    let mut s = Scenario { namespaces, endpoints, services: Vec::new(), policies, ..Default::default() };
     s.normalize();
     assign_lines(&mut s);
     s

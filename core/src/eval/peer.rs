@@ -74,7 +74,7 @@ pub(crate) fn endpoint_name(endpoint: &Endpoint) -> String {
 
 /// The pod and namespace labels selectors are checked against, or why
 /// selectors cannot match this end at all.
-fn selectable<'a>(end: &End<'a>) -> Result<(&'a Endpoint, &'a Labels), Reason> {
+pub(crate) fn selectable<'a>(end: &End<'a>) -> Result<(&'a Endpoint, &'a Labels), Reason> {
     match *end {
         End::Endpoint { endpoint, .. } if endpoint.host_network => {
             Err(Reason::HostNetworkNotSelectable { endpoint: endpoint_name(endpoint) })
@@ -130,11 +130,11 @@ pub(crate) fn check(policy_namespace: &str, peer: &Peer, index: usize, end: &End
     PeerCheck { index, held: terms.iter().all(|t| t.held), terms, span: peer.span }
 }
 
-fn term(term: Term, held: bool, reason: Reason, span: Option<Span>) -> TermCheck {
+pub(crate) fn term(term: Term, held: bool, reason: Reason, span: Option<Span>) -> TermCheck {
     TermCheck { term, held, reason, span }
 }
 
-fn check_namespace_selector(sel: &LabelSelector, end: &End) -> TermCheck {
+pub(crate) fn check_namespace_selector(sel: &LabelSelector, end: &End) -> TermCheck {
     let (held, reason) = match selectable(end) {
         Ok((endpoint, ns_labels)) => {
             selector::check(sel, ns_labels, LabelSubject::Namespace(endpoint.namespace.clone()))
@@ -158,7 +158,7 @@ fn check_policy_namespace(policy_namespace: &str, end: &End) -> TermCheck {
     term(Term::PolicyNamespace, held, reason, None)
 }
 
-fn check_pod_selector(sel: &LabelSelector, end: &End) -> TermCheck {
+pub(crate) fn check_pod_selector(sel: &LabelSelector, end: &End) -> TermCheck {
     let (held, reason) = match selectable(end) {
         Ok((endpoint, _)) => selector::check(sel, &endpoint.labels, LabelSubject::Endpoint(endpoint_name(endpoint))),
         Err(reason) => (false, reason),

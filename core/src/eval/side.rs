@@ -1,16 +1,19 @@
 //! One side of a flow (the source's egress or the destination's ingress)
-//! decided by the NetworkPolicy tier, with or without the explanation.
+//! decided by the tier list, with or without the explanation: Admin-tier
+//! cluster policies ([`super::cluster`]), then the NetworkPolicy tier, then
+//! Baseline-tier cluster policies, then the default allow ([`tier::decide`]).
 
 use alloc::vec::Vec;
 
 use crate::explain::{
     Exemption, NearMiss, NearMissCause, PeersCheck, PolicyExplanation, PortsCheck, Reason, RuleExplanation, RuleMatch,
-    SideExplanation,
+    SideExplanation, TierKind, TierStep,
 };
-use crate::model::{Direction, Endpoint, NetworkPolicy, Probe, Rule, Scenario};
+use crate::model::{ClusterTier, Direction, Endpoint, NetworkPolicy, Probe, Rule, Scenario};
 
 use super::peer::{self, End};
-use super::{ports, tier};
+use super::tier::Verdict;
+use super::{cluster, ports, tier};
 
 /// Why policies do not apply to `subject` on this side at all. A host-network
 /// pod is exempt before loopback is considered: it is never isolated anyway.
@@ -61,14 +64,38 @@ pub(crate) fn allows(
         return true;
     };
     let dest = destination(direction, subject, peer);
+    // Lazy: `decide` stops at the first final verdict, so later tiers are
+    // never computed once one decides.
+    let tiers = [TierKind::Admin, TierKind::NetworkPolicy, TierKind::Baseline];
+    tier::decide(tiers.into_iter().map(|t| match t {
+        TierKind::Admin => cluster::verdict(scenario, ClusterTier::Admin, direction, subject, peer, probe, dest),
+        TierKind::NetworkPolicy => network_policy_verdict(scenario, direction, endpoint, peer, probe, dest),
+        TierKind::Baseline => cluster::verdict(scenario, ClusterTier::Baseline, direction, subject, peer, probe, dest),
+    }))
+}
+
+/// The NetworkPolicy tier's verdict for an endpoint subject.
+fn network_policy_verdict(
+    scenario: &Scenario,
+    direction: Direction,
+    endpoint: &Endpoint,
+    peer: &End,
+    probe: Probe,
+    dest: &End,
+) -> Verdict {
     let mut isolated = false;
     for policy in scenario.policies.iter().filter(|p| p.has_type(direction) && selects(p, endpoint)) {
         isolated = true;
         if policy.rules(direction).iter().any(|r| rule_matches(&policy.namespace, r, peer, probe, dest)) {
-            return tier::decide([tier::network_policy(true, true)]);
+            return tier::network_policy(true, true);
         }
     }
-    tier::decide([tier::network_policy(isolated, false)])
+    tier::network_policy(isolated, false)
+}
+
+/// Whether a tier verdict ends evaluation.
+fn is_final(v: Verdict) -> bool {
+    matches!(v, Verdict::Allow | Verdict::Deny)
 }
 
 /// The side's verdict with every check recorded.
@@ -93,6 +120,7 @@ pub(crate) fn explain(
         other_direction_policies: Vec::new(),
         allowed_by: Vec::new(),
         near_misses: Vec::new(),
+        tiers: Vec::new(),
     };
     let End::Endpoint { endpoint, .. } = subject else { return side };
     if side.exemption.is_some() {
@@ -116,7 +144,21 @@ pub(crate) fn explain(
         side.policies.push(PolicyExplanation { policy: index, pod_selector_span: policy.pod_selector.span, rules });
     }
     side.isolated = !side.policies.is_empty();
-    side.allowed = tier::decide([tier::network_policy(side.isolated, !side.allowed_by.is_empty())]);
+    let mut steps = Vec::new();
+    let admin = cluster::explain(scenario, ClusterTier::Admin, direction, subject, peer, probe, dest, &mut steps);
+    if is_final(admin) {
+        // The NetworkPolicy tier was not reached: its matches decided nothing.
+        side.allowed_by.clear();
+        side.near_misses.clear();
+    } else {
+        let np = tier::network_policy(side.isolated, !side.allowed_by.is_empty());
+        steps.push(TierStep { tier: TierKind::NetworkPolicy, policy: None, rules: Vec::new(), verdict: np });
+        if !is_final(np) {
+            cluster::explain(scenario, ClusterTier::Baseline, direction, subject, peer, probe, dest, &mut steps);
+        }
+    }
+    side.allowed = tier::decide(steps.iter().map(|s| s.verdict));
+    side.tiers = steps;
     side
 }
 
