@@ -36,10 +36,7 @@ pub fn gutter_text(lines: u32) -> String {
 }
 
 fn line_top(line: u32) -> String {
-    format!(
-        "{}px",
-        dom::PAD_TOP_PX + (i32::try_from(line).unwrap_or(1) - 1) * dom::LINE_HEIGHT_PX
-    )
+    format!("{}px", dom::PAD_TOP_PX + (i32::try_from(line).unwrap_or(1) - 1) * dom::LINE_HEIGHT_PX)
 }
 
 /// The editor. Writes every edit to `text`; draws `marks` and the
@@ -153,7 +150,6 @@ pub fn Editor(
                     autocapitalize="off"
                     autocomplete="off"
                     wrap="off"
-                    prop:value=text.get_untracked()
                     on:input=move |ev| text.set(event_target_value(&ev))
                     on:scroll=move |_| {
                         if let Some(el) = node_ref.get() {
@@ -161,7 +157,12 @@ pub fn Editor(
                         }
                     }
                     on:keydown=on_keydown
-                ></textarea>
+                >
+                    // The initial text as the textarea's content (its default
+                    // value): a `prop:value` would be reset by the marker
+                    // comments debug builds put inside elements.
+                    {text.get_untracked()}
+                </textarea>
             </div>
         </div>
         <p id="editor-help" class="editor-help">
@@ -177,8 +178,7 @@ fn outdent(el: &web_sys::HtmlTextAreaElement) {
     let cursor = el.selection_start().ok().flatten().unwrap_or(0);
     let line = text::line_at_utf16(&value, cursor);
     let start = text::utf16_offset(&value, line, 1);
-    let spaces = text::line_text(&value, line)
-        .map_or(0, |l| l.chars().take(2).take_while(|c| *c == ' ').count());
+    let spaces = text::line_text(&value, line).map_or(0, |l| l.chars().take(2).take_while(|c| *c == ' ').count());
     if spaces == 0 {
         return;
     }
