@@ -40,6 +40,7 @@
 //! - Spans are source coordinates: 1-based line and character column, byte
 //!   offset, counted from the start of the whole source text.
 
+mod cluster_policy;
 mod ctx;
 mod diag;
 mod endpoint;
@@ -106,10 +107,12 @@ pub fn parse_sources(sources: &[Source<'_>]) -> ParseOutput {
         }
     }
     let mut scenario = collector.scenario;
+    let mut diagnostics = collector.diagnostics;
+    cluster_policy::priority_collisions(&scenario, &mut diagnostics);
     scenario.normalize();
     ParseOutput {
         scenario,
-        diagnostics: collector.diagnostics,
+        diagnostics,
         documents: collector.documents,
     }
 }

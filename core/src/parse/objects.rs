@@ -9,6 +9,7 @@ use alloc::vec::Vec;
 use super::ctx::{Ctx, Unknown, P};
 use super::diag::{Diagnostic, DocumentInfo, Severity};
 use super::endpoint::{endpoint, endpoint_kind};
+use super::cluster_policy::{cluster_kind, cluster_policy};
 use super::policy::policy;
 use super::selector::labels;
 use super::service::service;
@@ -40,6 +41,9 @@ enum Kind {
     Endpoint(EndpointKind),
     Service,
     Policy,
+    /// A cluster-scoped ClusterNetworkPolicy / AdminNetworkPolicy /
+    /// BaselineAdminNetworkPolicy.
+    Cluster(crate::model::ClusterPolicyApi),
 }
 
 impl Kind {
@@ -49,6 +53,7 @@ impl Kind {
             Kind::Endpoint(k) => k.as_str(),
             Kind::Service => "Service",
             Kind::Policy => "NetworkPolicy",
+            Kind::Cluster(api) => api.kind(),
         }
     }
 }
@@ -193,8 +198,8 @@ impl<'s> Collector<'s> {
             "Service" => Kind::Service,
             "NetworkPolicy" => Kind::Policy,
             other => {
-                match endpoint_kind(other) {
-                    Some(k) => Kind::Endpoint(k),
+                match endpoint_kind(other).map(Kind::Endpoint).or_else(|| cluster_kind(other).map(Kind::Cluster)) {
+                    Some(k) => k,
                     None => {
                         // Name the skipped object for the document list,
                         // without validating a kind we do not read.
@@ -239,7 +244,7 @@ impl<'s> Collector<'s> {
         };
         let nsp = mp.field("namespace");
         let namespace = match kind {
-            Kind::Namespace => String::new(),
+            Kind::Namespace | Kind::Cluster(_) => String::new(),
             _ => namespace
                 .and_then(|n| ctx.string(n, &nsp))
                 .filter(|n| !n.is_empty())
@@ -249,9 +254,10 @@ impl<'s> Collector<'s> {
         info.name = Some(name.to_string());
         ctx.object = Some(match kind {
             Kind::Namespace => format!("Namespace {name}"),
+            Kind::Cluster(_) => format!("{kind_name} {name}"),
             _ => format!("{kind_name} {namespace}/{name}"),
         });
-        if !matches!(kind, Kind::Namespace) {
+        if !matches!(kind, Kind::Namespace | Kind::Cluster(_)) {
             info.namespace = Some(namespace.clone());
         }
         let object_labels = labels(&mut ctx, labels_node, &mp.field("labels"));
@@ -280,6 +286,7 @@ impl<'s> Collector<'s> {
                     .and_then(|v| policy(&mut ctx, node, v, namespace.clone(), name.clone()));
                 p.map(Added::Policy)
             }
+            Kind::Cluster(api) => cluster_policy(&mut ctx, node, api, api_version, name.clone()).map(Added::Cluster),
         };
         if rejected || ctx.errors > 0 {
             return false;
@@ -290,6 +297,7 @@ impl<'s> Collector<'s> {
         if let Some(first) = self.seen.get(&key) {
             let whom = match kind {
                 Kind::Namespace => format!("Namespace {name}"),
+                Kind::Cluster(_) => format!("{kind_name} {name}"),
                 _ => format!("{kind_name} {namespace}/{name}"),
             };
             let at = self
@@ -330,6 +338,7 @@ impl<'s> Collector<'s> {
             Added::Service(s) => self.scenario.services.push(s),
             Added::Endpoint(e) => self.scenario.endpoints.push(e),
             Added::Policy(p) => self.scenario.policies.push(p),
+            Added::Cluster(p) => self.scenario.cluster_policies.push(p),
         }
         true
     }
@@ -341,6 +350,7 @@ enum Added {
     Service(crate::model::Service),
     Endpoint(crate::model::Endpoint),
     Policy(crate::model::NetworkPolicy),
+    Cluster(crate::model::ClusterPolicy),
 }
 
 /// `apiVersion` of a NetworkPolicy: `networking.k8s.io/v1`, or the removed
