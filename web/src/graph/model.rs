@@ -15,10 +15,10 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
-use netpol_core::eval::{is_allowed, ExternalNode};
+use netpol_core::eval::ExternalNode;
 use netpol_core::matrix::Matrix;
 use netpol_core::model::EndpointKind;
-use netpol_core::{Flow, FlowEnd, Probe, Scenario};
+use netpol_core::{FlowEnd, Probe, Scenario};
 
 use super::external;
 use super::tally::{self, RowTally};
@@ -580,9 +580,10 @@ impl Accumulator {
 mod tests {
     use std::collections::BTreeMap;
 
-    use netpol_core::eval::external_nodes;
+    use netpol_core::eval::{external_nodes, is_allowed};
     use netpol_core::parse::parse_str;
     use netpol_core::presets::PRESETS;
+    use netpol_core::Flow;
 
     use super::super::testdata;
     use super::*;
@@ -819,6 +820,9 @@ mod tests {
         let g = build(&s, &m, &[0], &ext, &ViewState::default());
         let model_time = t.elapsed();
         let t = Instant::now();
+        let _ = external::verdicts(&s, s.endpoints.len(), &ext, &probes[..1]);
+        let external_time = t.elapsed();
+        let t = Instant::now();
         let l = super::super::layout::layout_nodes(&g);
         let drawn = super::super::focus::drawn_edges(&g, None, None);
         let geoms: Vec<_> = drawn
@@ -831,7 +835,7 @@ mod tests {
         assert_eq!(g.groups.len(), 500);
         println!(
             "10,000 endpoints / 500 namespaces / {} policies, probe {}: parse {parse:?}, matrix {matrix_time:?}; \
-             graph model {model_time:?} ({} nodes, {} edges, {} external nodes), layout + {} drawn edges {layout_time:?}",
+             graph model {model_time:?} (of which external verdicts {external_time:?}; {} nodes, {} edges, {} external nodes), layout + {} drawn edges {layout_time:?}",
             s.policies.len(),
             probes[0],
             g.nodes.len(),
