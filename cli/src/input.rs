@@ -11,7 +11,7 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use netpol_core::parse::{parse_sources, Source};
+use netpol_core::parse::{parse_sources, ParseOutput, Source};
 use netpol_core::Scenario;
 
 /// A parsed input set.
@@ -76,23 +76,42 @@ fn read_one(path: &Path) -> Result<(String, String), InputError> {
     Ok((path.display().to_string(), text))
 }
 
-/// Reads and parses `args`, printing diagnostics to stderr.
-pub fn load(args: &[PathBuf]) -> Result<Loaded, InputError> {
+/// One input read as text: its display name and contents.
+pub struct Text {
+    /// The file name as given (or `<stdin>`).
+    pub name: String,
+    /// The whole file.
+    pub text: String,
+}
+
+/// Expands and reads `args` without parsing (for `netpol share`, which
+/// carries the text as written).
+pub fn read_texts(args: &[PathBuf]) -> Result<Vec<Text>, InputError> {
     let paths = expand(args)?;
     if paths.is_empty() {
         return Err(InputError("no input files (a directory argument held no *.yaml, *.yml or *.json)".into()));
     }
-    let mut owned = Vec::with_capacity(paths.len());
-    for path in &paths {
-        owned.push(read_one(path)?);
-    }
-    let sources: Vec<Source<'_>> = owned.iter().map(|(name, text)| Source { name, text }).collect();
+    paths.iter().map(|p| read_one(p).map(|(name, text)| Text { name, text })).collect()
+}
+
+/// Reads and parses `args`, printing diagnostics to stderr, and returns
+/// the whole parse output (for `netpol lint`, which also looks at the
+/// documents the scenario does not contain) with the source names.
+pub fn load_output(args: &[PathBuf]) -> Result<(ParseOutput, Vec<String>), InputError> {
+    let owned = read_texts(args)?;
+    let sources: Vec<Source<'_>> = owned.iter().map(|t| Source { name: &t.name, text: &t.text }).collect();
     let output = parse_sources(&sources);
-    let names: Vec<String> = owned.iter().map(|(name, _)| name.clone()).collect();
+    let names: Vec<String> = owned.into_iter().map(|t| t.name).collect();
     for diagnostic in &output.diagnostics {
         let name = names.get(diagnostic.source as usize).map(String::as_str).unwrap_or("<input>");
         eprintln!("{}", diagnostic.render(name));
     }
+    Ok((output, names))
+}
+
+/// Reads and parses `args`, printing diagnostics to stderr.
+pub fn load(args: &[PathBuf]) -> Result<Loaded, InputError> {
+    let (output, names) = load_output(args)?;
     let has_errors = output.has_errors();
     Ok(Loaded { scenario: output.scenario, names, has_errors })
 }

@@ -4,13 +4,18 @@
 //! `netpol-core` for verdicts and formats them; it never decides anything
 //! itself. Exit codes are for CI pipelines: 0 on success, 2 when any input
 //! document had an error (results from the good documents are still
-//! printed) or the command line was wrong.
+//! printed) or the command line was wrong. Two commands also use 1, for
+//! "the check found something": `lint --deny warnings` (a warning or error
+//! finding) and `diff` (a flow changed).
 
+mod diff_cmd;
 mod explain_cmd;
 mod explain_json;
 mod gen;
 mod input;
+mod lint_cmd;
 mod matrix_out;
+mod share_cmd;
 
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
@@ -20,11 +25,18 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use netpol_core::Probe;
 
+use crate::diff_cmd::DiffFormat;
 use crate::explain_cmd::ExplainFormat;
+use crate::lint_cmd::{DenyLevel, LintFormat};
 use crate::matrix_out::MatrixFormat;
+use crate::share_cmd::{DecodeFormat, ViewArg};
 
 /// Exit code for input errors and usage errors (clap uses 2 as well).
 const EXIT_INPUT_ERROR: u8 = 2;
+
+/// Exit code of `lint --deny warnings` with findings and of `diff` with
+/// changed flows: the check ran and found something.
+const EXIT_FOUND: u8 = 1;
 
 /// Kubernetes NetworkPolicy evaluation: who may connect to whom, and why.
 #[derive(Parser)]
@@ -91,6 +103,88 @@ enum Command {
         /// Input files (`-` = stdin, directories as for `matrix`).
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+    },
+    /// Print a share link (URL fragment) that opens the scenario in the
+    /// playground, or decode one.
+    ///
+    /// The FILEs are joined as one multi-document text (files separated by
+    /// `---` lines), compressed and printed as `#v1.…`: append it to the
+    /// page's URL, or pass --base-url to print the whole link. Nothing is
+    /// sent anywhere; the fragment is the scenario. With --decode, prints the
+    /// scenario text a fragment or link carries (--format json: the whole
+    /// state, {"scenario", "compare", "flow", "view"}); a broken, truncated
+    /// or altered link exits 2 with the reason.
+    Share {
+        /// The playground's URL; the output is then the whole link.
+        #[arg(long, value_name = "URL", conflicts_with = "decode")]
+        base_url: Option<String>,
+        /// The flow to select in the inspector: FROM,TO,PROBE
+        /// (e.g. prod/web,prod/db,TCP/5432).
+        #[arg(long, value_name = "FROM,TO,PROBE", value_parser = share_cmd::parse_flow, conflicts_with = "decode")]
+        flow: Option<netpol_core::share::SharedFlow>,
+        /// The view the link opens.
+        #[arg(long, value_enum, default_value_t = ViewArg::Graph, conflicts_with = "decode")]
+        view: ViewArg,
+        /// Decode this fragment (with or without `#`) or whole link instead.
+        #[arg(long, value_name = "FRAGMENT_OR_URL")]
+        decode: Option<String>,
+        /// Output of --decode.
+        #[arg(long, value_enum, default_value_t = DecodeFormat::Text, requires = "decode")]
+        format: DecodeFormat,
+        /// Input files (`-` = stdin, directories as for `matrix`).
+        #[arg(required_unless_present = "decode", conflicts_with = "decode", value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Warn about the classic NetworkPolicy pitfalls (DNS egress, selectors
+    /// that match nothing, AND vs OR, …), each with a rule id and a fix.
+    ///
+    /// Text output: `file:line:col: severity[ID] title (NetworkPolicy
+    /// ns/name, field path)`, the consequence, the fix, then a summary line.
+    /// JSON: {"findings": [{"id", "severity", "title", "policy", "file",
+    /// "line", "column", "end_line", "path", "message", "fix", "related":
+    /// [{"file", "line", "column", "end_line"}]}]}. Exit codes: 0 (findings
+    /// do not fail the command), 1 with --deny warnings when any warning or
+    /// error finding exists (for CI), 2 on input errors. --list prints the
+    /// rules.
+    Lint {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+        format: LintFormat,
+        /// `warnings`: exit 1 when any warning or error finding exists.
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        deny: Option<DenyLevel>,
+        /// Print the rule catalogue (id, severity, title) and exit.
+        #[arg(long, conflicts_with_all = ["files", "deny"])]
+        list: bool,
+        /// Input files (`-` = stdin, directories as for `matrix`).
+        #[arg(required_unless_present = "list", value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Compare two versions of a cluster's policies: which flows become
+    /// allowed, which become denied, and the rule deciding each, before and
+    /// after.
+    ///
+    /// Endpoints are matched by namespace/name; one on a single side is
+    /// listed as added or removed, and its allowed flows count as changes.
+    /// Exit codes: 0 when no flow changed, 1 when some did, 2 on input
+    /// errors. JSON: {"probes", "newly_allowed": [{"from", "to", "probe",
+    /// "before": V, "after": V}], "newly_denied": [...], "added_endpoints",
+    /// "removed_endpoints"} with V = {"present", "allowed", "reason",
+    /// "allowed_by": [{"direction", "policy", "rule", "peer", "port"}]}.
+    Diff {
+        /// The old version: files or directories.
+        #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
+        before: Vec<PathBuf>,
+        /// The new version: files or directories.
+        #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
+        after: Vec<PathBuf>,
+        /// A probe such as TCP/80. Repeatable. Default: every port either
+        /// version names (TCP/80 if none).
+        #[arg(long = "probe", value_name = "PROTO/PORT", value_parser = parse_probe)]
+        probes: Vec<Probe>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
     },
     /// Write a deterministic synthetic cluster as multi-document YAML.
     ///
@@ -223,6 +317,44 @@ fn run(out: &mut impl Write, command: Command) -> Result<ExitCode, Failure> {
                 s.policies.len()
             )?;
             Ok(exit_code(loaded.has_errors))
+        }
+        Command::Share { base_url, flow, view, decode, format, files } => {
+            match decode {
+                Some(fragment) => share_cmd::decode(out, &fragment, format)?,
+                None => share_cmd::encode(out, &files, base_url.as_deref(), flow, view)?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Lint { format, deny, list, files } => {
+            if list {
+                lint_cmd::write_rules(out)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let (parsed, names) = input::load_output(&files)?;
+            let findings = lint_cmd::findings(&parsed);
+            match format {
+                LintFormat::Text => lint_cmd::write_text(out, &parsed.scenario, &names, &findings)?,
+                LintFormat::Json => lint_cmd::write_json(out, &parsed.scenario, &names, &findings)?,
+            }
+            if parsed.has_errors() {
+                return Ok(ExitCode::from(EXIT_INPUT_ERROR));
+            }
+            let denied = deny == Some(DenyLevel::Warnings) && lint_cmd::has_warnings(&findings);
+            Ok(if denied { ExitCode::from(EXIT_FOUND) } else { ExitCode::SUCCESS })
+        }
+        Command::Diff { before, after, probes, format } => {
+            let before = input::load(&before)?;
+            let after = input::load(&after)?;
+            let probes = diff_cmd::probes(probes, &before.scenario, &after.scenario);
+            let d = diff_cmd::diff(&before.scenario, &after.scenario, &probes);
+            diff_cmd::write(out, &d, format)?;
+            Ok(if before.has_errors || after.has_errors {
+                ExitCode::from(EXIT_INPUT_ERROR)
+            } else if d.changed() {
+                ExitCode::from(EXIT_FOUND)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Gen { pods, namespaces, policies, seed } => {
             let params = gen::GenParams { pods, namespaces: namespaces as usize, policies, seed };
