@@ -28,13 +28,14 @@ mod bitset;
 mod plan;
 mod probe;
 mod select;
+mod tiers;
 
 use alloc::vec::Vec;
 
 use crate::model::{Probe, Scenario};
 
 use self::bitset::words_for;
-use self::plan::{Plan, OPEN};
+use self::plan::Plan;
 
 /// Allow tables for a scenario's endpoints (indices as in
 /// [`Scenario::endpoints`]) on a list of probes.
@@ -147,8 +148,8 @@ pub fn matrix(scenario: &Scenario, probes: &[Probe]) -> Matrix {
         tables,
         counts,
         table_of,
-        isolated_ingress: plan.ingress_class_of.iter().map(|&c| c != OPEN).collect(),
-        isolated_egress: plan.egress_class_of.iter().map(|&c| c != OPEN).collect(),
+        isolated_ingress: plan.ingress_class_of.iter().map(|&c| plan.isolated(&plan.ingress_classes, c)).collect(),
+        isolated_egress: plan.egress_class_of.iter().map(|&c| plan.isolated(&plan.egress_classes, c)).collect(),
     }
 }
 

@@ -12,6 +12,7 @@ use alloc::vec::Vec;
 
 use super::bitset::BitSet;
 use super::select::Selections;
+use super::tiers::{ClusterPlan, CLUSTER};
 use crate::model::{Endpoint, EndpointKind, NetworkPolicy, PeerKind, PortRef, Protocol, Rule, Scenario};
 
 /// A rule with the endpoints its peer list admits (all of them when the
@@ -23,7 +24,9 @@ pub(crate) struct PlannedRule<'a> {
 
 /// Endpoints treated alike for one direction.
 pub(crate) struct Class {
-    /// The selecting policies with this direction's type, ascending.
+    /// The selecting policies with this direction's type, ascending, then
+    /// the cluster policies whose subject selects them with rules of this
+    /// direction (`CLUSTER + index`), in evaluation order.
     pub(crate) policies: Vec<u32>,
     /// A member, against whose container ports named ports resolve.
     pub(crate) representative: usize,
@@ -48,6 +51,8 @@ pub(crate) struct Plan<'a> {
     pub(crate) egress_class_of: Vec<u32>,
     /// Pods (not workloads): their traffic to themselves is always allowed.
     pub(crate) pods: BitSet,
+    /// The cluster-wide tiers.
+    pub(crate) cluster: ClusterPlan<'a>,
 }
 
 fn has_named_port(rules: &[PlannedRule]) -> bool {
@@ -133,6 +138,12 @@ impl<'a> Plan<'a> {
             egress_rules.push(plan_rules(policy.policy_types.egress, &policy.egress));
         }
 
+        let cluster = ClusterPlan::new(scenario, &mut sel);
+        for (lists, extra) in [(&mut ingress_lists, &cluster.ingress_lists), (&mut egress_lists, &cluster.egress_lists)] {
+            for (l, x) in lists.iter_mut().zip(extra) {
+                l.extend_from_slice(x);
+            }
+        }
         // Named ports on ingress rules resolve against the destination, so
         // members of one class must declare the same named ports.
         let mut port_sigs: BTreeMap<Vec<(Protocol, &'a str, u16)>, u32> = BTreeMap::new();
@@ -149,7 +160,8 @@ impl<'a> Plan<'a> {
             })
             .collect();
         let (ingress_classes, ingress_class_of) = classes(ingress_lists, |e, policies| {
-            let named = policies.iter().any(|&p| ingress_rules.get(p as usize).is_some_and(|r| has_named_port(r)));
+            let named = policies.iter().any(|&p| ingress_rules.get(p as usize).is_some_and(|r| has_named_port(r)))
+                || cluster.named_ingress(policies);
             (policies.to_vec(), if named { port_sig.get(e).copied().unwrap_or(OPEN) } else { OPEN })
         });
         let (egress_classes, egress_class_of) = classes(egress_lists, |_, policies| policies.to_vec());
@@ -167,6 +179,13 @@ impl<'a> Plan<'a> {
             egress_classes,
             egress_class_of,
             pods,
+            cluster,
         }
+    }
+
+    /// Whether class `c` of `classes` is isolated by a NetworkPolicy (not
+    /// [`OPEN`] and not only selected by cluster policies).
+    pub(crate) fn isolated(&self, classes: &[Class], c: u32) -> bool {
+        c != OPEN && classes.get(c as usize).is_some_and(|k| k.policies.iter().any(|&p| p < CLUSTER))
     }
 }

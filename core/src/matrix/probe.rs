@@ -18,6 +18,7 @@ use alloc::vec::Vec;
 
 use super::bitset::{transpose64, words_for, BitSet};
 use super::plan::{Plan, PlannedRule, OPEN};
+use super::tiers::{self, ClusterSignature, Side, CLUSTER};
 use crate::eval::number_covers;
 use crate::model::{PortRef, Probe, Protocol, Rule};
 
@@ -62,6 +63,8 @@ pub(crate) struct Signature<'a> {
     /// For each named port the matches mention: the endpoints where it
     /// resolves to the probe's port.
     resolved: BTreeMap<(&'a str, Protocol), BitSet>,
+    /// The cluster tiers' port matches.
+    cluster: ClusterSignature<'a>,
 }
 
 pub(crate) fn signature<'a>(plan: &Plan<'a>, probe: Probe) -> Signature<'a> {
@@ -83,7 +86,8 @@ pub(crate) fn signature<'a>(plan: &Plan<'a>, probe: Probe) -> Signature<'a> {
             }
         }
     }
-    Signature { ingress, egress, resolved }
+    let cluster = tiers::signature(&plan.cluster, plan.endpoints, probe);
+    Signature { ingress, egress, resolved, cluster }
 }
 
 /// A computed table: row `s` (words `s*w .. s*w+w`) holds the destinations
@@ -128,7 +132,7 @@ fn ingress_rows(plan: &Plan, sig: &Signature, probe: Probe) -> Vec<BitSet> {
                     }
                 }
             }
-            row
+            with_tiers(plan, sig, &class.policies, row, Side::Ingress { representative: class.representative })
         })
         .collect()
 }
@@ -153,9 +157,19 @@ fn egress_rows(plan: &Plan, sig: &Signature) -> Vec<BitSet> {
                     }
                 }
             }
-            row
+            with_tiers(plan, sig, &class.policies, row, Side::Egress)
         })
         .collect()
+}
+
+/// The NetworkPolicy row `np` of a class with the cluster tiers around it
+/// (unchanged when no cluster policy selects the class).
+fn with_tiers(plan: &Plan, sig: &Signature, policies: &[u32], np: BitSet, side: Side) -> BitSet {
+    if policies.iter().all(|&p| p < CLUSTER) {
+        return np;
+    }
+    let isolated = policies.iter().any(|&p| p < CLUSTER);
+    tiers::row(&plan.cluster, &sig.cluster, policies, isolated.then_some(&np), side, plan.len)
 }
 
 /// Writes the transpose of the `w*64` rows of `w` words in `rows` into
