@@ -185,7 +185,8 @@ fn allowed_by<'a>(scenario: &'a Scenario, side: &'a SideExplanation) -> impl Ite
 /// Explains `from → to` on `probe` in one scenario.
 fn verdict(side: &Side<'_>, from: &str, to: &str, probe: Probe) -> VerdictJson {
     let (Some(&a), Some(&b)) = (side.index.get(from), side.index.get(to)) else {
-        let missing: Vec<&str> = [from, to].into_iter().filter(|e| !side.index.contains_key(*e)).collect();
+        let mut missing: Vec<&str> = [from, to].into_iter().filter(|e| !side.index.contains_key(*e)).collect();
+        missing.dedup();
         return VerdictJson {
             present: false,
             allowed: false,
