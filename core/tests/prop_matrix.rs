@@ -8,6 +8,11 @@
 //! two, named container ports, selectors with every operator, peers of every
 //! kind, ipBlocks with excepts, port numbers, ranges, names and bare
 //! protocols, explicit policyTypes.
+//!
+//! Some scenarios also get cluster-wide policies (ClusterNetworkPolicy and
+//! friends): both tiers, priorities drawn from a small set so ties happen,
+//! every action, every peer and port form, so the fast path's tier fold is
+//! proven equal to the per-flow tier list.
 
 use core::net::IpAddr;
 
@@ -17,7 +22,8 @@ use netpol_core::explain::SideExplanation;
 use netpol_core::labels::{LabelSelector, Labels, Operator, Requirement, RequirementOrigin};
 use netpol_core::matrix::matrix;
 use netpol_core::model::{
-    ContainerPort, Endpoint, EndpointKind, IpBlock, Namespace, NetworkPolicy, Peer, PeerKind, PolicyApiVersion,
+    ClusterAction, ClusterPeer, ClusterPeerKind, ClusterPolicy, ClusterPolicyApi, ClusterPort, ClusterPortKind,
+    ClusterRule, ClusterSubject, ClusterTier, ContainerPort, Endpoint, EndpointKind, IpBlock, Namespace, NetworkPolicy, Peer, PeerKind, PolicyApiVersion,
     PolicyTypes, PortRef, PortSpec, Probe, Protocol, Rule, Scenario,
 };
 use netpol_core::{Flow, FlowEnd, Span};
@@ -161,7 +167,82 @@ fn policy() -> impl Strategy<Value = NetworkPolicy> {
         })
 }
 
+fn cluster_peer() -> impl Strategy<Value = ClusterPeer> {
+    let nets = prop::collection::vec(select(&CIDRS[..]), 1..=2)
+        .prop_map(|c| c.iter().filter_map(|c| c.parse::<IpNet>().ok()).collect::<Vec<_>>())
+        .prop_map(|n| {
+            let spans = n.iter().map(|_| Span::default()).collect();
+            ClusterPeerKind::Networks(n, spans)
+        });
+    prop_oneof![
+        3 => selector().prop_map(ClusterPeerKind::Namespaces),
+        3 => (selector(), selector())
+            .prop_map(|(namespace_selector, pod_selector)| ClusterPeerKind::Pods { namespace_selector, pod_selector }),
+        1 => nets,
+        1 => selector().prop_map(ClusterPeerKind::Nodes),
+    ]
+    .prop_map(|kind| ClusterPeer { kind, span: Span::default() })
+}
+
+fn cluster_port() -> impl Strategy<Value = ClusterPort> {
+    let number = (protocol(), select(&[53u16, 80, 81][..])).prop_map(|(p, n)| ClusterPortKind::Number(p, n));
+    let range = (protocol(), select(&[53u16, 80][..]), select(&[81u16, 90][..]))
+        .prop_map(|(p, s, e)| ClusterPortKind::Range(p, s, e));
+    let named = select(&["http", "dns", "nope"][..]).prop_map(|n| ClusterPortKind::Named(n.to_string()));
+    prop_oneof![number, range, named].prop_map(|kind| ClusterPort { kind, span: Span::default() })
+}
+
+fn cluster_rule() -> impl Strategy<Value = ClusterRule> {
+    (
+        select(&[ClusterAction::Accept, ClusterAction::Deny, ClusterAction::Pass][..]),
+        prop::collection::vec(cluster_peer(), 1..=2),
+        prop::collection::vec(cluster_port(), 0..=2),
+    )
+        .prop_map(|(action, peers, ports)| ClusterRule { name: None, action, peers, ports, span: Span::default() })
+}
+
+fn cluster_policy() -> impl Strategy<Value = ClusterPolicy> {
+    let subject = prop_oneof![
+        selector().prop_map(ClusterSubject::Namespaces),
+        (selector(), selector())
+            .prop_map(|(namespace_selector, pod_selector)| ClusterSubject::Pods { namespace_selector, pod_selector }),
+    ];
+    (
+        select(&[ClusterTier::Admin, ClusterTier::Baseline][..]),
+        select(&[1u32, 2, 3][..]),
+        subject,
+        prop::collection::vec(cluster_rule(), 0..=2),
+        prop::collection::vec(cluster_rule(), 0..=2),
+    )
+        .prop_map(|(tier, priority, subject, ingress, egress)| ClusterPolicy {
+            name: String::new(),
+            api: ClusterPolicyApi::ClusterNetworkPolicy,
+            tier,
+            priority,
+            subject,
+            subject_span: Span::default(),
+            ingress,
+            egress,
+            span: Span::default(),
+        })
+}
+
 fn scenario() -> impl Strategy<Value = Scenario> {
+    (base_scenario(), prop::collection::vec(cluster_policy(), 0..=3), any::<bool>()).prop_map(
+        |(mut s, mut cluster, with_cluster)| {
+            if with_cluster {
+                for (i, c) in cluster.iter_mut().enumerate() {
+                    // Reverse order: ties must be broken by name, not input order.
+                    c.name = format!("c{}", 9 - i);
+                }
+                s.cluster_policies = cluster;
+            }
+            s
+        },
+    )
+}
+
+fn base_scenario() -> impl Strategy<Value = Scenario> {
     let namespace = (select(&NAMESPACES[..]), labels(&KEYS[2..4])).prop_map(|(name, labels)| Namespace {
         name: name.to_string(),
         labels,
@@ -184,13 +265,27 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         })
 }
 
-/// An isolated, non-exempt side allows iff some rule admits the flow; an
-/// unisolated or exempt side allows with nothing listed.
+/// An exempt side allows with nothing listed. Otherwise the verdict is the
+/// first final step of the tier chain (default allow); when the
+/// NetworkPolicy step decides, it allows iff some rule admits the flow; when
+/// it is not reached or the side is not isolated, `allowed_by` is empty.
 fn check_side(side: &SideExplanation) -> Result<(), TestCaseError> {
-    if side.exemption.is_some() || !side.isolated {
-        prop_assert!(side.allowed && side.allowed_by.is_empty());
-    } else {
-        prop_assert_eq!(side.allowed, !side.allowed_by.is_empty());
+    use netpol_core::eval::tier::{decide, Verdict};
+    use netpol_core::explain::TierKind;
+    if side.exemption.is_some() {
+        prop_assert!(side.allowed && side.allowed_by.is_empty() && side.tiers.is_empty());
+        return Ok(());
+    }
+    prop_assert_eq!(side.allowed, decide(side.tiers.iter().map(|t| t.verdict)));
+    match side.tiers.iter().find(|t| t.tier == TierKind::NetworkPolicy) {
+        Some(np) if matches!(np.verdict, Verdict::Allow | Verdict::Deny) => {
+            prop_assert!(side.isolated);
+            prop_assert_eq!(np.verdict == Verdict::Allow, !side.allowed_by.is_empty());
+        }
+        _ => prop_assert!(side.allowed_by.is_empty()),
+    }
+    if !side.isolated {
+        prop_assert!(side.allowed_by.is_empty());
     }
     Ok(())
 }

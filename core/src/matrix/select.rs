@@ -15,7 +15,7 @@ use ipnet::IpNet;
 
 use super::bitset::BitSet;
 use crate::labels::{LabelSelector, Labels, Operator};
-use crate::model::{IpBlock, PeerKind, Scenario};
+use crate::model::{ClusterPeerKind, ClusterSubject, IpBlock, PeerKind, Scenario};
 
 /// The members having one key: all of them, and by value.
 type KeyMembers<'a> = (Vec<u32>, BTreeMap<&'a str, Vec<u32>>);
@@ -157,6 +157,26 @@ fn selector_keys<'a>(scenario: &'a Scenario) -> (BTreeSet<&'a str>, BTreeSet<&'a
                     namespaces.extend(namespace_selector.iter().flat_map(keys));
                     pods.extend(pod_selector.iter().flat_map(keys));
                 }
+            }
+        }
+    }
+    // Cluster policies: subjects and peers (node selectors select nothing).
+    for policy in &scenario.cluster_policies {
+        let mut add = |ns: &'a LabelSelector, pod: Option<&'a LabelSelector>| {
+            namespaces.extend(keys(ns));
+            pods.extend(pod.into_iter().flat_map(keys));
+        };
+        match &policy.subject {
+            ClusterSubject::Namespaces(ns) => add(ns, None),
+            ClusterSubject::Pods { namespace_selector, pod_selector } => add(namespace_selector, Some(pod_selector)),
+        }
+        for peer in policy.ingress.iter().chain(&policy.egress).flat_map(|r| &r.peers) {
+            match &peer.kind {
+                ClusterPeerKind::Namespaces(ns) => add(ns, None),
+                ClusterPeerKind::Pods { namespace_selector, pod_selector } => {
+                    add(namespace_selector, Some(pod_selector))
+                }
+                ClusterPeerKind::Networks(..) | ClusterPeerKind::Nodes(_) => {}
             }
         }
     }
