@@ -29,7 +29,8 @@ pub(crate) const MAX_DEPTH: usize = 128;
 pub(crate) struct Node {
     /// What it is.
     pub kind: NodeKind,
-    /// Where it is written (for an alias: where the anchored node is).
+    /// Where it is written (for an alias: the alias; nodes inside it keep
+    /// the anchored node's positions).
     pub span: Span,
 }
 
@@ -131,9 +132,7 @@ fn is_float(s: &str) -> bool {
         None => (mantissa, None),
     };
     let digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
-    let mantissa_ok = digits(int)
-        && frac.is_none_or(digits)
-        && !(int.is_empty() && frac.unwrap_or("").is_empty());
+    let mantissa_ok = digits(int) && frac.is_none_or(digits) && !(int.is_empty() && frac.unwrap_or("").is_empty());
     let exp_ok = exp.is_none_or(|e| {
         let e = e.strip_prefix(['-', '+']).unwrap_or(e);
         !e.is_empty() && digits(e)
@@ -197,10 +196,7 @@ impl Node {
     /// The value of key `key` in a mapping.
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.kind {
-            NodeKind::Map(entries) => entries
-                .iter()
-                .find(|(k, _)| k.text() == Some(key))
-                .map(|(_, v)| v),
+            NodeKind::Map(entries) => entries.iter().find(|(k, _)| k.text() == Some(key)).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -227,20 +223,9 @@ impl<'a> PosMap<'a> {
     /// `base_line` of source `source`, and is document `doc` of it.
     pub fn new(text: &'a str, base_offset: usize, base_line: u32, source: u32, doc: u32) -> Self {
         let checkpoints = (!text.is_ascii()).then(|| {
-            text.char_indices()
-                .enumerate()
-                .filter(|(i, _)| i % CHECKPOINT == 0)
-                .map(|(_, (b, _))| b)
-                .collect()
+            text.char_indices().enumerate().filter(|(i, _)| i % CHECKPOINT == 0).map(|(_, (b, _))| b).collect()
         });
-        PosMap {
-            text,
-            base_offset,
-            base_line,
-            source,
-            doc,
-            checkpoints,
-        }
+        PosMap { text, base_offset, base_line, source, doc, checkpoints }
     }
 
     fn byte_of(&self, chars: usize) -> usize {
@@ -251,9 +236,7 @@ impl<'a> PosMap<'a> {
             return self.text.len();
         };
         let rest = self.text.get(start..).unwrap_or("");
-        rest.char_indices()
-            .nth(chars % CHECKPOINT)
-            .map_or(self.text.len(), |(b, _)| start + b)
+        rest.char_indices().nth(chars % CHECKPOINT).map_or(self.text.len(), |(b, _)| start + b)
     }
 
     /// The source location of a marker.
@@ -273,21 +256,14 @@ impl<'a> PosMap<'a> {
 
     /// A span in this document.
     pub fn span_of(&self, start: Loc, end: Loc) -> Span {
-        Span {
-            source: self.source,
-            doc: self.doc,
-            start,
-            end,
-        }
+        // Never inverted, whatever the input.
+        let end = if end.offset < start.offset { start } else { end };
+        Span { source: self.source, doc: self.doc, start, end }
     }
 
     /// The span of the whole text.
     pub fn whole(&self) -> Span {
-        let start = Loc {
-            offset: clamp_u32(self.base_offset),
-            line: self.base_line,
-            col: 1,
-        };
+        let start = Loc { offset: clamp_u32(self.base_offset), line: self.base_line, col: 1 };
         self.span_of(start, end_loc(self.text, start))
     }
 }
@@ -300,11 +276,7 @@ fn clamp_u32(v: usize) -> u32 {
 pub(crate) fn end_loc(text: &str, start: Loc) -> Loc {
     let (lines, last_start) = line_breaks(text);
     let last = text.get(last_start..).unwrap_or("");
-    let col = if lines == 0 {
-        start.col as usize + last.chars().count()
-    } else {
-        last.chars().count() + 1
-    };
+    let col = if lines == 0 { start.col as usize + last.chars().count() } else { last.chars().count() + 1 };
     Loc {
         offset: clamp_u32(start.offset as usize + text.len()),
         line: clamp_u32(start.line as usize + lines),
@@ -352,21 +324,8 @@ pub(crate) struct Built {
 }
 
 enum Frame {
-    Map {
-        start: Loc,
-        anchor: usize,
-        entries: Vec<(Node, Node)>,
-        key: Option<Node>,
-        size: usize,
-        height: usize,
-    },
-    Seq {
-        start: Loc,
-        anchor: usize,
-        items: Vec<Node>,
-        size: usize,
-        height: usize,
-    },
+    Map { start: Loc, anchor: usize, entries: Vec<(Node, Node)>, key: Option<Node>, size: usize, height: usize },
+    Seq { start: Loc, anchor: usize, items: Vec<Node>, size: usize, height: usize },
 }
 
 struct Anchored {
@@ -417,24 +376,20 @@ const SKIPPED_KEYS: &[&str] = &[
 ];
 
 fn is_merge_key(k: &Node) -> bool {
-    k.scalar()
-        .is_some_and(|s| s.style == Style::Plain && s.text == "<<")
+    k.scalar().is_some_and(|s| s.style == Style::Plain && s.text == "<<")
 }
 
 /// Whether two keys of a mapping are the same scalar, without allocating for
 /// the usual small mappings.
 fn has_duplicate_key(entries: &[(Node, Node)]) -> bool {
     fn key(entry: &(Node, Node)) -> Option<&str> {
-        entry
-            .0
-            .scalar()
-            .filter(|s| s.style != Style::Block)
-            .map(|s| s.text.as_str())
+        entry.0.scalar().filter(|s| s.style != Style::Block).map(|s| s.text.as_str())
     }
     if entries.len() <= 16 {
-        return entries.iter().enumerate().any(|(i, a)| {
-            key(a).is_some_and(|ka| entries.iter().skip(i + 1).any(|b| key(b) == Some(ka)))
-        });
+        return entries
+            .iter()
+            .enumerate()
+            .any(|(i, a)| key(a).is_some_and(|ka| entries.iter().skip(i + 1).any(|b| key(b) == Some(ka))));
     }
     let mut keys: Vec<&str> = entries.iter().filter_map(key).collect();
     keys.sort_unstable();
@@ -476,20 +431,13 @@ impl Builder<'_, '_> {
 
     fn fatal(&mut self, span: Span, message: String) {
         let path = self.path();
-        self.out.fatal = Some(TreeIssue {
-            span,
-            path,
-            message,
-        });
+        self.out.fatal = Some(TreeIssue { span, path, message });
         self.done = true;
     }
 
     fn push(&mut self, frame: Frame, span: Span) {
         if self.stack.len() >= MAX_DEPTH {
-            self.fatal(
-                span,
-                format!("nested deeper than {MAX_DEPTH} levels; this is not a Kubernetes object"),
-            );
+            self.fatal(span, format!("nested deeper than {MAX_DEPTH} levels; this is not a Kubernetes object"));
             return;
         }
         self.stack.push(frame);
@@ -502,43 +450,22 @@ impl Builder<'_, '_> {
             if !self.spend(size, node.span) {
                 return;
             }
-            self.anchors.insert(
-                anchor,
-                Anchored {
-                    node: node.clone(),
-                    size,
-                    height,
-                },
-            );
+            self.anchors.insert(anchor, Anchored { node: node.clone(), size, height });
         }
         match self.stack.last_mut() {
             None => {
                 if self.out.root.is_none() {
                     self.out.root = Some(node);
                 } else {
-                    self.fatal(
-                        node.span,
-                        "a second document starts here without a `---` line".to_string(),
-                    );
+                    self.fatal(node.span, "a second document starts here without a `---` line".to_string());
                 }
             }
-            Some(Frame::Seq {
-                items,
-                size: s,
-                height: h,
-                ..
-            }) => {
+            Some(Frame::Seq { items, size: s, height: h, .. }) => {
                 items.push(node);
                 *s += size;
                 *h = (*h).max(height + 1);
             }
-            Some(Frame::Map {
-                entries,
-                key,
-                size: s,
-                height: h,
-                ..
-            }) => {
+            Some(Frame::Map { entries, key, size: s, height: h, .. }) => {
                 match key.take() {
                     Some(k) => entries.push((k, node)),
                     None => *key = Some(node),
@@ -558,8 +485,7 @@ impl Builder<'_, '_> {
             None => {
                 self.fatal(
                     span,
-                    "anchors and aliases expand to too many nodes (an \"entity expansion\" bomb?)"
-                        .to_string(),
+                    "anchors and aliases expand to too many nodes (an \"entity expansion\" bomb?)".to_string(),
                 );
                 false
             }
@@ -569,7 +495,10 @@ impl Builder<'_, '_> {
     fn alias(&mut self, id: usize, span: Span) {
         let Some(a) = self.anchors.get(&id) else {
             let message = if self.skipped_anchors.contains(&id) {
-                format!("this alias refers to an anchor inside a field that is not read here ({}); copy the value instead", SKIPPED_KEYS.join(", "))
+                format!(
+                    "this alias refers to an anchor inside a field that is not read here ({}); copy the value instead",
+                    SKIPPED_KEYS.join(", ")
+                )
             } else {
                 "alias to an unknown anchor".to_string()
             };
@@ -578,88 +507,40 @@ impl Builder<'_, '_> {
         };
         let (size, height) = (a.size, a.height);
         if self.stack.len() + height >= MAX_DEPTH {
-            self.fatal(
-                span,
-                format!("alias expands deeper than {MAX_DEPTH} levels"),
-            );
+            self.fatal(span, format!("alias expands deeper than {MAX_DEPTH} levels"));
             return;
         }
         if !self.spend(size, span) {
             return;
         }
         let node = self.anchors.get(&id).map(|a| a.node.clone());
-        if let Some(node) = node {
+        if let Some(mut node) = node {
+            // The alias itself is where this value is written, so enclosing
+            // spans stay inside the text around it; nodes inside keep the
+            // anchor's positions.
+            node.span = span;
             self.complete(node, 0, size, height);
         }
     }
 
     fn end_map(&mut self, end: &YSpan) {
-        let Some(Frame::Map {
-            start,
-            anchor,
-            entries,
-            key,
-            size,
-            height,
-        }) = self.stack.pop()
-        else {
+        let Some(Frame::Map { start, anchor, entries, key, size, height }) = self.stack.pop() else {
             return;
         };
-        let end_loc = if end.is_empty() {
-            None
-        } else {
-            Some(self.pos.loc(&end.end))
-        };
-        let last_end = entries
-            .last()
-            .map(|(_, v)| v.span.end)
-            .or(key.as_ref().map(|k| k.span.end));
-        let span = self
-            .pos
-            .span_of(start, end_loc.or(last_end).unwrap_or(start));
+        let end_loc = if end.is_empty() { None } else { Some(self.pos.loc(&end.end)) };
+        let last_end = entries.last().map(|(_, v)| v.span.end).or(key.as_ref().map(|k| k.span.end));
+        let span = self.pos.span_of(start, end_loc.or(last_end).unwrap_or(start));
         let entries = self.dedup_and_merge(entries);
-        self.complete(
-            Node {
-                kind: NodeKind::Map(entries),
-                span,
-            },
-            anchor,
-            size + 1,
-            height,
-        );
+        self.complete(Node { kind: NodeKind::Map(entries), span }, anchor, size + 1, height);
     }
 
     fn end_seq(&mut self, end: &YSpan) {
-        let Some(Frame::Seq {
-            start,
-            anchor,
-            items,
-            size,
-            height,
-        }) = self.stack.pop()
-        else {
+        let Some(Frame::Seq { start, anchor, items, size, height }) = self.stack.pop() else {
             return;
         };
-        let end_loc = if end.is_empty() {
-            None
-        } else {
-            Some(self.pos.loc(&end.end))
-        };
-        let span = self.pos.span_of(
-            start,
-            end_loc
-                .or(items.last().map(|n| n.span.end))
-                .unwrap_or(start),
-        );
-        self.complete(
-            Node {
-                kind: NodeKind::Seq(items),
-                span,
-            },
-            anchor,
-            size + 1,
-            height,
-        );
+        let end_loc = if end.is_empty() { None } else { Some(self.pos.loc(&end.end)) };
+        let span = self.pos.span_of(start, end_loc.or(items.last().map(|n| n.span.end)).unwrap_or(start));
+        self.complete(Node { kind: NodeKind::Seq(items), span }, anchor, size + 1, height);
     }
 
     /// Drops repeated keys (reporting them, as kubectl's YAML decoder rejects
@@ -673,11 +554,7 @@ impl Builder<'_, '_> {
         let mut kept = Vec::with_capacity(entries.len());
         let mut merges = Vec::new();
         for (k, v) in entries {
-            let Some(text) = k
-                .scalar()
-                .filter(|s| s.style != Style::Block)
-                .map(|s| s.text.clone())
-            else {
+            let Some(text) = k.scalar().filter(|s| s.style != Style::Block).map(|s| s.text.clone()) else {
                 kept.push((k, v));
                 continue;
             };
@@ -690,10 +567,7 @@ impl Builder<'_, '_> {
                 self.out.issues.push(TreeIssue {
                     span: k.span,
                     path,
-                    message: format!(
-                        "duplicate key `{text}` (first at line {}); remove one of them",
-                        first.line
-                    ),
+                    message: format!("duplicate key `{text}` (first at line {}); remove one of them", first.line),
                 });
                 continue;
             }
@@ -755,21 +629,9 @@ impl Builder<'_, '_> {
                     if anchor != 0 {
                         self.skipped_anchors.push(anchor);
                     }
-                    let scalar = Scalar {
-                        text: String::new(),
-                        style: Style::Plain,
-                        tag: None,
-                    };
+                    let scalar = Scalar { text: String::new(), style: Style::Plain, tag: None };
                     let span = self.pos.span_of(start, self.pos.loc(&ys.end));
-                    self.complete(
-                        Node {
-                            kind: NodeKind::Scalar(scalar),
-                            span,
-                        },
-                        0,
-                        1,
-                        0,
-                    );
+                    self.complete(Node { kind: NodeKind::Scalar(scalar), span }, 0, 1, 0);
                 }
             }
             _ => {}
@@ -783,20 +645,12 @@ impl Builder<'_, '_> {
         }
         if let Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) = ev {
             if self.starts_skipped() {
-                self.skip = Some(Skip {
-                    depth: 1,
-                    start: self.pos.loc(&ys.start),
-                    anchor,
-                });
+                self.skip = Some(Skip { depth: 1, start: self.pos.loc(&ys.start), anchor });
                 return;
             }
         }
         match ev {
-            Event::Nothing
-            | Event::StreamStart
-            | Event::StreamEnd
-            | Event::DocumentStart(_)
-            | Event::DocumentEnd => {}
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd => {}
             Event::Alias(id) => {
                 let span = self.pos.span(ys);
                 self.alias(id, span);
@@ -807,38 +661,18 @@ impl Builder<'_, '_> {
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
                     ScalarStyle::Literal | ScalarStyle::Folded => Style::Block,
                 };
-                let scalar = Scalar {
-                    text: text.into_owned(),
-                    style,
-                    tag: core_tag(tag.as_deref()),
-                };
-                let node = Node {
-                    kind: NodeKind::Scalar(scalar),
-                    span: self.pos.span(ys),
-                };
+                let scalar = Scalar { text: text.into_owned(), style, tag: core_tag(tag.as_deref()) };
+                let node = Node { kind: NodeKind::Scalar(scalar), span: self.pos.span(ys) };
                 self.complete(node, anchor, 1, 0);
             }
             Event::SequenceStart(anchor, _) => {
                 let start = self.pos.loc(&ys.start);
-                let frame = Frame::Seq {
-                    start,
-                    anchor,
-                    items: Vec::new(),
-                    size: 0,
-                    height: 0,
-                };
+                let frame = Frame::Seq { start, anchor, items: Vec::new(), size: 0, height: 0 };
                 self.push(frame, self.pos.span(ys));
             }
             Event::MappingStart(anchor, _) => {
                 let start = self.pos.loc(&ys.start);
-                let frame = Frame::Map {
-                    start,
-                    anchor,
-                    entries: Vec::new(),
-                    key: None,
-                    size: 0,
-                    height: 0,
-                };
+                let frame = Frame::Map { start, anchor, entries: Vec::new(), key: None, size: 0, height: 0 };
                 self.push(frame, self.pos.span(ys));
             }
             Event::SequenceEnd => self.end_seq(ys),
@@ -871,18 +705,11 @@ pub(crate) fn build(text: &str, pos: &PosMap<'_>) -> Built {
                 let trimmed = text.trim_end();
                 let mut at = pos.loc(e.marker());
                 if at.offset as usize >= pos.base_offset + trimmed.len() {
-                    let start = Loc {
-                        offset: clamp_u32(pos.base_offset),
-                        line: pos.base_line,
-                        col: 1,
-                    };
+                    let start = Loc { offset: clamp_u32(pos.base_offset), line: pos.base_line, col: 1 };
                     at = end_loc(trimmed, start);
                 }
                 b.stack.clear();
-                b.fatal(
-                    pos.span_of(at, at),
-                    format!("YAML syntax error: {}", e.info()),
-                );
+                b.fatal(pos.span_of(at, at), format!("YAML syntax error: {}", e.info()));
             }
         }
     }
@@ -902,11 +729,7 @@ mod tests {
     }
 
     fn scalar(text: &str, style: Style) -> Scalar {
-        Scalar {
-            text: text.to_string(),
-            style,
-            tag: None,
-        }
+        Scalar { text: text.to_string(), style, tag: None }
     }
 
     #[test]
@@ -921,21 +744,14 @@ mod tests {
         assert_eq!(scalar("yes", Style::Plain).value(), Value::Str("yes"));
         assert_eq!(scalar("0x1F", Style::Plain).value(), Value::Int(Some(31)));
         assert_eq!(scalar("-12", Style::Plain).value(), Value::Int(Some(-12)));
-        assert_eq!(
-            scalar("99999999999999999999", Style::Plain).value(),
-            Value::Int(None)
-        );
+        assert_eq!(scalar("99999999999999999999", Style::Plain).value(), Value::Int(None));
         assert_eq!(scalar("1.5", Style::Plain).value(), Value::Float);
         assert_eq!(scalar("1e3", Style::Plain).value(), Value::Float);
         assert_eq!(scalar(".inf", Style::Plain).value(), Value::Float);
         assert_eq!(scalar("1.2.3", Style::Plain).value(), Value::Str("1.2.3"));
         assert_eq!(scalar("-", Style::Plain).value(), Value::Str("-"));
         assert_eq!(scalar(".", Style::Plain).value(), Value::Str("."));
-        let tagged = Scalar {
-            text: "80".to_string(),
-            style: Style::Plain,
-            tag: Some(CoreTag::Str),
-        };
+        let tagged = Scalar { text: "80".to_string(), style: Style::Plain, tag: Some(CoreTag::Str) };
         assert_eq!(tagged.value(), Value::Str("80"));
     }
 
@@ -944,10 +760,7 @@ mod tests {
         let b = tree("a: 1\nb:\n  c: \"x\"\n");
         let root = b.root.expect("root");
         let c = root.get("b").and_then(|b| b.get("c")).expect("c");
-        assert_eq!(
-            (c.span.start.line, c.span.start.col, c.span.start.offset),
-            (3, 6, 13)
-        );
+        assert_eq!((c.span.start.line, c.span.start.col, c.span.start.offset), (3, 6, 13));
         assert_eq!(c.span.end.offset, 16);
         assert_eq!(root.span.start.line, 1);
         assert_eq!(root.span.end.offset, 16);
@@ -980,10 +793,24 @@ mod tests {
         let m = root.get("m").expect("m");
         assert_eq!(m.get("x").and_then(Node::text), Some("1"));
         assert_eq!(m.get("y").and_then(Node::text), Some("3"));
-        assert_eq!(
-            root.get("l").and_then(|l| l.get("y")).and_then(Node::text),
-            Some("2")
-        );
+        assert_eq!(root.get("l").and_then(|l| l.get("y")).and_then(Node::text), Some("2"));
+    }
+
+    /// Found by mutation fuzzing: a mapping whose last value is an alias
+    /// ended before it started (the alias carried the anchor's span).
+    #[test]
+    fn spans_around_aliases_are_not_inverted() {
+        let b = tree("a: &l {x: 1}\nb:\n- k: *l\n");
+        let root = b.root.expect("root");
+        let item = root.get("b").and_then(|b| match &b.kind {
+            NodeKind::Seq(items) => items.first(),
+            _ => None,
+        });
+        let item = item.expect("item");
+        assert_eq!((item.span.start.line, item.span.end.line), (3, 3));
+        assert!(item.span.start.offset <= item.span.end.offset);
+        let k = item.get("k").expect("k");
+        assert_eq!(k.get("x").map(|x| x.span.start.line), Some(1));
     }
 
     #[test]
@@ -992,10 +819,7 @@ mod tests {
         let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
         for w in names.windows(2) {
             let r = format!("*{}", w[0]);
-            bomb.push_str(&format!(
-                "{}: &{} [{r}, {r}, {r}, {r}, {r}, {r}, {r}, {r}, {r}, {r}]\n",
-                w[1], w[1]
-            ));
+            bomb.push_str(&format!("{}: &{} [{r}, {r}, {r}, {r}, {r}, {r}, {r}, {r}, {r}, {r}]\n", w[1], w[1]));
         }
         let b = tree(&bomb);
         assert!(b.root.is_none());
@@ -1007,23 +831,14 @@ mod tests {
             .chain((1..200).map(|i| format!("{}k:\n", " ".repeat(i))))
             .collect();
         let message = tree(&deep_skipped).fatal.map(|f| f.message);
-        assert!(
-            message.as_deref().is_some_and(|m| m.contains("deeper")),
-            "{message:?}"
-        );
+        assert!(message.as_deref().is_some_and(|m| m.contains("deeper")), "{message:?}");
         let deep_block: String = (0..200).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
-        assert!(tree(&deep_block)
-            .fatal
-            .expect("fatal")
-            .message
-            .contains("deeper"));
+        assert!(tree(&deep_block).fatal.expect("fatal").message.contains("deeper"));
     }
 
     #[test]
     fn unread_heavy_fields_are_skipped_but_keep_their_key() {
-        let b = tree(
-            "metadata:\n  managedFields:\n  - {a: [1, {b: 2}]}\n  - x\n  name: n\nenv: plain\n",
-        );
+        let b = tree("metadata:\n  managedFields:\n  - {a: [1, {b: 2}]}\n  - x\n  name: n\nenv: plain\n");
         let root = b.root.expect("root");
         let m = root.get("metadata").expect("metadata");
         let mf = m.get("managedFields").expect("placeholder");
