@@ -195,6 +195,22 @@ test('loading a preset never loses work: Ctrl+Z or the Undo button bring the tex
   await expect(editor(page)).toHaveValue(before);
 });
 
+test('the presets menu works from the keyboard', async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: /Presets/ }).focus();
+  await page.keyboard.press('Enter');
+  const items = page.getByTestId('preset-item');
+  expect(await items.count()).toBeGreaterThanOrEqual(12);
+  await expect(items.first()).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(items.nth(1)).toBeFocused();
+  const id = await items.nth(1).getAttribute('data-id');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('preset-menu')).toBeHidden();
+  await expect(page.getByLabel('What this preset teaches')).toBeVisible();
+  expect(id).toBeTruthy();
+});
+
 test('invalid YAML shows an inline error and a stale badge while the old graph stays', async ({ page, shot }) => {
   await open(page);
   const before = await edges(page).count();

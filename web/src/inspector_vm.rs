@@ -6,8 +6,8 @@
 //! `prod/deny-all`) and words the "would match if …" hints.
 
 use netpol_core::explain::{
-    endpoint_label, Exemption, LabelSubject, NearMiss, NearMissCause, PeersCheck,
-    PolicyExplanation, PortsCheck, Reason, RuleExplanation, SideExplanation, TermCheck,
+    endpoint_label, Exemption, LabelSubject, NearMiss, NearMissCause, PeersCheck, PolicyExplanation, PortsCheck,
+    Reason, RuleExplanation, SideExplanation, TermCheck,
 };
 use netpol_core::labels::Operator;
 use netpol_core::model::Direction;
@@ -140,10 +140,7 @@ pub fn end_label(scenario: &Scenario, end: FlowEnd) -> String {
 }
 
 fn policy_name(scenario: &Scenario, index: usize) -> String {
-    scenario.policies.get(index).map_or_else(
-        || format!("policy #{index}"),
-        |p| format!("{}/{}", p.namespace, p.name),
-    )
+    scenario.policies.get(index).map_or_else(|| format!("policy #{index}"), |p| format!("{}/{}", p.namespace, p.name))
 }
 
 /// Builds the inspector's view of `explanation`.
@@ -166,33 +163,16 @@ fn side_view(scenario: &Scenario, side: &SideExplanation, title: &str) -> SideVi
     let status = match (side.exemption, side.isolated) {
         (Some(e), _) => SideStatus::Exempt(exemption_text(e, side.direction)),
         (None, false) => SideStatus::NotIsolated,
-        (None, true) => SideStatus::Isolated(
-            side.policies
-                .iter()
-                .map(|p| policy_name(scenario, p.policy))
-                .collect(),
-        ),
+        (None, true) => SideStatus::Isolated(side.policies.iter().map(|p| policy_name(scenario, p.policy)).collect()),
     };
     SideView {
         title: title.to_string(),
         direction: side.direction,
         allowed: side.allowed,
         status,
-        policies: side
-            .policies
-            .iter()
-            .map(|p| policy_view(scenario, side, p))
-            .collect(),
-        other_direction: side
-            .other_direction_policies
-            .iter()
-            .map(|&i| policy_name(scenario, i))
-            .collect(),
-        near_misses: side
-            .near_misses
-            .iter()
-            .map(|n| near_miss_view(scenario, side, n))
-            .collect(),
+        policies: side.policies.iter().map(|p| policy_view(scenario, side, p)).collect(),
+        other_direction: side.other_direction_policies.iter().map(|&i| policy_name(scenario, i)).collect(),
+        near_misses: side.near_misses.iter().map(|n| near_miss_view(scenario, side, n)).collect(),
     }
 }
 
@@ -203,7 +183,8 @@ fn exemption_text(exemption: Exemption, direction: Direction) -> String {
             direction.as_str()
         ),
         Exemption::HostNetwork => {
-            "A hostNetwork pod: it uses the node's network, so NetworkPolicies neither isolate nor select it.".to_string()
+            "A hostNetwork pod: it uses the node's network, so NetworkPolicies neither isolate nor select it."
+                .to_string()
         }
         Exemption::Loopback => "A pod talking to itself: always allowed, whatever the policies say.".to_string(),
     }
@@ -215,21 +196,14 @@ fn policy_view(scenario: &Scenario, side: &SideExplanation, p: &PolicyExplanatio
         span: scenario.policies.get(p.policy).map(|pol| pol.span),
         selector_span: p.pod_selector_span,
         admits: side.allowed_by.iter().any(|m| m.policy == p.policy),
-        rules: p
-            .rules
-            .iter()
-            .map(|r| rule_view(side, p.policy, r))
-            .collect(),
+        rules: p.rules.iter().map(|r| rule_view(side, p.policy, r)).collect(),
     }
 }
 
 fn rule_view(side: &SideExplanation, policy: usize, r: &RuleExplanation) -> RuleView {
     let field = side.direction.peers_field();
-    let decisive_peer = |j: usize| {
-        side.allowed_by
-            .iter()
-            .any(|m| m.policy == policy && m.rule == r.index && m.peer == Some(j))
-    };
+    let decisive_peer =
+        |j: usize| side.allowed_by.iter().any(|m| m.policy == policy && m.rule == r.index && m.peer == Some(j));
     let peers = match &r.peers {
         PeersCheck::Any => None,
         PeersCheck::Entries(entries) => Some(
@@ -273,46 +247,25 @@ fn rule_view(side: &SideExplanation, policy: usize, r: &RuleExplanation) -> Rule
 }
 
 fn term_view(t: &TermCheck) -> CheckView {
-    CheckView {
-        label: t.term.as_str().to_string(),
-        held: t.held,
-        reason: t.reason.describe(),
-        span: t.span,
-    }
+    CheckView { label: t.term.as_str().to_string(), held: t.held, reason: t.reason.describe(), span: t.span }
 }
 
 fn near_miss_view(scenario: &Scenario, side: &SideExplanation, n: &NearMiss) -> NearMissView {
     let field = side.direction.peers_field();
-    let mut location = format!(
-        "{} · {}[{}]",
-        policy_name(scenario, n.policy),
-        side.direction.as_str(),
-        n.rule
-    );
+    let mut location = format!("{} · {}[{}]", policy_name(scenario, n.policy), side.direction.as_str(), n.rule);
     if let Some(j) = n.peer {
         location.push_str(&format!(" · {field}[{j}]"));
     }
     let span = peer_span(side, n).or_else(|| rule_span(side, n));
     let hint = match &n.failed {
         NearMissCause::Term(t) => format!("would match if {}", would_hold_if(&t.reason)),
-        NearMissCause::Ports => {
-            "would match if the rule's ports included this protocol and port".to_string()
-        }
+        NearMissCause::Ports => "would match if the rule's ports included this protocol and port".to_string(),
     };
-    NearMissView {
-        location,
-        hint,
-        span,
-    }
+    NearMissView { location, hint, span }
 }
 
 fn find_rule<'a>(side: &'a SideExplanation, n: &NearMiss) -> Option<&'a RuleExplanation> {
-    side.policies
-        .iter()
-        .find(|p| p.policy == n.policy)?
-        .rules
-        .iter()
-        .find(|r| r.index == n.rule)
+    side.policies.iter().find(|p| p.policy == n.policy)?.rules.iter().find(|r| r.index == n.rule)
 }
 
 fn rule_span(side: &SideExplanation, n: &NearMiss) -> Option<Span> {
@@ -358,9 +311,9 @@ pub fn would_hold_if(reason: &Reason) -> String {
             _ => format!("{} had {} (it has `{key}={actual}`)", subject_text(subject), one_of(key, wanted)),
         },
         Reason::LabelPresent { subject, key, .. } => format!("{} had no label `{key}`", subject_text(subject)),
-        Reason::SameNamespace { policy_namespace, .. } => format!(
-            "the peer were in namespace `{policy_namespace}` (or the entry also had a namespaceSelector)"
-        ),
+        Reason::SameNamespace { policy_namespace, .. } => {
+            format!("the peer were in namespace `{policy_namespace}` (or the entry also had a namespaceSelector)")
+        }
         Reason::IpOutsideCidr { cidr, .. } => format!("the address were inside {cidr}"),
         Reason::IpExcepted { except, index, .. } => format!("except[{index}] {except} did not cover the address"),
         Reason::ProtocolDiffers { wanted, .. } => format!("the protocol were {wanted}"),
@@ -405,27 +358,17 @@ pub fn inspector_data(
     match result {
         Err(e) => InspectorData::Message(e.message()),
         Ok(Inspection::Flow(ex)) => InspectorData::Flow(Box::new(flow_view(scenario, ex))),
-        Ok(Inspection::Service {
-            service,
-            probe,
-            backends,
-        }) => {
+        Ok(Inspection::Service { service, probe, backends }) => {
             let svc = scenario.services.get(*service);
             let svc_name = svc.map_or_else(String::new, |s| format!("{}/{}", s.namespace, s.name));
-            let from = backends
-                .first()
-                .map_or_else(String::new, |(_, ex)| end_label(scenario, ex.flow.from));
+            let from = backends.first().map_or_else(String::new, |(_, ex)| end_label(scenario, ex.flow.from));
             let summary = if from.is_empty() {
                 format!("Service {svc_name} on {probe}")
             } else {
                 format!("{from} → Service {svc_name} on {probe}")
             };
             let target_port = svc
-                .and_then(|s| {
-                    s.ports
-                        .iter()
-                        .find(|p| p.port == probe.port && p.protocol == probe.protocol)
-                })
+                .and_then(|s| s.ports.iter().find(|p| p.port == probe.port && p.protocol == probe.protocol))
                 .map(|p| p.target_port.to_string());
             let backends: Vec<BackendView> = backends
                 .iter()
@@ -435,11 +378,7 @@ pub fn inspector_data(
                         _ => String::new(),
                     };
                     BackendView {
-                        mapping: format!(
-                            "{probe} → {}{via} on {}",
-                            t.probe,
-                            endpoint_label(scenario, t.endpoint)
-                        ),
+                        mapping: format!("{probe} → {}{via} on {}", t.probe, endpoint_label(scenario, t.endpoint)),
                         flow: flow_view(scenario, ex),
                     }
                 })
@@ -455,11 +394,7 @@ pub fn inspector_data(
                 return InspectorData::Message(why);
             }
             let allowed = backends.iter().filter(|b| b.flow.allowed).count();
-            InspectorData::Service {
-                summary,
-                allowed,
-                backends,
-            }
+            InspectorData::Service { summary, allowed, backends }
         }
     }
 }
@@ -472,12 +407,7 @@ pub fn code_spans(text: &str) -> Vec<(bool, String)> {
     if parts.len().is_multiple_of(2) {
         return vec![(false, text.to_string())];
     }
-    parts
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| !p.is_empty())
-        .map(|(i, p)| (i % 2 == 1, (*p).to_string()))
-        .collect()
+    parts.iter().enumerate().filter(|(_, p)| !p.is_empty()).map(|(i, p)| (i % 2 == 1, (*p).to_string())).collect()
 }
 
 #[cfg(test)]
@@ -497,10 +427,7 @@ mod tests {
                 (false, ".".to_string())
             ]
         );
-        assert_eq!(
-            code_spans("odd ` tick"),
-            vec![(false, "odd ` tick".to_string())]
-        );
+        assert_eq!(code_spans("odd ` tick"), vec![(false, "odd ` tick".to_string())]);
         assert_eq!(code_spans(""), Vec::<(bool, String)>::new());
     }
     use netpol_core::presets::by_id;
@@ -508,11 +435,7 @@ mod tests {
     fn view_of(yaml: &str, from: &str, to: &str, probe: &str) -> (Scenario, InspectorData) {
         let out = netpol_core::parse::parse_str(yaml);
         assert!(!out.has_errors(), "{:?}", out.diagnostics);
-        let choice = FlowChoice {
-            from: from.into(),
-            to: to.into(),
-            probe: probe.into(),
-        };
+        let choice = FlowChoice { from: from.into(), to: to.into(), probe: probe.into() };
         let result = inspect(&out.scenario, &choice);
         let data = inspector_data(&out.scenario, &result);
         (out.scenario, data)
@@ -559,35 +482,37 @@ mod tests {
         let f = flow(data);
         assert!(!f.allowed);
         let ingress = &f.sides[1];
-        let peers = ingress.policies[0].rules[0]
-            .peers
-            .as_ref()
-            .expect("a from list");
+        let peers = ingress.policies[0].rules[0].peers.as_ref().expect("a from list");
         assert_eq!(peers.len(), 1);
-        let held: Vec<(String, bool)> = peers[0]
-            .terms
-            .iter()
-            .map(|t| (t.label.clone(), t.held))
-            .collect();
-        assert_eq!(
-            held,
-            vec![
-                ("namespaceSelector".to_string(), true),
-                ("podSelector".to_string(), false)
-            ]
-        );
+        let held: Vec<(String, bool)> = peers[0].terms.iter().map(|t| (t.label.clone(), t.held)).collect();
+        assert_eq!(held, vec![("namespaceSelector".to_string(), true), ("podSelector".to_string(), false)]);
         assert!(!peers[0].held);
-        let hints: Vec<&str> = ingress
-            .near_misses
-            .iter()
-            .map(|n| n.hint.as_str())
-            .collect();
-        assert!(
-            hints
-                .iter()
-                .any(|h| h.contains("alice/web") && h.contains("role=client")),
-            "{hints:?}"
-        );
+        let hints: Vec<&str> = ingress.near_misses.iter().map(|n| n.hint.as_str()).collect();
+        assert!(hints.iter().any(|h| h.contains("alice/web") && h.contains("role=client")), "{hints:?}");
+    }
+
+    /// A Service is never selected by policies: the inspector maps its port
+    /// to each backend's `targetPort` (here a named port) and explains each
+    /// backend separately.
+    #[test]
+    fn service_flows_are_explained_per_backend_on_the_target_port() {
+        let yaml = by_id("named-ports").expect("the named-ports preset").yaml;
+        let (scenario, data) = view_of(yaml, "shop/web", "service:shop/api", "TCP/80");
+        let InspectorData::Service { summary, allowed, backends } = data else {
+            panic!("expected a Service inspection, got {data:?}");
+        };
+        assert_eq!(summary, "shop/web → Service shop/api on TCP/80");
+        assert!(!backends.is_empty());
+        assert_eq!(allowed, backends.iter().filter(|b| b.flow.allowed).count());
+        for b in &backends {
+            assert!(b.mapping.starts_with("TCP/80 → TCP/"), "{}", b.mapping);
+            assert!(b.mapping.contains("(targetPort `http`)"), "{}", b.mapping);
+            assert!(!b.mapping.contains("TCP/80 → TCP/80 "), "the named port resolves elsewhere: {}", b.mapping);
+        }
+        assert!(scenario.service_index("shop", "api").is_some());
+        // A port the Service does not have is explained, not silently empty.
+        let (_, data) = view_of(yaml, "shop/web", "service:shop/api", "TCP/81");
+        assert!(matches!(data, InspectorData::Message(m) if m.contains("has no port TCP/81")));
     }
 
     #[test]
@@ -614,9 +539,6 @@ mod tests {
             op: Operator::In,
             wanted: vec!["client".into(), "admin".into()],
         };
-        assert_eq!(
-            would_hold_if(&r),
-            "pod `a/b` had label `role` set to one of `client`, `admin` (it has `role=web`)"
-        );
+        assert_eq!(would_hold_if(&r), "pod `a/b` had label `role` set to one of `client`, `admin` (it has `role=web`)");
     }
 }

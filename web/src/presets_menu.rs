@@ -11,6 +11,13 @@ pub fn PresetsMenu(
     /// Whether the menu is open (the header's "Presets" link opens it too).
     open: RwSignal<bool>,
 ) -> impl IntoView {
+    // Opening the menu moves focus to its first item, so it is usable from
+    // the keyboard; arrow keys move between items (see `on_keydown`).
+    Effect::new(move |_| {
+        if open.get() {
+            request_animation_frame(|| focus_item(0, 0));
+        }
+    });
     view! {
         <div class="menu-wrap">
             <button
@@ -30,10 +37,17 @@ pub fn PresetsMenu(
                     role="menu"
                     data-testid="preset-menu"
                     aria-label="Ready-made scenarios"
-                    on:keydown=move |ev| {
-                        if ev.key() == "Escape" {
-                            open.set(false);
+                    on:keydown=move |ev| match ev.key().as_str() {
+                        "Escape" => open.set(false),
+                        "ArrowDown" => {
+                            ev.prevent_default();
+                            focus_item(current_item().map_or(0, |i| i + 1), 0);
                         }
+                        "ArrowUp" => {
+                            ev.prevent_default();
+                            focus_item(current_item().unwrap_or(0), -1);
+                        }
+                        _ => {}
                     }
                 >
                     {PRESETS.iter().map(|p| view! {
@@ -54,5 +68,33 @@ pub fn PresetsMenu(
                 </div>
             </Show>
         </div>
+    }
+}
+
+fn menu_items() -> Vec<web_sys::HtmlElement> {
+    use wasm_bindgen::JsCast;
+    let Ok(list) = document().query_selector_all("#preset-menu [role=menuitem]") else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into().ok()).collect()
+}
+
+/// The index of the focused menu item, if one is focused.
+fn current_item() -> Option<usize> {
+    let active = document().active_element()?;
+    menu_items().iter().position(|e| {
+        let e: &web_sys::Element = e;
+        *e == active
+    })
+}
+
+/// Focuses item `index + delta`, wrapping around.
+fn focus_item(index: usize, delta: isize) {
+    let items = menu_items();
+    if items.is_empty() {
+        return;
+    }
+    let n = items.len() as isize;
+    let i = ((index as isize + delta) % n + n) % n;
+    if let Some(item) = items.get(i as usize) {
+        let _ = item.focus();
     }
 }
