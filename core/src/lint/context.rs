@@ -2,16 +2,18 @@
 //! and each peer entry admits (asked of the evaluator once), and the small
 //! wording helpers that keep messages consistent.
 
-use alloc::collections::BTreeMap;
+use alloc::boxed::Box;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::cell::RefCell;
 
 use super::{rule, Finding, Severity};
 use crate::eval::{peer_admits, policy_selects};
 use crate::explain::FlowEnd;
 use crate::labels::{LabelSelector, Labels, Operator, Requirement};
-use crate::model::{Direction, Endpoint, NetworkPolicy, Peer, PeerKind, Scenario};
+use crate::model::{Direction, Endpoint, Namespace, NetworkPolicy, Peer, PeerKind, Scenario};
 use crate::span::Span;
 
 /// The scenario with per-policy selections computed once.
@@ -22,28 +24,38 @@ pub(crate) struct Cx<'a> {
     selected: Vec<Vec<usize>>,
     /// Endpoints by namespace name, to look only where a peer can match.
     by_namespace: BTreeMap<&'a str, Vec<usize>>,
+    /// Endpoints by one of their labels (`key`, `value`), ascending.
+    by_label: BTreeMap<(&'a str, &'a str), Vec<usize>>,
+    /// [`Cx::admitted`] per peer of the scenario, by address (peers are
+    /// borrowed from the scenario for the whole run, so addresses are stable
+    /// and unique). Several checks ask about the same peer.
+    admitted_cache: RefCell<BTreeMap<usize, Vec<usize>>>,
 }
 
 impl<'a> Cx<'a> {
     pub(crate) fn new(scenario: &'a Scenario) -> Self {
+        let mut by_namespace: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        let mut by_label: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+        for (i, e) in scenario.endpoints.iter().enumerate() {
+            by_namespace.entry(e.namespace.as_str()).or_default().push(i);
+            for (k, v) in &e.labels {
+                by_label.entry((k.as_str(), v.as_str())).or_default().push(i);
+            }
+        }
+        // A policy selects only in its namespace: try those endpoints alone.
         let selected = scenario
             .policies
             .iter()
             .map(|p| {
-                scenario
-                    .endpoints
+                let candidates = by_namespace.get(p.namespace.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                candidates
                     .iter()
-                    .enumerate()
-                    .filter(|(_, e)| !e.host_network && policy_selects(p, e))
-                    .map(|(i, _)| i)
+                    .copied()
+                    .filter(|&i| scenario.endpoints.get(i).is_some_and(|e| !e.host_network && policy_selects(p, e)))
                     .collect()
             })
             .collect();
-        let mut by_namespace: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (i, e) in scenario.endpoints.iter().enumerate() {
-            by_namespace.entry(e.namespace.as_str()).or_default().push(i);
-        }
-        Cx { scenario, selected, by_namespace }
+        Cx { scenario, selected, by_namespace, by_label, admitted_cache: RefCell::new(BTreeMap::new()) }
     }
 
     /// The endpoints policy `index` selects.
@@ -56,30 +68,90 @@ impl<'a> Cx<'a> {
         self.scenario.policies.iter().enumerate()
     }
 
-    /// The endpoints `peer` (of a policy in `namespace`) admits, by the
-    /// evaluator's own test. A selector entry is only tried on the endpoints
-    /// of the namespaces it can match (a necessary condition), so large
-    /// scenarios stay fast; the verdict is still the evaluator's.
-    pub(crate) fn admitted(&self, namespace: &str, peer: &Peer) -> Vec<usize> {
-        let admits = |i: &usize| peer_admits(self.scenario, namespace, peer, FlowEnd::Endpoint(*i));
-        match &peer.kind {
-            PeerKind::IpBlock(_) => (0..self.scenario.endpoints.len()).filter(admits).collect(),
-            PeerKind::Selectors { namespace_selector, .. } => {
-                let mut out: Vec<usize> = self
-                    .scenario
-                    .namespaces
-                    .iter()
-                    .filter(|n| match namespace_selector {
-                        Some(sel) => sel.matches(&n.labels),
-                        None => n.name == namespace,
-                    })
-                    .filter_map(|n| self.by_namespace.get(n.name.as_str()))
-                    .flat_map(|v| v.iter().copied())
-                    .filter(admits)
-                    .collect();
-                out.sort_unstable();
-                out
+    /// The endpoints `peer`, an entry of a policy of the scenario in
+    /// `namespace`, admits, by the evaluator's own test. Cached per peer.
+    pub(crate) fn admitted(&self, namespace: &str, peer: &'a Peer) -> Vec<usize> {
+        let key = peer as *const Peer as usize;
+        if let Some(hit) = self.admitted_cache.borrow().get(&key) {
+            return hit.clone();
+        }
+        let result = self.admitted_uncached(namespace, peer);
+        self.admitted_cache.borrow_mut().insert(key, result.clone());
+        result
+    }
+
+    /// Whether `peer` admits at least one endpoint.
+    pub(crate) fn admits_any(&self, namespace: &str, peer: &'a Peer) -> bool {
+        if let Some(hit) = self.admitted_cache.borrow().get(&(peer as *const Peer as usize)) {
+            return !hit.is_empty();
+        }
+        self.candidates(namespace, peer).any(|i| peer_admits(self.scenario, namespace, peer, FlowEnd::Endpoint(i)))
+    }
+
+    /// [`Cx::admitted`] for a peer that is not part of the scenario (built
+    /// by a check to compare readings), never cached.
+    pub(crate) fn admitted_uncached(&self, namespace: &str, peer: &Peer) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .candidates(namespace, peer)
+            .filter(|&i| peer_admits(self.scenario, namespace, peer, FlowEnd::Endpoint(i)))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// The endpoints a peer can possibly admit: for a selector entry, those
+    /// of the namespaces it can match whose labels its podSelector matches
+    /// (necessary conditions, so large scenarios stay fast; the verdict is
+    /// still the evaluator's); for an ipBlock, every endpoint.
+    fn candidates<'s>(&'s self, namespace: &'s str, peer: &'s Peer) -> Box<dyn Iterator<Item = usize> + 's> {
+        let PeerKind::Selectors { namespace_selector, pod_selector } = &peer.kind else {
+            return Box::new(0..self.scenario.endpoints.len());
+        };
+        let namespace_ok = move |n: &Namespace| match namespace_selector {
+            Some(sel) => sel.matches(&n.labels),
+            None => n.name == namespace,
+        };
+        let pod_ok = move |i: usize| {
+            let labels = self.scenario.endpoints.get(i).map(|e| &e.labels);
+            labels.is_some_and(|l| pod_selector.as_ref().is_none_or(|s| s.matches(l)))
+        };
+        // With an equality requirement, only endpoints carrying that label
+        // can match: start from the label index.
+        let equality = pod_selector.as_ref().and_then(|s| s.requirements.iter().find(|r| r.op == Operator::Equals));
+        if let Some(r) = equality {
+            let namespaces: BTreeSet<&str> =
+                self.scenario.namespaces.iter().filter(|n| namespace_ok(n)).map(|n| n.name.as_str()).collect();
+            let value = r.values.first().map(String::as_str).unwrap_or("");
+            let listed = self.by_label.get(&(r.key.as_str(), value)).map(Vec::as_slice).unwrap_or(&[]);
+            return Box::new(listed.iter().copied().filter(move |&i| {
+                let in_namespace =
+                    self.scenario.endpoints.get(i).is_some_and(|e| namespaces.contains(e.namespace.as_str()));
+                in_namespace && pod_ok(i)
+            }));
+        }
+        Box::new(
+            self.scenario
+                .namespaces
+                .iter()
+                .filter(move |n| namespace_ok(n))
+                .filter_map(|n| self.by_namespace.get(n.name.as_str()))
+                .flat_map(|v| v.iter().copied())
+                .filter(move |&i| pod_ok(i)),
+        )
+    }
+
+    /// The endpoints (of any namespace, not host-network) whose labels
+    /// `selector` matches, ascending; through the label index when the
+    /// selector has an equality requirement.
+    pub(crate) fn labelled(&self, selector: &LabelSelector) -> Vec<usize> {
+        let ok = |i: &usize| self.endpoint(*i).is_some_and(|e| !e.host_network && selector.matches(&e.labels));
+        match selector.requirements.iter().find(|r| r.op == Operator::Equals) {
+            Some(r) => {
+                let value = r.values.first().map(String::as_str).unwrap_or("");
+                let listed = self.by_label.get(&(r.key.as_str(), value)).map(Vec::as_slice).unwrap_or(&[]);
+                listed.iter().copied().filter(ok).collect()
             }
+            None => (0..self.scenario.endpoints.len()).filter(ok).collect(),
         }
     }
 
@@ -95,7 +167,12 @@ impl<'a> Cx<'a> {
 
     /// `ns/name` of each endpoint, at most five, then "and N more".
     pub(crate) fn names(&self, indices: &[usize]) -> String {
-        list(indices.iter().filter_map(|&i| self.endpoint(i)).map(endpoint_name), 5)
+        let shown = indices.iter().take(5).filter_map(|&i| self.endpoint(i)).map(endpoint_name);
+        let mut out = list(shown, 5);
+        if indices.len() > 5 {
+            out.push_str(&format!(" and {} more", indices.len() - 5));
+        }
+        out
     }
 }
 
@@ -133,19 +210,24 @@ pub(crate) fn peer_path(direction: Direction, rule: usize, peer: usize) -> Strin
 }
 
 /// Items in backticks, comma separated, at most `max`, then "and N more".
-pub(crate) fn list(items: impl Iterator<Item = String>, max: usize) -> String {
-    let items: Vec<String> = items.collect();
+/// Only the shown items are formatted: lists can be long.
+pub(crate) fn list<S: AsRef<str>>(items: impl Iterator<Item = S>, max: usize) -> String {
     let mut out = String::new();
-    for (i, item) in items.iter().take(max).enumerate() {
+    let mut rest = 0usize;
+    for (i, item) in items.enumerate() {
+        if i >= max {
+            rest += 1;
+            continue;
+        }
         if i > 0 {
             out.push_str(", ");
         }
         out.push('`');
-        out.push_str(item);
+        out.push_str(item.as_ref());
         out.push('`');
     }
-    if items.len() > max {
-        out.push_str(&format!(" and {} more", items.len() - max));
+    if rest > 0 {
+        out.push_str(&format!(" and {rest} more"));
     }
     out
 }

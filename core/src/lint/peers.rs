@@ -85,7 +85,7 @@ fn split_pair(cx: &Cx, policy: &NetworkPolicy, at: Place, a: &Peer, b: &Peer, ou
         kind: PeerKind::Selectors { namespace_selector: Some(ns.clone()), pod_selector: Some(pods.clone()) },
         span: join(a.span, b.span),
     };
-    let as_one = cx.admitted(&policy.namespace, &combined);
+    let as_one = cx.admitted_uncached(&policy.namespace, &combined);
     let field = direction.peers_field();
     let message = format!(
         "`{field}[{j}]` ({first_field} {first_text}) and `{field}[{}]` ({second_field} {second_text}) of {} are two entries, so they are ORed: every pod in the selected namespaces, OR pods labelled {} in `{}`; as written that admits {}. If you meant pods labelled {} IN the selected namespaces (one entry, ANDed), that would be {}.",

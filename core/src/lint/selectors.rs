@@ -62,13 +62,9 @@ fn policy_selector(cx: &Cx, pi: usize, policy: &NetworkPolicy, out: &mut Vec<Fin
         None => String::new(),
     };
     let elsewhere: Vec<usize> = cx
-        .scenario
-        .endpoints
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.namespace != policy.namespace && !e.host_network)
-        .filter(|(_, e)| sel.matches(&e.labels))
-        .map(|(i, _)| i)
+        .labelled(sel)
+        .into_iter()
+        .filter(|&i| cx.endpoint(i).is_some_and(|e| e.namespace != policy.namespace))
         .collect();
     let mut fix = format!("Make `spec.podSelector` ({}) match the labels of the pods to protect.", selector_text(sel));
     if !elsewhere.is_empty() {
@@ -109,7 +105,7 @@ fn peer_selectors(cx: &Cx, pi: usize, policy: &NetworkPolicy, peer: &Peer, path:
     };
     let Some(sel) = pod_selector.as_ref().filter(|s| !s.is_empty()) else { return };
     let has_pods = namespaces.iter().any(|n| cx.has_endpoints_in(&n.name));
-    if !has_pods || !cx.admitted(&policy.namespace, peer).is_empty() {
+    if !has_pods || cx.admits_any(&policy.namespace, peer) {
         return;
     }
     out.push(pod_matches_nothing(cx, pi, policy, sel, &namespaces, namespace_selector.is_some(), path));
@@ -303,12 +299,9 @@ fn pod_matches_nothing(
         message.push_str(&format!(" The closest is: {}.", why_not(&format!("`{}`", endpoint_name(e)), sel, labels)));
     }
     let elsewhere: Vec<usize> = cx
-        .scenario
-        .endpoints
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| !e.host_network && !names.contains(&e.namespace.as_str()) && sel.matches(&e.labels))
-        .map(|(i, _)| i)
+        .labelled(sel)
+        .into_iter()
+        .filter(|&i| cx.endpoint(i).is_some_and(|e| !names.contains(&e.namespace.as_str())))
         .collect();
     let fix = match elsewhere.first().and_then(|&i| cx.endpoint(i)) {
         Some(e) if !has_namespace_selector => {
