@@ -71,6 +71,19 @@ test('the default scenario opens with a graph, a matrix and an explained flow', 
   await shot('default-dark');
 });
 
+test('clicking a graph arrow opens that allowed flow in the inspector', async ({ page }) => {
+  await open(page);
+  await pickPreset(page, 'or-vs-and');
+  // Start from a denied flow, so the arrow visibly changes the inspector.
+  const to = page.getByLabel(/^Destination/);
+  await to.fill('and-demo/db');
+  await to.press('Enter');
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-allowed', 'false');
+  await edges(page).first().dispatchEvent('click');
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-allowed', 'true');
+  await expect(page.getByTestId('verdict')).not.toContainText('alice/web → and-demo/db');
+});
+
 test('typing a deny-all policy removes an allowed cell and an arrow', async ({ page }) => {
   await open(page);
   await showMatrix(page);
