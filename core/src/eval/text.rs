@@ -56,6 +56,8 @@ fn lines(span: &Span) -> String {
     }
 }
 
+mod chain;
+
 fn mark(held: bool) -> &'static str {
     if held {
         "✓"
@@ -87,6 +89,7 @@ fn side_text(out: &mut String, scenario: &Scenario, side: &SideExplanation, subj
         }
     };
     let _ = writeln!(out, "{dir} of {subject}: {verdict} — {why}");
+    chain::chain_text(out, scenario, side);
     if !side.other_direction_policies.is_empty() {
         let names: alloc::vec::Vec<String> =
             side.other_direction_policies.iter().map(|&p| policy_name(scenario, p)).collect();
@@ -123,16 +126,23 @@ fn side_text(out: &mut String, scenario: &Scenario, side: &SideExplanation, subj
 
 fn rule_text(out: &mut String, direction: Direction, rule: &crate::explain::RuleExplanation) {
     let dir = direction.as_str();
-    let field = direction.peers_field();
     let verdict = if rule.matched { "✓ matches" } else { "✗ no match" };
     let _ = writeln!(out, "    {dir}[{}]{}: {verdict}", rule.index, lines(&rule.span));
-    match &rule.peers {
+    checks_text(out, direction, &rule.peers, &rule.ports, "ports");
+}
+
+/// A rule's peer list (the OR of entries, each the AND of its terms) and
+/// port list, one line per entry and term. `ports_field` names the port
+/// list as the rule's kind spells it.
+fn checks_text(out: &mut String, direction: Direction, peers: &PeersCheck, ports: &PortsCheck, ports_field: &str) {
+    let field = direction.peers_field();
+    match peers {
         PeersCheck::Any => {
             let _ = writeln!(out, "      {field}: ✓ (none listed: every peer)");
         }
         PeersCheck::Entries(entries) => {
             let list: alloc::vec::Vec<String> = entries.iter().map(|e| format!("{field}[{}]", e.index)).collect();
-            let _ = writeln!(out, "      {field}: {} {}", mark(rule.peers.held()), list.join(" OR "));
+            let _ = writeln!(out, "      {field}: {} {}", mark(peers.held()), list.join(" OR "));
             for entry in entries {
                 let _ = writeln!(out, "        {} {field}[{}]{}", mark(entry.held), entry.index, lines(&entry.span));
                 for (i, term) in entry.terms.iter().enumerate() {
@@ -149,16 +159,16 @@ fn rule_text(out: &mut String, direction: Direction, rule: &crate::explain::Rule
             }
         }
     }
-    match &rule.ports {
+    match ports {
         PortsCheck::Any => {
-            let _ = writeln!(out, "      ports: ✓ (none listed: every port)");
+            let _ = writeln!(out, "      {ports_field}: ✓ (none listed: every port)");
         }
         PortsCheck::Entries(entries) => {
-            let _ = writeln!(out, "      ports: {}", mark(rule.ports.held()));
+            let _ = writeln!(out, "      {ports_field}: {}", mark(ports.held()));
             for entry in entries {
                 let _ = writeln!(
                     out,
-                    "        {} ports[{}]{}: {}",
+                    "        {} {ports_field}[{}]{}: {}",
                     mark(entry.held),
                     entry.index,
                     lines(&entry.span),
