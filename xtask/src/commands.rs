@@ -44,41 +44,26 @@ pub fn test(root: &Path, args: &[String]) -> Result {
                 web::ensure_build_tools(root)?;
                 tools::ensure_chromium(root)?;
             }
-            Some(why) => println!(
-                "    not needed now ({why}): trunk, wasm-bindgen-cli, node packages, chromium"
-            ),
+            Some(why) => println!("    not needed now ({why}): trunk, wasm-bindgen-cli, node packages, chromium"),
         }
         Ok(Done::Ran)
     })?;
 
     steps.step("rustfmt --check", || {
         run(cmd(tools::cargo(), root).args(["fmt", "--all", "--", "--check"]))
-            .map_err(|e| {
-                e.hint(
-                    "format your own files: `cargo fmt -p CRATE` or `rustfmt --edition 2021 FILE`",
-                )
-            })
+            .map_err(|e| e.hint("format your own files: `cargo fmt -p CRATE` or `rustfmt --edition 2021 FILE`"))
             .map(|()| Done::Ran)
     })?;
 
     steps.step("clippy -D warnings", || {
-        run(cmd(tools::cargo(), root).args([
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]))
-        .map_err(|e| e.hint("fix the warnings printed above (each names its file and line)"))
-        .map(|()| Done::Ran)
+        run(cmd(tools::cargo(), root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+            .map_err(|e| e.hint("fix the warnings printed above (each names its file and line)"))
+            .map(|()| Done::Ran)
     })?;
 
     steps.step("cargo test --workspace (native)", || {
         run(cmd(tools::cargo(), root).args(["test", "--workspace"]))
-            .map_err(|e| {
-                e.hint("the failing test is named above; re-run it with `cargo test -p CRATE NAME`")
-            })
+            .map_err(|e| e.hint("the failing test is named above; re-run it with `cargo test -p CRATE NAME`"))
             .map(|()| Done::Ran)
     })?;
 
@@ -103,25 +88,19 @@ pub fn test(root: &Path, args: &[String]) -> Result {
         (None, None) => Err(web::NO_WEB.to_string()),
     };
 
-    steps.step(
-        "wasm-bindgen tests of the web crate (headless Chromium)",
-        || match &runnable_web {
-            Ok(web) => web::wasm_tests(root, web).map(|()| Done::Ran),
-            Err(why) => Ok(Done::Skipped(why.clone())),
-        },
-    )?;
+    steps.step("wasm-bindgen tests of the web crate (headless Chromium)", || match &runnable_web {
+        Ok(web) => web::wasm_tests(root, web).map(|()| Done::Ran),
+        Err(why) => Ok(Done::Skipped(why.clone())),
+    })?;
 
-    steps.step(
-        "trunk build --release + size budget",
-        || match &runnable_web {
-            Ok(_) => {
-                web::trunk_build(root)?;
-                web::check_budget(root, true)?;
-                Ok(Done::Ran)
-            }
-            Err(why) => Ok(Done::Skipped(why.clone())),
-        },
-    )?;
+    steps.step("trunk build --release + size budget", || match &runnable_web {
+        Ok(_) => {
+            web::trunk_build(root)?;
+            web::check_budget(root, true)?;
+            Ok(Done::Ran)
+        }
+        Err(why) => Ok(Done::Skipped(why.clone())),
+    })?;
 
     steps.step("e2e: Playwright against dist/", || match &runnable_web {
         Ok(_) => web::e2e(root, &[]).map(|()| Done::Ran),
@@ -150,9 +129,7 @@ pub fn serve(root: &Path) -> Result {
         Some(preset) => {
             let shown = preset.strip_prefix(root).unwrap_or(&preset).to_path_buf();
             println!("\n==> netpol matrix {}", shown.display());
-            run(cmd(tools::cargo(), root)
-                .args(["run", "--quiet", "-p", "netpol-cli", "--", "matrix"])
-                .arg(&shown))
+            run(cmd(tools::cargo(), root).args(["run", "--quiet", "-p", "netpol-cli", "--", "matrix"]).arg(&shown))
         }
         None => {
             println!("\nxtask: no preset in core/presets/ yet, so no example matrix to show.");
@@ -177,15 +154,9 @@ pub fn dist(root: &Path) -> Result {
     setup_path(root)?;
     require_web(root)?;
     let mut steps = Steps::default();
-    steps.step("ensure build tools", || {
-        web::ensure_build_tools(root).map(|()| Done::Ran)
-    })?;
-    steps.step("trunk build --release", || {
-        web::trunk_build(root).map(|()| Done::Ran)
-    })?;
-    steps.step("sizes of dist/", || {
-        web::check_budget(root, false).map(|()| Done::Ran)
-    })?;
+    steps.step("ensure build tools", || web::ensure_build_tools(root).map(|()| Done::Ran))?;
+    steps.step("trunk build --release", || web::trunk_build(root).map(|()| Done::Ran))?;
+    steps.step("sizes of dist/", || web::check_budget(root, false).map(|()| Done::Ran))?;
     steps.summary();
     println!("\ndist/ is ready: serve it with any static file host.");
     Ok(())
@@ -201,12 +172,8 @@ pub fn e2e(root: &Path, args: &[String]) -> Result {
         tools::ensure_chromium(root)?;
         Ok(Done::Ran)
     })?;
-    steps.step("trunk build --release", || {
-        web::trunk_build(root).map(|()| Done::Ran)
-    })?;
-    steps.step("e2e: Playwright against dist/", || {
-        web::e2e(root, args).map(|()| Done::Ran)
-    })?;
+    steps.step("trunk build --release", || web::trunk_build(root).map(|()| Done::Ran))?;
+    steps.step("e2e: Playwright against dist/", || web::e2e(root, args).map(|()| Done::Ran))?;
     steps.summary();
     Ok(())
 }

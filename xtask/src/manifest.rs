@@ -50,9 +50,7 @@ fn string_value<'a>(line: &'a str, key: &str) -> Option<&'a str> {
 /// The version in a tool's `--version` output such as `trunk 0.21.14` or
 /// `wasm-opt version 132 (version_132)`: the first whitespace-separated word starting with a digit.
 pub fn version_word(output: &str) -> Option<&str> {
-    output
-        .split_whitespace()
-        .find(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+    output.split_whitespace().find(|w| w.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// The `"version"` field of an npm `package.json`.
@@ -97,20 +95,14 @@ version = "0.3.77"
     #[test]
     fn reports_every_distinct_version_when_a_package_is_locked_twice() {
         let lock = format!("{LOCK}\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.99\"\n");
-        assert_eq!(
-            locked_versions(&lock, "wasm-bindgen"),
-            ["0.2.130", "0.2.99"]
-        );
+        assert_eq!(locked_versions(&lock, "wasm-bindgen"), ["0.2.130", "0.2.99"]);
     }
 
     #[test]
     fn reads_values_only_from_the_named_section() {
         let toml = "[build]\nname = \"no\"\n[package]\nversion = \"1\"\nname = \"netpol-web\" # c\n[tools]\nwasm_bindgen = \"0.2.130\"\n";
         assert_eq!(section_value(toml, "package", "name"), Some("netpol-web"));
-        assert_eq!(
-            section_value(toml, "tools", "wasm_bindgen"),
-            Some("0.2.130")
-        );
+        assert_eq!(section_value(toml, "tools", "wasm_bindgen"), Some("0.2.130"));
         assert_eq!(section_value(toml, "tools", "wasm_opt"), None);
         assert_eq!(section_value(toml, "serve", "name"), None);
     }
@@ -118,20 +110,14 @@ version = "0.3.77"
     #[test]
     fn does_not_confuse_keys_sharing_a_prefix() {
         assert_eq!(string_value("wasm_bindgen_x = \"1\"", "wasm_bindgen"), None);
-        assert_eq!(
-            string_value("wasm_bindgen=\"2\"", "wasm_bindgen"),
-            Some("2")
-        );
+        assert_eq!(string_value("wasm_bindgen=\"2\"", "wasm_bindgen"), Some("2"));
     }
 
     #[test]
     fn extracts_versions_from_tool_banners() {
         assert_eq!(version_word("trunk 0.21.14"), Some("0.21.14"));
         assert_eq!(version_word("wasm-bindgen 0.2.130"), Some("0.2.130"));
-        assert_eq!(
-            version_word("wasm-opt version 132 (version_132)"),
-            Some("132")
-        );
+        assert_eq!(version_word("wasm-opt version 132 (version_132)"), Some("132"));
         assert_eq!(version_word("v20.20.2"), None);
     }
 

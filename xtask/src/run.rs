@@ -17,10 +17,7 @@ pub struct Error {
 
 impl Error {
     pub fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            hint: None,
-        }
+        Self { message: message.into(), hint: None }
     }
 
     /// Adds (or replaces) the advice printed under the message.
@@ -69,9 +66,7 @@ pub fn display(command: &Command) -> String {
 pub fn run(command: &mut Command) -> Result {
     let shown = display(command);
     println!("    $ {shown}");
-    let status = command
-        .status()
-        .map_err(|e| Error::new(format!("could not start `{shown}`: {e}")))?;
+    let status = command.status().map_err(|e| Error::new(format!("could not start `{shown}`: {e}")))?;
     if status.success() {
         Ok(())
     } else {
@@ -82,11 +77,7 @@ pub fn run(command: &mut Command) -> Result {
 /// Runs a probe such as `tool --version` quietly: its trimmed stdout when it succeeded, `None` when
 /// the program is missing or failed. Used to decide whether something must be installed.
 pub fn probe(command: &mut Command) -> Option<String> {
-    let out = command
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
+    let out = command.stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
     if out.status.success() {
         Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
     } else {
@@ -133,17 +124,10 @@ impl Steps {
             }
             Err(_) => "FAILED",
         };
-        self.records.push(Record {
-            name: name.to_string(),
-            elapsed,
-            outcome,
-        });
+        self.records.push(Record { name: name.to_string(), elapsed, outcome });
         result.map(|_| ()).map_err(|e| {
             self.summary();
-            Error {
-                message: format!("step `{name}` failed: {}", e.message),
-                hint: e.hint,
-            }
+            Error { message: format!("step `{name}` failed: {}", e.message), hint: e.hint }
         })
     }
 
@@ -171,10 +155,7 @@ mod tests {
     #[test]
     fn error_display_includes_hint_on_its_own_line() {
         let e = Error::new("trunk failed").hint("run `cargo xtask dist`");
-        assert_eq!(
-            e.to_string(),
-            "trunk failed\n  hint: run `cargo xtask dist`"
-        );
+        assert_eq!(e.to_string(), "trunk failed\n  hint: run `cargo xtask dist`");
     }
 
     #[test]
@@ -198,13 +179,7 @@ mod tests {
     fn failing_step_stops_with_its_name_and_hint() {
         let mut steps = Steps::default();
         assert!(steps.step("fine", || Ok(Done::Ran)).is_ok());
-        let err = steps
-            .step("broken", || Err(Error::new("boom").hint("fix it")))
-            .err()
-            .map(|e| e.to_string());
-        assert_eq!(
-            err.as_deref(),
-            Some("step `broken` failed: boom\n  hint: fix it")
-        );
+        let err = steps.step("broken", || Err(Error::new("boom").hint("fix it"))).err().map(|e| e.to_string());
+        assert_eq!(err.as_deref(), Some("step `broken` failed: boom\n  hint: fix it"));
     }
 }

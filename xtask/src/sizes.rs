@@ -43,30 +43,15 @@ pub fn measure(dist: &Path) -> Result<Vec<FileSize>> {
     files
         .iter()
         .map(|path| {
-            let raw = fs::metadata(path)
-                .map_err(|e| Error::new(format!("cannot stat {}: {e}", path.display())))?
-                .len();
-            let gzip = compressed_len(Command::new("gzip").args(["-9", "-c"]).arg(path))
-                .ok_or_else(|| {
-                    Error::new(format!("`gzip -9 -c {}` failed", path.display()))
-                        .hint("install gzip (`apt-get install -y gzip`)")
-                })?;
-            let brotli = if have_node {
-                compressed_len(Command::new("node").args(["-e", BROTLI_JS]).arg(path))
-            } else {
-                None
-            };
-            let name = path
-                .strip_prefix(dist)
-                .unwrap_or(path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            Ok(FileSize {
-                name,
-                raw,
-                gzip,
-                brotli,
-            })
+            let raw = fs::metadata(path).map_err(|e| Error::new(format!("cannot stat {}: {e}", path.display())))?.len();
+            let gzip = compressed_len(Command::new("gzip").args(["-9", "-c"]).arg(path)).ok_or_else(|| {
+                Error::new(format!("`gzip -9 -c {}` failed", path.display()))
+                    .hint("install gzip (`apt-get install -y gzip`)")
+            })?;
+            let brotli =
+                if have_node { compressed_len(Command::new("node").args(["-e", BROTLI_JS]).arg(path)) } else { None };
+            let name = path.strip_prefix(dist).unwrap_or(path).to_string_lossy().replace('\\', "/");
+            Ok(FileSize { name, raw, gzip, brotli })
         })
         .collect()
 }
@@ -77,11 +62,7 @@ require('fs').readFileSync(process.argv[1]),{params:{[z.constants.BROTLI_PARAM_Q
 
 /// Runs a compressor that writes to stdout and counts the bytes it wrote.
 fn compressed_len(command: &mut Command) -> Option<u64> {
-    let out = command
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
+    let out = command.stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
     if out.status.success() {
         u64::try_from(out.stdout.len()).ok()
     } else {
@@ -90,12 +71,9 @@ fn compressed_len(command: &mut Command) -> Option<u64> {
 }
 
 fn collect(dir: &Path, into: &mut Vec<PathBuf>) -> Result {
-    let entries =
-        fs::read_dir(dir).map_err(|e| Error::new(format!("cannot read {}: {e}", dir.display())))?;
+    let entries = fs::read_dir(dir).map_err(|e| Error::new(format!("cannot read {}: {e}", dir.display())))?;
     for entry in entries {
-        let path = entry
-            .map_err(|e| Error::new(format!("cannot read {}: {e}", dir.display())))?
-            .path();
+        let path = entry.map_err(|e| Error::new(format!("cannot read {}: {e}", dir.display())))?.path();
         if path.is_dir() {
             collect(&path, into)?;
         } else {
@@ -107,24 +85,13 @@ fn collect(dir: &Path, into: &mut Vec<PathBuf>) -> Result {
 
 /// Sum of (raw, gzip) over the budgeted files.
 pub fn budget_totals(files: &[FileSize]) -> (u64, u64) {
-    files
-        .iter()
-        .filter(|f| f.budgeted())
-        .fold((0, 0), |(r, g), f| (r + f.raw, g + f.gzip))
+    files.iter().filter(|f| f.budgeted()).fold((0, 0), |(r, g), f| (r + f.raw, g + f.gzip))
 }
 
 /// A table of every file with raw, gzip and brotli sizes, then the totals and the budget line.
 pub fn table(files: &[FileSize]) -> String {
-    let width = files
-        .iter()
-        .map(|f| f.name.len())
-        .chain([24])
-        .max()
-        .unwrap_or(24);
-    let mut out = format!(
-        "    {:<width$} {:>10} {:>10} {:>10}\n",
-        "file", "raw", "gzip -9", "brotli"
-    );
+    let width = files.iter().map(|f| f.name.len()).chain([24]).max().unwrap_or(24);
+    let mut out = format!("    {:<width$} {:>10} {:>10} {:>10}\n", "file", "raw", "gzip -9", "brotli");
     let row = |name: &str, raw: u64, gzip: u64, brotli: Option<u64>| {
         format!(
             "    {:<width$} {:>10} {:>10} {:>10}\n",
@@ -137,28 +104,13 @@ pub fn table(files: &[FileSize]) -> String {
     for f in files {
         out.push_str(&row(&f.name, f.raw, f.gzip, f.brotli));
     }
-    let sum_brotli = |pick: &dyn Fn(&FileSize) -> bool| {
-        files
-            .iter()
-            .filter(|f| pick(f))
-            .map(|f| f.brotli)
-            .sum::<Option<u64>>()
-    };
+    let sum_brotli =
+        |pick: &dyn Fn(&FileSize) -> bool| files.iter().filter(|f| pick(f)).map(|f| f.brotli).sum::<Option<u64>>();
     let all_raw = files.iter().map(|f| f.raw).sum();
     let all_gzip = files.iter().map(|f| f.gzip).sum();
-    out.push_str(&row(
-        "total (all files)",
-        all_raw,
-        all_gzip,
-        sum_brotli(&|_| true),
-    ));
+    out.push_str(&row("total (all files)", all_raw, all_gzip, sum_brotli(&|_| true)));
     let (raw, gzip) = budget_totals(files);
-    out.push_str(&row(
-        "total wasm + js",
-        raw,
-        gzip,
-        sum_brotli(&FileSize::budgeted),
-    ));
+    out.push_str(&row("total wasm + js", raw, gzip, sum_brotli(&FileSize::budgeted)));
     out.push_str(&format!(
         "    budget: wasm + js gzip {} of {} allowed ({}%)\n",
         kb(gzip),
@@ -178,12 +130,7 @@ mod tests {
     use super::*;
 
     fn file(name: &str, raw: u64, gzip: u64, brotli: Option<u64>) -> FileSize {
-        FileSize {
-            name: name.to_string(),
-            raw,
-            gzip,
-            brotli,
-        }
+        FileSize { name: name.to_string(), raw, gzip, brotli }
     }
 
     #[test]
@@ -209,18 +156,9 @@ mod tests {
         assert!(t.contains("total (all files)"), "{t}");
         assert!(t.contains("130.0 KB"), "{t}");
         // A missing brotli size makes the brotli total unknown rather than too small.
-        let wasm_js = t
-            .lines()
-            .find(|l| l.contains("total wasm + js"))
-            .unwrap_or("");
-        assert!(
-            wasm_js.contains("128.0 KB") && wasm_js.ends_with("n/a"),
-            "{wasm_js}"
-        );
-        assert!(
-            t.contains("budget: wasm + js gzip 128.0 KB of 400.0 KB allowed (32%)"),
-            "{t}"
-        );
+        let wasm_js = t.lines().find(|l| l.contains("total wasm + js")).unwrap_or("");
+        assert!(wasm_js.contains("128.0 KB") && wasm_js.ends_with("n/a"), "{wasm_js}");
+        assert!(t.contains("budget: wasm + js gzip 128.0 KB of 400.0 KB allowed (32%)"), "{t}");
     }
 
     #[test]
@@ -248,10 +186,6 @@ mod tests {
         assert_eq!(names, ["a.js", "snippets/b.wasm"]);
         assert_eq!(files[0].raw, 11_000);
         // Repetitive text compresses well; the exact figure depends on the gzip build.
-        assert!(
-            files[0].gzip > 0 && files[0].gzip < 1_000,
-            "{}",
-            files[0].gzip
-        );
+        assert!(files[0].gzip > 0 && files[0].gzip < 1_000, "{}", files[0].gzip);
     }
 }

@@ -45,17 +45,13 @@ pub fn prepend_path(dirs: &[PathBuf]) -> Result {
 
 /// The `cargo` that runs xtask (so the same toolchain builds everything), else `cargo` from `PATH`.
 pub fn cargo() -> PathBuf {
-    env::var_os("CARGO")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("cargo"))
+    env::var_os("CARGO").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("cargo"))
 }
 
 /// Finds an executable on `PATH`, like `which`.
 pub fn which(name: &str) -> Option<PathBuf> {
     let path = env::var_os("PATH")?;
-    env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|candidate| candidate.is_file())
+    env::split_paths(&path).map(|dir| dir.join(name)).find(|candidate| candidate.is_file())
 }
 
 /// rustfmt and clippy, which `rustup` may leave out of a minimal profile.
@@ -66,23 +62,17 @@ pub fn ensure_rust_components(root: &Path) -> Result {
         println!("    rustfmt: {fmt}; clippy: {clippy}");
         return Ok(());
     }
-    run(cmd("rustup", root).args(["component", "add", "rustfmt", "clippy"])).map_err(|e| {
-        e.hint("install rustup (https://rustup.rs) or add rustfmt and clippy to your toolchain")
-    })
+    run(cmd("rustup", root).args(["component", "add", "rustfmt", "clippy"]))
+        .map_err(|e| e.hint("install rustup (https://rustup.rs) or add rustfmt and clippy to your toolchain"))
 }
 
 /// Rust targets: `wasm32-unknown-unknown` for the page, `wasm32v1-none` for the `no_std` check.
 pub fn ensure_targets(root: &Path, targets: &[&str]) -> Result {
-    let installed =
-        probe(cmd("rustup", root).args(["target", "list", "--installed"])).ok_or_else(|| {
-            Error::new("`rustup target list --installed` failed")
-                .hint("install Rust with rustup (https://rustup.rs); xtask adds targets through it")
-        })?;
-    let missing: Vec<&str> = targets
-        .iter()
-        .copied()
-        .filter(|t| !installed.lines().any(|l| l.trim() == *t))
-        .collect();
+    let installed = probe(cmd("rustup", root).args(["target", "list", "--installed"])).ok_or_else(|| {
+        Error::new("`rustup target list --installed` failed")
+            .hint("install Rust with rustup (https://rustup.rs); xtask adds targets through it")
+    })?;
+    let missing: Vec<&str> = targets.iter().copied().filter(|t| !installed.lines().any(|l| l.trim() == *t)).collect();
     if missing.is_empty() {
         println!("    rust targets present: {}", targets.join(", "));
         return Ok(());
@@ -120,13 +110,7 @@ pub fn ensure_wasm_bindgen(root: &Path, version: &str) -> Result {
         "    wasm-bindgen-cli {version} needed (Cargo.lock), found {}: installing (takes ~2 min)",
         current.unwrap_or("none")
     );
-    run(cmd(cargo(), root).args([
-        "install",
-        "wasm-bindgen-cli",
-        "--version",
-        version,
-        "--force",
-    ]))?;
+    run(cmd(cargo(), root).args(["install", "wasm-bindgen-cli", "--version", version, "--force"]))?;
     check_now(root, "wasm-bindgen", version)
 }
 
@@ -136,28 +120,22 @@ fn check_now(root: &Path, tool: &str, version: &str) -> Result {
     if found.as_deref().and_then(manifest::version_word) == Some(version) {
         Ok(())
     } else {
-        Err(Error::new(format!(
-            "installed {tool} {version} but `{tool} --version` now says {:?}",
-            found
-        ))
-        .hint("another copy earlier on PATH shadows the one in ~/.cargo/bin; remove it"))
+        Err(Error::new(format!("installed {tool} {version} but `{tool} --version` now says {:?}", found))
+            .hint("another copy earlier on PATH shadows the one in ~/.cargo/bin; remove it"))
     }
 }
 
 /// The wasm-bindgen version the workspace locks, if any crate uses it; an error if it locks two,
 /// because one CLI can only serve one.
 pub fn locked_wasm_bindgen(root: &Path) -> Result<Option<String>> {
-    let lock = fs::read_to_string(root.join("Cargo.lock"))
-        .map_err(|e| Error::new(format!("cannot read Cargo.lock: {e}")))?;
+    let lock =
+        fs::read_to_string(root.join("Cargo.lock")).map_err(|e| Error::new(format!("cannot read Cargo.lock: {e}")))?;
     let versions = manifest::locked_versions(&lock, "wasm-bindgen");
     match versions.as_slice() {
         [] => Ok(None),
         [one] => Ok(Some(one.clone())),
-        many => Err(Error::new(format!(
-            "Cargo.lock holds several wasm-bindgen versions: {}",
-            many.join(", ")
-        ))
-        .hint("`cargo update -p wasm-bindgen --precise X` so that a single version remains")),
+        many => Err(Error::new(format!("Cargo.lock holds several wasm-bindgen versions: {}", many.join(", ")))
+            .hint("`cargo update -p wasm-bindgen --precise X` so that a single version remains")),
     }
 }
 
@@ -183,20 +161,16 @@ pub fn ensure_node(root: &Path) -> Result {
     }
     let version = probe(cmd("node", root).arg("--version"))
         .ok_or_else(|| Error::new("`node --version` failed after installing nodejs"))?;
-    let major = version
-        .trim_start_matches('v')
-        .split('.')
-        .next()
-        .and_then(|m| m.parse::<u32>().ok());
+    let major = version.trim_start_matches('v').split('.').next().and_then(|m| m.parse::<u32>().ok());
     match major {
         Some(m) if m >= NODE_MIN_MAJOR => {
             println!("    node {version}");
             Ok(())
         }
-        _ => Err(Error::new(format!(
-            "Playwright {PLAYWRIGHT_VERSION} needs Node >= {NODE_MIN_MAJOR}, found {version}"
-        ))
-        .hint("install Node 20 or newer (e.g. the nodejs package of a newer Debian)")),
+        _ => {
+            Err(Error::new(format!("Playwright {PLAYWRIGHT_VERSION} needs Node >= {NODE_MIN_MAJOR}, found {version}"))
+                .hint("install Node 20 or newer (e.g. the nodejs package of a newer Debian)"))
+        }
     }
 }
 
@@ -211,12 +185,9 @@ pub fn ensure_node_modules(root: &Path) -> Result {
     if fs::read_to_string(&stamp).ok().as_deref() == Some(lock.as_str()) {
         println!("    e2e/node_modules matches package-lock.json");
     } else {
-        run(cmd("npm", &e2e)
-            .args(["ci", "--no-audit", "--no-fund"])
-            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))
-        .map_err(|e| e.hint("npm needs the npm registry; see the npm output above"))?;
-        fs::write(&stamp, &lock)
-            .map_err(|e| Error::new(format!("cannot write {}: {e}", stamp.display())))?;
+        run(cmd("npm", &e2e).args(["ci", "--no-audit", "--no-fund"]).env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))
+            .map_err(|e| e.hint("npm needs the npm registry; see the npm output above"))?;
+        fs::write(&stamp, &lock).map_err(|e| Error::new(format!("cannot write {}: {e}", stamp.display())))?;
     }
     let bin = e2e.join("node_modules").join(".bin");
     let wasm_opt = probe(cmd(bin.join("wasm-opt"), root).arg("--version"));
@@ -229,11 +200,8 @@ pub fn ensure_node_modules(root: &Path) -> Result {
     let pw_json = e2e.join("node_modules/@playwright/test/package.json");
     let pw = fs::read_to_string(&pw_json).unwrap_or_default();
     if manifest::package_json_version(&pw) != Some(PLAYWRIGHT_VERSION) {
-        return Err(Error::new(format!(
-            "{} is not version {PLAYWRIGHT_VERSION}",
-            pw_json.display()
-        ))
-        .hint("e2e/package.json must pin @playwright/test 1.65.1; then `npm install` in e2e/"));
+        return Err(Error::new(format!("{} is not version {PLAYWRIGHT_VERSION}", pw_json.display()))
+            .hint("e2e/package.json must pin @playwright/test 1.65.1; then `npm install` in e2e/"));
     }
     println!("    wasm-opt {WASM_OPT_VERSION}, @playwright/test {PLAYWRIGHT_VERSION}");
     Ok(())
@@ -260,10 +228,7 @@ fn apt_install(root: &Path, packages: &[&str]) -> Result {
             "need to install {} but not root and no passwordless sudo",
             packages.join(" ")
         ))
-        .hint(format!(
-            "run `sudo apt-get update && sudo apt-get install -y {}`, then retry",
-            packages.join(" ")
-        )));
+        .hint(format!("run `sudo apt-get update && sudo apt-get install -y {}`, then retry", packages.join(" "))));
     }
     let apt = |args: &[&str]| {
         let mut c = if sudo {
@@ -274,9 +239,7 @@ fn apt_install(root: &Path, packages: &[&str]) -> Result {
             cmd("apt-get", root)
         };
         // Wait for a concurrent apt/dpkg run instead of failing on its lock.
-        c.args(["-o", "DPkg::Lock::Timeout=600"])
-            .args(args)
-            .env("DEBIAN_FRONTEND", "noninteractive");
+        c.args(["-o", "DPkg::Lock::Timeout=600"]).args(args).env("DEBIAN_FRONTEND", "noninteractive");
         c
     };
     run(&mut apt(&["update"]))?;

@@ -24,9 +24,7 @@ pub fn detect(root: &Path) -> Result<Option<Web>> {
     };
     let package = manifest::section_value(&text, "package", "name")
         .ok_or_else(|| Error::new("web/Cargo.toml has no [package] name"))?;
-    Ok(Some(Web {
-        package: package.to_string(),
-    }))
+    Ok(Some(Web { package: package.to_string() }))
 }
 
 /// The notice printed by every step skipped because there is no page yet.
@@ -37,9 +35,8 @@ pub const NO_WEB: &str = "web/Cargo.toml does not exist yet (the Leptos app is s
 pub fn ensure_build_tools(root: &Path) -> Result {
     tools::ensure_trunk(root)?;
     let locked = tools::locked_wasm_bindgen(root)?.ok_or_else(|| {
-        Error::new("web/ exists but Cargo.lock has no wasm-bindgen").hint(
-            "add \"web\" to the workspace members in Cargo.toml and depend on leptos/wasm-bindgen",
-        )
+        Error::new("web/ exists but Cargo.lock has no wasm-bindgen")
+            .hint("add \"web\" to the workspace members in Cargo.toml and depend on leptos/wasm-bindgen")
     })?;
     tools::check_trunk_pin(root, &locked)?;
     tools::ensure_wasm_bindgen(root, &locked)?;
@@ -50,11 +47,8 @@ pub fn ensure_build_tools(root: &Path) -> Result {
 /// `trunk build --release` at the repository root into `dist/`.
 pub fn trunk_build(root: &Path) -> Result {
     if !root.join("index.html").is_file() {
-        return Err(
-            Error::new("index.html is missing at the repository root").hint(
-                "Trunk builds the page from index.html and Trunk.toml (owned by the web crate)",
-            ),
-        );
+        return Err(Error::new("index.html is missing at the repository root")
+            .hint("Trunk builds the page from index.html and Trunk.toml (owned by the web crate)"));
     }
     // Trunk may pass `--offline` to cargo (Trunk.toml `offline = true`): download every locked
     // crate, for every target, first.
@@ -68,9 +62,7 @@ pub fn trunk_build(root: &Path) -> Result {
     if root.join("dist").join("index.html").is_file() {
         Ok(())
     } else {
-        Err(Error::new(
-            "trunk finished but dist/index.html does not exist",
-        ))
+        Err(Error::new("trunk finished but dist/index.html does not exist"))
     }
 }
 
@@ -100,17 +92,8 @@ pub fn check_budget(root: &Path, enforce: bool) -> Result {
 /// headless Chromium through `/usr/bin/chromedriver` for tests configured `run_in_browser`.
 pub fn wasm_tests(root: &Path, web: &Web) -> Result {
     run(cmd(tools::cargo(), root)
-        .args([
-            "test",
-            "-p",
-            &web.package,
-            "--target",
-            "wasm32-unknown-unknown",
-        ])
-        .env(
-            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-            "wasm-bindgen-test-runner",
-        )
+        .args(["test", "-p", &web.package, "--target", "wasm32-unknown-unknown"])
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
         .env("CHROMEDRIVER", tools::CHROMEDRIVER))
 }
 
@@ -118,23 +101,17 @@ pub fn wasm_tests(root: &Path, web: &Web) -> Result {
 /// free loopback port (so parallel runs on one machine do not collide).
 pub fn e2e(root: &Path, extra_args: &[String]) -> Result {
     if !root.join("dist").join("index.html").is_file() {
-        return Err(
-            Error::new("dist/index.html does not exist").hint("build it first: `cargo xtask dist`")
-        );
+        return Err(Error::new("dist/index.html does not exist").hint("build it first: `cargo xtask dist`"));
     }
     let shots = root.join("target").join("e2e-screenshots");
-    fs::create_dir_all(&shots)
-        .map_err(|e| Error::new(format!("cannot create {}: {e}", shots.display())))?;
+    fs::create_dir_all(&shots).map_err(|e| Error::new(format!("cannot create {}: {e}", shots.display())))?;
     let port = free_port()?;
     let e2e = root.join("e2e");
-    run(cmd(
-        e2e.join("node_modules").join(".bin").join("playwright"),
-        &e2e,
-    )
-    .arg("test")
-    .args(extra_args)
-    .env("E2E_PORT", port.to_string())
-    .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))
+    run(cmd(e2e.join("node_modules").join(".bin").join("playwright"), &e2e)
+        .arg("test")
+        .args(extra_args)
+        .env("E2E_PORT", port.to_string())
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))
     .map_err(|e| {
         e.hint(format!(
             "failure screenshots and traces are under target/e2e-results/; re-run one spec with \
@@ -146,25 +123,15 @@ pub fn e2e(root: &Path, extra_args: &[String]) -> Result {
 
 /// A loopback port nobody listens on right now.
 fn free_port() -> Result<u16> {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .map_err(|e| Error::new(format!("cannot bind a loopback port: {e}")))?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| Error::new(format!("cannot read the bound port: {e}")))
+    let listener =
+        TcpListener::bind("127.0.0.1:0").map_err(|e| Error::new(format!("cannot bind a loopback port: {e}")))?;
+    listener.local_addr().map(|a| a.port()).map_err(|e| Error::new(format!("cannot read the bound port: {e}")))
 }
 
 /// `trunk serve --release` on http://127.0.0.1:8080, rebuilding on change, until interrupted.
 pub fn serve(root: &Path) -> Result {
     run(cmd("trunk", root)
-        .args([
-            "serve",
-            "--release",
-            "--address",
-            "127.0.0.1",
-            "--port",
-            "8080",
-        ])
+        .args(["serve", "--release", "--address", "127.0.0.1", "--port", "8080"])
         .env("TRUNK_SKIP_VERSION_CHECK", "true"))
 }
 
