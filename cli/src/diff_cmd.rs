@@ -59,13 +59,6 @@ impl<'a> Side<'a> {
         }
         Side { scenario, index, matrix: netpol_core::matrix(scenario, probes) }
     }
-
-    fn allowed(&self, probe: usize, from: &str, to: &str) -> bool {
-        match (self.index.get(from), self.index.get(to)) {
-            (Some(&a), Some(&b)) => self.matrix.allowed(probe, a, b),
-            _ => false,
-        }
-    }
 }
 
 /// The probes to compare: the given ones (deduplicated, in order), or every
@@ -209,44 +202,97 @@ fn verdict(side: &Side<'_>, from: &str, to: &str, probe: Probe) -> VerdictJson {
     VerdictJson { present: true, allowed: e.allowed, reason, allowed_by: by }
 }
 
+/// An endpoint of the union: its label and its index before and after.
+type UnionEnd = (String, Option<usize>, Option<usize>);
+
+/// The union of both sides' endpoint labels, in before's order then
+/// after's new ones, with each label's index on each side.
+fn union(b: &Side<'_>, a: &Side<'_>) -> Vec<UnionEnd> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for s in [b.scenario, a.scenario] {
+        for i in 0..s.endpoints.len() {
+            let label = endpoint_label(s, i);
+            if seen.insert(label.clone()) {
+                let (ib, ia) = (b.index.get(&label).copied(), a.index.get(&label).copied());
+                out.push((label, ib, ia));
+            }
+        }
+    }
+    out
+}
+
+/// The (from, to) pairs, as union indices, whose verdict differs on probe
+/// `p`. Absent endpoints count as "cannot connect". When both sides have the
+/// same endpoints in the same order (the usual policy-only edit), rows are
+/// compared a 64-bit word at a time.
+fn changed_pairs(b: &Side<'_>, a: &Side<'_>, ends: &[UnionEnd], p: usize) -> Vec<(usize, usize)> {
+    let identical = ends.len() == b.scenario.endpoints.len()
+        && ends.len() == a.scenario.endpoints.len()
+        && ends.iter().enumerate().all(|(i, (_, ib, ia))| *ib == Some(i) && *ia == Some(i));
+    if identical {
+        changed_pairs_by_rows(b, a, ends.len(), p)
+    } else {
+        changed_pairs_by_cells(b, a, ends, p)
+    }
+}
+
+/// [`changed_pairs`] for identical endpoint lists: XOR of the row words.
+fn changed_pairs_by_rows(b: &Side<'_>, a: &Side<'_>, len: usize, p: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for from in 0..len {
+        let (Some(rb), Some(ra)) = (b.matrix.row_words(p, from), a.matrix.row_words(p, from)) else { continue };
+        for (w, (x, y)) in rb.iter().zip(ra).enumerate() {
+            let mut bits = x ^ y;
+            while bits != 0 {
+                out.push((from, w * 64 + bits.trailing_zeros() as usize));
+                bits &= bits - 1;
+            }
+        }
+    }
+    out
+}
+
+/// [`changed_pairs`] in general: every pair of the union, cell by cell.
+fn changed_pairs_by_cells(b: &Side<'_>, a: &Side<'_>, ends: &[UnionEnd], p: usize) -> Vec<(usize, usize)> {
+    let at = |side: &Side<'_>, x: Option<usize>, y: Option<usize>| match (x, y) {
+        (Some(x), Some(y)) => side.matrix.allowed(p, x, y),
+        _ => false,
+    };
+    let mut out = Vec::new();
+    for (i, (_, fb, fa)) in ends.iter().enumerate() {
+        for (j, (_, tb, ta)) in ends.iter().enumerate() {
+            if at(b, *fb, *tb) != at(a, *fa, *ta) {
+                out.push((i, j));
+            }
+        }
+    }
+    out
+}
+
 /// Compares `before` and `after` on `probes`.
 pub fn diff(before: &Scenario, after: &Scenario, probes: &[Probe]) -> DiffJson {
     let b = Side::new(before, probes);
     let a = Side::new(after, probes);
-    let mut union: Vec<String> = Vec::new();
-    let mut seen = BTreeSet::new();
-    for s in [before, after] {
-        for i in 0..s.endpoints.len() {
-            let label = endpoint_label(s, i);
-            if seen.insert(label.clone()) {
-                union.push(label);
-            }
-        }
-    }
-    let added = union.iter().filter(|e| !b.index.contains_key(*e)).cloned().collect();
-    let removed = union.iter().filter(|e| !a.index.contains_key(*e)).cloned().collect();
+    let ends = union(&b, &a);
+    let added = ends.iter().filter(|e| e.1.is_none()).map(|e| e.0.clone()).collect();
+    let removed = ends.iter().filter(|e| e.2.is_none()).map(|e| e.0.clone()).collect();
     let mut newly_allowed = Vec::new();
     let mut newly_denied = Vec::new();
     for (p, &probe) in probes.iter().enumerate() {
-        for from in &union {
-            for to in &union {
-                let was = b.allowed(p, from, to);
-                let is = a.allowed(p, from, to);
-                if was == is {
-                    continue;
-                }
-                let change = ChangeJson {
-                    from: from.clone(),
-                    to: to.clone(),
-                    probe: probe.to_string(),
-                    before: verdict(&b, from, to, probe),
-                    after: verdict(&a, from, to, probe),
-                };
-                if is {
-                    newly_allowed.push(change);
-                } else {
-                    newly_denied.push(change);
-                }
+        for (i, j) in changed_pairs(&b, &a, &ends, p) {
+            let (Some(from), Some(to)) = (ends.get(i), ends.get(j)) else { continue };
+            let change = ChangeJson {
+                from: from.0.clone(),
+                to: to.0.clone(),
+                probe: probe.to_string(),
+                before: verdict(&b, &from.0, &to.0, probe),
+                after: verdict(&a, &from.0, &to.0, probe),
+            };
+            if change.after.allowed {
+                newly_allowed.push(change);
+            } else {
+                newly_denied.push(change);
             }
         }
     }
@@ -300,5 +346,35 @@ pub fn write(out: &mut impl Write, d: &DiffJson, format: DiffFormat) -> io::Resu
                 _ => writeln!(out, "{n} flows changed"),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use netpol_core::parse::parse_str;
+
+    /// `netpol gen` clusters differing in their policies only: the row-word
+    /// fast path must find exactly the pairs the cell-by-cell walk finds.
+    #[test]
+    fn row_comparison_equals_cell_comparison() {
+        let text = |policies| {
+            let mut out = Vec::new();
+            let params = crate::gen::GenParams { pods: 150, namespaces: 6, policies, seed: 3 };
+            crate::gen::generate(&mut out, params).map(|_| String::from_utf8(out).unwrap_or_default())
+        };
+        let (Ok(before), Ok(after)) = (text(20), text(35)) else { panic!("gen failed") };
+        let (before, after) = (parse_str(&before).scenario, parse_str(&after).scenario);
+        let probes = probes(Vec::new(), &before, &after);
+        let (b, a) = (Side::new(&before, &probes), Side::new(&after, &probes));
+        let ends = union(&b, &a);
+        assert_eq!(ends.len(), before.endpoints.len(), "same pods on both sides");
+        let mut total = 0;
+        for p in 0..probes.len() {
+            let fast = changed_pairs_by_rows(&b, &a, ends.len(), p);
+            assert_eq!(fast, changed_pairs_by_cells(&b, &a, &ends, p), "probe {}", probes[p]);
+            total += fast.len();
+        }
+        assert!(total > 0, "the extra policies change some flow");
     }
 }
