@@ -370,9 +370,9 @@ mod tests {
         let ends = union(&b, &a);
         assert_eq!(ends.len(), before.endpoints.len(), "same pods on both sides");
         let mut total = 0;
-        for p in 0..probes.len() {
+        for (p, probe) in probes.iter().enumerate() {
             let fast = changed_pairs_by_rows(&b, &a, ends.len(), p);
-            assert_eq!(fast, changed_pairs_by_cells(&b, &a, &ends, p), "probe {}", probes[p]);
+            assert_eq!(fast, changed_pairs_by_cells(&b, &a, &ends, p), "probe {probe}");
             total += fast.len();
         }
         assert!(total > 0, "the extra policies change some flow");
