@@ -10,15 +10,18 @@ use crate::web::{self, Web};
 /// Rust targets: the page, and the bare-metal target that proves `netpol-core` is `no_std`.
 const TARGETS: [&str; 2] = ["wasm32-unknown-unknown", "wasm32v1-none"];
 
-/// `cargo xtask test [--quick]`: every check and suite, fail-fast, with a timing table.
+/// `cargo xtask test [--quick] [--keep-going]`: every check and suite, fail-fast (or, with
+/// `--keep-going`, every step and all failures at the end), with a timing table.
 pub fn test(root: &Path, args: &[String]) -> Result {
     let mut quick = false;
+    let mut keep_going = false;
     for arg in args {
         match arg.as_str() {
             "--quick" => quick = true,
+            "--keep-going" => keep_going = true,
             other => {
                 return Err(Error::new(format!("unknown option `{other}` for `test`"))
-                    .hint("usage: cargo xtask test [--quick]"))
+                    .hint("usage: cargo xtask test [--quick] [--keep-going]"))
             }
         }
     }
@@ -34,7 +37,7 @@ pub fn test(root: &Path, args: &[String]) -> Result {
         println!("xtask: the wasm tests, release build + size budget and e2e are SKIPPED: {why}");
     }
     setup_path(root)?;
-    let mut steps = Steps::default();
+    let mut steps = Steps::new(keep_going);
 
     steps.step("ensure tools", || {
         tools::ensure_rust_components(root)?;
@@ -93,9 +96,12 @@ pub fn test(root: &Path, args: &[String]) -> Result {
         Err(why) => Ok(Done::Skipped(why.clone())),
     })?;
 
+    // With --keep-going, e2e must not test a stale dist/ left by an earlier build.
+    let mut built = false;
     steps.step("trunk build --release + size budget", || match &runnable_web {
         Ok(_) => {
             web::trunk_build(root)?;
+            built = true;
             web::check_budget(root, true)?;
             Ok(Done::Ran)
         }
@@ -103,11 +109,12 @@ pub fn test(root: &Path, args: &[String]) -> Result {
     })?;
 
     steps.step("e2e: Playwright against dist/", || match &runnable_web {
-        Ok(_) => web::e2e(root, &[]).map(|()| Done::Ran),
+        Ok(_) if built => web::e2e(root, &[]).map(|()| Done::Ran),
+        Ok(_) => Ok(Done::Skipped("the release build failed".to_string())),
         Err(why) => Ok(Done::Skipped(why.clone())),
     })?;
 
-    steps.summary();
+    steps.finish()?;
     println!("\nxtask test: every step passed");
     Ok(())
 }
@@ -153,11 +160,11 @@ fn first_preset(root: &Path) -> Option<PathBuf> {
 pub fn dist(root: &Path) -> Result {
     setup_path(root)?;
     require_web(root)?;
-    let mut steps = Steps::default();
+    let mut steps = Steps::new(false);
     steps.step("ensure build tools", || web::ensure_build_tools(root).map(|()| Done::Ran))?;
     steps.step("trunk build --release", || web::trunk_build(root).map(|()| Done::Ran))?;
     steps.step("sizes of dist/", || web::check_budget(root, false).map(|()| Done::Ran))?;
-    steps.summary();
+    steps.finish()?;
     println!("\ndist/ is ready: serve it with any static file host.");
     Ok(())
 }
@@ -166,7 +173,7 @@ pub fn dist(root: &Path) -> Result {
 pub fn e2e(root: &Path, args: &[String]) -> Result {
     setup_path(root)?;
     require_web(root)?;
-    let mut steps = Steps::default();
+    let mut steps = Steps::new(false);
     steps.step("ensure tools", || {
         web::ensure_build_tools(root)?;
         tools::ensure_chromium(root)?;
@@ -174,8 +181,7 @@ pub fn e2e(root: &Path, args: &[String]) -> Result {
     })?;
     steps.step("trunk build --release", || web::trunk_build(root).map(|()| Done::Ran))?;
     steps.step("e2e: Playwright against dist/", || web::e2e(root, args).map(|()| Done::Ran))?;
-    steps.summary();
-    Ok(())
+    steps.finish()
 }
 
 fn require_web(root: &Path) -> Result<Web> {

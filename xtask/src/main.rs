@@ -18,8 +18,10 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  test [--quick]    install what is missing, then run every check and test suite
-                    (--quick: skip the wasm tests, the release build + size budget and e2e)
+  test [--quick] [--keep-going]
+                    install what is missing, then run every check and test suite
+                    (--quick: skip the wasm tests, the release build + size budget and e2e;
+                     --keep-going: run every step even after a failure, report all at the end)
   serve             build and serve the playground at http://127.0.0.1:8080
   dist              build the release page into dist/ and print its sizes (raw, gzip, brotli)
   e2e [ARGS...]     build dist/ and run the Playwright suite only; ARGS go to `playwright test`

@@ -98,14 +98,37 @@ struct Record {
     outcome: &'static str,
 }
 
-/// Runs named steps in order, stops at the first failure, and prints a timing table at the end.
+/// Runs named steps in order, stops at the first failure (unless told to keep going), and prints a
+/// timing table at the end.
 #[derive(Default)]
 pub struct Steps {
     records: Vec<Record>,
     started: Option<Instant>,
+    /// Run the remaining steps after a failure and report every failure at the end.
+    keep_going: bool,
+    /// Failures held back while keeping going.
+    failures: Vec<Error>,
 }
 
 impl Steps {
+    /// Steps that, with `keep_going`, carry on past failures and report them all in [`Steps::finish`].
+    pub fn new(keep_going: bool) -> Self {
+        Self { keep_going, ..Self::default() }
+    }
+
+    /// Prints the timing table and, with `keep_going`, fails with every held-back failure.
+    pub fn finish(self) -> Result {
+        self.summary();
+        match self.failures.len() {
+            0 => Ok(()),
+            1 => Err(self.failures.into_iter().next().unwrap_or_else(|| Error::new("a step failed"))),
+            n => {
+                let list: Vec<String> = self.failures.iter().map(|e| format!("  - {e}")).collect();
+                Err(Error::new(format!("{n} steps failed:\n{}", list.join("\n"))))
+            }
+        }
+    }
+
     /// Runs one step, printing its header, its outcome and its duration.
     pub fn step(&mut self, name: &str, body: impl FnOnce() -> Result<Done>) -> Result {
         let started = Instant::now();
@@ -125,10 +148,16 @@ impl Steps {
             Err(_) => "FAILED",
         };
         self.records.push(Record { name: name.to_string(), elapsed, outcome });
-        result.map(|_| ()).map_err(|e| {
+        let Err(e) = result else { return Ok(()) };
+        let err = Error { message: format!("step `{name}` failed: {}", e.message), hint: e.hint };
+        if self.keep_going {
+            println!("    FAILED (keeping going): {err}");
+            self.failures.push(err);
+            Ok(())
+        } else {
             self.summary();
-            Error { message: format!("step `{name}` failed: {}", e.message), hint: e.hint }
-        })
+            Err(err)
+        }
     }
 
     /// Prints every step's outcome and duration.
@@ -156,6 +185,24 @@ mod tests {
     fn error_display_includes_hint_on_its_own_line() {
         let e = Error::new("trunk failed").hint("run `cargo xtask dist`");
         assert_eq!(e.to_string(), "trunk failed\n  hint: run `cargo xtask dist`");
+    }
+
+    #[test]
+    fn keep_going_runs_every_step_and_reports_all_failures() {
+        let mut steps = Steps::new(true);
+        let mut ran_after_failure = false;
+        assert!(steps.step("a", || Err(Error::new("first"))).is_ok());
+        assert!(steps
+            .step("b", || {
+                ran_after_failure = true;
+                Ok(Done::Ran)
+            })
+            .is_ok());
+        assert!(steps.step("c", || Err(Error::new("second"))).is_ok());
+        assert!(ran_after_failure);
+        let message = steps.finish().err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.starts_with("2 steps failed:"), "{message}");
+        assert!(message.contains("step `a` failed: first") && message.contains("step `c` failed: second"), "{message}");
     }
 
     #[test]
