@@ -102,7 +102,7 @@ fn assert_in_bounds(text: &str, out: &ParseOutput) {
     // `\r\n`, `\n` and a lone `\r` are line breaks, as in YAML and editors.
     let lines = text.replace("\r\n", "\n").split(['\n', '\r']).count() as u32 + 1;
     let check = |sp: &Span, what: &str| {
-        assert!(sp.start.offset <= sp.end.offset || sp.end.offset == 0, "{what}: inverted span {sp:?}");
+        assert!(sp.start.offset <= sp.end.offset, "{what}: inverted span {sp:?}");
         assert!(sp.end.offset as usize <= text.len(), "{what}: end {} past the text ({})", sp.end.offset, text.len());
         assert!(sp.start.line >= 1 && sp.start.line <= lines, "{what}: line {} of {lines}", sp.start.line);
         assert!(sp.start.col >= 1, "{what}: column 0");
