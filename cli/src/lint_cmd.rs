@@ -60,10 +60,17 @@ pub fn write_text(out: &mut impl Write, scenario: &Scenario, names: &[String], f
         // for this one finding, which is dropped (the real summary is last).
         let trimmed = block.trim_end_matches('\n');
         let body = trimmed.rsplit_once('\n').map_or(trimmed, |(body, _summary)| body).trim_end_matches('\n');
+        // The core names related places by lines only; say which file.
+        let body = match body.rsplit_once('\n') {
+            Some((head, see)) if see.starts_with("  see: ") && !f.related.is_empty() => {
+                format!("{head}\n  see: {}", related_text(names, &f.related))
+            }
+            _ => body.to_string(),
+        };
         let file = file_of(names, &f.span);
         if f.span.start.line == 0 {
             // No position: findings_to_text wrote `0:0: `; say only the file.
-            let rest = body.strip_prefix("0:0: ").unwrap_or(body);
+            let rest = body.strip_prefix("0:0: ").unwrap_or(&body);
             writeln!(out, "{file}: {rest}\n")?;
         } else {
             writeln!(out, "{file}:{body}\n")?;
@@ -72,6 +79,20 @@ pub fn write_text(out: &mut impl Write, scenario: &Scenario, names: &[String], f
     let summary = findings_to_text(scenario, findings);
     let last = summary.trim_end_matches('\n').rsplit('\n').next().unwrap_or("");
     writeln!(out, "{last}")
+}
+
+/// `file:line:col (lines a-b)` for each related span with a position.
+fn related_text(names: &[String], related: &[Span]) -> String {
+    let parts: Vec<String> = related
+        .iter()
+        .filter(|s| s.start.line > 0)
+        .map(|s| {
+            let (first, last) = s.lines();
+            let range = if last > first { format!(" (lines {first}-{last})") } else { String::new() };
+            format!("{}:{}:{}{range}", file_of(names, s), s.start.line, s.start.col)
+        })
+        .collect();
+    parts.join(", ")
 }
 
 #[derive(Serialize)]

@@ -100,3 +100,21 @@ fn list_prints_every_rule() {
     }
     assert!(text.contains("NP001  warning  egress isolation without DNS"), "{text}");
 }
+
+#[test]
+fn related_places_name_their_file() {
+    // `dns/`: an egress default deny in one file, the DNS pod it cannot
+    // reach in another (NP001 points at the pod as the related place).
+    let dir = fixture("dns");
+    let pod_file = format!("{dir}/10-kube-system.yaml");
+    let out = netpol(&["lint", &dir]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with(&format!("{dir}/20-prod.yaml:22:1: warning[NP001] ")), "{text}");
+    assert!(text.contains(&format!("\n  see: {pod_file}:7:1 (lines 7-26)\n")), "{text}");
+
+    let doc = json(&netpol(&["lint", "--format", "json", &dir]));
+    let f = &doc["findings"][0];
+    assert_eq!(f["id"], "NP001");
+    assert_eq!(f["related"], serde_json::json!([{"file": pod_file, "line": 7, "column": 1, "end_line": 26}]));
+}
