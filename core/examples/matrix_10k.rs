@@ -195,7 +195,13 @@ fn cluster(pods: usize, namespaces: usize, policies: usize) -> Scenario {
             ..base
         });
     }
-    let mut s = Scenario { namespaces: namespaces_v, endpoints, services: Vec::new(), policies: policies_v, ..Default::default() };
+    let mut s = Scenario {
+        namespaces: namespaces_v,
+        endpoints,
+        services: Vec::new(),
+        policies: policies_v,
+        ..Default::default()
+    };
     s.normalize();
     s
 }

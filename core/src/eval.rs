@@ -44,8 +44,8 @@ mod tests;
 use crate::explain::{Explanation, Flow};
 use crate::model::{Direction, EndpointKind, Scenario};
 
-use self::peer::End;
 pub(crate) use self::cluster::ordered as cluster_order;
+use self::peer::End;
 pub(crate) use self::ports::number_covers;
 pub use self::targets::{external_nodes, resolve_end, service_targets, ExternalNode, ServiceTarget};
 pub use self::text::explanation_to_text;

@@ -181,7 +181,8 @@ spec:
     let warnings: Vec<&str> =
         out.diagnostics.iter().filter(|d| d.severity == Severity::Warning).map(|d| d.message.as_str()).collect();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0].starts_with("undefined order between ClusterNetworkPolicy `z-deny` and ClusterNetworkPolicy `a-accept`"));
+    assert!(warnings[0]
+        .starts_with("undefined order between ClusterNetworkPolicy `z-deny` and ClusterNetworkPolicy `a-accept`"));
 }
 
 #[test]

@@ -23,8 +23,8 @@ use netpol_core::labels::{LabelSelector, Labels, Operator, Requirement, Requirem
 use netpol_core::matrix::matrix;
 use netpol_core::model::{
     ClusterAction, ClusterPeer, ClusterPeerKind, ClusterPolicy, ClusterPolicyApi, ClusterPort, ClusterPortKind,
-    ClusterRule, ClusterSubject, ClusterTier, ContainerPort, Endpoint, EndpointKind, IpBlock, Namespace, NetworkPolicy, Peer, PeerKind, PolicyApiVersion,
-    PolicyTypes, PortRef, PortSpec, Probe, Protocol, Rule, Scenario,
+    ClusterRule, ClusterSubject, ClusterTier, ContainerPort, Endpoint, EndpointKind, IpBlock, Namespace, NetworkPolicy,
+    Peer, PeerKind, PolicyApiVersion, PolicyTypes, PortRef, PortSpec, Probe, Protocol, Rule, Scenario,
 };
 use netpol_core::{Flow, FlowEnd, Span};
 use proptest::prelude::*;

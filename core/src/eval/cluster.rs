@@ -20,7 +20,9 @@
 
 use alloc::vec::Vec;
 
-use crate::explain::{ClusterRuleExplanation, PeerCheck, PeersCheck, PortCheck, PortsCheck, Reason, Term, TierKind, TierStep};
+use crate::explain::{
+    ClusterRuleExplanation, PeerCheck, PeersCheck, PortCheck, PortsCheck, Reason, Term, TierKind, TierStep,
+};
 use crate::model::{
     ClusterAction, ClusterPeer, ClusterPeerKind, ClusterPolicy, ClusterPort, ClusterPortKind, ClusterRule,
     ClusterSubject, ClusterTier, Direction, Probe, Scenario,
@@ -174,9 +176,14 @@ pub(crate) fn explain(
     Verdict::NoMatch
 }
 
-fn explain_rule(index: usize, rule: &ClusterRule, peer: &End, probe: Probe, destination: &End) -> ClusterRuleExplanation {
-    let peers =
-        PeersCheck::Entries(rule.peers.iter().enumerate().map(|(j, p)| check_peer(p, j, peer)).collect());
+fn explain_rule(
+    index: usize,
+    rule: &ClusterRule,
+    peer: &End,
+    probe: Probe,
+    destination: &End,
+) -> ClusterRuleExplanation {
+    let peers = PeersCheck::Entries(rule.peers.iter().enumerate().map(|(j, p)| check_peer(p, j, peer)).collect());
     let ports = if rule.ports.is_empty() {
         PortsCheck::Any
     } else {
@@ -254,10 +261,9 @@ fn check_port(port: &ClusterPort, index: usize, probe: Probe, destination: &End)
         ),
         ClusterPortKind::Named(name) => match named_port(destination, name) {
             Some((protocol, _)) if protocol != probe.protocol => wrong(protocol),
-            Some((_, resolved)) => (
-                resolved == probe.port,
-                Reason::NamedPortResolved { name: name.clone(), resolved, actual: probe.port },
-            ),
+            Some((_, resolved)) => {
+                (resolved == probe.port, Reason::NamedPortResolved { name: name.clone(), resolved, actual: probe.port })
+            }
             None => (false, Reason::NamedPortUnresolved { name: name.clone(), destination: destination.label() }),
         },
     };

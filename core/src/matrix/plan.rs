@@ -139,7 +139,8 @@ impl<'a> Plan<'a> {
         }
 
         let cluster = ClusterPlan::new(scenario, &mut sel);
-        for (lists, extra) in [(&mut ingress_lists, &cluster.ingress_lists), (&mut egress_lists, &cluster.egress_lists)] {
+        for (lists, extra) in [(&mut ingress_lists, &cluster.ingress_lists), (&mut egress_lists, &cluster.egress_lists)]
+        {
             for (l, x) in lists.iter_mut().zip(extra) {
                 l.extend_from_slice(x);
             }

@@ -91,7 +91,10 @@ impl<'a> ClusterPlan<'a> {
         let mut ingress_lists = alloc::vec![Vec::new(); len];
         let mut egress_lists = alloc::vec![Vec::new(); len];
         let plan_rules = |sel: &mut Selections<'a>, rules: &'a [ClusterRule]| -> Vec<PlannedClusterRule<'a>> {
-            rules.iter().map(|rule| PlannedClusterRule { rule, peers: peer_set(sel, &scenario.endpoints, rule) }).collect()
+            rules
+                .iter()
+                .map(|rule| PlannedClusterRule { rule, peers: peer_set(sel, &scenario.endpoints, rule) })
+                .collect()
         };
         let ingress: Vec<_> = scenario.cluster_policies.iter().map(|p| plan_rules(sel, &p.ingress)).collect();
         let egress: Vec<_> = scenario.cluster_policies.iter().map(|p| plan_rules(sel, &p.egress)).collect();
@@ -174,7 +177,11 @@ fn named_port(e: &crate::model::Endpoint, name: &str) -> Option<(Protocol, u16)>
     e.ports.iter().find(|p| p.name.as_deref() == Some(name)).map(|p| (p.protocol, p.port))
 }
 
-pub(crate) fn signature<'a>(plan: &ClusterPlan<'a>, endpoints: &[crate::model::Endpoint], probe: Probe) -> ClusterSignature<'a> {
+pub(crate) fn signature<'a>(
+    plan: &ClusterPlan<'a>,
+    endpoints: &[crate::model::Endpoint],
+    probe: Probe,
+) -> ClusterSignature<'a> {
     let reduce = |rules: &Vec<Vec<PlannedClusterRule<'a>>>| -> Vec<Vec<ClusterPorts<'a>>> {
         rules.iter().map(|rs| rs.iter().map(|r| ports_of(r.rule, probe)).collect()).collect()
     };

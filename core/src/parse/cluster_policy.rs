@@ -161,11 +161,7 @@ fn tier(ctx: &mut Ctx<'_>, api: ClusterPolicyApi, node: Option<&Node>, spec: Spa
         }
         _ => {
             if let Some(n) = node {
-                ctx.error(
-                    n.span,
-                    &tp,
-                    format!("unknown field `tier`: a {} is always in its own tier", api.kind()),
-                );
+                ctx.error(n.span, &tp, format!("unknown field `tier`: a {} is always in its own tier", api.kind()));
             }
             Some(match api {
                 ClusterPolicyApi::BaselineAdminNetworkPolicy => ClusterTier::Baseline,
@@ -181,7 +177,11 @@ fn priority(ctx: &mut Ctx<'_>, api: ClusterPolicyApi, node: Option<&Node>, spec:
     let pp = sp.field("priority");
     if api == ClusterPolicyApi::BaselineAdminNetworkPolicy {
         if let Some(n) = node {
-            ctx.error(n.span, &pp, "unknown field `priority`: the BaselineAdminNetworkPolicy is a singleton without priority");
+            ctx.error(
+                n.span,
+                &pp,
+                "unknown field `priority`: the BaselineAdminNetworkPolicy is a singleton without priority",
+            );
         }
         return Some(0);
     }
@@ -251,10 +251,9 @@ pub(crate) fn priority_collisions(scenario: &Scenario, diagnostics: &mut Vec<Dia
         if p.api == ClusterPolicyApi::BaselineAdminNetworkPolicy {
             continue;
         }
-        let earlier = policies
-            .iter()
-            .take(i)
-            .filter(|q| q.tier == p.tier && q.priority == p.priority && q.api != ClusterPolicyApi::BaselineAdminNetworkPolicy);
+        let earlier = policies.iter().take(i).filter(|q| {
+            q.tier == p.tier && q.priority == p.priority && q.api != ClusterPolicyApi::BaselineAdminNetworkPolicy
+        });
         for q in earlier {
             diagnostics.push(Diagnostic {
                 severity: Severity::Warning,

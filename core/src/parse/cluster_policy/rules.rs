@@ -45,7 +45,13 @@ pub(super) fn rules(
     items.iter().enumerate().filter_map(|(i, item)| rule(ctx, api, direction, item, &path.index(i))).collect()
 }
 
-fn rule(ctx: &mut Ctx<'_>, api: ClusterPolicyApi, direction: Direction, node: &Node, path: &P<'_>) -> Option<ClusterRule> {
+fn rule(
+    ctx: &mut Ctx<'_>,
+    api: ClusterPolicyApi,
+    direction: Direction,
+    node: &Node,
+    path: &P<'_>,
+) -> Option<ClusterRule> {
     let before = ctx.errors;
     let ports_field = match api {
         ClusterPolicyApi::ClusterNetworkPolicy => "protocols",
@@ -106,7 +112,11 @@ fn rule(ctx: &mut Ctx<'_>, api: ClusterPolicyApi, direction: Direction, node: &N
     let portp = path.field(ports_field);
     let ports = match ports.and_then(|p| ctx.seq(p, &portp).map(|items| (p, items))) {
         Some((p, [])) => {
-            ctx.error(p.span, &portp, format!("`{ports_field}` must list at least one entry; omit it to match every port"));
+            ctx.error(
+                p.span,
+                &portp,
+                format!("`{ports_field}` must list at least one entry; omit it to match every port"),
+            );
             Vec::new()
         }
         Some((_, items)) => items
@@ -120,9 +130,8 @@ fn rule(ctx: &mut Ctx<'_>, api: ClusterPolicyApi, direction: Direction, node: &N
         None => Vec::new(),
     };
     let named = ports.iter().any(|p: &ClusterPort| matches!(p.kind, ClusterPortKind::Named(_)));
-    let addresses = peers
-        .iter()
-        .any(|p: &ClusterPeer| matches!(p.kind, ClusterPeerKind::Networks(..) | ClusterPeerKind::Nodes(_)));
+    let addresses =
+        peers.iter().any(|p: &ClusterPeer| matches!(p.kind, ClusterPeerKind::Networks(..) | ClusterPeerKind::Nodes(_)));
     if named && addresses {
         ctx.error(
             node.span,
@@ -181,12 +190,22 @@ fn peer(ctx: &mut Ctx<'_>, direction: Direction, node: &Node, path: &P<'_>) -> O
     ];
     let [namespaces, pods, networks, nodes, domains] =
         ctx.fields(node, path, ["namespaces", "pods", "networks", "nodes", "domainNames"], Unknown::Reject(HINTS))?;
-    let set: Vec<(&str, &Node)> = [("namespaces", namespaces), ("pods", pods), ("networks", networks), ("nodes", nodes), ("domainNames", domains)]
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k, v)))
-        .collect();
+    let set: Vec<(&str, &Node)> = [
+        ("namespaces", namespaces),
+        ("pods", pods),
+        ("networks", networks),
+        ("nodes", nodes),
+        ("domainNames", domains),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k, v)))
+    .collect();
     let [(field, value)] = set.as_slice() else {
-        ctx.error(node.span, path, "set exactly one of `namespaces`, `pods`, `networks`, `nodes` or `domainNames` in a peer");
+        ctx.error(
+            node.span,
+            path,
+            "set exactly one of `namespaces`, `pods`, `networks`, `nodes` or `domainNames` in a peer",
+        );
         return None;
     };
     let fp = path.field(field);
@@ -347,7 +366,11 @@ fn destination_port(ctx: &mut Ctx<'_>, protocol: Protocol, node: &Node, path: &P
     let [dp] = ctx.fields(node, path, ["destinationPort"], Unknown::Reject(&[]))?;
     let p = path.field("destinationPort");
     let Some(dp) = dp.filter(|d| !d.is_null()) else {
-        ctx.error(node.span, &p, "`destinationPort` is required: `{number: 80}` or `{range: {start: 8000, end: 8080}}`");
+        ctx.error(
+            node.span,
+            &p,
+            "`destinationPort` is required: `{number: 80}` or `{range: {start: 8000, end: 8080}}`",
+        );
         return None;
     };
     let [num, rng] = ctx.fields(dp, &p, ["number", "range"], Unknown::Reject(&[]))?;
