@@ -14,15 +14,8 @@ use netpol_core::parse::{parse_sources, parse_str, Severity, Source};
 
 /// Renders every diagnostic of `yaml` (a source named `f.yaml`), one per line.
 fn check(yaml: &str, expected: Expect) {
-    let out = parse_sources(&[Source {
-        name: "f.yaml",
-        text: yaml,
-    }]);
-    let text: String = out
-        .diagnostics
-        .iter()
-        .map(|d| format!("{}\n", d.render("f.yaml")))
-        .collect();
+    let out = parse_sources(&[Source { name: "f.yaml", text: yaml }]);
+    let text: String = out.diagnostics.iter().map(|d| format!("{}\n", d.render("f.yaml"))).collect();
     expected.assert_eq(&text);
 }
 
@@ -35,10 +28,7 @@ fn np(body: &str) -> String {
 /// Asserts the policy was rejected (left out of the scenario).
 fn rejected(yaml: &str) {
     let out = parse_str(yaml);
-    assert!(
-        out.scenario.policies.is_empty(),
-        "policy should be rejected"
-    );
+    assert!(out.scenario.policies.is_empty(), "policy should be rejected");
     assert!(out.has_errors());
 }
 
@@ -70,9 +60,7 @@ fn match_labels_value_must_be_a_label_value() {
     );
     let long = "a".repeat(64);
     check(
-        &np(&format!(
-            "  podSelector:\n    matchLabels:\n      app: {long}\n"
-        )),
+        &np(&format!("  podSelector:\n    matchLabels:\n      app: {long}\n")),
         expect![[r#"
         f.yaml:8:12: spec.podSelector.matchLabels.app: label value `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa` must be no more than 63 characters
     "#]],
@@ -105,7 +93,9 @@ fn yaml_1_1_booleans_warn() {
 
 #[test]
 fn match_expressions_key_and_values_are_validated() {
-    let y = np("  podSelector:\n    matchExpressions:\n    - key: a/b/c\n      operator: In\n      values: [ok, \"no way\"]\n");
+    let y = np(
+        "  podSelector:\n    matchExpressions:\n    - key: a/b/c\n      operator: In\n      values: [ok, \"no way\"]\n",
+    );
     check(
         &y,
         expect![[r#"
@@ -126,19 +116,28 @@ fn in_and_not_in_need_values() {
 
 #[test]
 fn exists_and_does_not_exist_take_no_values() {
-    check(&np("  podSelector:\n    matchExpressions:\n    - key: env\n      operator: Exists\n      values: [prod]\n"), expect![[r#"
+    check(
+        &np("  podSelector:\n    matchExpressions:\n    - key: env\n      operator: Exists\n      values: [prod]\n"),
+        expect![[r#"
         f.yaml:10:15: spec.podSelector.matchExpressions[0].values: `values` must be empty when `operator` is `Exists`; remove `values`
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn unknown_operator_names_the_four_valid_ones() {
-    check(&np("  podSelector:\n    matchExpressions:\n    - key: env\n      operator: Equals\n      values: [prod]\n"), expect![[r#"
+    check(
+        &np("  podSelector:\n    matchExpressions:\n    - key: env\n      operator: Equals\n      values: [prod]\n"),
+        expect![[r#"
         f.yaml:9:17: spec.podSelector.matchExpressions[0].operator: unknown operator `Equals`: it must be one of `In`, `NotIn`, `Exists`, `DoesNotExist`
-    "#]]);
-    check(&np("  podSelector:\n    matchExpressions:\n    - {key: env, operator: notin, values: [a]}\n"), expect![[r#"
+    "#]],
+    );
+    check(
+        &np("  podSelector:\n    matchExpressions:\n    - {key: env, operator: notin, values: [a]}\n"),
+        expect![[r#"
         f.yaml:8:28: spec.podSelector.matchExpressions[0].operator: unknown operator `notin` (write `NotIn`; operators are case-sensitive): it must be one of `In`, `NotIn`, `Exists`, `DoesNotExist`
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -199,10 +198,13 @@ fn end_port_needs_a_numeric_port_at_or_below_it() {
 
 #[test]
 fn protocol_is_exactly_tcp_udp_or_sctp() {
-    check(&np("  podSelector: {}\n  ingress:\n  - ports:\n    - {protocol: tcp, port: 80}\n    - {protocol: ICMP}\n"), expect![[r#"
+    check(
+        &np("  podSelector: {}\n  ingress:\n  - ports:\n    - {protocol: tcp, port: 80}\n    - {protocol: ICMP}\n"),
+        expect![[r#"
         f.yaml:9:18: spec.ingress[0].ports[0].protocol: unsupported protocol `tcp`: write `TCP` (protocols are upper case)
         f.yaml:10:18: spec.ingress[0].ports[1].protocol: unsupported protocol `ICMP`: it must be `TCP`, `UDP` or `SCTP`
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -256,9 +258,12 @@ fn a_peer_must_set_a_field() {
 
 #[test]
 fn ip_block_is_not_combined_with_selectors() {
-    check(&np("  podSelector: {}\n  egress:\n  - to:\n    - ipBlock: {cidr: 10.0.0.0/8}\n      namespaceSelector: {}\n"), expect![[r#"
+    check(
+        &np("  podSelector: {}\n  egress:\n  - to:\n    - ipBlock: {cidr: 10.0.0.0/8}\n      namespaceSelector: {}\n"),
+        expect![[r#"
         f.yaml:9:7: spec.egress[0].to[0]: `ipBlock` may not be combined with `podSelector` or `namespaceSelector` in one entry; make them separate entries of the list
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -304,10 +309,13 @@ fn misplaced_fields_get_specific_advice() {
         f.yaml:8:5: spec.ingress[0]: unknown field `to`: ingress rules list their peers under `from`; `to` is for egress rules
         f.yaml:12:7: spec.egress[0].to[0]: unknown field `ports`: `ports` belongs to the rule, next to `from`/`to`, not inside one of its entries
     "#]]);
-    check("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np}\npodSelector: {}\n", expect![[r#"
+    check(
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np}\npodSelector: {}\n",
+        expect![[r#"
         f.yaml:4:1: podSelector: `podSelector` must be inside `spec`
         f.yaml:1:1: warning: spec: this policy has no `spec`: it selects every pod in namespace `default` and denies all their incoming traffic
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -349,10 +357,7 @@ fn network_policy_api_versions() {
     );
     let out = parse_str(y);
     assert_eq!(out.scenario.policies.len(), 1);
-    assert_eq!(
-        out.scenario.policies[0].api_version,
-        netpol_core::model::PolicyApiVersion::ExtensionsV1beta1
-    );
+    assert_eq!(out.scenario.policies[0].api_version, netpol_core::model::PolicyApiVersion::ExtensionsV1beta1);
 }
 
 #[test]
@@ -367,18 +372,8 @@ fn other_kinds_are_skipped_with_a_notice() {
     );
     let out = parse_str(y);
     assert!(!out.has_errors());
-    let named: Vec<_> = out
-        .documents
-        .iter()
-        .map(|d| (d.kind.as_str(), d.name.as_deref(), d.accepted))
-        .collect();
-    assert_eq!(
-        named,
-        [
-            ("ConfigMap", Some("c"), false),
-            ("Widget", Some("w"), false)
-        ]
-    );
+    let named: Vec<_> = out.documents.iter().map(|d| (d.kind.as_str(), d.name.as_deref(), d.accepted)).collect();
+    assert_eq!(named, [("ConfigMap", Some("c"), false), ("Widget", Some("w"), false)]);
 }
 
 #[test]
@@ -392,13 +387,7 @@ fn duplicate_objects_keep_the_first() {
     );
     let out = parse_str(y);
     assert_eq!(out.scenario.endpoints.len(), 1);
-    assert_eq!(
-        out.scenario.endpoints[0]
-            .labels
-            .get("v")
-            .map(String::as_str),
-        Some("one")
-    );
+    assert_eq!(out.scenario.endpoints[0].labels.get("v").map(String::as_str), Some("one"));
 }
 
 #[test]
@@ -448,16 +437,7 @@ fn syntax_errors_point_into_their_document() {
     assert_eq!(errors[0].doc, Some(1));
     assert_eq!(errors[0].severity, Severity::Error);
     assert_eq!(errors[0].span.start.line, 5, "{}", errors[0].render("f"));
-    assert!(
-        errors[0].message.starts_with("YAML syntax error"),
-        "{}",
-        errors[0].message
-    );
-    let names: Vec<_> = out
-        .scenario
-        .namespaces
-        .iter()
-        .map(|n| n.name.as_str())
-        .collect();
+    assert!(errors[0].message.starts_with("YAML syntax error"), "{}", errors[0].message);
+    let names: Vec<_> = out.scenario.namespaces.iter().map(|n| n.name.as_str()).collect();
     assert_eq!(names, ["a", "b"]);
 }

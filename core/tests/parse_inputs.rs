@@ -152,10 +152,7 @@ fn kubectl_list_dump_with_noise() {
         ("shop", "web-6d4cf56db6-abcde", EndpointKind::Pod)
     );
     assert_eq!(web.labels.get("app").map(String::as_str), Some("web"));
-    let ips: Vec<IpAddr> = vec![
-        "10.244.1.5".parse().unwrap(),
-        "fd00:10:244:1::5".parse().unwrap(),
-    ];
+    let ips: Vec<IpAddr> = vec!["10.244.1.5".parse().unwrap(), "fd00:10:244:1::5".parse().unwrap()];
     assert_eq!(web.ips, ips);
     assert_eq!(web.resolve_named_port("http", Protocol::Tcp), Some(8080));
     assert_eq!(web.resolve_named_port("metrics", Protocol::Tcp), Some(9090));
@@ -166,35 +163,20 @@ fn kubectl_list_dump_with_noise() {
     // kube-system is implied by the kube-proxy pod.
     let ks = s.namespace("kube-system").expect("implied kube-system");
     assert!(ks.span.is_none());
-    assert_eq!(
-        ks.labels.get(NAMESPACE_NAME_LABEL).map(String::as_str),
-        Some("kube-system")
-    );
+    assert_eq!(ks.labels.get(NAMESPACE_NAME_LABEL).map(String::as_str), Some("kube-system"));
     assert_eq!(s.policies.len(), 1);
     let p = &s.policies[0];
-    assert_eq!(
-        p.ingress[0].ports[0].port,
-        Some(PortRef::Name("http".into()))
-    );
+    assert_eq!(p.ingress[0].ports[0].port, Some(PortRef::Name("http".into())));
     assert!(p.policy_types.explicit && p.policy_types.ingress && !p.policy_types.egress);
     // One DocumentInfo per List item, all in document 0; the ConfigMap is a
     // notice and not accepted.
     assert_eq!(out.documents.len(), 5);
     assert!(out.documents.iter().all(|d| d.index == 0));
     assert_eq!(out.documents.iter().filter(|d| d.accepted).count(), 4);
-    assert_eq!(
-        out.diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Notice)
-            .count(),
-        1
-    );
+    assert_eq!(out.diagnostics.iter().filter(|d| d.severity == Severity::Notice).count(), 1);
     // The policy's span is its List item.
     let text_at = |line: u32| KUBECTL_DUMP.lines().nth(line as usize - 1).unwrap_or("");
-    assert_eq!(
-        text_at(p.span.start.line).trim(),
-        "- apiVersion: networking.k8s.io/v1"
-    );
+    assert_eq!(text_at(p.span.start.line).trim(), "- apiVersion: networking.k8s.io/v1");
     assert_eq!(p.span.start.col, 3);
 }
 
@@ -202,20 +184,12 @@ fn kubectl_list_dump_with_noise() {
 fn one_bad_list_item_does_not_drop_the_others() {
     let y = "kind: List\nitems:\n- kind: Pod\n  metadata: {name: a}\n- kind: Pod\n  metadata: {name: b, labels: {x: [1]}}\n- kind: Pod\n  metadata: {name: c}\n";
     let out = parse_str(y);
-    let names: Vec<_> = out
-        .scenario
-        .endpoints
-        .iter()
-        .map(|e| e.name.as_str())
-        .collect();
+    let names: Vec<_> = out.scenario.endpoints.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, ["a", "c"]);
     let e: Vec<_> = out.errors().collect();
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].object.as_deref(), Some("Pod default/b"));
-    assert_eq!(
-        (e[0].span.start.line, e[0].path.as_str()),
-        (6, "metadata.labels.x")
-    );
+    assert_eq!((e[0].span.start.line, e[0].path.as_str()), (6, "metadata.labels.x"));
 }
 
 #[test]
@@ -253,10 +227,7 @@ fn json_input() {
     // (pkg/apis/networking/v1/defaults.go, SetDefaults_NetworkPolicy).
     assert!(!p.policy_types.explicit && p.policy_types.ingress && !p.policy_types.egress);
     assert_eq!(p.ingress[0].span.start.line, 12);
-    assert_eq!(
-        out.scenario.endpoints[0].ips,
-        vec!["10.0.0.7".parse::<IpAddr>().unwrap()]
-    );
+    assert_eq!(out.scenario.endpoints[0].ips, vec!["10.0.0.7".parse::<IpAddr>().unwrap()]);
 }
 
 #[test]
@@ -294,10 +265,7 @@ spec:
     assert_eq!(svc.ports[1].target_port, PortRef::Number(53));
     assert_eq!(svc.ports[1].protocol, Protocol::Udp);
     assert_eq!(svc.span.doc, 3);
-    assert_eq!(
-        out.documents.iter().map(|d| d.accepted).collect::<Vec<_>>(),
-        [true, false, true, true]
-    );
+    assert_eq!(out.documents.iter().map(|d| d.accepted).collect::<Vec<_>>(), [true, false, true, true]);
 }
 
 #[test]
@@ -307,45 +275,22 @@ fn crlf_bom_and_tabs() {
     let errors: Vec<_> = out.errors().map(|d| d.render("f")).collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
     // The tab inside a quoted label value is invalid, and reported on line 4.
-    assert!(
-        errors[0].starts_with("f:4:17: metadata.labels.app"),
-        "{}",
-        errors[0]
-    );
+    assert!(errors[0].starts_with("f:4:17: metadata.labels.app"), "{}", errors[0]);
     let q = &out.scenario.endpoints[0];
-    assert_eq!(
-        (q.name.as_str(), q.span.start.line, q.span.start.col),
-        ("q", 6, 1)
-    );
-    assert_eq!(
-        q.span.start.offset as usize,
-        y.find("kind: Pod\r\nmetadata: {name: q").unwrap()
-    );
+    assert_eq!((q.name.as_str(), q.span.start.line, q.span.start.col), ("q", 6, 1));
+    assert_eq!(q.span.start.offset as usize, y.find("kind: Pod\r\nmetadata: {name: q").unwrap());
 }
 
 #[test]
 fn workloads_of_every_kind() {
     let template = "    metadata:\n      labels: {app: KIND}\n    spec:\n      hostNetwork: false\n      containers:\n      - ports: [{containerPort: 80, name: web}]\n";
     let mut y = String::new();
-    for kind in [
-        "Deployment",
-        "ReplicaSet",
-        "StatefulSet",
-        "DaemonSet",
-        "Job",
-        "ReplicationController",
-    ] {
+    for kind in ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController"] {
         y.push_str(&format!("---\nkind: {kind}\nmetadata: {{name: w-{kind}, namespace: apps}}\nspec:\n  template:\n"));
         y.push_str(&template.replace("KIND", kind));
     }
     y.push_str("---\nkind: CronJob\nmetadata: {name: w-CronJob, namespace: apps}\nspec:\n  schedule: '* * * * *'\n  jobTemplate:\n    spec:\n      template:\n");
-    y.push_str(
-        &template
-            .replace("KIND", "CronJob")
-            .lines()
-            .map(|l| format!("    {l}\n"))
-            .collect::<String>(),
-    );
+    y.push_str(&template.replace("KIND", "CronJob").lines().map(|l| format!("    {l}\n")).collect::<String>());
     let out = parse_str(&y);
     assert!(!out.has_errors(), "{:?}", out.diagnostics);
     let kinds = [
@@ -368,11 +313,7 @@ fn workloads_of_every_kind() {
     let missing = parse_str("kind: Deployment\nmetadata: {name: d}\nspec: {replicas: 1}\n");
     let e: Vec<_> = missing.errors().collect();
     assert_eq!(e.len(), 1);
-    assert!(
-        e[0].message.contains("`spec.template` is required"),
-        "{}",
-        e[0].message
-    );
+    assert!(e[0].message.contains("`spec.template` is required"), "{}", e[0].message);
 }
 
 #[test]
@@ -399,35 +340,16 @@ spec:
     let d = &out.scenario.policies[0];
     assert_eq!(d.namespace, "default");
     // Ingress always, Egress because there is an egress rule; not explicit.
-    assert_eq!(
-        (
-            d.policy_types.ingress,
-            d.policy_types.egress,
-            d.policy_types.explicit
-        ),
-        (true, true, false)
-    );
+    assert_eq!((d.policy_types.ingress, d.policy_types.egress, d.policy_types.explicit), (true, true, false));
     let ports = &d.egress[0].ports;
-    assert_eq!(
-        (ports[0].protocol, ports[0].port.clone()),
-        (Protocol::Tcp, Some(PortRef::Number(53)))
-    );
-    assert_eq!(
-        (ports[1].protocol, ports[1].port.clone()),
-        (Protocol::Udp, None)
-    );
+    assert_eq!((ports[0].protocol, ports[0].port.clone()), (Protocol::Tcp, Some(PortRef::Number(53))));
+    assert_eq!((ports[1].protocol, ports[1].port.clone()), (Protocol::Udp, None));
     assert!(d.egress[0].peers.is_empty());
     let e = &out.scenario.policies[1];
     assert!(e.pod_selector.is_empty());
-    assert_eq!(
-        (e.policy_types.ingress, e.policy_types.egress),
-        (true, false)
-    );
+    assert_eq!((e.policy_types.ingress, e.policy_types.egress), (true, false));
     assert!(e.ingress[0].peers.is_empty() && e.ingress[0].ports.is_empty());
-    assert_eq!(
-        out.scenario.namespace("default").map(|n| n.span),
-        Some(None)
-    );
+    assert_eq!(out.scenario.namespace("default").map(|n| n.span), Some(None));
 }
 
 #[test]
@@ -475,45 +397,23 @@ spec:
     assert_eq!(r0.peers[1].span.lines(), (20, 23));
     assert_eq!(r0.ports[0].span.lines(), (25, 26));
     assert_eq!(p.ingress[1].span.lines(), (27, 28));
-    let PeerKind::Selectors {
-        namespace_selector: Some(ns),
-        pod_selector: Some(pod),
-    } = &r0.peers[0].kind
-    else {
+    let PeerKind::Selectors { namespace_selector: Some(ns), pod_selector: Some(pod) } = &r0.peers[0].kind else {
         panic!("selectors expected")
     };
     assert_eq!(ns.span.lines(), (13, 14));
     assert_eq!(pod.span.lines(), (16, 19));
     let req = &pod.requirements[0];
-    assert_eq!(
-        (req.op, req.origin, req.span.lines()),
-        (
-            Operator::In,
-            RequirementOrigin::MatchExpression(0),
-            (17, 19)
-        )
-    );
-    let PeerKind::IpBlock(b) = &r0.peers[1].kind else {
-        panic!("ipBlock expected")
-    };
+    assert_eq!((req.op, req.origin, req.span.lines()), (Operator::In, RequirementOrigin::MatchExpression(0), (17, 19)));
+    let PeerKind::IpBlock(b) = &r0.peers[1].kind else { panic!("ipBlock expected") };
     assert_eq!((b.cidr_span.start.line, b.cidr_span.start.col), (21, 15));
     assert_eq!(b.except_spans[0].lines(), (23, 23));
-    assert_eq!(
-        &y[b.except_spans[0].start.offset as usize..b.except_spans[0].end.offset as usize],
-        "192.168.1.0/24"
-    );
+    assert_eq!(&y[b.except_spans[0].start.offset as usize..b.except_spans[0].end.offset as usize], "192.168.1.0/24");
 }
 
 #[test]
 fn several_sources_keep_their_index_and_see_each_others_duplicates() {
-    let a = Source {
-        name: "a.yaml",
-        text: "kind: Namespace\nmetadata: {name: x}\n",
-    };
-    let b = Source {
-        name: "b.yaml",
-        text: "\n\nkind: Namespace\nmetadata: {name: x}\n",
-    };
+    let a = Source { name: "a.yaml", text: "kind: Namespace\nmetadata: {name: x}\n" };
+    let b = Source { name: "b.yaml", text: "\n\nkind: Namespace\nmetadata: {name: x}\n" };
     let out = parse_sources(&[a, b]);
     assert_eq!(out.scenario.namespaces.len(), 1);
     assert_eq!(out.scenario.namespaces[0].span.map(|s| s.source), Some(0));

@@ -100,12 +100,6 @@ fn ten_thousand_pods_and_a_thousand_policies() {
     let out = parse_str(&y);
     let elapsed = start.elapsed();
     assert!(!out.has_errors());
-    assert_eq!(
-        (out.scenario.endpoints.len(), out.scenario.policies.len()),
-        (10_000, 1_000)
-    );
-    println!(
-        "parsed {:.1} MB (10,000 pods, 1,000 policies) in {elapsed:?}",
-        y.len() as f64 / 1e6
-    );
+    assert_eq!((out.scenario.endpoints.len(), out.scenario.policies.len()), (10_000, 1_000));
+    println!("parsed {:.1} MB (10,000 pods, 1,000 policies) in {elapsed:?}", y.len() as f64 / 1e6);
 }

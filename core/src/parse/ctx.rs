@@ -33,33 +33,21 @@ pub(crate) struct P<'a> {
 
 impl<'a> P<'a> {
     /// The empty path (the object itself).
-    pub const ROOT: P<'static> = P {
-        seg: Seg::Root,
-        parent: None,
-    };
+    pub const ROOT: P<'static> = P { seg: Seg::Root, parent: None };
 
     /// `self.name`.
     pub fn field<'b>(&'b self, name: &'b str) -> P<'b> {
-        P {
-            seg: Seg::Field(name),
-            parent: Some(self),
-        }
+        P { seg: Seg::Field(name), parent: Some(self) }
     }
 
     /// `self.a.b.c` from `"a.b.c"`, for fixed multi-step paths.
     pub fn dotted<'b>(&'b self, path: &'b str) -> P<'b> {
-        P {
-            seg: Seg::Dotted(path),
-            parent: Some(self),
-        }
+        P { seg: Seg::Dotted(path), parent: Some(self) }
     }
 
     /// `self[i]`.
     pub fn index<'b>(&'b self, i: usize) -> P<'b> {
-        P {
-            seg: Seg::Index(i),
-            parent: Some(self),
-        }
+        P { seg: Seg::Index(i), parent: Some(self) }
     }
 
     /// The path as text.
@@ -126,23 +114,11 @@ pub(crate) enum Unknown<'h> {
 impl<'o> Ctx<'o> {
     /// A context writing into `out`.
     pub fn new(out: &'o mut Vec<Diagnostic>, source: u32, doc: u32) -> Self {
-        Ctx {
-            out,
-            source,
-            doc,
-            object: None,
-            errors: 0,
-        }
+        Ctx { out, source, doc, object: None, errors: 0 }
     }
 
     /// Reports a diagnostic.
-    pub fn report(
-        &mut self,
-        severity: Severity,
-        span: Span,
-        path: &P<'_>,
-        message: impl Into<String>,
-    ) {
+    pub fn report(&mut self, severity: Severity, span: Span, path: &P<'_>, message: impl Into<String>) {
         self.report_raw(severity, span, path.render(), message.into());
     }
 
@@ -180,23 +156,15 @@ impl<'o> Ctx<'o> {
     fn wrong_type(&mut self, node: &Node, path: &P<'_>, expected: &str) {
         let found = describe(node);
         let hint = match node.scalar().map(|s| (s.value(), s.style)) {
-            Some((Value::Int(_) | Value::Bool(_) | Value::Float, Style::Plain))
-                if expected == "a string" =>
-            {
+            Some((Value::Int(_) | Value::Bool(_) | Value::Float, Style::Plain)) if expected == "a string" => {
                 format!("; write \"{}\" in quotes", node.text().unwrap_or(""))
             }
-            Some((Value::Str(s), Style::Quoted))
-                if expected == "an integer" && s.parse::<i64>().is_ok() =>
-            {
+            Some((Value::Str(s), Style::Quoted)) if expected == "an integer" && s.parse::<i64>().is_ok() => {
                 format!("; write {s} without quotes")
             }
             _ => String::new(),
         };
-        self.error(
-            node.span,
-            path,
-            format!("expected {expected}, found {found}{hint}"),
-        );
+        self.error(node.span, path, format!("expected {expected}, found {found}{hint}"));
     }
 
     /// The entries of a mapping; `None` (silently) for null, `None` with an
@@ -250,11 +218,7 @@ impl<'o> Ctx<'o> {
         match node.scalar().map(|s| s.value()) {
             Some(Value::Int(Some(n))) => Some(n),
             Some(Value::Int(None)) => {
-                self.error(
-                    node.span,
-                    path,
-                    format!("the number {} is too large", node.text().unwrap_or("")),
-                );
+                self.error(node.span, path, format!("the number {} is too large", node.text().unwrap_or("")));
                 None
             }
             Some(Value::Null) => None,
@@ -324,21 +288,7 @@ impl<'o> Ctx<'o> {
 fn is_yaml11_bool(s: &str) -> bool {
     matches!(
         s,
-        "y" | "Y"
-            | "yes"
-            | "Yes"
-            | "YES"
-            | "n"
-            | "N"
-            | "no"
-            | "No"
-            | "NO"
-            | "on"
-            | "On"
-            | "ON"
-            | "off"
-            | "Off"
-            | "OFF"
+        "y" | "Y" | "yes" | "Yes" | "YES" | "n" | "N" | "no" | "No" | "NO" | "on" | "On" | "ON" | "off" | "Off" | "OFF"
     )
 }
 
@@ -349,35 +299,20 @@ pub(crate) fn unknown_field(key: &str, known: &[&str], hints: Hints<'_>) -> Stri
         return format!("unknown field `{key}`: {hint}");
     }
     let lower = key.to_ascii_lowercase();
-    if matches!(
-        lower.as_str(),
-        "action" | "order" | "priority" | "deny" | "allow" | "tier"
-    ) {
+    if matches!(lower.as_str(), "action" | "order" | "priority" | "deny" | "allow" | "tier") {
         return format!(
             "unknown field `{key}`: NetworkPolicy has no deny and no order; those are Calico/Cilium/AdminNetworkPolicy fields. NetworkPolicies only allow, and they add up"
         );
     }
     let best = known
         .iter()
-        .map(|k| {
-            (
-                if k.eq_ignore_ascii_case(key) {
-                    0
-                } else {
-                    edit_distance(key, k)
-                },
-                *k,
-            )
-        })
+        .map(|k| (if k.eq_ignore_ascii_case(key) { 0 } else { edit_distance(key, k) }, *k))
         .min_by_key(|(d, _)| *d);
     match best {
         Some((d, k)) if d <= 2 => format!("unknown field `{key}`; did you mean `{k}`?"),
         _ => {
             let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
-            format!(
-                "unknown field `{key}`; the fields here are {}",
-                list.join(", ")
-            )
+            format!("unknown field `{key}`; the fields here are {}", list.join(", "))
         }
     }
 }
@@ -402,12 +337,7 @@ pub(crate) fn describe(node: &Node) -> String {
 
 /// The span from the start of `a` to the end of `b` (a `key: value` entry).
 pub(crate) fn join(a: Span, b: Span) -> Span {
-    Span {
-        source: a.source,
-        doc: a.doc,
-        start: a.start.min(b.start),
-        end: a.end.max(b.end),
-    }
+    Span { source: a.source, doc: a.doc, start: a.start.min(b.start), end: a.end.max(b.end) }
 }
 
 #[cfg(test)]
@@ -437,16 +367,10 @@ mod tests {
             unknown_field("podselector", &known, &[]),
             "unknown field `podselector`; did you mean `podSelector`?"
         );
-        assert_eq!(
-            unknown_field("ingres", &known, &[]),
-            "unknown field `ingres`; did you mean `ingress`?"
-        );
+        assert_eq!(unknown_field("ingres", &known, &[]), "unknown field `ingres`; did you mean `ingress`?");
         assert!(unknown_field("deny", &known, &[]).contains("no deny and no order"));
         assert!(unknown_field("Order", &known, &[]).contains("Calico/Cilium/AdminNetworkPolicy"));
         assert!(unknown_field("zzzzzz", &known, &[]).contains("the fields here are `podSelector`"));
-        assert_eq!(
-            unknown_field("to", &known, &[("to", "use `from`")]),
-            "unknown field `to`: use `from`"
-        );
+        assert_eq!(unknown_field("to", &known, &[("to", "use `from`")]), "unknown field `to`: use `from`");
     }
 }

@@ -62,15 +62,9 @@ impl Diagnostic {
         };
         let start = self.span.start;
         if self.path.is_empty() {
-            format!(
-                "{source_name}:{}:{}: {severity}{}",
-                start.line, start.col, self.message
-            )
+            format!("{source_name}:{}:{}: {severity}{}", start.line, start.col, self.message)
         } else {
-            format!(
-                "{source_name}:{}:{}: {severity}{}: {}",
-                start.line, start.col, self.path, self.message
-            )
+            format!("{source_name}:{}:{}: {severity}{}: {}", start.line, start.col, self.path, self.message)
         }
     }
 }

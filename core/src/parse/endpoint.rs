@@ -64,19 +64,11 @@ pub(crate) fn endpoint(
     let before = ctx.errors;
     let parts = if kind == EndpointKind::Pod {
         let spec = pod_spec(ctx, obj.get("spec"), &P::ROOT.field("spec"));
-        PodParts {
-            labels: own_labels,
-            ports: spec.0,
-            host_network: spec.1,
-        }
+        PodParts { labels: own_labels, ports: spec.0, host_network: spec.1 }
     } else {
         template(ctx, obj, kind)?
     };
-    let ips = if kind == EndpointKind::Pod {
-        pod_ips(ctx, obj.get("status"))
-    } else {
-        Vec::new()
-    };
+    let ips = if kind == EndpointKind::Pod { pod_ips(ctx, obj.get("status")) } else { Vec::new() };
     if ctx.errors != before {
         return None;
     }
@@ -103,10 +95,7 @@ fn template(ctx: &mut Ctx<'_>, obj: &Node, kind: EndpointKind) -> Option<PodPart
                 ctx.error(
                     node.span,
                     &P::ROOT,
-                    format!(
-                        "`{path}` is required: a {} needs a pod template",
-                        kind.as_str()
-                    ),
+                    format!("`{path}` is required: a {} needs a pod template", kind.as_str()),
                 );
                 return None;
             }
@@ -117,18 +106,12 @@ fn template(ctx: &mut Ctx<'_>, obj: &Node, kind: EndpointKind) -> Option<PodPart
     let [metadata, spec] = ctx.fields(node, &tp, ["metadata", "spec"], Unknown::Ignore)?;
     let mp = tp.field("metadata");
     let labels_node = match metadata {
-        Some(m) => ctx
-            .fields(m, &mp, ["labels"], Unknown::Ignore)
-            .and_then(|[l]| l),
+        Some(m) => ctx.fields(m, &mp, ["labels"], Unknown::Ignore).and_then(|[l]| l),
         None => None,
     };
     let labels = labels(ctx, labels_node, &mp.field("labels"));
     let (ports, host_network) = pod_spec(ctx, spec, &tp.field("spec"));
-    Some(PodParts {
-        labels,
-        ports,
-        host_network,
-    })
+    Some(PodParts { labels, ports, host_network })
 }
 
 /// `containers[].ports[]` and `hostNetwork` of a pod spec.
@@ -139,27 +122,15 @@ fn pod_spec(ctx: &mut Ctx<'_>, spec: Option<&Node>, path: &P<'_>) -> (Vec<Contai
     else {
         return (ports, false);
     };
-    let host_network = host_network
-        .and_then(|h| ctx.boolean(h, &path.field("hostNetwork")))
-        .unwrap_or(false);
+    let host_network = host_network.and_then(|h| ctx.boolean(h, &path.field("hostNetwork"))).unwrap_or(false);
     let cp = path.field("containers");
-    for (i, c) in containers
-        .and_then(|c| ctx.seq(c, &cp))
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-    {
+    for (i, c) in containers.and_then(|c| ctx.seq(c, &cp)).unwrap_or(&[]).iter().enumerate() {
         let ci = cp.index(i);
         let Some([cports]) = ctx.fields(c, &ci, ["ports"], Unknown::Ignore) else {
             continue;
         };
         let pp = ci.field("ports");
-        for (j, p) in cports
-            .and_then(|n| ctx.seq(n, &pp))
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
-        {
+        for (j, p) in cports.and_then(|n| ctx.seq(n, &pp)).unwrap_or(&[]).iter().enumerate() {
             let pj = pp.index(j);
             if let Some(port) = container_port(ctx, p, &pj) {
                 ports.push(port);
@@ -171,12 +142,7 @@ fn pod_spec(ctx: &mut Ctx<'_>, spec: Option<&Node>, path: &P<'_>) -> (Vec<Contai
 
 /// One container port, validated as `validateContainerPorts` does.
 fn container_port(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<ContainerPort> {
-    let [number, name, proto] = ctx.fields(
-        node,
-        path,
-        ["containerPort", "name", "protocol"],
-        Unknown::Ignore,
-    )?;
+    let [number, name, proto] = ctx.fields(node, path, ["containerPort", "name", "protocol"], Unknown::Ignore)?;
     let np = path.field("containerPort");
     let port = match number {
         Some(n) => match ctx.int(n, &np).map(port_number) {
@@ -204,20 +170,14 @@ fn container_port(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<Contai
         None => None,
     };
     let protocol = protocol(ctx, proto, &path.field("protocol"))?;
-    Some(ContainerPort {
-        name,
-        port: port?,
-        protocol,
-    })
+    Some(ContainerPort { name, port: port?, protocol })
 }
 
 /// `status.podIPs[].ip`, or `status.podIP`, deduplicated.
 fn pod_ips(ctx: &mut Ctx<'_>, status: Option<&Node>) -> Vec<IpAddr> {
     let sp = P::ROOT.field("status");
     let mut ips = Vec::new();
-    let Some([pod_ip, pod_ips]) =
-        status.and_then(|s| ctx.fields(s, &sp, ["podIP", "podIPs"], Unknown::Ignore))
-    else {
+    let Some([pod_ip, pod_ips]) = status.and_then(|s| ctx.fields(s, &sp, ["podIP", "podIPs"], Unknown::Ignore)) else {
         return ips;
     };
     let mut add = |ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>| {
@@ -233,12 +193,7 @@ fn pod_ips(ctx: &mut Ctx<'_>, status: Option<&Node>) -> Vec<IpAddr> {
         add(ctx, n, &sp.field("podIP"));
     }
     let lp = sp.field("podIPs");
-    for (i, item) in pod_ips
-        .and_then(|n| ctx.seq(n, &lp))
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-    {
+    for (i, item) in pod_ips.and_then(|n| ctx.seq(n, &lp)).unwrap_or(&[]).iter().enumerate() {
         let ip = lp.index(i);
         if let Some([Some(n)]) = ctx.fields(item, &ip, ["ip"], Unknown::Ignore) {
             add(ctx, n, &ip.field("ip"));

@@ -6,10 +6,10 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use super::cluster_policy::{cluster_kind, cluster_policy};
 use super::ctx::{Ctx, Unknown, P};
 use super::diag::{Diagnostic, DocumentInfo, Severity};
 use super::endpoint::{endpoint, endpoint_kind};
-use super::cluster_policy::{cluster_kind, cluster_policy};
 use super::policy::policy;
 use super::selector::labels;
 use super::service::service;
@@ -99,14 +99,7 @@ impl<'s> Collector<'s> {
     }
 
     /// A document root or List item: a List (recursively) or one object.
-    fn value(
-        &mut self,
-        source: u32,
-        doc: u32,
-        node: &Node,
-        default_kind: Option<&str>,
-        rejected: bool,
-    ) {
+    fn value(&mut self, source: u32, doc: u32, node: &Node, default_kind: Option<&str>, rejected: bool) {
         let kind = node.get("kind").and_then(Node::text).or(default_kind);
         let items = node.get("items");
         if let (Some(kind), Some(items)) = (kind, items) {
@@ -124,14 +117,7 @@ impl<'s> Collector<'s> {
         self.object(source, doc, node, default_kind, rejected);
     }
 
-    fn object(
-        &mut self,
-        source: u32,
-        doc: u32,
-        node: &Node,
-        default_kind: Option<&str>,
-        rejected: bool,
-    ) {
+    fn object(&mut self, source: u32, doc: u32, node: &Node, default_kind: Option<&str>, rejected: bool) {
         let mut info = DocumentInfo {
             source,
             index: doc,
@@ -167,12 +153,9 @@ impl<'s> Collector<'s> {
             );
             return false;
         }
-        let Some([api_version, kind_node, metadata]) = ctx.fields(
-            node,
-            &root,
-            ["apiVersion", "kind", "metadata"],
-            Unknown::Ignore,
-        ) else {
+        let Some([api_version, kind_node, metadata]) =
+            ctx.fields(node, &root, ["apiVersion", "kind", "metadata"], Unknown::Ignore)
+        else {
             return false;
         };
         let kp = root.field("kind");
@@ -182,11 +165,7 @@ impl<'s> Collector<'s> {
                 Some(k) => k,
                 None => {
                     if kind_node.is_none_or(Node::is_null) {
-                        ctx.error(
-                            node.span,
-                            &kp,
-                            "this document has no `kind`; add one, e.g. `kind: NetworkPolicy`",
-                        );
+                        ctx.error(node.span, &kp, "this document has no `kind`; add one, e.g. `kind: NetworkPolicy`");
                     }
                     return false;
                 }
@@ -203,16 +182,15 @@ impl<'s> Collector<'s> {
                     None => {
                         // Name the skipped object for the document list,
                         // without validating a kind we do not read.
-                        let meta = |key: &str| {
-                            metadata
-                                .and_then(|m| m.get(key))
-                                .and_then(Node::text)
-                                .map(String::from)
-                        };
+                        let meta = |key: &str| metadata.and_then(|m| m.get(key)).and_then(Node::text).map(String::from);
                         info.name = meta("name");
                         info.namespace = meta("namespace");
                         let span = kind_node.map_or(node.span, |k| k.span);
-                        ctx.notice(span, &kp, format!("skipped: a `{other}` does not take part in NetworkPolicy evaluation"));
+                        ctx.notice(
+                            span,
+                            &kp,
+                            format!("skipped: a `{other}` does not take part in NetworkPolicy evaluation"),
+                        );
                         return false;
                     }
                 }
@@ -229,27 +207,16 @@ impl<'s> Collector<'s> {
             None => [None; 3],
         };
         let np = mp.field("name");
-        let Some(name) = name
-            .and_then(|n| ctx.string(n, &np))
-            .filter(|n| !n.is_empty())
-        else {
+        let Some(name) = name.and_then(|n| ctx.string(n, &np)).filter(|n| !n.is_empty()) else {
             if name.is_none_or(Node::is_null) {
-                ctx.error(
-                    node.span,
-                    &np,
-                    format!("this {kind_name} has no `metadata.name`; every object needs one"),
-                );
+                ctx.error(node.span, &np, format!("this {kind_name} has no `metadata.name`; every object needs one"));
             }
             return false;
         };
         let nsp = mp.field("namespace");
         let namespace = match kind {
             Kind::Namespace | Kind::Cluster(_) => String::new(),
-            _ => namespace
-                .and_then(|n| ctx.string(n, &nsp))
-                .filter(|n| !n.is_empty())
-                .unwrap_or("default")
-                .to_string(),
+            _ => namespace.and_then(|n| ctx.string(n, &nsp)).filter(|n| !n.is_empty()).unwrap_or("default").to_string(),
         };
         info.name = Some(name.to_string());
         ctx.object = Some(match kind {
@@ -263,27 +230,16 @@ impl<'s> Collector<'s> {
         let object_labels = labels(&mut ctx, labels_node, &mp.field("labels"));
         let name = name.to_string();
         let added = match kind {
-            Kind::Namespace => Some(Added::Namespace(Namespace {
-                name: name.clone(),
-                labels: object_labels,
-                span: Some(node.span),
-            })),
-            Kind::Service => {
-                service(&mut ctx, node, namespace.clone(), name.clone()).map(Added::Service)
+            Kind::Namespace => {
+                Some(Added::Namespace(Namespace { name: name.clone(), labels: object_labels, span: Some(node.span) }))
             }
-            Kind::Endpoint(k) => endpoint(
-                &mut ctx,
-                node,
-                k,
-                namespace.clone(),
-                name.clone(),
-                object_labels,
-            )
-            .map(Added::Endpoint),
+            Kind::Service => service(&mut ctx, node, namespace.clone(), name.clone()).map(Added::Service),
+            Kind::Endpoint(k) => {
+                endpoint(&mut ctx, node, k, namespace.clone(), name.clone(), object_labels).map(Added::Endpoint)
+            }
             Kind::Policy => {
                 let version = policy_version(&mut ctx, api_version, node.span);
-                let p = version
-                    .and_then(|v| policy(&mut ctx, node, v, namespace.clone(), name.clone()));
+                let p = version.and_then(|v| policy(&mut ctx, node, v, namespace.clone(), name.clone()));
                 p.map(Added::Policy)
             }
             Kind::Cluster(api) => cluster_policy(&mut ctx, node, api, api_version, name.clone()).map(Added::Cluster),
@@ -300,10 +256,7 @@ impl<'s> Collector<'s> {
                 Kind::Cluster(_) => format!("{kind_name} {name}"),
                 _ => format!("{kind_name} {namespace}/{name}"),
             };
-            let at = self
-                .sources
-                .get(first.source as usize)
-                .map_or("<input>", |s| s.name);
+            let at = self.sources.get(first.source as usize).map_or("<input>", |s| s.name);
             ctx.error(
                 node.span,
                 &mp.field("name"),
@@ -311,13 +264,7 @@ impl<'s> Collector<'s> {
             );
             return false;
         }
-        self.seen.insert(
-            key,
-            Declared {
-                source,
-                line: node.span.start.line,
-            },
-        );
+        self.seen.insert(key, Declared { source, line: node.span.start.line });
         if let Added::Endpoint(e) = &added {
             let id = (namespace.clone(), name.clone());
             if let Some(other) = self.endpoint_kinds.get(&id).filter(|k| **k != e.kind) {
@@ -358,11 +305,7 @@ enum Added {
 fn policy_version(ctx: &mut Ctx<'_>, node: Option<&Node>, obj: Span) -> Option<PolicyApiVersion> {
     let ap = P::ROOT.field("apiVersion");
     let Some(n) = node.filter(|n| !n.is_null()) else {
-        ctx.error(
-            obj,
-            &ap,
-            "`apiVersion` is required: write `apiVersion: networking.k8s.io/v1`",
-        );
+        ctx.error(obj, &ap, "`apiVersion` is required: write `apiVersion: networking.k8s.io/v1`");
         return None;
     };
     match ctx.string(n, &ap)? {
@@ -376,7 +319,11 @@ fn policy_version(ctx: &mut Ctx<'_>, node: Option<&Node>, obj: Span) -> Option<P
             Some(PolicyApiVersion::ExtensionsV1beta1)
         }
         other => {
-            ctx.error(n.span, &ap, format!("NetworkPolicy is not served as `{other}`: write `apiVersion: networking.k8s.io/v1`"));
+            ctx.error(
+                n.span,
+                &ap,
+                format!("NetworkPolicy is not served as `{other}`: write `apiVersion: networking.k8s.io/v1`"),
+            );
             None
         }
     }

@@ -21,8 +21,7 @@ use super::tree::{Node, NodeKind, Style, Value};
 use super::validate::{port_name, port_number};
 use crate::labels::LabelSelector;
 use crate::model::{
-    Direction, IpBlock, NetworkPolicy, Peer, PeerKind, PolicyApiVersion, PolicyTypes, PortRef,
-    PortSpec, Protocol, Rule,
+    Direction, IpBlock, NetworkPolicy, Peer, PeerKind, PolicyApiVersion, PolicyTypes, PortRef, PortSpec, Protocol, Rule,
 };
 
 const SPEC_FIELDS: [&str; 4] = ["podSelector", "policyTypes", "ingress", "egress"];
@@ -34,19 +33,21 @@ const SPEC_HINTS: &[(&str, &str)] = &[
     ("from", "`from` goes inside an `ingress` rule: `ingress: [{from: [...]}]`"),
     ("to", "`to` goes inside an `egress` rule: `egress: [{to: [...]}]`"),
     ("ports", "`ports` goes inside an `ingress` or `egress` rule"),
-    ("namespaceSelector", "a policy always applies to its own namespace; `namespaceSelector` belongs in a `from`/`to` entry"),
+    (
+        "namespaceSelector",
+        "a policy always applies to its own namespace; `namespaceSelector` belongs in a `from`/`to` entry",
+    ),
 ];
-const INGRESS_HINTS: &[(&str, &str)] = &[(
-    "to",
-    "ingress rules list their peers under `from`; `to` is for egress rules",
-)];
-const EGRESS_HINTS: &[(&str, &str)] = &[(
-    "from",
-    "egress rules list their peers under `to`; `from` is for ingress rules",
-)];
+const INGRESS_HINTS: &[(&str, &str)] =
+    &[("to", "ingress rules list their peers under `from`; `to` is for egress rules")];
+const EGRESS_HINTS: &[(&str, &str)] =
+    &[("from", "egress rules list their peers under `to`; `from` is for ingress rules")];
 const PEER_HINTS: &[(&str, &str)] = &[
     ("ports", "`ports` belongs to the rule, next to `from`/`to`, not inside one of its entries"),
-    ("namespace", "select namespaces by label: `namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: NAME}}`"),
+    (
+        "namespace",
+        "select namespaces by label: `namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: NAME}}`",
+    ),
 ];
 
 /// Converts a NetworkPolicy object; `None` when the API server would reject
@@ -62,11 +63,7 @@ pub(crate) fn policy(
     let root = P::ROOT;
     for key in SPEC_FIELDS {
         if let Some((k, _)) = entry(obj, key) {
-            ctx.error(
-                k.span,
-                &root.field(key),
-                format!("`{key}` must be inside `spec`"),
-            );
+            ctx.error(k.span, &root.field(key), format!("`{key}` must be inside `spec`"));
         }
     }
     let spec_path = root.field("spec");
@@ -89,20 +86,10 @@ pub(crate) fn policy(
         Some(n) if !n.is_null() => selector(ctx, n, &ps_path),
         _ => Some(LabelSelector::everything(spec_span)),
     };
-    let ingress_rules = rules(
-        ctx,
-        ingress,
-        &spec_path.field("ingress"),
-        Direction::Ingress,
-    );
+    let ingress_rules = rules(ctx, ingress, &spec_path.field("ingress"), Direction::Ingress);
     let egress_path = spec_path.field("egress");
     let egress_rules = rules(ctx, egress, &egress_path, Direction::Egress);
-    let policy_types = types(
-        ctx,
-        policy_types,
-        &spec_path.field("policyTypes"),
-        !egress_rules.is_empty(),
-    );
+    let policy_types = types(ctx, policy_types, &spec_path.field("policyTypes"), !egress_rules.is_empty());
     if ctx.errors != before {
         return None;
     }
@@ -128,29 +115,17 @@ fn entry<'n>(obj: &'n Node, key: &str) -> Option<&'n (Node, Node)> {
 /// `spec.policyTypes`, defaulted when absent or empty: Ingress always, Egress
 /// when `spec.egress` has at least one rule (`len(Spec.Egress) != 0`).
 fn types(ctx: &mut Ctx<'_>, node: Option<&Node>, path: &P<'_>, has_egress: bool) -> PolicyTypes {
-    let defaulted = PolicyTypes {
-        ingress: true,
-        egress: has_egress,
-        explicit: false,
-    };
+    let defaulted = PolicyTypes { ingress: true, egress: has_egress, explicit: false };
     let Some(items) = node.and_then(|n| ctx.seq(n, path)) else {
         return defaulted;
     };
     if items.is_empty() {
         return defaulted;
     }
-    let mut t = PolicyTypes {
-        ingress: false,
-        egress: false,
-        explicit: true,
-    };
+    let mut t = PolicyTypes { ingress: false, egress: false, explicit: true };
     if items.len() > 2 {
         if let Some(n) = node {
-            ctx.error(
-                n.span,
-                path,
-                "may not list more than two policyTypes (`Ingress`, `Egress`)",
-            );
+            ctx.error(n.span, path, "may not list more than two policyTypes (`Ingress`, `Egress`)");
         }
         return t;
     }
@@ -168,18 +143,12 @@ fn types(ctx: &mut Ctx<'_>, node: Option<&Node>, path: &P<'_>, has_egress: bool)
                 ctx.error(
                     item.span,
                     &p,
-                    format!(
-                        "unsupported policy type `{other}`{fix}: it must be `Ingress` or `Egress`"
-                    ),
+                    format!("unsupported policy type `{other}`{fix}: it must be `Ingress` or `Egress`"),
                 );
             }
             None => {
                 if item.is_null() {
-                    ctx.error(
-                        item.span,
-                        &p,
-                        "empty policy type: it must be `Ingress` or `Egress`",
-                    );
+                    ctx.error(item.span, &p, "empty policy type: it must be `Ingress` or `Egress`");
                 }
             }
         }
@@ -209,12 +178,7 @@ fn rule(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>, dir: Direction) -> Option<
     let [peers, ports] = ctx.fields(node, path, known, Unknown::Reject(hints))?;
     let peers_path = path.field(dir.peers_field());
     let mut out_peers = Vec::new();
-    for (j, item) in peers
-        .and_then(|n| ctx.seq(n, &peers_path))
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-    {
+    for (j, item) in peers.and_then(|n| ctx.seq(n, &peers_path)).unwrap_or(&[]).iter().enumerate() {
         let p = peers_path.index(j);
         if let Some(peer) = peer(ctx, item, &p) {
             out_peers.push(peer);
@@ -222,22 +186,13 @@ fn rule(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>, dir: Direction) -> Option<
     }
     let ports_path = path.field("ports");
     let mut out_ports = Vec::new();
-    for (k, item) in ports
-        .and_then(|n| ctx.seq(n, &ports_path))
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-    {
+    for (k, item) in ports.and_then(|n| ctx.seq(n, &ports_path)).unwrap_or(&[]).iter().enumerate() {
         let p = ports_path.index(k);
         if let Some(port) = port(ctx, item, &p) {
             out_ports.push(port);
         }
     }
-    Some(Rule {
-        peers: out_peers,
-        ports: out_ports,
-        span: node.span,
-    })
+    Some(Rule { peers: out_peers, ports: out_ports, span: node.span })
 }
 
 /// `ValidateNetworkPolicyPeer`: at least one field; `ipBlock` alone.
@@ -246,11 +201,7 @@ fn peer(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<Peer> {
     let present = |n: Option<&Node>| n.is_some_and(|n| !n.is_null());
     let count = [pod, ns, ip].into_iter().filter(|n| present(*n)).count();
     if count == 0 {
-        let null_field = PEER_FIELDS
-            .iter()
-            .zip([pod, ns, ip])
-            .find(|(_, n)| n.is_some())
-            .map(|(f, _)| *f);
+        let null_field = PEER_FIELDS.iter().zip([pod, ns, ip]).find(|(_, n)| n.is_some()).map(|(f, _)| *f);
         let message = match null_field {
             Some(f) => format!("`{f}` is empty (null), so this entry selects nothing and the API server rejects it; write `{f}: {{}}` to match everything"),
             None => String::from("an entry must set at least one of `podSelector`, `namespaceSelector` or `ipBlock`; to allow every peer, leave out the whole list"),
@@ -268,25 +219,14 @@ fn peer(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<Peer> {
     }
     if let Some(ip) = ip.filter(|n| !n.is_null()) {
         let block = ip_block(ctx, ip, &path.field("ipBlock"))?;
-        return Some(Peer {
-            kind: PeerKind::IpBlock(block),
-            span: node.span,
-        });
+        return Some(Peer { kind: PeerKind::IpBlock(block), span: node.span });
     }
     let before = ctx.errors;
-    let pod_selector = pod
-        .filter(|n| !n.is_null())
-        .and_then(|n| selector(ctx, n, &path.field("podSelector")));
-    let namespace_selector = ns
-        .filter(|n| !n.is_null())
-        .and_then(|n| selector(ctx, n, &path.field("namespaceSelector")));
-    (ctx.errors == before).then_some(Peer {
-        kind: PeerKind::Selectors {
-            namespace_selector,
-            pod_selector,
-        },
-        span: node.span,
-    })
+    let pod_selector = pod.filter(|n| !n.is_null()).and_then(|n| selector(ctx, n, &path.field("podSelector")));
+    let namespace_selector =
+        ns.filter(|n| !n.is_null()).and_then(|n| selector(ctx, n, &path.field("namespaceSelector")));
+    (ctx.errors == before)
+        .then_some(Peer { kind: PeerKind::Selectors { namespace_selector, pod_selector }, span: node.span })
 }
 
 /// Parses a CIDR as `netutils.ParseCIDRSloppy` does: host bits allowed (the
@@ -297,26 +237,16 @@ pub(crate) fn parse_cidr(s: &str) -> Result<(IpNet, bool), String> {
         Ok(n) => n,
         Err(_) => {
             let Some((addr, len)) = s.split_once('/') else {
-                return Err(format!(
-                    "`{s}` is not a CIDR: add a prefix length, e.g. `{s}/32` for one IPv4 address"
-                ));
+                return Err(format!("`{s}` is not a CIDR: add a prefix length, e.g. `{s}/32` for one IPv4 address"));
             };
-            let addr = parse_ip_sloppy(addr).ok_or_else(|| {
-                format!("`{s}` is not a valid CIDR: `{addr}` is not an IP address")
-            })?;
-            let len: u8 =
-                if !len.is_empty() && len.len() <= 5 && len.bytes().all(|b| b.is_ascii_digit()) {
-                    len.parse().map_err(|_| {
-                        format!("`{s}` is not a valid CIDR: bad prefix length `{len}`")
-                    })?
-                } else {
-                    return Err(format!(
-                        "`{s}` is not a valid CIDR: bad prefix length `{len}`"
-                    ));
-                };
-            IpNet::new(addr, len).map_err(|_| {
-                format!("`{s}` is not a valid CIDR: prefix length {len} is too long")
-            })?
+            let addr = parse_ip_sloppy(addr)
+                .ok_or_else(|| format!("`{s}` is not a valid CIDR: `{addr}` is not an IP address"))?;
+            let len: u8 = if !len.is_empty() && len.len() <= 5 && len.bytes().all(|b| b.is_ascii_digit()) {
+                len.parse().map_err(|_| format!("`{s}` is not a valid CIDR: bad prefix length `{len}`"))?
+            } else {
+                return Err(format!("`{s}` is not a valid CIDR: bad prefix length `{len}`"));
+            };
+            IpNet::new(addr, len).map_err(|_| format!("`{s}` is not a valid CIDR: prefix length {len} is too long"))?
         }
     };
     let host_bits = net.addr() != net.network();
@@ -349,18 +279,18 @@ fn ip_block(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<IpBlock> {
     let cp = path.field("cidr");
     let Some((cidr_node, cidr_str)) = cidr.and_then(|c| ctx.string(c, &cp).map(|s| (c, s))) else {
         if cidr.is_none_or(Node::is_null) {
-            ctx.error(
-                node.span,
-                &cp,
-                "`cidr` is required, e.g. `cidr: 10.0.0.0/8`",
-            );
+            ctx.error(node.span, &cp, "`cidr` is required, e.g. `cidr: 10.0.0.0/8`");
         }
         return None;
     };
     let cidr = match parse_cidr(cidr_str) {
         Ok((net, host_bits)) => {
             if host_bits {
-                ctx.warn(cidr_node.span, &cp, format!("`{cidr_str}` has host bits set; the API server accepts it and uses `{net}`"));
+                ctx.warn(
+                    cidr_node.span,
+                    &cp,
+                    format!("`{cidr_str}` has host bits set; the API server accepts it and uses `{net}`"),
+                );
             }
             Some(net)
         }
@@ -372,12 +302,7 @@ fn ip_block(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<IpBlock> {
     let ep = path.field("except");
     let mut excepts = Vec::new();
     let mut spans = Vec::new();
-    for (k, item) in except
-        .and_then(|e| ctx.seq(e, &ep))
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-    {
+    for (k, item) in except.and_then(|e| ctx.seq(e, &ep)).unwrap_or(&[]).iter().enumerate() {
         let p = ep.index(k);
         let Some(s) = ctx.string(item, &p) else {
             if item.is_null() {
@@ -393,16 +318,9 @@ fn ip_block(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<IpBlock> {
             }
         };
         if let Some(c) = cidr {
-            let same_family = matches!(
-                (c, net),
-                (IpNet::V4(_), IpNet::V4(_)) | (IpNet::V6(_), IpNet::V6(_))
-            );
+            let same_family = matches!((c, net), (IpNet::V4(_), IpNet::V4(_)) | (IpNet::V6(_), IpNet::V6(_)));
             if !same_family {
-                ctx.error(
-                    item.span,
-                    &p,
-                    format!("`{s}` and cidr `{c}` are of different IP families"),
-                );
+                ctx.error(item.span, &p, format!("`{s}` and cidr `{c}` are of different IP families"));
                 continue;
             }
             if !(c.contains(&net.network()) && c.prefix_len() < net.prefix_len()) {
@@ -420,12 +338,7 @@ fn ip_block(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<IpBlock> {
     if ctx.errors != before {
         return None;
     }
-    Some(IpBlock {
-        cidr: cidr?,
-        cidr_span: cidr_node.span,
-        except: excepts,
-        except_spans: spans,
-    })
+    Some(IpBlock { cidr: cidr?, cidr_span: cidr_node.span, except: excepts, except_spans: spans })
 }
 
 /// Reads `protocol` (default TCP), exactly as the API spells it.
@@ -482,20 +395,12 @@ pub(crate) fn port_ref(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<P
         Some((Value::Null, _)) => None,
         Some((Value::Int(None), _)) => {
             let text = node.text().unwrap_or("");
-            ctx.error(
-                node.span,
-                path,
-                format!("port {text} is out of range: it must be between 1 and 65535"),
-            );
+            ctx.error(node.span, path, format!("port {text} is out of range: it must be between 1 and 65535"));
             None
         }
         _ => {
             let found = super::ctx::describe(node);
-            ctx.error(
-                node.span,
-                path,
-                format!("expected a port number or a port name, found {found}"),
-            );
+            ctx.error(node.span, path, format!("expected a port number or a port name, found {found}"));
             None
         }
     }
@@ -516,11 +421,19 @@ fn port(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<PortSpec> {
             match (ctx.int(e, &ep), &port) {
                 (None, _) => None,
                 (Some(_), None) if port_absent => {
-                    ctx.error(e.span, &ep, "`endPort` may not be given without a numeric `port` (the start of the range)");
+                    ctx.error(
+                        e.span,
+                        &ep,
+                        "`endPort` may not be given without a numeric `port` (the start of the range)",
+                    );
                     None
                 }
                 (Some(_), Some(PortRef::Name(n))) => {
-                    ctx.error(e.span, &ep, format!("`endPort` may not be given when `port` is a name (`{n}`); use a number"));
+                    ctx.error(
+                        e.span,
+                        &ep,
+                        format!("`endPort` may not be given when `port` is a name (`{n}`); use a number"),
+                    );
                     None
                 }
                 (Some(v), Some(PortRef::Number(start))) => match port_number(v) {
@@ -529,9 +442,7 @@ fn port(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<PortSpec> {
                         ctx.error(
                             e.span,
                             &ep,
-                            format!(
-                                "`endPort` {v} must be greater than or equal to `port` {start}"
-                            ),
+                            format!("`endPort` {v} must be greater than or equal to `port` {start}"),
                         );
                         None
                     }
@@ -548,12 +459,7 @@ fn port(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<PortSpec> {
     if ctx.errors != before {
         return None;
     }
-    Some(PortSpec {
-        protocol: protocol?,
-        port,
-        end_port,
-        span: node.span,
-    })
+    Some(PortSpec { protocol: protocol?, port, end_port, span: node.span })
 }
 
 #[cfg(test)]

@@ -21,11 +21,7 @@ pub(crate) struct LabelEntry<'n> {
 /// Reads a `map[string]string` of labels (object labels, `matchLabels`, a
 /// Service selector), validating keys and values. Invalid entries are
 /// reported and left out.
-pub(crate) fn label_entries<'n>(
-    ctx: &mut Ctx<'_>,
-    node: &'n Node,
-    path: &P<'_>,
-) -> Vec<LabelEntry<'n>> {
+pub(crate) fn label_entries<'n>(ctx: &mut Ctx<'_>, node: &'n Node, path: &P<'_>) -> Vec<LabelEntry<'n>> {
     let mut out = Vec::new();
     let Some(entries) = ctx.map(node, path) else {
         return out;
@@ -53,11 +49,7 @@ pub(crate) fn label_entries<'n>(
             ctx.error(v.span, &p, e);
             continue;
         }
-        out.push(LabelEntry {
-            key,
-            value,
-            span: join(k.span, v.span),
-        });
+        out.push(LabelEntry { key, value, span: join(k.span, v.span) });
     }
     out
 }
@@ -65,10 +57,7 @@ pub(crate) fn label_entries<'n>(
 /// Reads a label map into [`Labels`].
 pub(crate) fn labels(ctx: &mut Ctx<'_>, node: Option<&Node>, path: &P<'_>) -> Labels {
     match node {
-        Some(n) => label_entries(ctx, n, path)
-            .into_iter()
-            .map(|e| (e.key.to_string(), e.value.to_string()))
-            .collect(),
+        Some(n) => label_entries(ctx, n, path).into_iter().map(|e| (e.key.to_string(), e.value.to_string())).collect(),
         None => Labels::new(),
     }
 }
@@ -80,8 +69,7 @@ const EXPRESSION_FIELDS: [&str; 3] = ["key", "operator", "values"];
 /// reporting why): the API server rejects the whole object then.
 pub(crate) fn selector(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<LabelSelector> {
     let before = ctx.errors;
-    let [match_labels, match_expressions] =
-        ctx.fields(node, path, SELECTOR_FIELDS, Unknown::Reject(&[]))?;
+    let [match_labels, match_expressions] = ctx.fields(node, path, SELECTOR_FIELDS, Unknown::Reject(&[]))?;
     let mut requirements = Vec::new();
     if let Some(ml) = match_labels {
         let p = path.field("matchLabels");
@@ -104,15 +92,11 @@ pub(crate) fn selector(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>) -> Option<L
             }
         }
     }
-    (ctx.errors == before).then_some(LabelSelector {
-        requirements,
-        span: node.span,
-    })
+    (ctx.errors == before).then_some(LabelSelector { requirements, span: node.span })
 }
 
 fn expression(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>, index: usize) -> Option<Requirement> {
-    let [key, operator, values] =
-        ctx.fields(node, path, EXPRESSION_FIELDS, Unknown::Reject(&[]))?;
+    let [key, operator, values] = ctx.fields(node, path, EXPRESSION_FIELDS, Unknown::Reject(&[]))?;
     let kp = path.field("key");
     let key = match key.and_then(|k| ctx.string(k, &kp).map(|s| (k, s))) {
         Some((k, s)) => {
@@ -128,32 +112,30 @@ fn expression(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>, index: usize) -> Opt
     };
     let op_path = path.field("operator");
     let op = match operator.map(|o| (o, ctx.string(o, &op_path))) {
-        Some((o, Some(s))) => match s {
-            "In" => Some(Operator::In),
-            "NotIn" => Some(Operator::NotIn),
-            "Exists" => Some(Operator::Exists),
-            "DoesNotExist" => Some(Operator::DoesNotExist),
-            other => {
-                let fix = ["In", "NotIn", "Exists", "DoesNotExist"]
-                    .iter()
-                    .find(|v| v.eq_ignore_ascii_case(other))
-                    .map(|v| format!(" (write `{v}`; operators are case-sensitive)"))
-                    .unwrap_or_default();
-                ctx.error(
+        Some((o, Some(s))) => {
+            match s {
+                "In" => Some(Operator::In),
+                "NotIn" => Some(Operator::NotIn),
+                "Exists" => Some(Operator::Exists),
+                "DoesNotExist" => Some(Operator::DoesNotExist),
+                other => {
+                    let fix = ["In", "NotIn", "Exists", "DoesNotExist"]
+                        .iter()
+                        .find(|v| v.eq_ignore_ascii_case(other))
+                        .map(|v| format!(" (write `{v}`; operators are case-sensitive)"))
+                        .unwrap_or_default();
+                    ctx.error(
                     o.span,
                     &op_path,
                     format!("unknown operator `{other}`{fix}: it must be one of `In`, `NotIn`, `Exists`, `DoesNotExist`"),
                 );
-                None
+                    None
+                }
             }
-        },
+        }
         Some((_, None)) => None,
         None => {
-            ctx.error(
-                node.span,
-                &op_path,
-                "`operator` is required: one of `In`, `NotIn`, `Exists`, `DoesNotExist`",
-            );
+            ctx.error(node.span, &op_path, "`operator` is required: one of `In`, `NotIn`, `Exists`, `DoesNotExist`");
             None
         }
     };
@@ -175,16 +157,11 @@ fn expression(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>, index: usize) -> Opt
     let op = op?;
     let values_span = values.map_or(node.span, |v| v.span);
     match op {
-        Operator::In | Operator::NotIn
-            if vals.is_empty() && values.is_none_or(|v| ctx_len(v) == 0) =>
-        {
+        Operator::In | Operator::NotIn if vals.is_empty() && values.is_none_or(|v| ctx_len(v) == 0) => {
             ctx.error(
                 values_span,
                 &vp,
-                format!(
-                    "`values` must list at least one value when `operator` is `{}`",
-                    op.as_str()
-                ),
+                format!("`values` must list at least one value when `operator` is `{}`", op.as_str()),
             );
             None
         }
@@ -192,10 +169,7 @@ fn expression(ctx: &mut Ctx<'_>, node: &Node, path: &P<'_>, index: usize) -> Opt
             ctx.error(
                 values_span,
                 &vp,
-                format!(
-                    "`values` must be empty when `operator` is `{}`; remove `values`",
-                    op.as_str()
-                ),
+                format!("`values` must be empty when `operator` is `{}`; remove `values`", op.as_str()),
             );
             None
         }

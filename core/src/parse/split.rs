@@ -21,8 +21,7 @@ pub(crate) struct Chunk<'a> {
 
 /// Whether `line` is the document marker `mark`, alone or followed by a blank.
 fn is_marker(line: &str, mark: &str) -> bool {
-    line.strip_prefix(mark)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+    line.strip_prefix(mark).is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
 }
 
 /// Whether a line holds something besides blanks and a comment.
@@ -37,11 +36,7 @@ fn has_content(line: &str) -> bool {
 /// skipped.
 pub(crate) fn split(text: &str) -> Vec<Chunk<'_>> {
     let mut chunks = Vec::new();
-    let begin = if text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
+    let begin = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let mut cur_start = begin;
     let mut cur_line: u32 = 1;
     let mut content = false;
@@ -50,11 +45,7 @@ pub(crate) fn split(text: &str) -> Vec<Chunk<'_>> {
     let mut line_no: u32 = 1;
     fn push<'a>(chunks: &mut Vec<Chunk<'a>>, text: &'a str, start: usize, end: usize, line: u32) {
         if let Some(t) = text.get(start..end) {
-            chunks.push(Chunk {
-                text: t,
-                offset: start,
-                line,
-            });
+            chunks.push(Chunk { text: t, offset: start, line });
         }
     }
     while pos < text.len() {
@@ -94,9 +85,7 @@ pub(crate) fn split(text: &str) -> Vec<Chunk<'_>> {
         pos = next;
         // A lone `\r` is a line break too (YAML and editors count it).
         let lone_cr = super::tree::line_breaks(line).0;
-        line_no = line_no
-            .saturating_add(1)
-            .saturating_add(u32::try_from(lone_cr).unwrap_or(u32::MAX));
+        line_no = line_no.saturating_add(1).saturating_add(u32::try_from(lone_cr).unwrap_or(u32::MAX));
     }
     if content {
         push(&mut chunks, text, cur_start, text.len(), cur_line);
@@ -116,15 +105,7 @@ mod tests {
     #[test]
     fn splits_on_markers_and_keeps_lines() {
         let s = "a: 1\n---\nb: 2\n--- # c\nc: 3\n...\nd: 4\n";
-        assert_eq!(
-            texts(s),
-            vec![
-                ("a: 1\n", 1),
-                ("---\nb: 2\n", 2),
-                ("--- # c\nc: 3\n...\n", 4),
-                ("d: 4\n", 7)
-            ]
-        );
+        assert_eq!(texts(s), vec![("a: 1\n", 1), ("---\nb: 2\n", 2), ("--- # c\nc: 3\n...\n", 4), ("d: 4\n", 7)]);
     }
 
     #[test]

@@ -25,12 +25,10 @@ fn is_label_token(s: &str) -> bool {
     };
     first.is_ascii_alphanumeric()
         && last.is_ascii_alphanumeric()
-        && b.iter()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
 }
 
-const TOKEN_RULE: &str =
-    "start and end with a letter or digit and contain only letters, digits, `-`, `_` and `.`";
+const TOKEN_RULE: &str = "start and end with a letter or digit and contain only letters, digits, `-`, `_` and `.`";
 
 /// `IsDNS1123Subdomain`: lower-case labels of `[a-z0-9]([-a-z0-9]*[a-z0-9])?`
 /// joined by dots, at most 253 characters.
@@ -41,8 +39,7 @@ pub(crate) fn dns1123_subdomain(s: &str) -> Result<(), String> {
     let label_ok = |l: &str| {
         let b = l.as_bytes();
         matches!((b.first(), b.last()), (Some(f), Some(e)) if (f.is_ascii_lowercase() || f.is_ascii_digit()) && (e.is_ascii_lowercase() || e.is_ascii_digit()))
-            && b.iter()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+            && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
     };
     if s.split('.').all(label_ok) {
         Ok(())
@@ -61,7 +58,9 @@ pub(crate) fn label_key(key: &str) -> Result<(), String> {
     };
     if let Some(p) = prefix {
         if name.contains('/') {
-            return Err(format!("label key `{key}` may contain at most one `/` (between an optional prefix and the name)"));
+            return Err(format!(
+                "label key `{key}` may contain at most one `/` (between an optional prefix and the name)"
+            ));
         }
         if p.is_empty() {
             return Err(format!("label key `{key}` has an empty prefix before `/`"));
@@ -74,14 +73,10 @@ pub(crate) fn label_key(key: &str) -> Result<(), String> {
         return Err(format!("label key `{key}` has an empty name"));
     }
     if name.len() > NAME_MAX {
-        return Err(format!(
-            "the name part of label key `{key}` must be no more than {NAME_MAX} characters"
-        ));
+        return Err(format!("the name part of label key `{key}` must be no more than {NAME_MAX} characters"));
     }
     if !is_label_token(name) {
-        return Err(format!(
-            "label key `{key}` is invalid: the name must {TOKEN_RULE}"
-        ));
+        return Err(format!("label key `{key}` is invalid: the name must {TOKEN_RULE}"));
     }
     Ok(())
 }
@@ -89,14 +84,10 @@ pub(crate) fn label_key(key: &str) -> Result<(), String> {
 /// `IsValidLabelValue`: empty, or up to 63 characters of the label shape.
 pub(crate) fn label_value(value: &str) -> Result<(), String> {
     if value.len() > NAME_MAX {
-        return Err(format!(
-            "label value `{value}` must be no more than {NAME_MAX} characters"
-        ));
+        return Err(format!("label value `{value}` must be no more than {NAME_MAX} characters"));
     }
     if !value.is_empty() && !is_label_token(value) {
-        return Err(format!(
-            "label value `{value}` is invalid: a value must be empty or {TOKEN_RULE}"
-        ));
+        return Err(format!("label value `{value}` is invalid: a value must be empty or {TOKEN_RULE}"));
     }
     Ok(())
 }
@@ -106,22 +97,13 @@ pub(crate) fn label_value(value: &str) -> Result<(), String> {
 /// end and no `--`.
 pub(crate) fn port_name(name: &str) -> Result<(), String> {
     if name.is_empty() || name.len() > PORT_NAME_MAX {
-        return Err(format!(
-            "port name `{name}` must be 1 to {PORT_NAME_MAX} characters"
-        ));
+        return Err(format!("port name `{name}` must be 1 to {PORT_NAME_MAX} characters"));
     }
-    if !name
-        .bytes()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-    {
-        return Err(format!(
-            "port name `{name}` may contain only lower-case letters, digits and `-`"
-        ));
+    if !name.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-') {
+        return Err(format!("port name `{name}` may contain only lower-case letters, digits and `-`"));
     }
     if !name.bytes().any(|c| c.is_ascii_lowercase()) {
-        return Err(format!(
-            "port name `{name}` must contain at least one letter"
-        ));
+        return Err(format!("port name `{name}` must contain at least one letter"));
     }
     if name.contains("--") {
         return Err(format!("port name `{name}` may not contain `--`"));
@@ -136,9 +118,7 @@ pub(crate) fn port_name(name: &str) -> Result<(), String> {
 pub(crate) fn port_number(n: i64) -> Result<u16, String> {
     match u16::try_from(n) {
         Ok(p) if p != 0 => Ok(p),
-        _ => Err(format!(
-            "port {n} is out of range: it must be between 1 and 65535"
-        )),
+        _ => Err(format!("port {n} is out of range: it must be between 1 and 65535")),
     }
 }
 
@@ -242,29 +222,10 @@ mod tests {
 
     #[test]
     fn port_names() {
-        for ok in [
-            "telnet",
-            "re-mail-ck",
-            "pop3",
-            "a",
-            "a-1",
-            "1-a",
-            "a-1-b-2-c",
-            "1-a-2-b-3",
-        ] {
+        for ok in ["telnet", "re-mail-ck", "pop3", "a", "a-1", "1-a", "a-1-b-2-c", "1-a-2-b-3"] {
             assert_eq!(port_name(ok), Ok(()), "{ok}");
         }
-        for bad in [
-            "longerthan15characters",
-            "",
-            "12345",
-            "Upper",
-            "a--b",
-            "-begin",
-            "end-",
-            "a_b",
-            "80",
-        ] {
+        for bad in ["longerthan15characters", "", "12345", "Upper", "a--b", "-begin", "end-", "a_b", "80"] {
             assert!(port_name(bad).is_err(), "{bad}");
         }
         assert_eq!(port_number(65535), Ok(65535));
