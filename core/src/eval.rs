@@ -25,7 +25,7 @@
 //! Evaluation is organised as tiers ([`tier`]): the NetworkPolicy tier returns
 //! a [`tier::Verdict`] per side, and the side's decision is the first final
 //! verdict of an ordered tier list, defaulting to allow: Admin-tier cluster
-//! policies, NetworkPolicy, Baseline-tier cluster policies ([`cluster`]).
+//! policies, NetworkPolicy, Baseline-tier cluster policies (module `cluster`).
 
 mod cluster;
 mod peer;
@@ -95,7 +95,8 @@ pub fn evaluate(scenario: &Scenario, flow: &Flow) -> Explanation {
 }
 
 /// The verdict of [`evaluate`] without building the explanation: stops at the
-/// first admitting rule and allocates nothing.
+/// first deciding tier and rule, and allocates nothing unless the scenario has
+/// cluster policies (then only their evaluation order).
 pub fn is_allowed(scenario: &Scenario, flow: &Flow) -> bool {
     let from = End::resolve(scenario, flow.from);
     let to = End::resolve(scenario, flow.to);

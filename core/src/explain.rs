@@ -19,6 +19,8 @@
 //!         terms: [TermCheck]                <- the AND inside one entry
 //!   allowed_by: [RuleMatch]                 <- every (policy, rule, peer, port) admitting the flow
 //!   near_misses: [NearMiss]                 <- entries that failed on exactly one term
+//!   tiers: [TierStep]                       <- the decision chain: Admin → NetworkPolicy → Baseline
+//!     rules: [ClusterRuleExplanation]       <- a cluster policy's rules, up to the deciding one
 //! ```
 
 use alloc::format;

@@ -6,10 +6,10 @@
 //! `Pass` and `NoMatch` hand the decision to the next tier, and when every tier
 //! has passed the default is to allow (an unisolated pod accepts everything).
 //!
-//! Today there is one tier, NetworkPolicy ([`network_policy`]). The order the
-//! network-policy-api project defines is Admin tier → NetworkPolicy →
-//! Baseline tier → default allow; adding those tiers means adding functions
-//! that return a [`Verdict`] and putting them in the list [`decide`] folds.
+//! The tiers are the network-policy-api order: Admin-tier cluster policies →
+//! NetworkPolicy ([`network_policy`]) → Baseline-tier cluster policies →
+//! default allow (`super::cluster` gives the cluster tiers' verdicts; see
+//! kubernetes-sigs/network-policy-api `apis/v1alpha2/clusternetworkpolicy_types.go`).
 
 /// What one tier decides about one side of a flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
