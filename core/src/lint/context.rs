@@ -115,29 +115,44 @@ impl<'a> Cx<'a> {
             let labels = self.scenario.endpoints.get(i).map(|e| &e.labels);
             labels.is_some_and(|l| pod_selector.as_ref().is_none_or(|s| s.matches(l)))
         };
-        // With an equality requirement, only endpoints carrying that label
-        // can match: start from the label index.
-        let equality = pod_selector.as_ref().and_then(|s| s.requirements.iter().find(|r| r.op == Operator::Equals));
-        if let Some(r) = equality {
-            let namespaces: BTreeSet<&str> =
-                self.scenario.namespaces.iter().filter(|n| namespace_ok(n)).map(|n| n.name.as_str()).collect();
-            let value = r.values.first().map(String::as_str).unwrap_or("");
-            let listed = self.by_label.get(&(r.key.as_str(), value)).map(Vec::as_slice).unwrap_or(&[]);
-            return Box::new(listed.iter().copied().filter(move |&i| {
-                let in_namespace =
-                    self.scenario.endpoints.get(i).is_some_and(|e| namespaces.contains(e.namespace.as_str()));
-                in_namespace && pod_ok(i)
-            }));
+        // Start from the smaller of: the endpoints of the matching
+        // namespaces, and the endpoints carrying the pod selector's most
+        // selective equality label (only they can match).
+        let namespaces: Vec<&str> =
+            self.scenario.namespaces.iter().filter(|n| namespace_ok(n)).map(|n| n.name.as_str()).collect();
+        let in_namespaces: usize = namespaces.iter().filter_map(|n| self.by_namespace.get(n)).map(Vec::len).sum();
+        let by_label = pod_selector.as_ref().and_then(|s| self.smallest_label_list(s));
+        match by_label {
+            Some(listed) if listed.len() < in_namespaces => {
+                let namespaces: BTreeSet<&str> = namespaces.into_iter().collect();
+                Box::new(listed.iter().copied().filter(move |&i| {
+                    let in_namespace =
+                        self.scenario.endpoints.get(i).is_some_and(|e| namespaces.contains(e.namespace.as_str()));
+                    in_namespace && pod_ok(i)
+                }))
+            }
+            _ => Box::new(
+                namespaces
+                    .into_iter()
+                    .filter_map(|n| self.by_namespace.get(n))
+                    .flat_map(|v| v.iter().copied())
+                    .filter(move |&i| pod_ok(i)),
+            ),
         }
-        Box::new(
-            self.scenario
-                .namespaces
-                .iter()
-                .filter(move |n| namespace_ok(n))
-                .filter_map(|n| self.by_namespace.get(n.name.as_str()))
-                .flat_map(|v| v.iter().copied())
-                .filter(move |&i| pod_ok(i)),
-        )
+    }
+
+    /// The shortest label-index list among `selector`'s equality
+    /// requirements: a superset of the endpoints it matches.
+    fn smallest_label_list<'s>(&'s self, selector: &'s LabelSelector) -> Option<&'s [usize]> {
+        selector
+            .requirements
+            .iter()
+            .filter(|r| r.op == Operator::Equals)
+            .map(|r| {
+                let value = r.values.first().map(String::as_str).unwrap_or("");
+                self.by_label.get(&(r.key.as_str(), value)).map(Vec::as_slice).unwrap_or(&[])
+            })
+            .min_by_key(|l| l.len())
     }
 
     /// The endpoints (of any namespace, not host-network) whose labels
@@ -145,12 +160,8 @@ impl<'a> Cx<'a> {
     /// selector has an equality requirement.
     pub(crate) fn labelled(&self, selector: &LabelSelector) -> Vec<usize> {
         let ok = |i: &usize| self.endpoint(*i).is_some_and(|e| !e.host_network && selector.matches(&e.labels));
-        match selector.requirements.iter().find(|r| r.op == Operator::Equals) {
-            Some(r) => {
-                let value = r.values.first().map(String::as_str).unwrap_or("");
-                let listed = self.by_label.get(&(r.key.as_str(), value)).map(Vec::as_slice).unwrap_or(&[]);
-                listed.iter().copied().filter(ok).collect()
-            }
+        match self.smallest_label_list(selector) {
+            Some(listed) => listed.iter().copied().filter(ok).collect(),
             None => (0..self.scenario.endpoints.len()).filter(ok).collect(),
         }
     }
