@@ -189,7 +189,11 @@ fn verdict(side: &Side<'_>, from: &str, to: &str, probe: Probe) -> VerdictJson {
     };
     let scenario = side.scenario;
     let e = evaluate(scenario, &Flow { from: FlowEnd::Endpoint(a), to: FlowEnd::Endpoint(b), probe });
-    let reason = if e.allowed {
+    let loopback = e.egress.exemption == Some(Exemption::Loopback);
+    let reason = if loopback {
+        // Both sides are exempt for the same reason; say it once.
+        "allowed — a pod may always reach itself (loopback follows no policy)".to_string()
+    } else if e.allowed {
         format!("allowed — {}; {}", side_reason(scenario, &e.egress), side_reason(scenario, &e.ingress))
     } else {
         let denying = if e.egress.allowed { &e.ingress } else { &e.egress };

@@ -115,6 +115,13 @@ fn an_added_endpoint_is_listed_and_its_allowed_flows_count() {
     assert_eq!(first["before"]["present"], false);
     assert!(first["before"]["reason"].as_str().is_some_and(|r| r.contains("jobs/batch not in this scenario")));
 
+    let own = doc["newly_allowed"]
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["from"] == "jobs/batch" && c["to"] == "jobs/batch"))
+        .expect("batch to itself");
+    assert_eq!(own["before"]["reason"], "absent — jobs/batch not in this scenario");
+    assert_eq!(own["after"]["reason"], "allowed — a pod may always reach itself (loopback follows no policy)");
+
     // The other way round, batch is removed and its flows are newly denied.
     let back = diff("dir", "shop.yaml", &["--probe", "TCP/8080", "--format", "json"]);
     let doc = json(&back);
