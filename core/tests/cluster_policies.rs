@@ -360,3 +360,51 @@ spec: {tier: Admin, priority: 1, subject: {namespaces: {}}}
     assert!(out.has_errors());
     assert!(out.scenario.cluster_policies.is_empty());
 }
+
+#[test]
+fn an_admin_decision_stops_the_chain_and_empties_allowed_by() {
+    let s = scenario(&format!("{DENY_X_FROM_Y}---\n{NP_ALLOW_ALL_X}"));
+    let flow = Flow {
+        from: FlowEnd::Endpoint(idx(&s, "y/a")),
+        to: FlowEnd::Endpoint(idx(&s, "x/a")),
+        probe: Probe::new(netpol_core::Protocol::Tcp, 80),
+    };
+    let e = evaluate(&s, &flow);
+    assert!(!e.allowed);
+    let side = &e.ingress;
+    assert!(side.isolated, "the NetworkPolicy still isolates x/a");
+    assert_eq!(side.policies.len(), 1, "what the NetworkPolicy tier would check is still shown");
+    assert!(side.allowed_by.is_empty() && side.near_misses.is_empty(), "but it was not reached");
+    let tiers: Vec<TierKind> = side.tiers.iter().map(|t| t.tier).collect();
+    assert_eq!(tiers, [TierKind::Admin]);
+    let rule = side.tiers.first().and_then(|t| t.matched_rule()).map(|r| r.index);
+    assert_eq!(rule, Some(0));
+}
+
+#[test]
+fn baseline_steps_follow_an_unisolated_network_policy_step() {
+    let cnp = "
+apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: base}
+spec:
+  tier: Baseline
+  priority: 1
+  subject: {namespaces: {}}
+  egress:
+  - {action: Accept, to: [{namespaces: {matchLabels: {team: red}}}]}
+  - {action: Deny, to: [{namespaces: {}}]}
+";
+    let s = scenario(cnp);
+    assert!(allowed(&s, "y/a", "x/b", "TCP/80"));
+    assert!(!allowed(&s, "x/a", "y/b", "TCP/80"));
+    let flow = Flow {
+        from: FlowEnd::Endpoint(idx(&s, "x/a")),
+        to: FlowEnd::Endpoint(idx(&s, "y/b")),
+        probe: Probe::new(netpol_core::Protocol::Tcp, 80),
+    };
+    let e = evaluate(&s, &flow);
+    let tiers: Vec<TierKind> = e.egress.tiers.iter().map(|t| t.tier).collect();
+    assert_eq!(tiers, [TierKind::NetworkPolicy, TierKind::Baseline]);
+    assert_eq!(e.egress.tiers.last().map(|t| t.rules.len()), Some(2), "rule 0 checked, rule 1 decided");
+}

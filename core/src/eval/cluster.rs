@@ -17,6 +17,12 @@
 //!   peers AND ports match decides: `Accept`/`Allow` → [`Verdict::Allow`],
 //!   `Deny` → [`Verdict::Deny`], `Pass` → [`Verdict::Pass`] (skip the rest of
 //!   the tier); a policy with no matching rule defers to the next policy.
+//!
+//! Exemptions are decided before any tier, as for NetworkPolicy: a pod's
+//! traffic to itself stays allowed. Upstream treats denying service hairpin
+//! traffic as an optional feature (`SupportClusterNetworkPolicyHairpin`,
+//! `conformance/tests/admin-network-policy-hairpin-rules.go`), so the core
+//! keeps the loopback rule rather than model one implementation choice.
 
 use alloc::vec::Vec;
 
