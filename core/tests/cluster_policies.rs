@@ -408,3 +408,25 @@ spec:
     assert_eq!(tiers, [TierKind::NetworkPolicy, TierKind::Baseline]);
     assert_eq!(e.egress.tiers.last().map(|t| t.rules.len()), Some(2), "rule 0 checked, rule 1 decided");
 }
+
+#[test]
+fn probes_in_use_include_cluster_policy_ports() {
+    let s = scenario(
+        "
+apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: p}
+spec:
+  tier: Admin
+  priority: 1
+  subject: {namespaces: {}}
+  ingress:
+  - action: Deny
+    from: [{namespaces: {}}]
+    protocols: [{udp: {destinationPort: {number: 5353}}}, {sctp: {destinationPort: {range: {start: 9000, end: 9100}}}}]
+",
+    );
+    let probes = s.probes_in_use();
+    assert!(probes.contains(&Probe::new(netpol_core::Protocol::Udp, 5353)));
+    assert!(probes.contains(&Probe::new(netpol_core::Protocol::Sctp, 9000)));
+}
