@@ -430,3 +430,51 @@ spec:
     assert!(probes.contains(&Probe::new(netpol_core::Protocol::Udp, 5353)));
     assert!(probes.contains(&Probe::new(netpol_core::Protocol::Sctp, 9000)));
 }
+
+#[test]
+fn v1alpha1_chain_uses_the_v1alpha1_spelling() {
+    let s = scenario(
+        "
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: {name: web}
+spec:
+  priority: 7
+  subject: {namespaces: {matchLabels: {team: blue}}}
+  ingress:
+  - {action: Deny, from: [{namespaces: {matchLabels: {team: blue}}}], ports: [{portNumber: {protocol: UDP, port: 53}}]}
+---
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: BaselineAdminNetworkPolicy
+metadata: {name: default}
+spec:
+  subject: {namespaces: {}}
+  ingress:
+  - {name: red-ok, action: Allow, from: [{namespaces: {matchLabels: {team: red}}}]}
+",
+    );
+    let flow = Flow {
+        from: FlowEnd::Endpoint(idx(&s, "x/a")),
+        to: FlowEnd::Endpoint(idx(&s, "y/b")),
+        probe: Probe::new(netpol_core::Protocol::Tcp, 80),
+    };
+    expect![[r#"
+        ALLOWED: x/a -> y/b on TCP/80
+        egress of x/a: allowed — not isolated: no policy selects it with policyTypes egress
+        ingress of y/b: allowed — not isolated: no policy selects it with policyTypes ingress
+          tiers: Admin `web` (ANP, priority 7): no rule matches → NetworkPolicy: not isolated → Baseline `default` (BANP): ingress[0] `red-ok` Allow → allowed
+          Admin tier AdminNetworkPolicy web (lines 32-39)
+            ingress[0] Deny (line 39): ✗ no match
+              from: ✗ from[0]
+                ✗ from[0] (line 39)
+                      ✗ namespaceSelector (line 39): namespace `x` has `team=red`, not `team=blue`
+              ports: ✗
+                ✗ ports[0] (line 39): protocol is TCP, the entry allows UDP
+          Baseline tier BaselineAdminNetworkPolicy default (lines 41-47)
+            ingress[0] Allow (line 47): ✓ matches
+              from: ✓ from[0]
+                ✓ from[0] (line 47)
+                      ✓ namespaceSelector (line 47): namespace `x` matches every requirement
+              ports: ✓ (none listed: every port)
+    "#]].assert_eq(&explanation_to_text(&s, &evaluate(&s, &flow)));
+}
