@@ -34,12 +34,13 @@
 //! every peer / every port), exactly as `peer`/`port` are `null` in
 //! `allowed_by`. Indices are 0-based positions in the YAML lists.
 
+use netpol_core::eval::tier::Verdict;
 use netpol_core::explain::Exemption;
 use netpol_core::explain::{
-    endpoint_label, NearMiss, NearMissCause, PeersCheck, PolicyExplanation, PortsCheck, RuleExplanation, RuleMatch,
-    SideExplanation, TermCheck,
+    endpoint_label, ClusterRuleExplanation, NearMiss, NearMissCause, PeersCheck, PolicyExplanation, PortsCheck,
+    RuleExplanation, RuleMatch, SideExplanation, TermCheck, TierStep,
 };
-use netpol_core::{Explanation, FlowEnd, Scenario, Span};
+use netpol_core::{Direction, Explanation, FlowEnd, Scenario, Span};
 use serde::Serialize;
 
 /// Names the sources so spans can say which file they point into.
@@ -115,6 +116,32 @@ struct SideJson {
     allowed_by: Vec<RuleMatchJson>,
     policies: Vec<PolicyJson>,
     near_misses: Vec<NearMissJson>,
+    /// The decision chain across tiers (Admin → NetworkPolicy → Baseline);
+    /// only the NetworkPolicy step when the input has no cluster policies.
+    tiers: Vec<TierStepJson>,
+}
+
+#[derive(Serialize)]
+struct TierStepJson {
+    tier: &'static str,
+    /// `name` of the cluster policy; null for the NetworkPolicy step.
+    policy: Option<String>,
+    priority: Option<u32>,
+    /// `allow`, `deny`, `pass` or `no_match`.
+    verdict: &'static str,
+    /// The cluster policy's rules checked in order, up to the deciding one.
+    rules: Vec<ClusterRuleJson>,
+}
+
+#[derive(Serialize)]
+struct ClusterRuleJson {
+    rule: usize,
+    name: Option<String>,
+    action: &'static str,
+    matched: bool,
+    span: SpanJson,
+    peers: Option<Vec<PeerJson>>,
+    ports: Option<Vec<PortJson>>,
 }
 
 #[derive(Serialize)]
@@ -205,8 +232,8 @@ fn term_json(ctx: &Ctx<'_>, t: &TermCheck) -> TermJson {
     }
 }
 
-fn rule_json(ctx: &Ctx<'_>, r: &RuleExplanation) -> RuleJson {
-    let peers = match &r.peers {
+fn peers_json(ctx: &Ctx<'_>, peers: &PeersCheck) -> Option<Vec<PeerJson>> {
+    match peers {
         PeersCheck::Any => None,
         PeersCheck::Entries(entries) => Some(
             entries
@@ -219,8 +246,11 @@ fn rule_json(ctx: &Ctx<'_>, r: &RuleExplanation) -> RuleJson {
                 })
                 .collect(),
         ),
-    };
-    let ports = match &r.ports {
+    }
+}
+
+fn ports_json(ctx: &Ctx<'_>, ports: &PortsCheck) -> Option<Vec<PortJson>> {
+    match ports {
         PortsCheck::Any => None,
         PortsCheck::Entries(entries) => Some(
             entries
@@ -228,8 +258,46 @@ fn rule_json(ctx: &Ctx<'_>, r: &RuleExplanation) -> RuleJson {
                 .map(|p| PortJson { port: p.index, held: p.held, reason: p.reason.describe(), span: ctx.span(&p.span) })
                 .collect(),
         ),
+    }
+}
+
+fn rule_json(ctx: &Ctx<'_>, r: &RuleExplanation) -> RuleJson {
+    RuleJson {
+        rule: r.index,
+        matched: r.matched,
+        span: ctx.span(&r.span),
+        peers: peers_json(ctx, &r.peers),
+        ports: ports_json(ctx, &r.ports),
+    }
+}
+
+fn verdict_name(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Allow => "allow",
+        Verdict::Deny => "deny",
+        Verdict::Pass => "pass",
+        Verdict::NoMatch => "no_match",
+    }
+}
+
+fn tier_step_json(ctx: &Ctx<'_>, direction: Direction, step: &TierStep) -> TierStepJson {
+    let policy = step.policy.and_then(|i| ctx.scenario.cluster_policies.get(i));
+    let rule_json = |r: &ClusterRuleExplanation| ClusterRuleJson {
+        rule: r.index,
+        name: policy.and_then(|p| p.rules(direction).get(r.index)).and_then(|c| c.name.clone()),
+        action: policy.map_or("", |p| r.action.as_str(p.api)),
+        matched: r.matched,
+        span: ctx.span(&r.span),
+        peers: peers_json(ctx, &r.peers),
+        ports: ports_json(ctx, &r.ports),
     };
-    RuleJson { rule: r.index, matched: r.matched, span: ctx.span(&r.span), peers, ports }
+    TierStepJson {
+        tier: step.tier.as_str(),
+        policy: policy.map(|p| p.name.clone()),
+        priority: policy.map(|p| p.priority),
+        verdict: verdict_name(step.verdict),
+        rules: step.rules.iter().map(rule_json).collect(),
+    }
 }
 
 fn policy_json(ctx: &Ctx<'_>, p: &PolicyExplanation) -> PolicyJson {
@@ -265,6 +333,7 @@ fn side_json(ctx: &Ctx<'_>, s: &SideExplanation) -> SideJson {
         allowed_by: s.allowed_by.iter().map(|m| rule_match_json(ctx, m)).collect(),
         policies: s.policies.iter().map(|p| policy_json(ctx, p)).collect(),
         near_misses: s.near_misses.iter().map(|n| near_miss_json(ctx, n)).collect(),
+        tiers: s.tiers.iter().map(|t| tier_step_json(ctx, s.direction, t)).collect(),
     }
 }
 
