@@ -6,7 +6,8 @@
 //! and notes `extensions/v1beta1`. The linter is about policies that are
 //! *valid* but will not do what their author meant: egress isolation that
 //! breaks DNS, selectors that match nothing, named ports nobody declares,
-//! rules that allow everything, the AND-vs-OR trap, shadowed rules, and so on.
+//! rules that allow everything, the AND-vs-OR trap, shadowed rules, cluster-policy
+//! rules that a higher tier or priority always decides first, and so on.
 //! The catalogue, with a paragraph per rule, is [`RULES`].
 //!
 //! # Invariants
@@ -29,6 +30,7 @@ mod redundant;
 mod rules;
 mod selectors;
 mod shape;
+mod tiers;
 #[cfg(all(test, feature = "yaml"))]
 mod testutil;
 pub mod text;
@@ -122,6 +124,7 @@ pub fn lint(scenario: &Scenario) -> Vec<Finding> {
     peers::check(&cx, &mut out);
     redundant::check(&cx, &mut out);
     names::check(&cx, &mut out);
+    tiers::check(&cx, &mut out);
     sort(&mut out);
     out
 }

@@ -31,7 +31,7 @@ type Key = (usize, Direction, usize);
 /// The ports worth probing: each numeric port entry, one past each range or
 /// port, named ports' resolutions, and one port nobody uses; each in every
 /// protocol.
-fn probes(scenario: &Scenario) -> Vec<Probe> {
+pub(crate) fn probes(scenario: &Scenario) -> Vec<Probe> {
     let mut ports = BTreeSet::from([65_535u16]);
     for policy in &scenario.policies {
         for rule in policy.ingress.iter().chain(&policy.egress) {

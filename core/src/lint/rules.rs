@@ -101,6 +101,24 @@ pub const RULES: &[Rule] = &[
         title: "rules ignored by policyTypes",
         explanation: "When policyTypes is written, it alone decides which directions the policy isolates, and the rules of a direction it does not list are ignored. An egress section in a policy with `policyTypes: [Ingress]` allows nothing and isolates nothing.",
     },
+    Rule {
+        id: "NP017",
+        severity: Severity::Warning,
+        title: "cluster-policy rule shadowed",
+        explanation: "Cluster policies are consulted in order: the Admin tier by ascending priority, then NetworkPolicies, then the Baseline tier by ascending priority, and inside a policy the first rule that matches decides (Accept and Deny are final, Pass skips the rest of the tier). A rule whose every flow is already decided, or passed, by an earlier rule of the same policy or by a policy consulted before it never applies. It is often a rule written below a broader one, or a priority number that puts the wrong policy first. The check asks the evaluator, on every pair of the scenario's endpoints and representative external addresses and on the ports in use, which rule decides each flow the shadowed rule matches.",
+    },
+    Rule {
+        id: "NP018",
+        severity: Severity::Warning,
+        title: "Baseline deny overridden by NetworkPolicies",
+        explanation: "The Baseline tier comes after NetworkPolicies: it only decides for a pod that no NetworkPolicy isolates in that direction. A Baseline Deny whose every flow reaches a pod isolated by some NetworkPolicy never takes effect; what the NetworkPolicies allow stays allowed. That is the intended use of the Baseline tier (a default that namespace owners may relax), but when it never applies anywhere it is dead weight, or a guardrail that was meant for the Admin tier, which NetworkPolicies cannot override.",
+    },
+    Rule {
+        id: "NP019",
+        severity: Severity::Info,
+        title: "Admin Pass with nothing below it",
+        explanation: "An Admin-tier Pass hands a flow to the NetworkPolicy tier and then the Baseline tier. If no NetworkPolicy isolates the pod and no Baseline rule matches, the flow is allowed by default, so the Pass means the same as Accept. That is fine when namespace owners are expected to add policies later, but it is often a guardrail that assumed some policy below would decide.",
+    },
 ];
 
 #[cfg(test)]
