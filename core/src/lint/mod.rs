@@ -30,10 +30,10 @@ mod redundant;
 mod rules;
 mod selectors;
 mod shape;
-mod tiers;
 #[cfg(all(test, feature = "yaml"))]
 mod testutil;
 pub mod text;
+mod tiers;
 
 use alloc::string::String;
 use alloc::vec::Vec;
