@@ -212,6 +212,15 @@ pub const PRESETS: &[Preset] = &[
         focus: FocusFlow { from: "monitoring/prometheus", to: "production/api", probe: "TCP/8080" },
         tags: &["pitfall", "namespaces", "namespace-labels"],
     },
+    Preset {
+        id: "cluster-guardrails",
+        title: "Cluster admin guardrails that developers cannot override",
+        summary: "An Admin-tier ClusterNetworkPolicy protects the database whatever NetworkPolicies say; a Baseline tier sets defaults they may relax.",
+        lesson: "NetworkPolicy cannot deny and has no order, so a cluster admin cannot use it to protect anything from namespace owners. ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2) adds tiers around NetworkPolicy: the Admin tier is consulted first, by ascending priority, and its Accept and Deny are final; NetworkPolicies come next; the Baseline tier comes after them and only decides for pods that no NetworkPolicy isolates; whatever nobody decides is allowed. Here protect-db lets the backend namespace into sensitive/db and denies every other pod, so the developer's allow-all-to-db changes nothing for tenant-a's web pod: the inspector's chain stops at the Admin tier. Prometheus is different: its scrape on TCP 9187 matches a Pass, which hands the decision to the NetworkPolicy tier, and allow-all-to-db admits it; on 5432 it falls to the deny. Namespace selectors never match addresses outside the cluster, so an external client reaches the db through the developer's policy. Below, the Baseline tier keeps tenants apart: tenant-a cannot reach tenant-b's worker, but tenant-b opened its web pod to tenant-a on 8080 with a NetworkPolicy, and for that pod the Baseline tier is never consulted.",
+        yaml: include_str!("../presets/cluster-guardrails.yaml"),
+        focus: FocusFlow { from: "tenant-a/web", to: "sensitive/db", probe: "TCP/5432" },
+        tags: &["tiers", "cluster-network-policy", "admin", "baseline", "deny"],
+    },
 ];
 
 /// The preset with this [`Preset::id`].

@@ -1116,3 +1116,90 @@ fn pitfall_presets_lint_and_model_presets_are_clean() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Cluster tiers (issue 7): kubernetes-sigs/network-policy-api
+// `apis/v1alpha2/clusternetworkpolicy_types.go` (Admin → NetworkPolicy →
+// Baseline → default allow; Accept/Deny final, Pass to the next tier).
+
+/// Which tier decided a side, and with which cluster policy: the first step
+/// with a final verdict, or `None` when every tier passed (default allow).
+fn deciding_tier(
+    scenario: &Scenario,
+    side: &netpol_core::explain::SideExplanation,
+) -> Option<(netpol_core::explain::TierKind, Option<String>, bool)> {
+    use netpol_core::eval::tier::Verdict;
+    side.tiers.iter().find_map(|step| {
+        let allowed = match step.verdict {
+            Verdict::Allow => true,
+            Verdict::Deny => false,
+            Verdict::Pass | Verdict::NoMatch => return None,
+        };
+        let name = step
+            .policy
+            .map(|i| scenario.cluster_policies[i].name.clone());
+        Some((step.tier, name, allowed))
+    })
+}
+
+#[test]
+fn preset_cluster_guardrails_admin_tier_overrides_the_developers_policy() {
+    use netpol_core::explain::TierKind;
+    let p = load("cluster-guardrails");
+    p.check(&[
+        // The developer's allow-all-to-db cannot let tenants in: Admin deny.
+        ("tenant-a/web", "sensitive/db", "TCP/5432", false),
+        ("tenant-b/worker", "sensitive/db", "TCP/9187", false),
+        // The backend namespace is accepted by the Admin tier.
+        ("backend/api", "sensitive/db", "TCP/5432", true),
+        // Monitoring: Pass on 9187 (then the NetworkPolicy allows), deny on 5432.
+        ("monitoring/prometheus", "sensitive/db", "TCP/9187", true),
+        ("monitoring/prometheus", "sensitive/db", "TCP/5432", false),
+        // Selectors never match external addresses: the NetworkPolicy decides.
+        ("203.0.113.7", "sensitive/db", "TCP/5432", true),
+        // Baseline: tenants apart, unless a NetworkPolicy opens a pod.
+        ("tenant-a/web", "tenant-b/web", "TCP/8080", true),
+        ("tenant-a/web", "tenant-b/web", "TCP/9090", false),
+        ("tenant-a/web", "tenant-b/worker", "TCP/8080", false),
+        ("tenant-b/web", "tenant-a/web", "TCP/80", false),
+        // Within one tenant nobody decides: default allow.
+        ("tenant-b/web", "tenant-b/worker", "TCP/8080", true),
+    ]);
+
+    let who = |from: &str, to: &str, probe: &str| {
+        let ex = p.explain(from, to, probe);
+        deciding_tier(&p.scenario, &ex.ingress)
+    };
+    let admin = |name: &str, allowed: bool| Some((TierKind::Admin, Some(name.to_string()), allowed));
+    let baseline = |name: &str| Some((TierKind::Baseline, Some(name.to_string()), false));
+    let network_policy = |allowed: bool| Some((TierKind::NetworkPolicy, None, allowed));
+
+    assert_eq!(who("tenant-a/web", "sensitive/db", "TCP/5432"), admin("protect-db", false));
+    assert_eq!(who("backend/api", "sensitive/db", "TCP/5432"), admin("protect-db", true));
+    assert_eq!(who("monitoring/prometheus", "sensitive/db", "TCP/5432"), admin("protect-db", false));
+    assert_eq!(who("monitoring/prometheus", "sensitive/db", "TCP/9187"), network_policy(true));
+    assert_eq!(who("203.0.113.7", "sensitive/db", "TCP/5432"), network_policy(true));
+    assert_eq!(who("tenant-a/web", "tenant-b/web", "TCP/8080"), network_policy(true));
+    assert_eq!(who("tenant-a/web", "tenant-b/web", "TCP/9090"), network_policy(false));
+    assert_eq!(who("tenant-a/web", "tenant-b/worker", "TCP/8080"), baseline("isolate-tenant-b"));
+    assert_eq!(who("tenant-b/web", "tenant-a/web", "TCP/80"), baseline("isolate-tenant-a"));
+    assert_eq!(who("tenant-b/web", "tenant-b/worker", "TCP/8080"), None);
+
+    // The Pass step is recorded before the NetworkPolicy step that decides.
+    let ex = p.explain("monitoring/prometheus", "sensitive/db", "TCP/9187");
+    let steps: Vec<_> = ex.ingress.tiers.iter().map(|s| (s.tier, s.verdict)).collect();
+    assert_eq!(
+        steps,
+        [
+            (TierKind::Admin, netpol_core::eval::tier::Verdict::Pass),
+            (TierKind::NetworkPolicy, netpol_core::eval::tier::Verdict::Allow),
+        ]
+    );
+    // The developer's policy does admit the tenant flow; it is never reached.
+    let ex = p.explain("tenant-a/web", "sensitive/db", "TCP/5432");
+    assert_eq!(
+        isolating(&p.scenario, &ex, Direction::Ingress),
+        ["sensitive/allow-all-to-db"]
+    );
+    assert!(ex.ingress.allowed_by.is_empty(), "the NetworkPolicy tier was not reached");
+}
