@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use netpol_core::eval::is_allowed;
 use netpol_core::parse::Severity;
 use netpol_core::presets::{by_id, Preset, DEFAULT_PRESET_ID};
+use netpol_core::share::{self, SharedState, View};
 use netpol_core::{Flow, FlowEnd, Probe, Span};
 
 use crate::dom;
@@ -24,8 +25,10 @@ use crate::graph::{self, AllowGraph, GraphEndpoint, ViewState};
 use crate::highlight;
 use crate::inspector::InspectorBody;
 use crate::inspector_vm::{inspector_data, InspectorData};
+use crate::lint_panel::LintPanel;
 use crate::matrix_view::MatrixView;
 use crate::presets_menu::PresetsMenu;
+use crate::share_link;
 use crate::state::{Analysis, Evaluated, Shown};
 use crate::text;
 
@@ -72,21 +75,11 @@ fn default_preset() -> Option<&'static Preset> {
 }
 
 fn focus_choice(p: &Preset) -> FlowChoice {
-    FlowChoice {
-        from: p.focus.from.to_string(),
-        to: p.focus.to.to_string(),
-        probe: p.focus.probe.to_string(),
-    }
+    FlowChoice { from: p.focus.from.to_string(), to: p.focus.to.to_string(), probe: p.focus.probe.to_string() }
 }
 
 fn load_choice() -> Option<FlowChoice> {
-    let raw = window()
-        .local_storage()
-        .ok()
-        .flatten()?
-        .get_item(FLOW_KEY)
-        .ok()
-        .flatten()?;
+    let raw = window().local_storage().ok().flatten()?.get_item(FLOW_KEY).ok().flatten()?;
     let mut parts = raw.split('\t');
     Some(FlowChoice {
         from: parts.next()?.to_string(),
@@ -113,17 +106,30 @@ fn graph_end(end: FlowEnd) -> GraphEndpoint {
 pub fn App() -> impl IntoView {
     let saved = dom::load_saved();
     let first_visit = saved.is_none();
-    let initial_text = saved.unwrap_or_else(|| {
-        default_preset()
-            .map(|p| p.yaml.to_string())
-            .unwrap_or_default()
-    });
-    let initial_choice = (!first_visit)
-        .then(load_choice)
-        .flatten()
-        .or_else(|| default_preset().map(focus_choice))
-        .unwrap_or_default();
+    // A link's fragment, if any: on success it is shown instead of the
+    // user's own scenario (which stays saved until they edit); on failure
+    // the user's scenario is shown with the reason.
+    let opened = share_link::current_fragment().map(|f| share::decode(&f));
+    let (shared, share_failure) = match opened {
+        Some(Ok(st)) => (Some(st), None),
+        Some(Err(e)) => (None, Some(e.to_string())),
+        None => (None, None),
+    };
+    let own_text =
+        move || dom::load_saved().unwrap_or_else(|| default_preset().map(|p| p.yaml.to_string()).unwrap_or_default());
+    let own_choice = move || {
+        dom::load_saved().and_then(|_| load_choice()).or_else(|| default_preset().map(focus_choice)).unwrap_or_default()
+    };
+    let initial_text = shared.as_ref().map_or_else(own_text, |s| s.scenario.clone());
+    let initial_choice =
+        shared.as_ref().and_then(|s| s.flow.as_ref().map(share_link::choice_of)).unwrap_or_else(own_choice);
+    let initial_view = shared.as_ref().map_or(View::Graph, |s| s.view);
+    // While a shared scenario is shown unedited, nothing is saved, so the
+    // user's own scenario is still there to go back to.
+    let viewing_shared = RwSignal::new(shared.is_some());
+    let share_error = RwSignal::new(share_failure);
 
+    let shared_text = StoredValue::new(initial_text.clone());
     let text = RwSignal::new(initial_text.clone());
     let debounced = RwSignal::new(initial_text);
     let editor_ref = NodeRef::<html::Textarea>::new();
@@ -146,11 +152,19 @@ pub fn App() -> impl IntoView {
         .ok();
         timer.set_value(handle);
     });
-    // Nothing typed is ever lost: every settled text is saved.
-    Effect::new(move |_| debounced.with(|t| dom::save(t)));
+    // Nothing typed is ever lost: every settled text is saved (once the
+    // user edits a shared scenario, it becomes theirs).
+    Effect::new(move |_| {
+        debounced.with(|t| {
+            if viewing_shared.get_untracked() && shared_text.with_value(|s| s == t) {
+                return;
+            }
+            viewing_shared.set(false);
+            dom::save(t);
+        })
+    });
 
-    let analysis =
-        Memo::new(move |prev: Option<&Analysis>| debounced.with(|t| Analysis::new(t, prev)));
+    let analysis = Memo::new(move |prev: Option<&Analysis>| debounced.with(|t| Analysis::new(t, prev)));
     let prefer_valid = RwSignal::new(false);
     let shown = Memo::new(move |_| {
         let (mode, evaluated) = analysis.with(|a| a.shown(prefer_valid.get()));
@@ -159,7 +173,11 @@ pub fn App() -> impl IntoView {
     let evaluated = Signal::derive(move || shown.with(|s| s.evaluated.clone()));
 
     let choice = RwSignal::new(initial_choice.clone());
-    Effect::new(move |_| choice.with(save_choice));
+    Effect::new(move |_| {
+        if !viewing_shared.get() {
+            choice.with(save_choice);
+        }
+    });
     let matrix_probe = RwSignal::new(if Probe::parse(&initial_choice.probe).is_some() {
         initial_choice.probe.clone()
     } else {
@@ -174,9 +192,7 @@ pub fn App() -> impl IntoView {
     let inspector = Memo::new(move |_| {
         inspection.with(|i| match i {
             Some((ev, result)) => inspector_data(&ev.scenario, result),
-            None => {
-                InspectorData::Message("Nothing to inspect until the scenario has a pod.".into())
-            }
+            None => InspectorData::Message("Nothing to inspect until the scenario has a pod.".into()),
         })
     });
 
@@ -192,10 +208,9 @@ pub fn App() -> impl IntoView {
         let spans = focus_spans.get().unwrap_or_else(|| {
             inspection.with(|i| match i {
                 Some((_, Ok(Inspection::Flow(ex)))) => highlight::decisive_spans(ex),
-                Some((_, Ok(Inspection::Service { backends, .. }))) => backends
-                    .first()
-                    .map(|(_, ex)| highlight::decisive_spans(ex))
-                    .unwrap_or_default(),
+                Some((_, Ok(Inspection::Service { backends, .. }))) => {
+                    backends.first().map(|(_, ex)| highlight::decisive_spans(ex)).unwrap_or_default()
+                }
                 _ => Vec::new(),
             })
         });
@@ -231,11 +246,7 @@ pub fn App() -> impl IntoView {
                     line: d.span.start.line.max(1),
                     col: d.span.start.col.max(1),
                     error: d.severity == Severity::Error,
-                    message: if d.path.is_empty() {
-                        d.message.clone()
-                    } else {
-                        format!("{}: {}", d.path, d.message)
-                    },
+                    message: if d.path.is_empty() { d.message.clone() } else { format!("{}: {}", d.path, d.message) },
                 })
                 .collect::<Vec<_>>()
         })
@@ -245,9 +256,7 @@ pub fn App() -> impl IntoView {
         choice.set(FlowChoice { from, to, probe });
         reveal.update(|n| *n += 1);
     };
-    let on_cell = Callback::new(move |(from, to, probe): (String, String, String)| {
-        pick_flow(from, to, probe)
-    });
+    let on_cell = Callback::new(move |(from, to, probe): (String, String, String)| pick_flow(from, to, probe));
 
     // Graph.
     let view_state = RwSignal::new(ViewState::default());
@@ -282,11 +291,7 @@ pub fn App() -> impl IntoView {
             .or_else(|| ev.probes.iter().copied().find(|p| allowed_on(*p)))
             .or(current)
             .unwrap_or(Probe::new(netpol_core::Protocol::Tcp, 80));
-        pick_flow(
-            flow_sel::end_text(&ev.scenario, from),
-            flow_sel::end_text(&ev.scenario, to),
-            probe.to_string(),
-        );
+        pick_flow(flow_sel::end_text(&ev.scenario, from), flow_sel::end_text(&ev.scenario, to), probe.to_string());
     });
     let on_node = Callback::new(move |n: GraphEndpoint| {
         let Some(ev) = evaluated.get_untracked() else {
@@ -303,8 +308,8 @@ pub fn App() -> impl IntoView {
     let toast = RwSignal::new(None::<Toast>);
     let menu_open = RwSignal::new(false);
     let help_open = RwSignal::new(false);
-    let tab = RwSignal::new(Tab::Graph);
-    let inspector_max = RwSignal::new(false);
+    let tab = RwSignal::new(if initial_view == View::Matrix { Tab::Matrix } else { Tab::Graph });
+    let inspector_max = RwSignal::new(initial_view == View::Inspector);
     let set_text_undoably = move |s: &str| {
         if let Some(el) = editor_ref.get_untracked() {
             dom::replace_all(&el, s);
@@ -324,11 +329,7 @@ pub fn App() -> impl IntoView {
         lesson.set(Some(p));
         lesson_open.set(false);
         let id = toast.with_untracked(|t| t.as_ref().map_or(0, |t| t.id + 1));
-        toast.set(Some(Toast {
-            id,
-            message: format!("Loaded “{}”.", p.title),
-            previous,
-        }));
+        toast.set(Some(Toast { id, message: format!("Loaded “{}”.", p.title), previous }));
         set_timeout(
             move || {
                 if toast.with_untracked(|t| t.as_ref().is_some_and(|t| t.id == id)) {
@@ -347,6 +348,59 @@ pub fn App() -> impl IntoView {
         }
     };
 
+    // Opening a shared state (first load, back/forward, a pasted link).
+    let apply_shared = move |st: SharedState| {
+        shared_text.set_value(st.scenario.clone());
+        viewing_shared.set(true);
+        share_error.set(None);
+        set_text_undoably(&st.scenario);
+        if let Some(c) = st.flow.as_ref().map(share_link::choice_of) {
+            if Probe::parse(&c.probe).is_some() {
+                matrix_probe.set(c.probe.clone());
+            }
+            choice.set(c);
+        }
+        tab.set(if st.view == View::Matrix { Tab::Matrix } else { Tab::Graph });
+        inspector_max.set(st.view == View::Inspector);
+        lesson.set(None);
+    };
+    let back_to_own = move || {
+        viewing_shared.set(false);
+        set_text_undoably(&own_text());
+        choice.set(own_choice());
+    };
+    let _hash = window_event_listener(leptos::ev::hashchange, move |_| {
+        match share_link::current_fragment().map(|f| share::decode(&f)) {
+            Some(Ok(st)) => apply_shared(st),
+            Some(Err(e)) => share_error.set(Some(e.to_string())),
+            None => {
+                share_error.set(None);
+                if viewing_shared.get_untracked() {
+                    back_to_own();
+                }
+            }
+        }
+    });
+    // How many times "Copy link" was pressed (0: the popover is closed);
+    // every press makes a fresh popover, which copies the current link.
+    let share_open = RwSignal::new(0u32);
+    let current_link = Signal::derive(move || {
+        let view = if inspector_max.get() {
+            View::Inspector
+        } else if tab.get() == Tab::Matrix {
+            View::Matrix
+        } else {
+            View::Graph
+        };
+        let st = choice.with(|c| share_link::state(text.get(), c, view));
+        share_link::link(&share_link::page_base(), &st)
+    });
+    let download_yaml = move || text.with_untracked(|t| share_link::download("scenario.yaml", "application/yaml", t));
+
+    let lint_findings = Memo::new(move |_| {
+        shown.with(|s| s.evaluated.as_ref().map(|ev| netpol_core::lint::lint(&ev.scenario)).unwrap_or_default())
+    });
+
     let selected_pair = Signal::derive(move || choice.with(|c| (c.from.clone(), c.to.clone())));
 
     view! {
@@ -361,11 +415,36 @@ pub fn App() -> impl IntoView {
                 </p>
                 <nav class="header-actions" aria-label="Page">
                     <PresetsMenu on_pick=on_preset open=menu_open />
+                    <button
+                        class="btn"
+                        data-testid="copy-link"
+                        aria-haspopup="dialog"
+                        aria-expanded=move || (share_open.get() > 0).to_string()
+                        on:click=move |_| share_open.update(|n| *n = n.wrapping_add(1).max(1))
+                    >
+                        "Copy link"
+                    </button>
                     <button class="btn ghost" aria-haspopup="dialog" on:click=move |_| help_open.set(true)>
                         "Help"
                     </button>
                 </nav>
             </header>
+            {move || (share_open.get() > 0).then(|| view! {
+                <SharePopover link=current_link on_close=Callback::new(move |_| share_open.set(0)) on_download=Callback::new(move |_| download_yaml()) />
+            })}
+            {move || share_error.get().map(|msg| view! {
+                <div class="banner error" role="alert" data-testid="share-error">
+                    <span>"This link could not be opened: " {msg} " Your own scenario is shown."</span>
+                    <button class="icon-btn" aria-label="Dismiss" on:click=move |_| share_error.set(None)>"✕"</button>
+                </div>
+            })}
+            <Show when=move || viewing_shared.get()>
+                <div class="banner" role="status" data-testid="shared-banner">
+                    <span>"Opened a shared scenario · "</span>
+                    <button class="link" data-testid="back-to-mine" on:click=move |_| back_to_own()>"Back to my scenario"</button>
+                    <span class="muted">" (editing it makes it yours)"</span>
+                </div>
+            </Show>
             {move || lesson.get().map(|p| view! {
                 <aside class="lesson" class:expanded=move || lesson_open.get() aria-label="What this preset teaches">
                     <div class="lesson-body">
@@ -393,6 +472,7 @@ pub fn App() -> impl IntoView {
                     </div>
                     <Editor text=text marks=marks highlight=highlight_lines node_ref=editor_ref />
                     {move || error_list(marks.get(), editor_ref)}
+                    <LintPanel findings=lint_findings on_pick=on_focus />
                 </section>
                 <section class="pane right-pane" class:inspector-max=move || inspector_max.get()>
                     <div class="views">
@@ -491,8 +571,7 @@ pub fn App() -> impl IntoView {
 
 fn scenario_counts(ev: &Evaluated) -> String {
     let s = &ev.scenario;
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     format!(
         "{} · {} · {}",
         plural(s.namespaces.len(), "namespace", "namespaces"),
@@ -501,19 +580,11 @@ fn scenario_counts(ev: &Evaluated) -> String {
     )
 }
 
-fn status_badge(
-    analysis: Memo<Analysis>,
-    shown: Memo<ShownState>,
-    prefer_valid: RwSignal<bool>,
-) -> impl IntoView {
+fn status_badge(analysis: Memo<Analysis>, shown: Memo<ShownState>, prefer_valid: RwSignal<bool>) -> impl IntoView {
     let errors = analysis.with(|a| a.errors);
     let has_good = analysis.with(|a| a.last_good.is_some());
     let mode = shown.with(|s| s.mode);
-    let n = if errors == 1 {
-        "1 error".to_string()
-    } else {
-        format!("{errors} errors")
-    };
+    let n = if errors == 1 { "1 error".to_string() } else { format!("{errors} errors") };
     match mode {
         Shown::Fresh => view! { <span class="badge ok" role="status">"✓ Valid"</span> }.into_any(),
         Shown::Stale => view! {
@@ -580,21 +651,11 @@ fn pickers(
             return (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         };
         let s = &ev.scenario;
-        let ends: Vec<String> = s
-            .endpoints
-            .iter()
-            .map(|e| format!("{}/{}", e.namespace, e.name))
-            .collect();
-        let services: Vec<String> = s
-            .services
-            .iter()
-            .map(|v| format!("{}{}/{}", flow_sel::SERVICE_PREFIX, v.namespace, v.name))
-            .collect();
-        let externals: Vec<(String, String)> = ev
-            .externals
-            .iter()
-            .map(|x| (x.address.to_string(), x.label.clone()))
-            .collect();
+        let ends: Vec<String> = s.endpoints.iter().map(|e| format!("{}/{}", e.namespace, e.name)).collect();
+        let services: Vec<String> =
+            s.services.iter().map(|v| format!("{}{}/{}", flow_sel::SERVICE_PREFIX, v.namespace, v.name)).collect();
+        let externals: Vec<(String, String)> =
+            ev.externals.iter().map(|x| (x.address.to_string(), x.label.clone())).collect();
         let probes: Vec<String> = ev.probes.iter().map(|p| p.to_string()).collect();
         (ends, services, externals, probes)
     });
@@ -670,6 +731,62 @@ fn pickers(
                     probes.iter().map(|p| view! { <option value=p.clone()></option> }).collect_view()
                 })}
             </datalist>
+        </div>
+    }
+}
+
+/// The share popover: the link, selected, with what happened to the
+/// clipboard; a download instead when the link is too long to paste.
+#[component]
+fn SharePopover(
+    link: Signal<Result<String, String>>,
+    on_close: Callback<()>,
+    on_download: Callback<()>,
+) -> impl IntoView {
+    let status = RwSignal::new("Copying…");
+    let made = link.get_untracked();
+    let warning = made.as_ref().ok().and_then(|l| share::link_length_warning(l.len()));
+    if let Ok(l) = &made {
+        share_link::copy(l, move |ok| {
+            status.set(if ok {
+                "Link copied to the clipboard."
+            } else {
+                "Copy the selected link with Ctrl+C (the browser refused the clipboard)."
+            });
+            if !ok {
+                share_link::select_input("share-url");
+            }
+        });
+    }
+    request_animation_frame(|| share_link::select_input("share-url"));
+    view! {
+        <div
+            class="popover share-pop"
+            role="dialog"
+            aria-label="Share link"
+            data-testid="share-popover"
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Escape" {
+                    on_close.run(());
+                }
+            }
+        >
+            {match made {
+                Ok(l) => view! {
+                    <p class="share-status" role="status">{move || status.get()}</p>
+                    <input id="share-url" class="share-url" data-testid="share-link" readonly prop:value=l />
+                    {warning.map(|w| view! {
+                        <p class="share-warn" data-testid="share-long">{w}</p>
+                        <button class="btn" data-testid="download-yaml" on:click=move |_| on_download.run(())>"Download scenario (.yaml)"</button>
+                    })}
+                    <p class="muted small">"The scenario travels in the link after the #: no server sees it."</p>
+                }.into_any(),
+                Err(e) => view! {
+                    <p class="share-warn">{e}</p>
+                    <button class="btn" data-testid="download-yaml" on:click=move |_| on_download.run(())>"Download scenario (.yaml)"</button>
+                }.into_any(),
+            }}
+            <button class="icon-btn close" aria-label="Close" on:click=move |_| on_close.run(())>"✕"</button>
         </div>
     }
 }

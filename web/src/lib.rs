@@ -21,8 +21,10 @@ pub mod help;
 pub mod highlight;
 pub mod inspector;
 pub mod inspector_vm;
+pub mod lint_panel;
 pub mod matrix_view;
 pub mod presets_menu;
+pub mod share_link;
 pub mod state;
 pub mod text;
 

@@ -1,0 +1,110 @@
+//! Share links: the page state in the URL fragment (so no server ever sees
+//! it), made and read by `netpol_core::share`, plus the browser plumbing
+//! around it (the current fragment, the clipboard, a file download).
+//!
+//! Whatever a link carries is untrusted data: it only ever becomes the
+//! editor's text and the flow pickers' values, which Leptos renders as text
+//! nodes and properties, never as markup.
+
+use leptos::prelude::{document, window};
+use netpol_core::share::{self, SharedFlow, SharedState, View};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, Url};
+
+use crate::flow_sel::FlowChoice;
+
+/// The current fragment without its `#`, or `None` when there is none.
+pub fn current_fragment() -> Option<String> {
+    let hash = window().location().hash().ok()?;
+    let f = hash.strip_prefix('#').unwrap_or(&hash);
+    (!f.trim().is_empty()).then(|| f.to_string())
+}
+
+/// The page's address without fragment or query: what a link starts with.
+pub fn page_base() -> String {
+    let loc = window().location();
+    let origin = loc.origin().unwrap_or_default();
+    let path = loc.pathname().unwrap_or_default();
+    origin + &path
+}
+
+/// The state a link reopens.
+pub fn state(scenario: String, choice: &FlowChoice, view: View) -> SharedState {
+    let flow = (!choice.from.is_empty() || !choice.to.is_empty()).then(|| SharedFlow {
+        from: choice.from.clone(),
+        to: choice.to.clone(),
+        probe: choice.probe.clone(),
+    });
+    SharedState { scenario, compare: None, flow, view }
+}
+
+/// A link to `state`: `Ok(url)`, or the reason no link can be made (a text
+/// too large for any link to carry).
+pub fn link(base: &str, state: &SharedState) -> Result<String, String> {
+    share::try_encode(state).map(|f| [base, "#", &f].concat()).map_err(|e| e.to_string())
+}
+
+/// The flow a link selects, as the inspector's pickers hold it.
+pub fn choice_of(flow: &SharedFlow) -> FlowChoice {
+    FlowChoice { from: flow.from.clone(), to: flow.to.clone(), probe: flow.probe.clone() }
+}
+
+/// Puts `text` on the clipboard; calls `done(true)` when the browser
+/// confirms, `done(false)` when it refuses (no permission, insecure
+/// context), so the caller can fall back to a selected text field.
+pub fn copy(text: &str, done: impl FnOnce(bool) + 'static) {
+    let promise = window().navigator().clipboard().write_text(text);
+    leptos::task::spawn_local(async move {
+        let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+        done(ok);
+    });
+}
+
+/// Selects the whole value of the input with `id`, so Ctrl+C copies it.
+pub fn select_input(id: &str) {
+    if let Some(input) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<HtmlInputElement>().ok()) {
+        let _ = input.focus();
+        input.select();
+    }
+}
+
+/// Offers `contents` as a file download named `name`.
+pub fn download(name: &str, mime: &str, contents: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(contents));
+    let opts = BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(a) = document().create_element("a").ok().and_then(|e| e.dyn_into::<HtmlAnchorElement>().ok()) {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = Url::revoke_object_url(&url);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_round_trips_the_state() {
+        let choice = FlowChoice { from: "a/x".into(), to: "b/y".into(), probe: "TCP/80".into() };
+        let st = state("kind: Pod\n".into(), &choice, View::Matrix);
+        let url = link("http://h/p", &st).expect("link");
+        assert!(url.starts_with("http://h/p#v1."), "{url}");
+        let back = share::decode(&url).expect("decode");
+        assert_eq!(back, st);
+        assert_eq!(back.flow.as_ref().map(choice_of), Some(choice));
+    }
+
+    #[test]
+    fn no_flow_is_shared_when_none_is_chosen() {
+        let st = state(String::new(), &FlowChoice::default(), View::Graph);
+        assert!(st.flow.is_none());
+    }
+}
