@@ -305,3 +305,33 @@ fn findings_are_sorted_and_deterministic() {
         }
     }
 }
+
+/// The tier rules on the cluster-guardrails preset after two edits an admin
+/// could make by mistake: a catch-all Deny written above `accept-backend`
+/// (NP017: the Admin tier's first matching rule decides, network-policy-api
+/// `ClusterNetworkPolicySpec` ingress docs), and tenant-b opening every pod
+/// with a NetworkPolicy, so the Baseline deny that protects it is never
+/// consulted (NP018: the Baseline tier comes after NetworkPolicies).
+#[test]
+fn cluster_guardrails_with_a_shadowing_rule_and_an_overridden_baseline() {
+    let preset = PRESETS.iter().find(|p| p.id == "cluster-guardrails").expect("preset cluster-guardrails");
+    let yaml = preset
+        .yaml
+        .replacen(
+            "    - name: accept-backend",
+            "    - name: deny-all-first\n      action: Deny\n      from:\n        - namespaces: {}\n    - name: accept-backend",
+            1,
+        )
+        .replacen("  podSelector:\n    matchLabels:\n      app: web\n  policyTypes:", "  podSelector: {}\n  policyTypes:", 1);
+    assert_eq!(yaml.matches("deny-all-first").count(), 1, "the preset changed; update this test");
+    assert!(yaml.contains("  podSelector: {}\n  policyTypes:"), "the preset changed; update this test");
+    let f = findings(&[&yaml]);
+    let np017 = with_id(&f, "NP017");
+    let shadowed: BTreeSet<&str> = np017.iter().map(|x| x.path.as_str()).collect();
+    assert_eq!(shadowed, BTreeSet::from(["spec.ingress[2]", "spec.ingress[3]"]), "{f:#?}");
+    assert!(np017.iter().all(|x| !x.related.is_empty()));
+    let np018 = with_id(&f, "NP018");
+    assert_eq!(np018.len(), 1, "{f:#?}");
+    assert!(np018[0].message.contains("`isolate-tenant-b`"), "{}", np018[0].message);
+    assert!(np018[0].message.contains("`tenant-b/allow-tenant-a`"), "{}", np018[0].message);
+}

@@ -295,7 +295,7 @@ fn report(scenario: &Scenario, key: Key, seen: &Seen, samples: usize, out: &mut 
                 format!(" (the others are decided first by {})", rules_text(scenario, key, &by_rules))
             };
             let message = format!(
-                "{what} never takes effect: every flow it matches ({sample}) is decided by the NetworkPolicy tier, which comes before the Baseline tier, because a NetworkPolicy isolates the pod on that side ({}){also}. This Baseline rule never takes effect.",
+                "{what} is overridden everywhere: every flow it matches ({sample}) is decided by the NetworkPolicy tier, which comes before the Baseline tier, because a NetworkPolicy isolates the pod on that side ({}){also}. This Baseline rule never takes effect.",
                 if isolating.is_empty() { String::from("see the inspector") } else { isolating.join(", ") }
             );
             let fix = String::from(
@@ -508,7 +508,7 @@ spec:
         let f = lint_docs(&[BASELINE, &open_x("{}")]);
         let np018 = with_id(&f, "NP018");
         assert_eq!(np018.len(), 1, "{f:#?}");
-        assert!(np018[0].message.contains("never takes effect"), "{}", np018[0].message);
+        assert!(np018[0].message.contains("This Baseline rule never takes effect"), "{}", np018[0].message);
         assert!(np018[0].message.contains("`x/open`"), "{}", np018[0].message);
         assert_eq!(np018[0].related.len(), 1);
         assert!(with_id(&f, "NP017").is_empty(), "{f:#?}");
