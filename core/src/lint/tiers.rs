@@ -27,6 +27,7 @@ use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::net::IpAddr;
 
 use super::context::{finding, rule_path};
 use super::redundant::probes as network_policy_probes;
@@ -35,7 +36,8 @@ use crate::eval::tier::Verdict;
 use crate::eval::{evaluate, external_nodes, is_allowed};
 use crate::explain::{Flow, FlowEnd, SideExplanation, TierKind, TierStep};
 use crate::model::{
-    ClusterAction, ClusterPolicy, ClusterPortKind, ClusterRule, ClusterTier, Direction, Probe, Protocol, Scenario,
+    ClusterAction, ClusterPeerKind, ClusterPolicy, ClusterPortKind, ClusterRule, ClusterTier, Direction, Probe,
+    Protocol, Scenario,
 };
 use crate::span::Span;
 
@@ -97,6 +99,23 @@ fn probes(scenario: &Scenario) -> Vec<Probe> {
             let probe = Probe::new(protocol, port);
             if !known.contains(&probe) {
                 out.push(probe);
+            }
+        }
+    }
+    out
+}
+
+/// Representative addresses of the cluster policies' `networks` peers (which
+/// [`external_nodes`] does not know about): the first and last address of
+/// each CIDR, so a rule about one block can be compared with a broader one.
+fn network_addresses(scenario: &Scenario) -> BTreeSet<IpAddr> {
+    let mut out = BTreeSet::new();
+    for policy in &scenario.cluster_policies {
+        for rule in policy.ingress.iter().chain(&policy.egress) {
+            for peer in &rule.peers {
+                if let ClusterPeerKind::Networks(nets, _) = &peer.kind {
+                    out.extend(nets.iter().flat_map(|n| [n.network(), n.broadcast()]));
+                }
             }
         }
     }
@@ -208,6 +227,11 @@ pub(crate) fn check(cx: &super::context::Cx, out: &mut Vec<Finding>) {
     let mut ends: Vec<FlowEnd> = (0..scenario.endpoints.len()).map(FlowEnd::Endpoint).collect();
     let internal = ends.len();
     ends.extend(external_nodes(scenario).into_iter().map(|n| FlowEnd::Ip(n.address)));
+    for address in network_addresses(scenario) {
+        if !ends.contains(&FlowEnd::Ip(address)) {
+            ends.push(FlowEnd::Ip(address));
+        }
+    }
     let pairs = internal * ends.len() + (ends.len() - internal) * internal;
     if pairs.saturating_mul(probes.len()).saturating_mul(keys.len() + 1) > MAX_EVALUATIONS {
         return;
@@ -477,6 +501,29 @@ spec:
         // one still decides the flows from x itself.
         let swapped = lint_docs(&[&admin("first", 15, DENY_ALL), &admin("second", 10, ACCEPT_BLUE)]);
         assert!(with_id(&swapped, "NP017").is_empty(), "{swapped:#?}");
+    }
+
+    #[test]
+    fn np017_egress_to_a_network_inside_a_broader_earlier_deny() {
+        let egress = "apiVersion: policy.networking.k8s.io/v1alpha2
+kind: ClusterNetworkPolicy
+metadata: {name: egress-guard}
+spec:
+  tier: Admin
+  priority: 10
+  subject: {namespaces: {matchLabels: {team: red}}}
+  egress:
+  - {name: deny-internet, action: Deny, to: [{networks: [0.0.0.0/0]}]}
+  - {name: accept-partner, action: Accept, to: [{networks: [192.0.2.0/24]}]}
+";
+        let f = lint_docs(&[egress]);
+        let np017 = with_id(&f, "NP017");
+        assert_eq!(np017.len(), 1, "{f:#?}");
+        assert_eq!(np017[0].path, "spec.egress[1]");
+        let reversed =
+            egress.replace("0.0.0.0/0", "TMP").replace("192.0.2.0/24", "0.0.0.0/0").replacen("TMP", "192.0.2.0/24", 1);
+        let f = lint_docs(&[&reversed]);
+        assert!(with_id(&f, "NP017").is_empty(), "a narrow rule first leaves the rest to the broad one: {f:#?}");
     }
 
     /// Baseline deny from blue into red.
