@@ -204,7 +204,8 @@ fn observe(seen: &mut Seen, side: &SideExplanation, key: Key, tier: ClusterTier,
             return;
         }
     }
-    if !matches() {
+    // Once the rule has decided a flow it is not dead: skip the extra check.
+    if seen.decided || !matches() {
         return;
     }
     seen.matched = true;
