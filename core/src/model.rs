@@ -198,10 +198,7 @@ impl Endpoint {
     /// Resolves a named port to a number for `protocol`, as the destination
     /// pod declares it.
     pub fn resolve_named_port(&self, name: &str, protocol: Protocol) -> Option<u16> {
-        self.ports
-            .iter()
-            .find(|p| p.protocol == protocol && p.name.as_deref() == Some(name))
-            .map(|p| p.port)
+        self.ports.iter().find(|p| p.protocol == protocol && p.name.as_deref() == Some(name)).map(|p| p.port)
     }
 }
 
@@ -474,10 +471,7 @@ impl Scenario {
 
     /// The namespace called `name`.
     pub fn namespace(&self, name: &str) -> Option<&Namespace> {
-        self.namespaces
-            .binary_search_by(|n| n.name.as_str().cmp(name))
-            .ok()
-            .map(|i| &self.namespaces[i])
+        self.namespaces.binary_search_by(|n| n.name.as_str().cmp(name)).ok().map(|i| &self.namespaces[i])
     }
 
     /// The labels of namespace `name` (empty if unknown).

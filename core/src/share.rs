@@ -158,9 +158,7 @@ pub fn encode(state: &SharedState) -> String {
 /// [`decode`] could not open again.
 pub fn try_encode(state: &SharedState) -> Result<String, ShareError> {
     if payload::len(state) > MAX_DECODED_BYTES {
-        return Err(ShareError::new(ShareErrorKind::TooLarge {
-            limit: MAX_DECODED_BYTES,
-        }));
+        return Err(ShareError::new(ShareErrorKind::TooLarge { limit: MAX_DECODED_BYTES }));
     }
     Ok(encode(state))
 }
@@ -182,13 +180,9 @@ pub fn decode(fragment: &str) -> Result<SharedState, ShareError> {
     }
     let body = strip_version(fragment)?;
     if body.len() > max_body_chars() {
-        return Err(ShareError::new(ShareErrorKind::TooLarge {
-            limit: MAX_DECODED_BYTES,
-        }));
+        return Err(ShareError::new(ShareErrorKind::TooLarge { limit: MAX_DECODED_BYTES }));
     }
-    let compressed = URL_SAFE_NO_PAD
-        .decode(body)
-        .map_err(|_| ShareError::new(ShareErrorKind::BadBase64))?;
+    let compressed = URL_SAFE_NO_PAD.decode(body).map_err(|_| ShareError::new(ShareErrorKind::BadBase64))?;
     let payload = zlib::inflate(&compressed, MAX_DECODED_BYTES).map_err(ShareError::new)?;
     payload::read(&payload).map_err(ShareError::new)
 }
@@ -278,9 +272,7 @@ mod tests {
         let fragment = encode(&state());
         assert!(fragment.starts_with("v1."), "{fragment}");
         let body = &fragment[3..];
-        assert!(body
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert!(body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         assert_eq!(decode(&fragment), Ok(state()));
     }
 
@@ -309,18 +301,9 @@ mod tests {
         assert_eq!(kind("v+1.abc"), Err(ShareErrorKind::MissingVersion));
         assert_eq!(kind("V1.abc"), Err(ShareErrorKind::MissingVersion));
         assert_eq!(kind("v9999999999.abc"), Err(ShareErrorKind::MissingVersion));
-        assert_eq!(
-            kind("v0.abc"),
-            Err(ShareErrorKind::UnknownVersion { found: 0 })
-        );
-        assert_eq!(
-            kind("v2.abc"),
-            Err(ShareErrorKind::FutureVersion { found: 2 })
-        );
-        assert_eq!(
-            kind("v999999999."),
-            Err(ShareErrorKind::FutureVersion { found: 999_999_999 })
-        );
+        assert_eq!(kind("v0.abc"), Err(ShareErrorKind::UnknownVersion { found: 0 }));
+        assert_eq!(kind("v2.abc"), Err(ShareErrorKind::FutureVersion { found: 2 }));
+        assert_eq!(kind("v999999999."), Err(ShareErrorKind::FutureVersion { found: 999_999_999 }));
         assert_eq!(kind("v1."), Err(ShareErrorKind::Truncated));
         assert_eq!(kind("v1.a=="), Err(ShareErrorKind::BadBase64));
         assert_eq!(kind("v1.ab+/"), Err(ShareErrorKind::BadBase64));
@@ -352,10 +335,7 @@ mod tests {
             .collect();
         let overhead = zlib::compress(&data).len().saturating_sub(n);
         let scaled = MAX_DECODED_BYTES + overhead * (MAX_DECODED_BYTES / n) + 6;
-        assert!(
-            scaled.div_ceil(3) * 4 <= max_body_chars(),
-            "overhead {overhead} for {n} bytes"
-        );
+        assert!(scaled.div_ceil(3) * 4 <= max_body_chars(), "overhead {overhead} for {n} bytes");
     }
 
     #[test]
@@ -364,9 +344,7 @@ mod tests {
         s.extend(core::iter::repeat_n('A', max_body_chars() + 1));
         assert_eq!(
             decode(&s).map_err(|e| e.kind().clone()),
-            Err(ShareErrorKind::TooLarge {
-                limit: MAX_DECODED_BYTES
-            })
+            Err(ShareErrorKind::TooLarge { limit: MAX_DECODED_BYTES })
         );
     }
 

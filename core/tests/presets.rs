@@ -24,10 +24,7 @@ type Case = (&'static str, &'static str, &'static str, bool);
 
 fn load(id: &str) -> Loaded {
     let preset = by_id(id).unwrap_or_else(|| panic!("no preset `{id}`"));
-    Loaded {
-        preset,
-        scenario: parse_clean(preset.id, preset.yaml),
-    }
+    Loaded { preset, scenario: parse_clean(preset.id, preset.yaml) }
 }
 
 /// Parses `yaml`, failing on any error or warning (notices are fine).
@@ -39,28 +36,15 @@ fn parse_clean(what: &str, yaml: &str) -> Scenario {
         .filter(|d| matches!(d.severity, Severity::Error | Severity::Warning))
         .map(|d| d.render(what))
         .collect();
-    assert!(
-        bad.is_empty(),
-        "{what}: expected no errors or warnings, got:\n{}",
-        bad.join("\n")
-    );
-    assert!(
-        !out.has_errors(),
-        "{what}: has_errors() disagrees with the diagnostics"
-    );
+    assert!(bad.is_empty(), "{what}: expected no errors or warnings, got:\n{}", bad.join("\n"));
+    assert!(!out.has_errors(), "{what}: has_errors() disagrees with the diagnostics");
     out.scenario
 }
 
 fn flow(scenario: &Scenario, what: &str, from: &str, to: &str, probe: &str) -> Flow {
-    let resolve = |end: &str| {
-        resolve_end(scenario, end).unwrap_or_else(|| panic!("{what}: `{end}` does not resolve"))
-    };
+    let resolve = |end: &str| resolve_end(scenario, end).unwrap_or_else(|| panic!("{what}: `{end}` does not resolve"));
     let probe = Probe::parse(probe).unwrap_or_else(|| panic!("{what}: bad probe `{probe}`"));
-    Flow {
-        from: resolve(from),
-        to: resolve(to),
-        probe,
-    }
+    Flow { from: resolve(from), to: resolve(to), probe }
 }
 
 /// Evaluates a flow, checking that the explaining and the fast-path verdicts
@@ -73,11 +57,7 @@ fn explain_in(scenario: &Scenario, what: &str, from: &str, to: &str, probe: &str
         is_allowed(scenario, &f),
         "{what}: evaluate and is_allowed disagree on {from} -> {to} {probe}"
     );
-    assert_eq!(
-        ex.allowed,
-        ex.egress.allowed && ex.ingress.allowed,
-        "{what}: verdict is not egress AND ingress"
-    );
+    assert_eq!(ex.allowed, ex.egress.allowed && ex.ingress.allowed, "{what}: verdict is not egress AND ingress");
     ex
 }
 
@@ -87,20 +67,10 @@ fn check_cases(scenario: &Scenario, what: &str, cases: &[Case]) {
         .iter()
         .filter_map(|&(from, to, probe, want)| {
             let got = explain_in(scenario, what, from, to, probe).allowed;
-            (got != want).then(|| {
-                format!(
-                    "  {from} -> {to} {probe}: expected {}, got {}",
-                    verdict(want),
-                    verdict(got)
-                )
-            })
+            (got != want).then(|| format!("  {from} -> {to} {probe}: expected {}, got {}", verdict(want), verdict(got)))
         })
         .collect();
-    assert!(
-        wrong.is_empty(),
-        "{what}: wrong verdicts:\n{}",
-        wrong.join("\n")
-    );
+    assert!(wrong.is_empty(), "{what}: wrong verdicts:\n{}", wrong.join("\n"));
 }
 
 fn verdict(allowed: bool) -> &'static str {
@@ -119,14 +89,8 @@ fn policy_name(scenario: &Scenario, index: usize) -> String {
 
 /// The `(policy, rule, peer, port)` entries that admit a side, with policies
 /// by name.
-fn admitting(
-    scenario: &Scenario,
-    allowed_by: &[RuleMatch],
-) -> Vec<(String, usize, Option<usize>, Option<usize>)> {
-    allowed_by
-        .iter()
-        .map(|m| (policy_name(scenario, m.policy), m.rule, m.peer, m.port))
-        .collect()
+fn admitting(scenario: &Scenario, allowed_by: &[RuleMatch]) -> Vec<(String, usize, Option<usize>, Option<usize>)> {
+    allowed_by.iter().map(|m| (policy_name(scenario, m.policy), m.rule, m.peer, m.port)).collect()
 }
 
 fn m(
@@ -144,10 +108,7 @@ fn isolating(scenario: &Scenario, ex: &Explanation, direction: Direction) -> Vec
         Direction::Egress => &ex.egress,
         Direction::Ingress => &ex.ingress,
     };
-    side.policies
-        .iter()
-        .map(|p| policy_name(scenario, p.policy))
-        .collect()
+    side.policies.iter().map(|p| policy_name(scenario, p.policy)).collect()
 }
 
 impl Loaded {
@@ -165,17 +126,12 @@ impl Loaded {
 
 #[test]
 fn there_are_enough_presets_with_unique_ids() {
-    assert!(
-        PRESETS.len() >= 14,
-        "the page promises at least 14 presets, found {}",
-        PRESETS.len()
-    );
+    assert!(PRESETS.len() >= 14, "the page promises at least 14 presets, found {}", PRESETS.len());
     let mut seen = HashSet::new();
     for p in PRESETS {
         assert!(seen.insert(p.id), "duplicate preset id `{}`", p.id);
         assert!(
-            p.id.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            p.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
             "preset id `{}` should be kebab-case (it appears in share links)",
             p.id
         );
@@ -192,23 +148,12 @@ fn every_preset_file_is_in_the_catalogue_and_matches_it() {
             files.push(path);
         }
     }
-    assert_eq!(
-        files.len(),
-        PRESETS.len(),
-        "every file in core/presets must be a preset, and vice versa"
-    );
+    assert_eq!(files.len(), PRESETS.len(), "every file in core/presets must be a preset, and vice versa");
     for path in files {
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .expect("utf-8 file name");
-        let preset =
-            by_id(stem).unwrap_or_else(|| panic!("core/presets/{stem}.yaml is not in PRESETS"));
+        let stem = path.file_stem().and_then(|s| s.to_str()).expect("utf-8 file name");
+        let preset = by_id(stem).unwrap_or_else(|| panic!("core/presets/{stem}.yaml is not in PRESETS"));
         let text = std::fs::read_to_string(&path).expect("readable preset");
-        assert_eq!(
-            preset.yaml, text,
-            "preset `{stem}` does not embed its own file"
-        );
+        assert_eq!(preset.yaml, text, "preset `{stem}` does not embed its own file");
     }
 }
 
@@ -217,11 +162,7 @@ fn every_preset_parses_without_errors_or_warnings() {
     for p in PRESETS {
         let scenario = parse_clean(p.id, p.yaml);
         let n = scenario.endpoints.len();
-        assert!(
-            (4..=12).contains(&n),
-            "{}: {n} endpoints; keep presets between 4 and 12 so the graph reads",
-            p.id
-        );
+        assert!((4..=12).contains(&n), "{}: {n} endpoints; keep presets between 4 and 12 so the graph reads", p.id);
         assert!(!scenario.namespaces.is_empty(), "{}: no namespaces", p.id);
     }
 }
@@ -230,32 +171,12 @@ fn every_preset_parses_without_errors_or_warnings() {
 fn every_preset_has_its_texts_and_comments() {
     for p in PRESETS {
         assert!(!p.title.trim().is_empty(), "{}: empty title", p.id);
-        assert!(
-            !p.summary.trim().is_empty() && !p.summary.contains('\n'),
-            "{}: summary must be one line",
-            p.id
-        );
-        assert!(
-            p.lesson.len() > 200,
-            "{}: the lesson should be a real paragraph",
-            p.id
-        );
-        assert!(
-            !p.lesson.contains("\n\n"),
-            "{}: the lesson is one paragraph",
-            p.id
-        );
+        assert!(!p.summary.trim().is_empty() && !p.summary.contains('\n'), "{}: summary must be one line", p.id);
+        assert!(p.lesson.len() > 200, "{}: the lesson should be a real paragraph", p.id);
+        assert!(!p.lesson.contains("\n\n"), "{}: the lesson is one paragraph", p.id);
         assert!(!p.tags.is_empty(), "{}: no tags", p.id);
-        let comments = p
-            .yaml
-            .lines()
-            .filter(|l| l.trim_start().starts_with('#'))
-            .count();
-        assert!(
-            comments >= 3,
-            "{}: the YAML should explain its key lines in comments",
-            p.id
-        );
+        let comments = p.yaml.lines().filter(|l| l.trim_start().starts_with('#')).count();
+        assert!(comments >= 3, "{}: the YAML should explain its key lines in comments", p.id);
     }
 }
 
@@ -264,11 +185,7 @@ fn every_focus_flow_resolves_and_evaluates() {
     for p in PRESETS {
         let scenario = parse_clean(p.id, p.yaml);
         let ex = explain_in(&scenario, p.id, p.focus.from, p.focus.to, p.focus.probe);
-        assert_ne!(
-            ex.flow.from, ex.flow.to,
-            "{}: the focus flow should not be loopback",
-            p.id
-        );
+        assert_ne!(ex.flow.from, ex.flow.to, "{}: the focus flow should not be loopback", p.id);
     }
 }
 
@@ -321,10 +238,7 @@ fn preset_default_deny_ingress_closes_production_to_incoming_only() {
     let ex = l.explain("staging/api", "production/api", "TCP/8080");
     assert!(!ex.egress.isolated && ex.egress.allowed);
     assert!(ex.ingress.isolated && !ex.ingress.allowed);
-    assert_eq!(
-        isolating(&l.scenario, &ex, Direction::Ingress),
-        ["production/default-deny-ingress"]
-    );
+    assert_eq!(isolating(&l.scenario, &ex, Direction::Ingress), ["production/default-deny-ingress"]);
     assert!(ex.ingress.allowed_by.is_empty());
 }
 
@@ -364,10 +278,7 @@ fn preset_default_deny_all_isolates_both_directions() {
         ("my-app/backend", "my-app/backend", "TCP/6379", true),
     ]);
     let ex = l.explain("my-app/frontend", "my-app/backend", "TCP/6379");
-    assert!(
-        !ex.egress.allowed && !ex.ingress.allowed,
-        "both sides refuse"
-    );
+    assert!(!ex.egress.allowed && !ex.ingress.allowed, "both sides refuse");
 }
 
 #[test]
@@ -386,10 +297,7 @@ fn preset_allow_from_monitoring_admits_only_the_monitoring_namespace() {
         ("my-app/backend", "monitoring/prometheus", "TCP/9090", true),
     ]);
     let ex = l.explain("monitoring/prometheus", "my-app/backend", "TCP/9121");
-    assert_eq!(
-        admitting(&l.scenario, &ex.ingress.allowed_by),
-        [m("my-app/allow-from-monitoring", 0, Some(0), None)]
-    );
+    assert_eq!(admitting(&l.scenario, &ex.ingress.allowed_by), [m("my-app/allow-from-monitoring", 0, Some(0), None)]);
 }
 
 #[test]
@@ -408,10 +316,7 @@ fn preset_frontend_backend_6379_needs_peer_and_port() {
         ("my-app/worker", "other/frontend", "TCP/80", true),
     ]);
     let ex = l.explain("my-app/frontend", "my-app/backend", "TCP/6379");
-    assert_eq!(
-        admitting(&l.scenario, &ex.ingress.allowed_by),
-        [m("my-app/backend-policy", 0, Some(0), Some(0))]
-    );
+    assert_eq!(admitting(&l.scenario, &ex.ingress.allowed_by), [m("my-app/backend-policy", 0, Some(0), Some(0))]);
 }
 
 #[test]
@@ -434,27 +339,15 @@ fn preset_or_vs_and_shows_both_readings() {
 
     // Which entry admits: alice/web gets in through from[0] alone.
     let ex = l.explain("alice/web", "or-demo/db", "TCP/5432");
-    assert_eq!(
-        admitting(&l.scenario, &ex.ingress.allowed_by),
-        [m("or-demo/allow-alice-or-clients", 0, Some(0), None)]
-    );
+    assert_eq!(admitting(&l.scenario, &ex.ingress.allowed_by), [m("or-demo/allow-alice-or-clients", 0, Some(0), None)]);
     // or-demo's own client through from[1].
     let ex = l.explain("or-demo/client", "or-demo/db", "TCP/5432");
-    assert_eq!(
-        admitting(&l.scenario, &ex.ingress.allowed_by),
-        [m("or-demo/allow-alice-or-clients", 0, Some(1), None)]
-    );
+    assert_eq!(admitting(&l.scenario, &ex.ingress.allowed_by), [m("or-demo/allow-alice-or-clients", 0, Some(1), None)]);
     // alice's client through from[0] (from[1] looks only in or-demo).
     let ex = l.explain("alice/client", "or-demo/db", "TCP/5432");
-    assert_eq!(
-        admitting(&l.scenario, &ex.ingress.allowed_by),
-        [m("or-demo/allow-alice-or-clients", 0, Some(0), None)]
-    );
+    assert_eq!(admitting(&l.scenario, &ex.ingress.allowed_by), [m("or-demo/allow-alice-or-clients", 0, Some(0), None)]);
     let ex = l.explain("alice/client", "and-demo/db", "TCP/5432");
-    assert_eq!(
-        admitting(&l.scenario, &ex.ingress.allowed_by),
-        [m("and-demo/allow-alice-clients", 0, Some(0), None)]
-    );
+    assert_eq!(admitting(&l.scenario, &ex.ingress.allowed_by), [m("and-demo/allow-alice-clients", 0, Some(0), None)]);
 
     // The same flow against the AND policy fails on exactly the podSelector.
     let ex = l.explain("alice/web", "and-demo/db", "TCP/5432");
@@ -482,22 +375,13 @@ fn preset_policies_add_up_and_cannot_deny() {
     ]);
     // team-x is still allowed, by allow-team-x, despite deny-team-x.
     let ex = l.explain("team-x/client", "api/server", "TCP/8080");
-    assert_eq!(
-        admitting(&l.scenario, &ex.ingress.allowed_by),
-        [m("api/allow-team-x", 0, Some(0), Some(0))]
-    );
+    assert_eq!(admitting(&l.scenario, &ex.ingress.allowed_by), [m("api/allow-team-x", 0, Some(0), Some(0))]);
     let ex = l.explain("team-y/client", "api/server", "TCP/8080");
-    assert_eq!(
-        admitting(&l.scenario, &ex.ingress.allowed_by),
-        [m("api/allow-team-y", 0, Some(0), Some(0))]
-    );
+    assert_eq!(admitting(&l.scenario, &ex.ingress.allowed_by), [m("api/allow-team-y", 0, Some(0), Some(0))]);
     // All three policies isolate the server.
     let mut names = isolating(&l.scenario, &ex, Direction::Ingress);
     names.sort();
-    assert_eq!(
-        names,
-        ["api/allow-team-x", "api/allow-team-y", "api/deny-team-x"]
-    );
+    assert_eq!(names, ["api/allow-team-x", "api/allow-team-y", "api/deny-team-x"]);
 }
 
 #[test]
@@ -547,15 +431,9 @@ fn preset_endport_range_includes_both_ends() {
         ("media/recorder", "kube-system/coredns", "TCP/53", true),
     ]);
     let ex = l.explain("players/player", "media/sfu", "UDP/40050");
-    assert_eq!(
-        admitting(&l.scenario, &ex.ingress.allowed_by),
-        [m("media/sfu-media-range", 0, Some(0), Some(0))]
-    );
+    assert_eq!(admitting(&l.scenario, &ex.ingress.allowed_by), [m("media/sfu-media-range", 0, Some(0), Some(0))]);
     let ex = l.explain("players/player", "media/sfu", "TCP/443");
-    assert_eq!(
-        admitting(&l.scenario, &ex.ingress.allowed_by),
-        [m("media/sfu-media-range", 0, Some(0), Some(1))]
-    );
+    assert_eq!(admitting(&l.scenario, &ex.ingress.allowed_by), [m("media/sfu-media-range", 0, Some(0), Some(1))]);
 }
 
 #[test]
@@ -579,33 +457,21 @@ fn preset_ipblock_except_punches_a_hole() {
         let ex = l.explain(from, "default/db", "TCP/6379");
         admitting(&l.scenario, &ex.ingress.allowed_by)
     };
-    assert_eq!(
-        peer_of("172.17.0.20"),
-        [m("default/test-network-policy", 0, Some(0), Some(0))]
-    );
-    assert_eq!(
-        peer_of("myproject/worker"),
-        [m("default/test-network-policy", 0, Some(1), Some(0))]
-    );
-    assert_eq!(
-        peer_of("default/frontend"),
-        [m("default/test-network-policy", 0, Some(2), Some(0))]
-    );
+    assert_eq!(peer_of("172.17.0.20"), [m("default/test-network-policy", 0, Some(0), Some(0))]);
+    assert_eq!(peer_of("myproject/worker"), [m("default/test-network-policy", 0, Some(1), Some(0))]);
+    assert_eq!(peer_of("default/frontend"), [m("default/test-network-policy", 0, Some(2), Some(0))]);
 
     // The focus flow fails on from[0] because of except[0].
     let ex = l.explain("172.17.1.20", "default/db", "TCP/6379");
     let rule = &ex.ingress.policies[0].rules[0];
-    let PeersCheck::Entries(entries) = &rule.peers else {
-        panic!("the rule has a peer list")
-    };
+    let PeersCheck::Entries(entries) = &rule.peers else { panic!("the rule has a peer list") };
     let ip_entry: &PeerCheck = &entries[0];
     assert!(!ip_entry.held);
     assert!(
         ip_entry
             .terms
             .iter()
-            .any(|t| t.term == Term::IpBlock
-                && matches!(t.reason, Reason::IpExcepted { index: 0, .. })),
+            .any(|t| t.term == Term::IpBlock && matches!(t.reason, Reason::IpExcepted { index: 0, .. })),
         "expected from[0] to fail inside except[0], got {:?}",
         ip_entry.terms
     );
@@ -635,14 +501,8 @@ fn preset_three_tier_allows_one_hop_at_a_time() {
         ("shop/web", "203.0.113.10", "TCP/443", false),
     ]);
     let ex = l.explain("shop/web", "shop/api", "TCP/8080");
-    assert_eq!(
-        admitting(&l.scenario, &ex.egress.allowed_by),
-        [m("shop/frontend-policy", 0, Some(0), Some(0))]
-    );
-    assert_eq!(
-        admitting(&l.scenario, &ex.ingress.allowed_by),
-        [m("shop/backend-policy", 0, Some(0), Some(0))]
-    );
+    assert_eq!(admitting(&l.scenario, &ex.egress.allowed_by), [m("shop/frontend-policy", 0, Some(0), Some(0))]);
+    assert_eq!(admitting(&l.scenario, &ex.ingress.allowed_by), [m("shop/backend-policy", 0, Some(0), Some(0))]);
 }
 
 #[test]
@@ -665,14 +525,8 @@ fn preset_three_tier_namespaces_selects_tiers_by_namespace_labels() {
         ("database/postgres", "backend/api", "TCP/8080", false),
     ]);
     let ex = l.explain("backend/api", "database/postgres", "TCP/5432");
-    assert_eq!(
-        admitting(&l.scenario, &ex.egress.allowed_by),
-        [m("backend/restrict-egress", 0, Some(0), Some(0))]
-    );
-    assert_eq!(
-        admitting(&l.scenario, &ex.ingress.allowed_by),
-        [m("database/allow-from-backend", 0, Some(0), Some(0))]
-    );
+    assert_eq!(admitting(&l.scenario, &ex.egress.allowed_by), [m("backend/restrict-egress", 0, Some(0), Some(0))]);
+    assert_eq!(admitting(&l.scenario, &ex.ingress.allowed_by), [m("database/allow-from-backend", 0, Some(0), Some(0))]);
 }
 
 #[test]
@@ -680,18 +534,8 @@ fn preset_ingress_controller_is_the_only_way_in() {
     let l = load("ingress-controller");
     l.check(&[
         ("ingress-nginx/controller", "frontend/web", "TCP/8080", true),
-        (
-            "ingress-nginx/controller",
-            "frontend/web",
-            "TCP/9100",
-            false,
-        ),
-        (
-            "ingress-nginx/controller",
-            "frontend/admin",
-            "TCP/8080",
-            false,
-        ),
+        ("ingress-nginx/controller", "frontend/web", "TCP/9100", false),
+        ("ingress-nginx/controller", "frontend/admin", "TCP/8080", false),
         ("sandbox/curl", "frontend/web", "TCP/8080", false),
         // The baseline keeps the unmarked admin pod closed too.
         ("sandbox/curl", "frontend/admin", "TCP/8080", false),
@@ -732,32 +576,16 @@ fn preset_dns_done_right_allows_udp_and_tcp_53_to_kube_dns_only() {
         ("production/api", "kube-system/coredns", "UDP/53", true),
         ("production/web", "kube-system/coredns", "TCP/9153", false),
         // AND: kube-dns pods in kube-system, not every kube-system pod.
-        (
-            "production/web",
-            "kube-system/metrics-server",
-            "UDP/53",
-            false,
-        ),
-        (
-            "production/web",
-            "kube-system/metrics-server",
-            "TCP/10250",
-            false,
-        ),
+        ("production/web", "kube-system/metrics-server", "UDP/53", false),
+        ("production/web", "kube-system/metrics-server", "TCP/10250", false),
         ("production/web", "8.8.8.8", "UDP/53", false),
         ("production/web", "production/api", "TCP/8080", true),
         ("production/api", "production/web", "TCP/80", false),
     ]);
     let ex = l.explain("production/web", "kube-system/coredns", "UDP/53");
-    assert_eq!(
-        admitting(&l.scenario, &ex.egress.allowed_by),
-        [m("production/allow-dns-egress", 0, Some(0), Some(0))]
-    );
+    assert_eq!(admitting(&l.scenario, &ex.egress.allowed_by), [m("production/allow-dns-egress", 0, Some(0), Some(0))]);
     let ex = l.explain("production/web", "kube-system/coredns", "TCP/53");
-    assert_eq!(
-        admitting(&l.scenario, &ex.egress.allowed_by),
-        [m("production/allow-dns-egress", 0, Some(0), Some(1))]
-    );
+    assert_eq!(admitting(&l.scenario, &ex.egress.allowed_by), [m("production/allow-dns-egress", 0, Some(0), Some(1))]);
 }
 
 #[test]
@@ -773,23 +601,13 @@ fn preset_kube_system_deny_all_breaks_dns_for_everyone() {
         ("production/web", "production/api", "TCP/8080", true),
     ]);
     let ex = l.explain("production/web", "kube-system/coredns", "UDP/53");
-    assert!(
-        !ex.egress.isolated && ex.egress.allowed,
-        "production has no policy"
-    );
-    assert!(
-        ex.ingress.isolated && !ex.ingress.allowed,
-        "CoreDNS's ingress is closed"
-    );
+    assert!(!ex.egress.isolated && ex.egress.allowed, "production has no policy");
+    assert!(ex.ingress.isolated && !ex.ingress.allowed, "CoreDNS's ingress is closed");
 
     // "Uncomment it and watch DNS come back."
     let fixed = uncomment_trailing_policy(l.preset.yaml);
     let scenario = parse_clean("kube-system-deny-all (fixed)", &fixed);
-    assert_eq!(
-        scenario.policies.len(),
-        2,
-        "the commented-out policy is a real policy"
-    );
+    assert_eq!(scenario.policies.len(), 2, "the commented-out policy is a real policy");
     check_cases(
         &scenario,
         "kube-system-deny-all (fixed)",
@@ -798,12 +616,7 @@ fn preset_kube_system_deny_all_breaks_dns_for_everyone() {
             ("production/api", "kube-system/coredns", "TCP/53", true),
             ("production/web", "kube-system/coredns", "TCP/9153", false),
             ("kube-system/coredns", "8.8.8.8", "UDP/53", false),
-            (
-                "production/web",
-                "kube-system/metrics-server",
-                "TCP/10250",
-                false,
-            ),
+            ("production/web", "kube-system/metrics-server", "TCP/10250", false),
         ],
     );
 }
@@ -818,20 +631,14 @@ fn uncomment_trailing_policy(yaml: &str) -> String {
             inside = true;
         }
         if inside {
-            let stripped = line
-                .strip_prefix("# ")
-                .or_else(|| line.strip_prefix('#'))
-                .unwrap_or(line);
+            let stripped = line.strip_prefix("# ").or_else(|| line.strip_prefix('#')).unwrap_or(line);
             out.push_str(stripped);
         } else {
             out.push_str(line);
         }
         out.push('\n');
     }
-    assert!(
-        inside,
-        "the preset keeps its fix as a commented-out document"
-    );
+    assert!(inside, "the preset keeps its fix as a commented-out document");
     out
 }
 
@@ -841,12 +648,7 @@ fn preset_namespace_missing_label_shuts_out_prometheus() {
     let closed = [
         ("monitoring/prometheus", "production/api", "TCP/8080", false),
         ("monitoring/prometheus", "production/api", "TCP/9090", false),
-        (
-            "monitoring/alertmanager",
-            "production/api",
-            "TCP/8080",
-            false,
-        ),
+        ("monitoring/alertmanager", "production/api", "TCP/8080", false),
         ("production/web", "production/api", "TCP/8080", false),
         ("monitoring/prometheus", "production/web", "TCP/80", false),
         // No egress section and no policyTypes: an Ingress-only policy.
@@ -862,55 +664,36 @@ fn preset_namespace_missing_label_shuts_out_prometheus() {
         }
         NearMissCause::Ports => false,
     });
-    assert!(
-        names_missing_label,
-        "near misses: {:?}",
-        ex.ingress.near_misses
-    );
+    assert!(names_missing_label, "near misses: {:?}", ex.ingress.near_misses);
 
     // Fix 1: label the namespace; every pod of monitoring gets in.
     let unlabelled = "metadata:\n  name: monitoring\n---";
     assert_eq!(l.preset.yaml.matches(unlabelled).count(), 1);
-    let labelled = l.preset.yaml.replace(
-        unlabelled,
-        "metadata:\n  name: monitoring\n  labels:\n    purpose: monitoring\n---",
-    );
+    let labelled =
+        l.preset.yaml.replace(unlabelled, "metadata:\n  name: monitoring\n  labels:\n    purpose: monitoring\n---");
     let scenario = parse_clean("namespace-missing-label (labelled)", &labelled);
     check_cases(
         &scenario,
         "namespace-missing-label (labelled)",
         &[
             ("monitoring/prometheus", "production/api", "TCP/8080", true),
-            (
-                "monitoring/alertmanager",
-                "production/api",
-                "TCP/8080",
-                true,
-            ),
+            ("monitoring/alertmanager", "production/api", "TCP/8080", true),
             ("production/web", "production/api", "TCP/8080", false),
         ],
     );
 
     // Fix 2, the article's: label AND narrow the same entry to Prometheus.
-    let commented =
-        "          # podSelector:\n          #   matchLabels:\n          #     app: prometheus\n";
+    let commented = "          # podSelector:\n          #   matchLabels:\n          #     app: prometheus\n";
     assert_eq!(labelled.matches(commented).count(), 1);
-    let narrowed = labelled.replace(
-        commented,
-        "          podSelector:\n            matchLabels:\n              app: prometheus\n",
-    );
+    let narrowed = labelled
+        .replace(commented, "          podSelector:\n            matchLabels:\n              app: prometheus\n");
     let scenario = parse_clean("namespace-missing-label (labelled, narrowed)", &narrowed);
     check_cases(
         &scenario,
         "namespace-missing-label (labelled, narrowed)",
         &[
             ("monitoring/prometheus", "production/api", "TCP/8080", true),
-            (
-                "monitoring/alertmanager",
-                "production/api",
-                "TCP/8080",
-                false,
-            ),
+            ("monitoring/alertmanager", "production/api", "TCP/8080", false),
         ],
     );
 }
@@ -922,16 +705,8 @@ fn preset_namespace_missing_label_shuts_out_prometheus() {
 fn without_document(yaml: &str, name: &str) -> String {
     let marker = format!("\n  name: {name}\n");
     let docs: Vec<&str> = yaml.split("\n---\n").collect();
-    let kept: Vec<&str> = docs
-        .iter()
-        .copied()
-        .filter(|d| !d.contains(&marker))
-        .collect();
-    assert_eq!(
-        kept.len() + 1,
-        docs.len(),
-        "exactly one document is named `{name}`"
-    );
+    let kept: Vec<&str> = docs.iter().copied().filter(|d| !d.contains(&marker)).collect();
+    assert_eq!(kept.len() + 1, docs.len(), "exactly one document is named `{name}`");
     kept.join("\n---\n")
 }
 
@@ -944,18 +719,10 @@ fn preset_default_deny_egress_without_policy_types_would_isolate_ingress() {
     assert_eq!(l.preset.yaml.matches(types).count(), 1);
     let edited = l.preset.yaml.replace(types, "");
     let scenario = parse_clean("default-deny-egress (no policyTypes)", &edited);
-    let ex = explain_in(
-        &scenario,
-        "default-deny-egress (no policyTypes)",
-        "production/web",
-        "production/api",
-        "TCP/8080",
-    );
+    let ex =
+        explain_in(&scenario, "default-deny-egress (no policyTypes)", "production/web", "production/api", "TCP/8080");
     assert!(!ex.egress.isolated, "no egress section, no Egress type");
-    assert!(
-        ex.ingress.isolated && !ex.ingress.allowed,
-        "Ingress is always a default type"
-    );
+    assert!(ex.ingress.isolated && !ex.ingress.allowed, "Ingress is always a default type");
 }
 
 /// "endPort needs a numeric port: it cannot extend a named one" (API
@@ -965,27 +732,12 @@ fn preset_endport_range_rejects_end_port_on_a_named_port() {
     let l = load("endport-range");
     let numeric = "          port: 40000\n          endPort: 40100\n";
     assert_eq!(l.preset.yaml.matches(numeric).count(), 1);
-    let edited = l
-        .preset
-        .yaml
-        .replace(numeric, "          port: rtp\n          endPort: 40100\n");
+    let edited = l.preset.yaml.replace(numeric, "          port: rtp\n          endPort: 40100\n");
     let out = parse_str(&edited);
-    assert!(
-        out.has_errors(),
-        "endPort with a named port must be rejected"
-    );
-    let paths: Vec<&str> = out
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| d.path.as_str())
-        .collect();
-    assert!(
-        paths
-            .iter()
-            .any(|p| p.starts_with("spec.ingress[0].ports[0]")),
-        "errors at {paths:?}"
-    );
+    assert!(out.has_errors(), "endPort with a named port must be rejected");
+    let paths: Vec<&str> =
+        out.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.path.as_str()).collect();
+    assert!(paths.iter().any(|p| p.starts_with("spec.ingress[0].ports[0]")), "errors at {paths:?}");
 }
 
 /// "Without [the baseline] the admin pod ... would stay open to everyone" and
@@ -1012,12 +764,7 @@ fn preset_ingress_controller_needs_its_baseline_and_its_label() {
     check_cases(
         &scenario,
         "ingress-controller (no name label)",
-        &[(
-            "ingress-nginx/controller",
-            "frontend/web",
-            "TCP/8080",
-            false,
-        )],
+        &[("ingress-nginx/controller", "frontend/web", "TCP/8080", false)],
     );
 }
 
@@ -1035,16 +782,10 @@ fn preset_dns_done_right_is_dns_forgotten_plus_one_policy() {
     let forgotten = load("dns-forgotten");
     let right = load("dns-done-right");
     let shape = |s: &Scenario| -> Vec<(String, String, Vec<std::net::IpAddr>)> {
-        s.endpoints
-            .iter()
-            .map(|e| (e.namespace.clone(), e.name.clone(), e.ips.clone()))
-            .collect()
+        s.endpoints.iter().map(|e| (e.namespace.clone(), e.name.clone(), e.ips.clone())).collect()
     };
     assert_eq!(shape(&right.scenario), shape(&forgotten.scenario));
-    assert_eq!(
-        right.scenario.policies.len(),
-        forgotten.scenario.policies.len() + 1
-    );
+    assert_eq!(right.scenario.policies.len(), forgotten.scenario.policies.len() + 1);
 }
 
 /// The fast matrix agrees with the per-flow evaluator on every preset, for
@@ -1063,11 +804,7 @@ fn every_preset_matrix_agrees_with_per_flow_evaluation() {
         for (k, probe) in probes.iter().enumerate() {
             for from in 0..n {
                 for to in 0..n {
-                    let flow = Flow {
-                        from: FlowEnd::Endpoint(from),
-                        to: FlowEnd::Endpoint(to),
-                        probe: *probe,
-                    };
+                    let flow = Flow { from: FlowEnd::Endpoint(from), to: FlowEnd::Endpoint(to), probe: *probe };
                     assert_eq!(
                         mx.allowed(k, from, to),
                         is_allowed(&scenario, &flow),
@@ -1088,31 +825,14 @@ fn pitfall_presets_lint_and_model_presets_are_clean() {
     use netpol_core::lint::{lint_output, Severity as LintSeverity};
     for p in PRESETS {
         let findings = lint_output(&parse_str(p.yaml));
-        let warnings = findings
-            .iter()
-            .filter(|f| matches!(f.severity, LintSeverity::Warning | LintSeverity::Error))
-            .count();
+        let warnings =
+            findings.iter().filter(|f| matches!(f.severity, LintSeverity::Warning | LintSeverity::Error)).count();
         if p.tags.contains(&"pitfall") {
-            assert!(
-                warnings > 0,
-                "{}: a pitfall preset should produce a lint warning",
-                p.id
-            );
+            assert!(warnings > 0, "{}: a pitfall preset should produce a lint warning", p.id);
         }
-        if [
-            DEFAULT_PRESET_ID,
-            "dns-done-right",
-            "three-tier-namespaces",
-            "frontend-backend-6379",
-        ]
-        .contains(&p.id)
-        {
+        if [DEFAULT_PRESET_ID, "dns-done-right", "three-tier-namespaces", "frontend-backend-6379"].contains(&p.id) {
             let ids: Vec<&str> = findings.iter().map(|f| f.id).collect();
-            assert!(
-                ids.is_empty(),
-                "{}: a model preset should lint clean, got {ids:?}",
-                p.id
-            );
+            assert!(ids.is_empty(), "{}: a model preset should lint clean, got {ids:?}", p.id);
         }
     }
 }
@@ -1135,9 +855,7 @@ fn deciding_tier(
             Verdict::Deny => false,
             Verdict::Pass | Verdict::NoMatch => return None,
         };
-        let name = step
-            .policy
-            .map(|i| scenario.cluster_policies[i].name.clone());
+        let name = step.policy.map(|i| scenario.cluster_policies[i].name.clone());
         Some((step.tier, name, allowed))
     })
 }
@@ -1197,9 +915,6 @@ fn preset_cluster_guardrails_admin_tier_overrides_the_developers_policy() {
     );
     // The developer's policy does admit the tenant flow; it is never reached.
     let ex = p.explain("tenant-a/web", "sensitive/db", "TCP/5432");
-    assert_eq!(
-        isolating(&p.scenario, &ex, Direction::Ingress),
-        ["sensitive/allow-all-to-db"]
-    );
+    assert_eq!(isolating(&p.scenario, &ex, Direction::Ingress), ["sensitive/allow-all-to-db"]);
     assert!(ex.ingress.allowed_by.is_empty(), "the NetworkPolicy tier was not reached");
 }

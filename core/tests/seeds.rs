@@ -39,11 +39,7 @@ fn build_text(what: &str, yaml: &str) -> Scenario {
         .filter(|d| matches!(d.severity, Severity::Error | Severity::Warning))
         .map(|d| d.render(what))
         .collect();
-    assert!(
-        bad.is_empty(),
-        "{what}: expected no errors or warnings, got:\n{}",
-        bad.join("\n")
-    );
+    assert!(bad.is_empty(), "{what}: expected no errors or warnings, got:\n{}", bad.join("\n"));
     out.scenario
 }
 
@@ -52,21 +48,11 @@ fn build(what: &str, parts: &[&str]) -> Scenario {
 }
 
 fn explain(scenario: &Scenario, what: &str, from: &str, to: &str, probe: &str) -> Explanation {
-    let resolve = |end: &str| {
-        resolve_end(scenario, end).unwrap_or_else(|| panic!("{what}: `{end}` does not resolve"))
-    };
+    let resolve = |end: &str| resolve_end(scenario, end).unwrap_or_else(|| panic!("{what}: `{end}` does not resolve"));
     let probe = Probe::parse(probe).unwrap_or_else(|| panic!("{what}: bad probe `{probe}`"));
-    let flow = Flow {
-        from: resolve(from),
-        to: resolve(to),
-        probe,
-    };
+    let flow = Flow { from: resolve(from), to: resolve(to), probe };
     let ex = evaluate(scenario, &flow);
-    assert_eq!(
-        ex.allowed,
-        is_allowed(scenario, &flow),
-        "{what}: evaluate and is_allowed disagree on {from} -> {to}"
-    );
+    assert_eq!(ex.allowed, is_allowed(scenario, &flow), "{what}: evaluate and is_allowed disagree on {from} -> {to}");
     ex
 }
 
@@ -76,20 +62,10 @@ fn check(scenario: &Scenario, what: &str, cases: &[Case]) {
         .iter()
         .filter_map(|&(from, to, probe, want)| {
             let got = explain(scenario, what, from, to, probe).allowed;
-            (got != want).then(|| {
-                format!(
-                    "  {from} -> {to} {probe}: expected {}, got {}",
-                    verdict(want),
-                    verdict(got)
-                )
-            })
+            (got != want).then(|| format!("  {from} -> {to} {probe}: expected {}, got {}", verdict(want), verdict(got)))
         })
         .collect();
-    assert!(
-        wrong.is_empty(),
-        "{what}: wrong verdicts:\n{}",
-        wrong.join("\n")
-    );
+    assert!(wrong.is_empty(), "{what}: wrong verdicts:\n{}", wrong.join("\n"));
 }
 
 /// Checks only the destination's ingress side of each case.
@@ -99,19 +75,11 @@ fn check_ingress(scenario: &Scenario, what: &str, cases: &[Case]) {
         .filter_map(|&(from, to, probe, want)| {
             let got = explain(scenario, what, from, to, probe).ingress.allowed;
             (got != want).then(|| {
-                format!(
-                    "  ingress of {from} -> {to} {probe}: expected {}, got {}",
-                    verdict(want),
-                    verdict(got)
-                )
+                format!("  ingress of {from} -> {to} {probe}: expected {}, got {}", verdict(want), verdict(got))
             })
         })
         .collect();
-    assert!(
-        wrong.is_empty(),
-        "{what}: wrong ingress verdicts:\n{}",
-        wrong.join("\n")
-    );
+    assert!(wrong.is_empty(), "{what}: wrong ingress verdicts:\n{}", wrong.join("\n"));
 }
 
 fn verdict(allowed: bool) -> &'static str {
@@ -123,20 +91,12 @@ fn verdict(allowed: bool) -> &'static str {
 }
 
 /// The `(policy name, rule, peer, port)` entries that admit a side.
-fn admitting(
-    scenario: &Scenario,
-    allowed_by: &[RuleMatch],
-) -> Vec<(String, usize, Option<usize>, Option<usize>)> {
+fn admitting(scenario: &Scenario, allowed_by: &[RuleMatch]) -> Vec<(String, usize, Option<usize>, Option<usize>)> {
     allowed_by
         .iter()
         .map(|m| {
             let p = &scenario.policies[m.policy];
-            (
-                format!("{}/{}", p.namespace, p.name),
-                m.rule,
-                m.peer,
-                m.port,
-            )
+            (format!("{}/{}", p.namespace, p.name), m.rule, m.peer, m.port)
         })
         .collect()
 }
@@ -154,28 +114,18 @@ fn m(
 /// `kubectl label namespace` would.
 fn with_namespace_label(yaml: &str, ns: &str, key: &str, value: &str) -> String {
     let head = format!("kind: Namespace\nmetadata:\n  name: {ns}\n");
-    let at = yaml
-        .find(&head)
-        .unwrap_or_else(|| panic!("no Namespace `{ns}` in the fixture"))
-        + head.len();
+    let at = yaml.find(&head).unwrap_or_else(|| panic!("no Namespace `{ns}` in the fixture")) + head.len();
     let (before, after) = yaml.split_at(at);
     let rest = after.strip_prefix("  labels:\n").unwrap_or(after);
     format!("{before}  labels:\n    {key}: {value}\n{rest}")
 }
 
 fn names(scenario: &Scenario) -> Vec<String> {
-    scenario
-        .policies
-        .iter()
-        .map(|p| format!("{}/{}", p.namespace, p.name))
-        .collect()
+    scenario.policies.iter().map(|p| format!("{}/{}", p.namespace, p.name)).collect()
 }
 
 fn errors(out: &ParseOutput) -> Vec<&netpol_core::parse::Diagnostic> {
-    out.diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect()
+    out.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect()
 }
 
 // ===========================================================================
@@ -187,10 +137,7 @@ const C000: &str = fixture!("000-cluster.yaml");
 /// default-deny-all walls my-app off in both directions.
 #[test]
 fn seed_000_default_deny_all_walls_off_my_app() {
-    let s = build(
-        "000 default-deny-all",
-        &[C000, fixture!("000-default-deny-all.yaml")],
-    );
+    let s = build("000 default-deny-all", &[C000, fixture!("000-default-deny-all.yaml")]);
     check(
         &s,
         "000 default-deny-all",
@@ -209,10 +156,7 @@ fn seed_000_default_deny_all_walls_off_my_app() {
 /// kubernetes.io/metadata.name label.
 #[test]
 fn seed_000_allow_from_monitoring() {
-    let s = build(
-        "000 allow-from-monitoring",
-        &[C000, fixture!("000-allow-from-monitoring.yaml")],
-    );
+    let s = build("000 allow-from-monitoring", &[C000, fixture!("000-allow-from-monitoring.yaml")]);
     check(
         &s,
         "000 allow-from-monitoring",
@@ -230,10 +174,7 @@ fn seed_000_allow_from_monitoring() {
 /// "只允許 frontend Pod 訪問 backend Pod 的 6379 埠號": peer AND port.
 #[test]
 fn seed_000_backend_policy_frontend_only_on_6379() {
-    let s = build(
-        "000 backend-policy",
-        &[C000, fixture!("000-backend-policy.yaml")],
-    );
+    let s = build("000 backend-policy", &[C000, fixture!("000-backend-policy.yaml")]);
     check(
         &s,
         "000 backend-policy",
@@ -261,11 +202,7 @@ fn seed_000_backend_policy_frontend_only_on_6379() {
 fn seed_000_or_vs_and_two_entries_are_or_one_entry_is_and() {
     let s = build(
         "000 OR vs AND",
-        &[
-            fixture!("000-or-and-cluster.yaml"),
-            fixture!("000-or.yaml"),
-            fixture!("000-and.yaml"),
-        ],
+        &[fixture!("000-or-and-cluster.yaml"), fixture!("000-or.yaml"), fixture!("000-and.yaml")],
     );
     let what = "000 OR vs AND";
     // (source, allowed by OR, allowed by AND)
@@ -290,34 +227,14 @@ fn seed_000_or_vs_and_two_entries_are_or_one_entry_is_and() {
         assert_eq!(and.allowed, and_allowed, "{from} -> db-and (AND reading)");
         differ += usize::from(or.allowed != and.allowed);
     }
-    assert_eq!(
-        differ, 2,
-        "the two readings must differ on exactly the two flows the article contrasts"
-    );
+    assert_eq!(differ, 2, "the two readings must differ on exactly the two flows the article contrasts");
 
     // Which entry decides.
-    let by = |from: &str, to: &str| {
-        admitting(
-            &s,
-            &explain(&s, what, from, to, "TCP/5432").ingress.allowed_by,
-        )
-    };
-    assert_eq!(
-        by("alice/web", "my-app/db-or"),
-        [m("my-app/or-example", 0, Some(0), None)]
-    );
-    assert_eq!(
-        by("my-app/client", "my-app/db-or"),
-        [m("my-app/or-example", 0, Some(1), None)]
-    );
-    assert_eq!(
-        by("alice/client", "my-app/db-or"),
-        [m("my-app/or-example", 0, Some(0), None)]
-    );
-    assert_eq!(
-        by("alice/client", "my-app/db-and"),
-        [m("my-app/and-example", 0, Some(0), None)]
-    );
+    let by = |from: &str, to: &str| admitting(&s, &explain(&s, what, from, to, "TCP/5432").ingress.allowed_by);
+    assert_eq!(by("alice/web", "my-app/db-or"), [m("my-app/or-example", 0, Some(0), None)]);
+    assert_eq!(by("my-app/client", "my-app/db-or"), [m("my-app/or-example", 0, Some(1), None)]);
+    assert_eq!(by("alice/client", "my-app/db-or"), [m("my-app/or-example", 0, Some(0), None)]);
+    assert_eq!(by("alice/client", "my-app/db-and"), [m("my-app/and-example", 0, Some(0), None)]);
 }
 
 // ===========================================================================
@@ -336,22 +253,13 @@ fn seed_001_allow_from_backend_as_written_is_invalid_yaml() {
     let out = parse_str(&text);
     assert!(out.has_errors());
     let errs = errors(&out);
-    assert_eq!(
-        errs.len(),
-        1,
-        "exactly the broken document is reported: {errs:?}"
-    );
+    assert_eq!(errs.len(), 1, "exactly the broken document is reported: {errs:?}");
     // The error is located inside the allow-from-backend document.
-    let doc_start = text
-        .find("  name: allow-from-backend")
-        .map(|at| text[..at].lines().count() as u32)
-        .expect("fixture");
+    let doc_start =
+        text.find("  name: allow-from-backend").map(|at| text[..at].lines().count() as u32).expect("fixture");
     let doc_end = doc_start + 20;
     let line = errs[0].span.start.line;
-    assert!(
-        (doc_start - 5..=doc_end).contains(&line),
-        "error at line {line}, document around {doc_start}"
-    );
+    assert!((doc_start - 5..=doc_end).contains(&line), "error at line {line}, document around {doc_start}");
 
     // The five other policies are kept.
     let mut got = names(&out.scenario);
@@ -368,11 +276,7 @@ fn seed_001_allow_from_backend_as_written_is_invalid_yaml() {
     );
     // So the article's scenario 1 does not work as published: the baseline
     // closes postgres and nothing reopens it.
-    check(
-        &out.scenario,
-        "001 as written",
-        &[("backend/orders", "database/postgres", "TCP/5432", false)],
-    );
+    check(&out.scenario, "001 as written", &[("backend/orders", "database/postgres", "TCP/5432", false)]);
 }
 
 /// The same policies with allow-from-backend's `ports:` moved under the rule,
@@ -380,10 +284,7 @@ fn seed_001_allow_from_backend_as_written_is_invalid_yaml() {
 fn policies_001_fixed() -> String {
     let broken = "        ports:\n          - protocol: TCP\n            port: 5432\n";
     assert_eq!(P001.matches(broken).count(), 1);
-    P001.replace(
-        broken,
-        "      ports:\n        - protocol: TCP\n          port: 5432\n",
-    )
+    P001.replace(broken, "      ports:\n        - protocol: TCP\n          port: 5432\n")
 }
 
 /// Scenario 1 ("仅允许指定 Namespace 的 Pod 通信"): backend -> database on
@@ -409,21 +310,9 @@ fn seed_001_scenario_1_three_tiers_by_namespace_labels() {
             ("database/postgres", "kube-system/coredns", "TCP/53", false),
         ],
     );
-    let ex = explain(
-        &s,
-        "001 scenario 1",
-        "backend/orders",
-        "database/postgres",
-        "TCP/5432",
-    );
-    assert_eq!(
-        admitting(&s, &ex.ingress.allowed_by),
-        [m("database/allow-from-backend", 0, Some(0), Some(0))]
-    );
-    assert_eq!(
-        admitting(&s, &ex.egress.allowed_by),
-        [m("backend/restrict-egress", 0, Some(0), Some(0))]
-    );
+    let ex = explain(&s, "001 scenario 1", "backend/orders", "database/postgres", "TCP/5432");
+    assert_eq!(admitting(&s, &ex.ingress.allowed_by), [m("database/allow-from-backend", 0, Some(0), Some(0))]);
+    assert_eq!(admitting(&s, &ex.egress.allowed_by), [m("backend/restrict-egress", 0, Some(0), Some(0))]);
 }
 
 /// "允许监控系统抓取指标" is an *egress* rule of the database pods to
@@ -440,18 +329,8 @@ fn seed_001_monitoring_rule_is_egress_and_needs_a_name_label() {
         &s,
         "001 monitoring (as written)",
         &[
-            (
-                "monitoring/prometheus",
-                "database/postgres",
-                "TCP/9187",
-                false,
-            ),
-            (
-                "database/postgres",
-                "monitoring/prometheus",
-                "TCP/9090",
-                false,
-            ),
+            ("monitoring/prometheus", "database/postgres", "TCP/9187", false),
+            ("database/postgres", "monitoring/prometheus", "TCP/9090", false),
         ],
     );
     let labelled = with_namespace_label(C001, "monitoring", "name", "monitoring");
@@ -461,19 +340,9 @@ fn seed_001_monitoring_rule_is_egress_and_needs_a_name_label() {
         "001 monitoring (labelled)",
         &[
             // The rule now lets the database connect out to monitoring ...
-            (
-                "database/postgres",
-                "monitoring/prometheus",
-                "TCP/9090",
-                true,
-            ),
+            ("database/postgres", "monitoring/prometheus", "TCP/9090", true),
             // ... but scraping still cannot get in.
-            (
-                "monitoring/prometheus",
-                "database/postgres",
-                "TCP/9187",
-                false,
-            ),
+            ("monitoring/prometheus", "database/postgres", "TCP/9187", false),
         ],
     );
 }
@@ -490,28 +359,15 @@ fn seed_001_scenario_2_ingress_controller_admission() {
         &s,
         "001 ingress controller (as written)",
         &[
-            (
-                "ingress-nginx/controller",
-                "frontend/web",
-                "TCP/8080",
-                false,
-            ),
+            ("ingress-nginx/controller", "frontend/web", "TCP/8080", false),
             // Pods without expose=true are not selected by any policy in
             // frontend (the article shows no baseline there): still open.
-            (
-                "ingress-nginx/controller",
-                "frontend/admin",
-                "TCP/8080",
-                true,
-            ),
+            ("ingress-nginx/controller", "frontend/admin", "TCP/8080", true),
             ("monitoring/prometheus", "frontend/admin", "TCP/8080", true),
         ],
     );
     let labelled = with_namespace_label(C001, "ingress-nginx", "name", "ingress-nginx");
-    let s = build_text(
-        "001 ingress controller (labelled)",
-        &join(&[&labelled, &policies]),
-    );
+    let s = build_text("001 ingress controller (labelled)", &join(&[&labelled, &policies]));
     check(
         &s,
         "001 ingress controller (labelled)",
@@ -550,10 +406,7 @@ fn seed_001_scenario_2_internal_services_and_egress_allow_list() {
         ]
     );
     let ex = explain(&s, what, "backend/worker", "backend/orders", "TCP/8080");
-    assert_eq!(
-        admitting(&s, &ex.ingress.allowed_by),
-        [m("backend/internal-service-isolation", 0, Some(1), None)]
-    );
+    assert_eq!(admitting(&s, &ex.ingress.allowed_by), [m("backend/internal-service-isolation", 0, Some(1), None)]);
 
     check(
         &s,
@@ -588,12 +441,7 @@ fn seed_001_dns_methods_namespace_vs_pod() {
             ("method-1/app", "kube-system/coredns", "UDP/53", true),
             ("method-2/app", "kube-system/coredns", "UDP/53", true),
             ("method-1/app", "kube-system/metrics-server", "UDP/53", true),
-            (
-                "method-2/app",
-                "kube-system/metrics-server",
-                "UDP/53",
-                false,
-            ),
+            ("method-2/app", "kube-system/metrics-server", "UDP/53", false),
             ("method-1/app", "kube-system/coredns", "TCP/53", false),
             ("method-2/app", "kube-system/coredns", "TCP/53", false),
         ],
@@ -625,14 +473,7 @@ fn seed_001_faq_health_checks_external_db_and_policies_add_up() {
             ("z/client", "app/api", "TCP/9000", false),
         ],
     );
-    let by = |from: &str| {
-        admitting(
-            &s,
-            &explain(&s, "001 FAQ", from, "app/api", "TCP/9000")
-                .ingress
-                .allowed_by,
-        )
-    };
+    let by = |from: &str| admitting(&s, &explain(&s, "001 FAQ", from, "app/api", "TCP/9000").ingress.allowed_by);
     assert_eq!(by("x/client"), [m("app/policy-a", 0, Some(0), None)]);
     assert_eq!(by("y/client"), [m("app/policy-b", 0, Some(0), None)]);
 }
@@ -648,10 +489,7 @@ const BUSYBOX: &str = "default/busybox-472357175-y0m47";
 /// "默认拒绝所有 Pod 之间 Ingress 通信" (the policy has no namespace: default).
 #[test]
 fn seed_002_default_deny_ingress() {
-    let s = build(
-        "002 deny ingress",
-        &[C002, fixture!("002-default-deny-ingress.yaml")],
-    );
+    let s = build("002 deny ingress", &[C002, fixture!("002-default-deny-ingress.yaml")]);
     check(
         &s,
         "002 deny ingress",
@@ -667,10 +505,7 @@ fn seed_002_default_deny_ingress() {
 /// "默认拒绝所有 Pod 之间 Egress 通信".
 #[test]
 fn seed_002_default_deny_egress() {
-    let s = build(
-        "002 deny egress",
-        &[C002, fixture!("002-default-deny-egress.yaml")],
-    );
+    let s = build("002 deny egress", &[C002, fixture!("002-default-deny-egress.yaml")]);
     check(
         &s,
         "002 deny egress",
@@ -685,10 +520,7 @@ fn seed_002_default_deny_egress() {
 /// "默认拒绝所有 Pod 之间 Ingress 和 Egress 通信".
 #[test]
 fn seed_002_default_deny_both() {
-    let s = build(
-        "002 deny both",
-        &[C002, fixture!("002-default-deny-both.yaml")],
-    );
+    let s = build("002 deny both", &[C002, fixture!("002-default-deny-both.yaml")]);
     check(
         &s,
         "002 deny both",
@@ -705,10 +537,7 @@ fn seed_002_default_deny_both() {
 /// admits everything.
 #[test]
 fn seed_002_allow_all_ingress() {
-    let s = build(
-        "002 allow-all ingress",
-        &[C002, fixture!("002-allow-all-ingress.yaml")],
-    );
+    let s = build("002 allow-all ingress", &[C002, fixture!("002-allow-all-ingress.yaml")]);
     check(
         &s,
         "002 allow-all ingress",
@@ -720,10 +549,7 @@ fn seed_002_allow_all_ingress() {
     );
     let ex = explain(&s, "002 allow-all ingress", BUSYBOX, NGINX, "TCP/80");
     assert!(ex.ingress.isolated);
-    assert_eq!(
-        admitting(&s, &ex.ingress.allowed_by),
-        [m("default/allow-all", 0, None, None)]
-    );
+    assert_eq!(admitting(&s, &ex.ingress.allowed_by), [m("default/allow-all", 0, None, None)]);
 }
 
 /// "默认允许所有 Pod 之间 Egress 通信" as written has no `policyTypes`. The
@@ -734,10 +560,7 @@ fn seed_002_allow_all_ingress() {
 /// all ingress. The Kubernetes docs' version lists `policyTypes: [Egress]`.
 #[test]
 fn seed_002_allow_all_egress_without_policy_types_also_denies_ingress() {
-    let s = build(
-        "002 allow-all egress",
-        &[C002, fixture!("002-allow-all-egress.yaml")],
-    );
+    let s = build("002 allow-all egress", &[C002, fixture!("002-allow-all-egress.yaml")]);
     check(
         &s,
         "002 allow-all egress",
@@ -763,18 +586,10 @@ fn seed_002_lowercase_protocol_is_rejected() {
     let errs = errors(&out);
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert_eq!(errs[0].path, "spec.ingress[0].ports[0].protocol");
-    let line = text
-        .lines()
-        .position(|l| l.trim() == "- protocol: tcp")
-        .map(|i| i as u32 + 1)
-        .expect("fixture");
+    let line = text.lines().position(|l| l.trim() == "- protocol: tcp").map(|i| i as u32 + 1).expect("fixture");
     assert_eq!(errs[0].span.start.line, line);
     assert!(out.scenario.policies.is_empty());
-    check(
-        &out.scenario,
-        "002 lowercase",
-        &[(BUSYBOX, "default/db", "TCP/6379", true)],
-    );
+    check(&out.scenario, "002 lowercase", &[(BUSYBOX, "default/db", "TCP/6379", true)]);
 }
 
 /// "Pod 隔离", second example. The article's text says project=myprojects
@@ -782,10 +597,7 @@ fn seed_002_lowercase_protocol_is_rejected() {
 /// project=myproject and 5978.
 #[test]
 fn seed_002_ipblock_except_namespace_and_pod_peers() {
-    let s = build(
-        "002 test-network-policy",
-        &[C002, fixture!("002-test-network-policy.yaml")],
-    );
+    let s = build("002 test-network-policy", &[C002, fixture!("002-test-network-policy.yaml")]);
     let what = "002 test-network-policy";
     check(
         &s,
@@ -804,26 +616,10 @@ fn seed_002_ipblock_except_namespace_and_pod_peers() {
             ("default/db", BUSYBOX, "TCP/80", false),
         ],
     );
-    let by = |from: &str| {
-        admitting(
-            &s,
-            &explain(&s, what, from, "default/db", "TCP/6379")
-                .ingress
-                .allowed_by,
-        )
-    };
-    assert_eq!(
-        by("172.17.0.5"),
-        [m("default/test-network-policy", 0, Some(0), Some(0))]
-    );
-    assert_eq!(
-        by("myproject/worker"),
-        [m("default/test-network-policy", 0, Some(1), Some(0))]
-    );
-    assert_eq!(
-        by("default/frontend"),
-        [m("default/test-network-policy", 0, Some(2), Some(0))]
-    );
+    let by = |from: &str| admitting(&s, &explain(&s, what, from, "default/db", "TCP/6379").ingress.allowed_by);
+    assert_eq!(by("172.17.0.5"), [m("default/test-network-policy", 0, Some(0), Some(0))]);
+    assert_eq!(by("myproject/worker"), [m("default/test-network-policy", 0, Some(1), Some(0))]);
+    assert_eq!(by("default/frontend"), [m("default/test-network-policy", 0, Some(2), Some(0))]);
 }
 
 /// "简单示例": the nginx walkthrough, step by step.
@@ -831,34 +627,14 @@ fn seed_002_ipblock_except_namespace_and_pod_peers() {
 fn seed_002_nginx_walkthrough() {
     // Before any policy, busybox reaches nginx ("wget --spider" succeeds).
     let s = build("002 walkthrough, no policy", &[C002]);
-    check(
-        &s,
-        "002 no policy",
-        &[
-            (BUSYBOX, NGINX, "TCP/80", true),
-            ("secondary/client", NGINX2, "TCP/80", true),
-        ],
-    );
+    check(&s, "002 no policy", &[(BUSYBOX, NGINX, "TCP/80", true), ("secondary/client", NGINX2, "TCP/80", true)]);
 
     // default-deny: "其他 Pod(包括 namespace 外部)不能访问 nginx 了".
-    let s = build(
-        "002 walkthrough, default-deny",
-        &[C002, fixture!("002-default-deny-ingress.yaml")],
-    );
-    check(
-        &s,
-        "002 default-deny",
-        &[
-            (BUSYBOX, NGINX, "TCP/80", false),
-            ("secondary/client", NGINX2, "TCP/80", false),
-        ],
-    );
+    let s = build("002 walkthrough, default-deny", &[C002, fixture!("002-default-deny-ingress.yaml")]);
+    check(&s, "002 default-deny", &[(BUSYBOX, NGINX, "TCP/80", false), ("secondary/client", NGINX2, "TCP/80", false)]);
 
     // access-nginx: only pods labelled access=true.
-    let s = build(
-        "002 walkthrough, access-nginx",
-        &[C002, fixture!("002-access-nginx.yaml")],
-    );
+    let s = build("002 walkthrough, access-nginx", &[C002, fixture!("002-access-nginx.yaml")]);
     check(
         &s,
         "002 access-nginx",
@@ -877,11 +653,7 @@ fn seed_002_nginx_walkthrough() {
     // sock-shop's nginx becomes isolated and open on TCP 80 only.
     let s = build(
         "002 walkthrough, front-end-access",
-        &[
-            C002,
-            fixture!("002-access-nginx.yaml"),
-            fixture!("002-front-end-access.yaml"),
-        ],
+        &[C002, fixture!("002-access-nginx.yaml"), fixture!("002-front-end-access.yaml")],
     );
     check(
         &s,
@@ -899,10 +671,7 @@ fn seed_002_nginx_walkthrough() {
 /// without policyTypes (which defaults to Ingress).
 #[test]
 fn seed_002_use_cases_deny_service_allow_pods_deny_namespace() {
-    let s = build(
-        "002 web-deny-all",
-        &[C002, fixture!("002-web-deny-all.yaml")],
-    );
+    let s = build("002 web-deny-all", &[C002, fixture!("002-web-deny-all.yaml")]);
     check(
         &s,
         "002 web-deny-all",
@@ -925,10 +694,7 @@ fn seed_002_use_cases_deny_service_allow_pods_deny_namespace() {
         ],
     );
 
-    let s = build(
-        "002 default-deny (no policyTypes)",
-        &[C002, fixture!("002-default-deny-no-types.yaml")],
-    );
+    let s = build("002 default-deny (no policyTypes)", &[C002, fixture!("002-default-deny-no-types.yaml")]);
     check(
         &s,
         "002 default-deny (no policyTypes)",
@@ -945,10 +711,7 @@ fn seed_002_use_cases_deny_service_allow_pods_deny_namespace() {
 /// admits only pods of secondary.
 #[test]
 fn seed_002_web_deny_other_namespaces() {
-    let s = build(
-        "002 web-deny-other-namespaces",
-        &[C002, fixture!("002-web-deny-other-namespaces.yaml")],
-    );
+    let s = build("002 web-deny-other-namespaces", &[C002, fixture!("002-web-deny-other-namespaces.yaml")]);
     check(
         &s,
         "002 web-deny-other-namespaces",
@@ -963,10 +726,7 @@ fn seed_002_web_deny_other_namespaces() {
 /// "只允许指定 namespace 访问服务" and "允许外网访问服务".
 #[test]
 fn seed_002_web_allow_prod_and_external() {
-    let s = build(
-        "002 web-allow-prod",
-        &[C002, fixture!("002-web-allow-prod.yaml")],
-    );
+    let s = build("002 web-allow-prod", &[C002, fixture!("002-web-allow-prod.yaml")]);
     check(
         &s,
         "002 web-allow-prod",
@@ -979,10 +739,7 @@ fn seed_002_web_allow_prod_and_external() {
         ],
     );
 
-    let s = build(
-        "002 web-allow-external",
-        &[C002, fixture!("002-web-allow-external.yaml")],
-    );
+    let s = build("002 web-allow-external", &[C002, fixture!("002-web-allow-external.yaml")]);
     check(
         &s,
         "002 web-allow-external",
@@ -1005,10 +762,7 @@ const C003: &str = fixture!("003-cluster.yaml");
 /// 模式1: the three namespace-level default denies.
 #[test]
 fn seed_003_pattern_1_default_deny_variants() {
-    let s = build(
-        "003 deny ingress",
-        &[C003, fixture!("003-default-deny-ingress.yaml")],
-    );
+    let s = build("003 deny ingress", &[C003, fixture!("003-default-deny-ingress.yaml")]);
     check(
         &s,
         "003 deny ingress",
@@ -1018,10 +772,7 @@ fn seed_003_pattern_1_default_deny_variants() {
             ("production/api", "staging/api", "TCP/8080", true),
         ],
     );
-    let s = build(
-        "003 deny egress",
-        &[C003, fixture!("003-default-deny-egress.yaml")],
-    );
+    let s = build("003 deny egress", &[C003, fixture!("003-default-deny-egress.yaml")]);
     check(
         &s,
         "003 deny egress",
@@ -1031,10 +782,7 @@ fn seed_003_pattern_1_default_deny_variants() {
             ("staging/api", "production/api", "TCP/8080", true),
         ],
     );
-    let s = build(
-        "003 deny all",
-        &[C003, fixture!("003-default-deny-all.yaml")],
-    );
+    let s = build("003 deny all", &[C003, fixture!("003-default-deny-all.yaml")]);
     check(
         &s,
         "003 deny all",
@@ -1052,10 +800,7 @@ fn seed_003_pattern_1_default_deny_variants() {
 /// kube-system and nothing else.
 #[test]
 fn seed_003_pitfall_1_forgotten_dns() {
-    let s = build(
-        "003 pitfall 1 wrong",
-        &[C003, fixture!("003-default-deny-all.yaml")],
-    );
+    let s = build("003 pitfall 1 wrong", &[C003, fixture!("003-default-deny-all.yaml")]);
     check(
         &s,
         "003 pitfall 1 wrong",
@@ -1068,33 +813,16 @@ fn seed_003_pitfall_1_forgotten_dns() {
         ("production/web", "kube-system/coredns", "UDP/53", true),
         ("production/web", "kube-system/coredns", "TCP/53", true),
         // The rule selects the namespace, so any kube-system pod on 53.
-        (
-            "production/web",
-            "kube-system/metrics-server",
-            "UDP/53",
-            true,
-        ),
-        (
-            "production/web",
-            "kube-system/metrics-server",
-            "TCP/10250",
-            false,
-        ),
+        ("production/web", "kube-system/metrics-server", "UDP/53", true),
+        ("production/web", "kube-system/metrics-server", "TCP/10250", false),
         ("production/web", "production/api", "TCP/8080", false),
         ("production/web", "8.8.8.8", "UDP/53", false),
     ];
-    let s = build(
-        "003 pitfall 1 right",
-        &[C003, fixture!("003-pitfall1-right.yaml")],
-    );
+    let s = build("003 pitfall 1 right", &[C003, fixture!("003-pitfall1-right.yaml")]);
     check(&s, "003 pitfall 1 right", &right);
     let s = build(
         "003 pattern 1 deny-all + allow-dns-egress",
-        &[
-            C003,
-            fixture!("003-default-deny-all.yaml"),
-            fixture!("003-allow-dns-egress.yaml"),
-        ],
+        &[C003, fixture!("003-default-deny-all.yaml"), fixture!("003-allow-dns-egress.yaml")],
     );
     check(&s, "003 pattern 1 deny-all + allow-dns-egress", &right);
 }
@@ -1129,59 +857,22 @@ fn seed_003_pattern_2_micro_segmentation() {
             // The frontend rule wants app=ingress-nginx pods in namespaces
             // labelled env=production; the article labels only production
             // that way, so a controller in ingress-nginx is shut out.
-            (
-                "ingress-nginx/controller",
-                "production/web",
-                "TCP/8080",
-                false,
-            ),
+            ("ingress-nginx/controller", "production/web", "TCP/8080", false),
         ],
     );
-    let ex = explain(
-        &s,
-        what,
-        "monitoring/prometheus",
-        "production/api",
-        "TCP/9090",
-    );
-    assert_eq!(
-        admitting(&s, &ex.ingress.allowed_by),
-        [m("production/allow-from-monitoring", 0, Some(0), Some(0))]
-    );
+    let ex = explain(&s, what, "monitoring/prometheus", "production/api", "TCP/9090");
+    assert_eq!(admitting(&s, &ex.ingress.allowed_by), [m("production/allow-from-monitoring", 0, Some(0), Some(0))]);
 
     let labelled = with_namespace_label(C003, "ingress-nginx", "env", "production");
-    let s = build(
-        "003 pattern 2 (ingress-nginx labelled)",
-        &[&labelled, fixture!("003-micro-segmentation.yaml")],
-    );
+    let s = build("003 pattern 2 (ingress-nginx labelled)", &[&labelled, fixture!("003-micro-segmentation.yaml")]);
     check(
         &s,
         "003 pattern 2 (ingress-nginx labelled)",
         &[
-            (
-                "ingress-nginx/controller",
-                "production/web",
-                "TCP/8080",
-                true,
-            ),
-            (
-                "ingress-nginx/controller",
-                "production/web",
-                "TCP/8443",
-                true,
-            ),
-            (
-                "ingress-nginx/controller",
-                "production/web",
-                "TCP/80",
-                false,
-            ),
-            (
-                "ingress-nginx/controller",
-                "production/api",
-                "TCP/8080",
-                false,
-            ),
+            ("ingress-nginx/controller", "production/web", "TCP/8080", true),
+            ("ingress-nginx/controller", "production/web", "TCP/8443", true),
+            ("ingress-nginx/controller", "production/web", "TCP/80", false),
+            ("ingress-nginx/controller", "production/api", "TCP/8080", false),
         ],
     );
 }
@@ -1206,10 +897,7 @@ fn seed_003_pattern_6_zero_trust_foundation() {
     let ex = explain(&s, what, "production/web", "production/api", "TCP/8080");
     assert!(ex.ingress.allowed, "same-namespace ingress is allowed");
     assert!(!ex.egress.allowed, "but egress is DNS only");
-    assert_eq!(
-        admitting(&s, &ex.ingress.allowed_by),
-        [m("production/zero-trust-foundation", 0, Some(0), None)]
-    );
+    assert_eq!(admitting(&s, &ex.ingress.allowed_by), [m("production/zero-trust-foundation", 0, Some(0), None)]);
 }
 
 /// 陷阱2 "命名空间缺少标签": before `kubectl label namespace monitoring
@@ -1220,10 +908,7 @@ fn seed_003_pitfall_2_namespace_missing_label() {
     assert_eq!(C003.matches(unlabelled_head).count(), 1);
     let unlabelled = C003.replace(unlabelled_head, "  name: monitoring\n");
 
-    let s = build_text(
-        "003 pitfall 2 wrong",
-        &join(&[&unlabelled, fixture!("003-pitfall2-wrong.yaml")]),
-    );
+    let s = build_text("003 pitfall 2 wrong", &join(&[&unlabelled, fixture!("003-pitfall2-wrong.yaml")]));
     check(
         &s,
         "003 pitfall 2 wrong",
@@ -1233,10 +918,7 @@ fn seed_003_pitfall_2_namespace_missing_label() {
         ],
     );
     // After labelling, the right version admits Prometheus only (AND).
-    let s = build(
-        "003 pitfall 2 right",
-        &[C003, fixture!("003-pitfall2-right.yaml")],
-    );
+    let s = build("003 pitfall 2 right", &[C003, fixture!("003-pitfall2-right.yaml")]);
     check(
         &s,
         "003 pitfall 2 right",
@@ -1256,18 +938,9 @@ fn seed_003_pitfall_4_calico_policy_is_not_a_network_policy() {
     let text = join(&[C003, fixture!("003-pitfall4-calico.yaml")]);
     let out = parse_str(&text);
     assert!(!out.has_errors());
-    assert!(
-        out.diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Notice),
-        "a skipped kind gets a notice"
-    );
+    assert!(out.diagnostics.iter().any(|d| d.severity == Severity::Notice), "a skipped kind gets a notice");
     assert!(out.scenario.policies.is_empty());
-    check(
-        &out.scenario,
-        "003 pitfall 4",
-        &[("production/web", "production/api", "TCP/8080", true)],
-    );
+    check(&out.scenario, "003 pitfall 4", &[("production/web", "production/api", "TCP/8080", true)]);
 }
 
 /// 陷阱5 "忽略kube-system命名空间": a default deny in kube-system breaks DNS
@@ -1275,10 +948,7 @@ fn seed_003_pitfall_4_calico_policy_is_not_a_network_policy() {
 /// since policies add up it also repairs DNS when the deny is there.
 #[test]
 fn seed_003_pitfall_5_kube_system_default_deny() {
-    let s = build(
-        "003 pitfall 5 wrong",
-        &[C003, fixture!("003-pitfall5-wrong.yaml")],
-    );
+    let s = build("003 pitfall 5 wrong", &[C003, fixture!("003-pitfall5-wrong.yaml")]);
     check(
         &s,
         "003 pitfall 5 wrong",
@@ -1289,19 +959,10 @@ fn seed_003_pitfall_5_kube_system_default_deny() {
             ("production/web", "production/api", "TCP/8080", true),
         ],
     );
-    let ex = explain(
-        &s,
-        "003 pitfall 5 wrong",
-        "production/web",
-        "kube-system/coredns",
-        "UDP/53",
-    );
+    let ex = explain(&s, "003 pitfall 5 wrong", "production/web", "kube-system/coredns", "UDP/53");
     assert!(ex.egress.allowed && !ex.ingress.allowed);
 
-    let s = build(
-        "003 pitfall 5 right",
-        &[C003, fixture!("003-pitfall5-right.yaml")],
-    );
+    let s = build("003 pitfall 5 right", &[C003, fixture!("003-pitfall5-right.yaml")]);
     check(
         &s,
         "003 pitfall 5 right",
@@ -1310,35 +971,19 @@ fn seed_003_pitfall_5_kube_system_default_deny() {
             ("production/web", "kube-system/coredns", "TCP/53", true),
             ("203.0.113.9", "kube-system/coredns", "UDP/53", true),
             ("production/web", "kube-system/coredns", "TCP/9153", false),
-            (
-                "production/web",
-                "kube-system/metrics-server",
-                "TCP/10250",
-                true,
-            ),
+            ("production/web", "kube-system/metrics-server", "TCP/10250", true),
         ],
     );
 
-    let s = build(
-        "003 pitfall 5 both",
-        &[
-            C003,
-            fixture!("003-pitfall5-wrong.yaml"),
-            fixture!("003-pitfall5-right.yaml"),
-        ],
-    );
+    let s =
+        build("003 pitfall 5 both", &[C003, fixture!("003-pitfall5-wrong.yaml"), fixture!("003-pitfall5-right.yaml")]);
     check(
         &s,
         "003 pitfall 5 both",
         &[
             ("production/web", "kube-system/coredns", "UDP/53", true),
             ("kube-system/coredns", "8.8.8.8", "UDP/53", false),
-            (
-                "production/web",
-                "kube-system/metrics-server",
-                "TCP/10250",
-                false,
-            ),
+            ("production/web", "kube-system/metrics-server", "TCP/10250", false),
         ],
     );
 }
@@ -1350,19 +995,9 @@ fn seed_003_other_products_policies_are_skipped_with_notices() {
     let text = join(&[C003, fixture!("003-other-kinds.yaml")]);
     let out = parse_str(&text);
     assert!(!out.has_errors(), "{:?}", errors(&out));
-    assert!(!out
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Warning));
-    let notices = out
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Notice)
-        .count();
-    assert!(
-        notices >= 5,
-        "one notice per skipped document, got {notices}"
-    );
+    assert!(!out.diagnostics.iter().any(|d| d.severity == Severity::Warning));
+    let notices = out.diagnostics.iter().filter(|d| d.severity == Severity::Notice).count();
+    assert!(notices >= 5, "one notice per skipped document, got {notices}");
     assert!(out.scenario.policies.is_empty());
 }
 
@@ -1401,12 +1036,7 @@ fn seed_004_deny_all_variants() {
         &s,
         "004 deny all",
         &[
-            (
-                "production/frontend",
-                "production/backend",
-                "TCP/8080",
-                false,
-            ),
+            ("production/frontend", "production/backend", "TCP/8080", false),
             ("other/client", "production/frontend", "TCP/80", false),
             ("production/backend", "kube-system/coredns", "UDP/53", false),
             ("other/client", "kube-system/coredns", "UDP/53", true),
@@ -1418,70 +1048,31 @@ fn seed_004_deny_all_variants() {
 /// "外部へのEgressを許可" and "DNSを許可".
 #[test]
 fn seed_004_allow_recipes() {
-    let s = build(
-        "004 allow-frontend",
-        &[C004, fixture!("004-allow-frontend.yaml")],
-    );
+    let s = build("004 allow-frontend", &[C004, fixture!("004-allow-frontend.yaml")]);
     check(
         &s,
         "004 allow-frontend",
         &[
-            (
-                "production/frontend",
-                "production/backend",
-                "TCP/8080",
-                true,
-            ),
-            (
-                "production/frontend",
-                "production/backend",
-                "TCP/9090",
-                false,
-            ),
-            (
-                "production/database",
-                "production/backend",
-                "TCP/8080",
-                false,
-            ),
+            ("production/frontend", "production/backend", "TCP/8080", true),
+            ("production/frontend", "production/backend", "TCP/9090", false),
+            ("production/database", "production/backend", "TCP/8080", false),
             ("other/client", "production/backend", "TCP/8080", false),
         ],
     );
 
-    let s = build(
-        "004 allow-from-monitoring",
-        &[C004, fixture!("004-allow-from-monitoring.yaml")],
-    );
+    let s = build("004 allow-from-monitoring", &[C004, fixture!("004-allow-from-monitoring.yaml")]);
     check(
         &s,
         "004 allow-from-monitoring",
         &[
-            (
-                "monitoring/prometheus",
-                "production/backend",
-                "TCP/9090",
-                true,
-            ),
-            (
-                "monitoring/prometheus",
-                "production/database",
-                "TCP/5432",
-                true,
-            ),
+            ("monitoring/prometheus", "production/backend", "TCP/9090", true),
+            ("monitoring/prometheus", "production/database", "TCP/5432", true),
             ("other/client", "production/backend", "TCP/9090", false),
-            (
-                "production/frontend",
-                "production/backend",
-                "TCP/8080",
-                false,
-            ),
+            ("production/frontend", "production/backend", "TCP/8080", false),
         ],
     );
 
-    let s = build(
-        "004 allow-external-db",
-        &[C004, fixture!("004-allow-external-db.yaml")],
-    );
+    let s = build("004 allow-external-db", &[C004, fixture!("004-allow-external-db.yaml")]);
     check(
         &s,
         "004 allow-external-db",
@@ -1491,18 +1082,8 @@ fn seed_004_allow_recipes() {
             ("production/backend", "10.0.0.5", "TCP/443", false),
             // Egress isolated to that block: the in-cluster database's pod IP
             // is outside it.
-            (
-                "production/backend",
-                "production/database",
-                "TCP/5432",
-                false,
-            ),
-            (
-                "production/frontend",
-                "production/database",
-                "TCP/5432",
-                true,
-            ),
+            ("production/backend", "production/database", "TCP/5432", false),
+            ("production/frontend", "production/database", "TCP/5432", true),
         ],
     );
 
@@ -1513,24 +1094,9 @@ fn seed_004_allow_recipes() {
         &[
             ("production/frontend", "kube-system/coredns", "UDP/53", true),
             ("production/backend", "kube-system/coredns", "UDP/53", true),
-            (
-                "production/frontend",
-                "kube-system/coredns",
-                "TCP/53",
-                false,
-            ),
-            (
-                "production/frontend",
-                "kube-system/metrics-server",
-                "UDP/53",
-                false,
-            ),
-            (
-                "production/frontend",
-                "production/backend",
-                "TCP/8080",
-                false,
-            ),
+            ("production/frontend", "kube-system/coredns", "TCP/53", false),
+            ("production/frontend", "kube-system/metrics-server", "UDP/53", false),
+            ("production/frontend", "production/backend", "TCP/8080", false),
         ],
     );
 }
@@ -1553,53 +1119,21 @@ fn seed_004_complete_three_tier_example() {
             ("203.0.113.9", "production/frontend", "TCP/80", true),
             ("other/client", "production/frontend", "TCP/80", true),
             ("203.0.113.9", "production/frontend", "TCP/443", false),
-            (
-                "production/frontend",
-                "production/backend",
-                "TCP/8080",
-                true,
-            ),
-            (
-                "production/backend",
-                "production/database",
-                "TCP/5432",
-                true,
-            ),
+            ("production/frontend", "production/backend", "TCP/8080", true),
+            ("production/backend", "production/database", "TCP/5432", true),
             // "データベース:バックエンドからのみ許可"
-            (
-                "production/frontend",
-                "production/database",
-                "TCP/5432",
-                false,
-            ),
+            ("production/frontend", "production/database", "TCP/5432", false),
             ("other/client", "production/backend", "TCP/8080", false),
             // DNS
             ("production/frontend", "kube-system/coredns", "UDP/53", true),
-            (
-                "production/frontend",
-                "kube-system/metrics-server",
-                "UDP/53",
-                true,
-            ),
+            ("production/frontend", "kube-system/metrics-server", "UDP/53", true),
             ("production/frontend", "8.8.8.8", "UDP/53", false),
             ("production/backend", "kube-system/coredns", "UDP/53", false),
             // The database policy is Ingress only: its egress is open.
             ("production/database", "203.0.113.9", "TCP/443", true),
         ],
     );
-    let ex = explain(
-        &s,
-        what,
-        "production/frontend",
-        "production/backend",
-        "TCP/8080",
-    );
-    assert_eq!(
-        admitting(&s, &ex.egress.allowed_by),
-        [m("production/frontend-policy", 0, Some(0), Some(0))]
-    );
-    assert_eq!(
-        admitting(&s, &ex.ingress.allowed_by),
-        [m("production/backend-policy", 0, Some(0), Some(0))]
-    );
+    let ex = explain(&s, what, "production/frontend", "production/backend", "TCP/8080");
+    assert_eq!(admitting(&s, &ex.egress.allowed_by), [m("production/frontend-policy", 0, Some(0), Some(0))]);
+    assert_eq!(admitting(&s, &ex.ingress.allowed_by), [m("production/backend-policy", 0, Some(0), Some(0))]);
 }

@@ -6,8 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use netpol_core::presets::PRESETS;
 use netpol_core::share::{
-    decode, encode, link_length_warning, try_encode, ShareErrorKind, SharedFlow, SharedState, View,
-    MAX_DECODED_BYTES,
+    decode, encode, link_length_warning, try_encode, ShareErrorKind, SharedFlow, SharedState, View, MAX_DECODED_BYTES,
 };
 use proptest::prelude::*;
 
@@ -16,11 +15,7 @@ fn kind(fragment: &str) -> Result<SharedState, ShareErrorKind> {
 }
 
 fn flow(from: &str, to: &str, probe: &str) -> SharedFlow {
-    SharedFlow {
-        from: from.to_string(),
-        to: to.to_string(),
-        probe: probe.to_string(),
-    }
+    SharedFlow { from: from.to_string(), to: to.to_string(), probe: probe.to_string() }
 }
 
 /// Wraps raw payload bytes the way the encoder does, to test what the
@@ -63,7 +58,8 @@ fn frozen_fragments_decode_forever() {
     // As a later release may write v1: an unknown top-level record (tag 9),
     // an unknown record inside the flow (tag 4) and a view code (7) this
     // release does not know. All are skipped; the view falls back to graph.
-    let from_later_release = "v1.eNoBPgDB_wELa2luZDogTGlzdAoJC2xhdGVyIGZpZWxkAx8BBWEvb25lAggxMC4xLjIuMwMIVENQLzg0NDMEAmhpBAEH-5wOXw";
+    let from_later_release =
+        "v1.eNoBPgDB_wELa2luZDogTGlzdAoJC2xhdGVyIGZpZWxkAx8BBWEvb25lAggxMC4xLjIuMwMIVENQLzg0NDMEAmhpBAEH-5wOXw";
     assert_eq!(
         decode(from_later_release),
         Ok(SharedState {
@@ -80,10 +76,7 @@ fn frozen_fragments_decode_forever() {
 
 #[test]
 fn every_preset_with_its_flow_fits_in_2000_characters() {
-    let biggest = PRESETS
-        .iter()
-        .max_by_key(|p| p.yaml.lines().count())
-        .expect("presets exist");
+    let biggest = PRESETS.iter().max_by_key(|p| p.yaml.lines().count()).expect("presets exist");
     assert!(
         biggest.yaml.lines().count() >= 200,
         "the size claim is about a 200-line scenario; the biggest preset `{}` has fewer lines",
@@ -113,31 +106,16 @@ fn every_preset_with_its_flow_fits_in_2000_characters() {
 fn a_compare_text_that_differs_by_one_edit_costs_little() {
     // The compare text is usually the scenario with a small change; deflate's
     // window spans both, so the link grows by far less than a second copy.
-    let scenario = PRESETS
-        .iter()
-        .max_by_key(|p| p.yaml.len())
-        .map(|p| p.yaml)
-        .expect("presets exist");
-    assert!(
-        scenario.len() < 32 * 1024,
-        "beyond deflate's window the claim does not hold"
-    );
-    let alone = encode(&SharedState {
-        scenario: scenario.to_string(),
-        ..SharedState::default()
-    });
+    let scenario = PRESETS.iter().max_by_key(|p| p.yaml.len()).map(|p| p.yaml).expect("presets exist");
+    assert!(scenario.len() < 32 * 1024, "beyond deflate's window the claim does not hold");
+    let alone = encode(&SharedState { scenario: scenario.to_string(), ..SharedState::default() });
     let with_compare = encode(&SharedState {
         scenario: scenario.to_string(),
         compare: Some(scenario.replacen("port: ", "port: 1", 1)),
         flow: None,
         view: View::Compare,
     });
-    assert!(
-        with_compare.len() < alone.len() + 200,
-        "alone {}, with compare {}",
-        alone.len(),
-        with_compare.len()
-    );
+    assert!(with_compare.len() < alone.len() + 200, "alone {}, with compare {}", alone.len(), with_compare.len());
 }
 
 #[test]
@@ -177,10 +155,7 @@ fn every_error_kind_has_a_full_sentence() {
     for fragment in kinds {
         let err = decode(fragment).expect_err(fragment);
         let text = err.to_string();
-        assert!(
-            text.starts_with("This ") && text.ends_with('.'),
-            "{fragment}: {text}"
-        );
+        assert!(text.starts_with("This ") && text.ends_with('.'), "{fragment}: {text}");
     }
 }
 
@@ -193,10 +168,7 @@ fn a_checksum_mismatch_is_reported_as_alteration() {
         *last ^= 0x10;
     }
     assert!(kind(&format!("v1.{}", URL_SAFE_NO_PAD.encode(&good))).is_ok());
-    assert_eq!(
-        kind(&format!("v1.{}", URL_SAFE_NO_PAD.encode(&bad))),
-        Err(ShareErrorKind::ChecksumMismatch)
-    );
+    assert_eq!(kind(&format!("v1.{}", URL_SAFE_NO_PAD.encode(&bad))), Err(ShareErrorKind::ChecksumMismatch));
 }
 
 #[test]
@@ -241,22 +213,10 @@ fn trailing_characters_are_refused() {
 
 #[test]
 fn payload_errors_surface_through_decode() {
-    assert_eq!(
-        kind(&fragment_of_payload(&[])),
-        Err(ShareErrorKind::MissingField { field: "scenario" })
-    );
-    assert_eq!(
-        kind(&fragment_of_payload(&[1, 9, b'a'])),
-        Err(ShareErrorKind::PayloadTruncated)
-    );
-    assert_eq!(
-        kind(&fragment_of_payload(&[1, 1, 0x80])),
-        Err(ShareErrorKind::NotUtf8 { field: "scenario" })
-    );
-    assert_eq!(
-        kind(&fragment_of_payload(&[1, 0, 1, 0])),
-        Err(ShareErrorKind::DuplicateField { field: "scenario" })
-    );
+    assert_eq!(kind(&fragment_of_payload(&[])), Err(ShareErrorKind::MissingField { field: "scenario" }));
+    assert_eq!(kind(&fragment_of_payload(&[1, 9, b'a'])), Err(ShareErrorKind::PayloadTruncated));
+    assert_eq!(kind(&fragment_of_payload(&[1, 1, 0x80])), Err(ShareErrorKind::NotUtf8 { field: "scenario" }));
+    assert_eq!(kind(&fragment_of_payload(&[1, 0, 1, 0])), Err(ShareErrorKind::DuplicateField { field: "scenario" }));
 }
 
 // ---------------------------------------------------------------------------
@@ -292,11 +252,7 @@ fn bomb(len: usize) -> Vec<u8> {
             }
         }
     }
-    let mut bits = Bits {
-        out: vec![0x78, 0x01],
-        acc: 0,
-        n: 0,
-    };
+    let mut bits = Bits { out: vec![0x78, 0x01], acc: 0, n: 0 };
     bits.lsb(1, 1); // BFINAL
     bits.lsb(1, 2); // BTYPE = fixed Huffman
     bits.code(0b0011_0000, 8); // literal 0
@@ -325,48 +281,26 @@ fn a_decompression_bomb_is_refused_at_the_limit() {
     let z = bomb(64 << 20);
     let fragment = format!("v1.{}", URL_SAFE_NO_PAD.encode(&z));
     assert!(fragment.len() < (64 << 20) / 20, "{}", fragment.len());
-    assert_eq!(
-        kind(&fragment),
-        Err(ShareErrorKind::TooLarge {
-            limit: MAX_DECODED_BYTES
-        })
-    );
+    assert_eq!(kind(&fragment), Err(ShareErrorKind::TooLarge { limit: MAX_DECODED_BYTES }));
 }
 
 #[test]
 fn a_payload_just_over_the_limit_is_refused_and_try_encode_says_so() {
-    let state = SharedState {
-        scenario: "# padding\n".repeat(MAX_DECODED_BYTES / 10 + 1),
-        ..SharedState::default()
-    };
+    let state = SharedState { scenario: "# padding\n".repeat(MAX_DECODED_BYTES / 10 + 1), ..SharedState::default() };
     assert_eq!(
         try_encode(&state).map_err(|e| e.kind().clone()),
-        Err(ShareErrorKind::TooLarge {
-            limit: MAX_DECODED_BYTES
-        })
+        Err(ShareErrorKind::TooLarge { limit: MAX_DECODED_BYTES })
     );
     let fragment = encode(&state);
-    assert!(
-        fragment.len() < 20_000,
-        "repetitive text compresses: {}",
-        fragment.len()
-    );
-    assert_eq!(
-        kind(&fragment),
-        Err(ShareErrorKind::TooLarge {
-            limit: MAX_DECODED_BYTES
-        })
-    );
+    assert!(fragment.len() < 20_000, "repetitive text compresses: {}", fragment.len());
+    assert_eq!(kind(&fragment), Err(ShareErrorKind::TooLarge { limit: MAX_DECODED_BYTES }));
 }
 
 #[test]
 fn a_payload_at_the_limit_still_opens() {
     // The payload adds 1 tag byte, a 4-byte length, and the view record (3).
     let scenario = "x".repeat(MAX_DECODED_BYTES - 8);
-    let state = SharedState {
-        scenario,
-        ..SharedState::default()
-    };
+    let state = SharedState { scenario, ..SharedState::default() };
     let fragment = try_encode(&state).expect("exactly at the limit");
     assert_eq!(decode(&fragment), Ok(state));
 }
@@ -379,11 +313,7 @@ fn any_view() -> impl Strategy<Value = View> {
 }
 
 fn any_flow() -> impl Strategy<Value = SharedFlow> {
-    (any::<String>(), any::<String>(), any::<String>()).prop_map(|(from, to, probe)| SharedFlow {
-        from,
-        to,
-        probe,
-    })
+    (any::<String>(), any::<String>(), any::<String>()).prop_map(|(from, to, probe)| SharedFlow { from, to, probe })
 }
 
 fn any_state() -> impl Strategy<Value = SharedState> {
@@ -393,12 +323,7 @@ fn any_state() -> impl Strategy<Value = SharedState> {
         prop::option::of(any_flow()),
         any_view(),
     )
-        .prop_map(|(scenario, compare, flow, view)| SharedState {
-            scenario,
-            compare,
-            flow,
-            view,
-        })
+        .prop_map(|(scenario, compare, flow, view)| SharedState { scenario, compare, flow, view })
 }
 
 /// Text that decode must survive: arbitrary strings, strings that look like
@@ -407,8 +332,7 @@ fn hostile_input() -> impl Strategy<Value = String> {
     prop_oneof![
         any::<String>(),
         "#?v[0-9]{0,3}\\.?[A-Za-z0-9_=+/ -]{0,200}",
-        prop::collection::vec(any::<u8>(), 0..300)
-            .prop_map(|b| format!("v1.{}", URL_SAFE_NO_PAD.encode(b))),
+        prop::collection::vec(any::<u8>(), 0..300).prop_map(|b| format!("v1.{}", URL_SAFE_NO_PAD.encode(b))),
         prop::collection::vec(any::<u8>(), 0..300).prop_map(|b| fragment_of_payload(&b)),
     ]
 }

@@ -87,9 +87,7 @@ impl ParseOutput {
 
     /// The errors.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error)
     }
 }
 
@@ -110,17 +108,10 @@ pub fn parse_sources(sources: &[Source<'_>]) -> ParseOutput {
     let mut diagnostics = collector.diagnostics;
     cluster_policy::priority_collisions(&scenario, &mut diagnostics);
     scenario.normalize();
-    ParseOutput {
-        scenario,
-        diagnostics,
-        documents: collector.documents,
-    }
+    ParseOutput { scenario, diagnostics, documents: collector.documents }
 }
 
 /// Parses one source named `<input>`.
 pub fn parse_str(text: &str) -> ParseOutput {
-    parse_sources(&[Source {
-        name: "<input>",
-        text,
-    }])
+    parse_sources(&[Source { name: "<input>", text }])
 }

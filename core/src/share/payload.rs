@@ -68,9 +68,7 @@ fn record(out: &mut Vec<u8>, tag: u64, value: &[u8]) {
 }
 
 fn record_len(tag: u64, value_len: usize) -> usize {
-    varint_len(tag)
-        .saturating_add(varint_len(value_len as u64))
-        .saturating_add(value_len)
+    varint_len(tag).saturating_add(varint_len(value_len as u64)).saturating_add(value_len)
 }
 
 /// Unsigned LEB128.
@@ -117,25 +115,15 @@ fn read_flow(bytes: &[u8]) -> Result<SharedFlow, ShareErrorKind> {
     while let Some((tag, value)) = records.next_record()? {
         match tag {
             flow_tag::FROM => set_once(&mut from, text(value, "flow source")?, "flow source")?,
-            flow_tag::TO => set_once(
-                &mut to,
-                text(value, "flow destination")?,
-                "flow destination",
-            )?,
+            flow_tag::TO => set_once(&mut to, text(value, "flow destination")?, "flow destination")?,
             flow_tag::PROBE => set_once(&mut probe, text(value, "flow probe")?, "flow probe")?,
             _ => {}
         }
     }
     Ok(SharedFlow {
-        from: from.ok_or(ShareErrorKind::MissingField {
-            field: "flow source",
-        })?,
-        to: to.ok_or(ShareErrorKind::MissingField {
-            field: "flow destination",
-        })?,
-        probe: probe.ok_or(ShareErrorKind::MissingField {
-            field: "flow probe",
-        })?,
+        from: from.ok_or(ShareErrorKind::MissingField { field: "flow source" })?,
+        to: to.ok_or(ShareErrorKind::MissingField { field: "flow destination" })?,
+        probe: probe.ok_or(ShareErrorKind::MissingField { field: "flow probe" })?,
     })
 }
 
@@ -156,9 +144,7 @@ fn set_once<T>(slot: &mut Option<T>, value: T, field: &'static str) -> Result<()
 }
 
 fn text(bytes: &[u8], field: &'static str) -> Result<String, ShareErrorKind> {
-    core::str::from_utf8(bytes)
-        .map(String::from)
-        .map_err(|_| ShareErrorKind::NotUtf8 { field })
+    core::str::from_utf8(bytes).map(String::from).map_err(|_| ShareErrorKind::NotUtf8 { field })
 }
 
 /// A cursor over a record sequence.
@@ -215,17 +201,7 @@ mod tests {
 
     #[test]
     fn varint_lengths_and_round_trip() {
-        for n in [
-            0u64,
-            1,
-            127,
-            128,
-            300,
-            16_383,
-            16_384,
-            u32::MAX as u64,
-            u64::MAX,
-        ] {
+        for n in [0u64, 1, 127, 128, 300, 16_383, 16_384, u32::MAX as u64, u64::MAX] {
             let mut out = Vec::new();
             varint(&mut out, n);
             assert_eq!(out.len(), varint_len(n), "{n}");
@@ -250,18 +226,11 @@ mod tests {
         let state = SharedState {
             scenario: "ab".to_string(),
             compare: Some(String::new()),
-            flow: Some(SharedFlow {
-                from: "x".to_string(),
-                to: "y".to_string(),
-                probe: "T".to_string(),
-            }),
+            flow: Some(SharedFlow { from: "x".to_string(), to: "y".to_string(), probe: "T".to_string() }),
             view: View::Matrix,
         };
         let bytes = write(&state);
-        assert_eq!(
-            bytes,
-            [1, 2, b'a', b'b', 2, 0, 3, 9, 1, 1, b'x', 2, 1, b'y', 3, 1, b'T', 4, 1, 1]
-        );
+        assert_eq!(bytes, [1, 2, b'a', b'b', 2, 0, 3, 9, 1, 1, b'x', 2, 1, b'y', 3, 1, b'T', 4, 1, 1]);
         assert_eq!(len(&state), bytes.len());
         assert_eq!(read(&bytes), Ok(state));
     }
@@ -280,11 +249,7 @@ mod tests {
             Ok(SharedState {
                 scenario: "s".to_string(),
                 compare: None,
-                flow: Some(SharedFlow {
-                    from: "x".to_string(),
-                    to: "y".to_string(),
-                    probe: "P".to_string()
-                }),
+                flow: Some(SharedFlow { from: "x".to_string(), to: "y".to_string(), probe: "P".to_string() }),
                 view: View::Inspector,
             })
         );
@@ -292,51 +257,21 @@ mod tests {
 
     #[test]
     fn missing_duplicate_and_malformed_fields() {
-        assert_eq!(
-            kind(&[]),
-            Err(ShareErrorKind::MissingField { field: "scenario" })
-        );
-        assert_eq!(
-            kind(&[4, 1, 0]),
-            Err(ShareErrorKind::MissingField { field: "scenario" })
-        );
-        assert_eq!(
-            kind(&[1, 0, 1, 0]),
-            Err(ShareErrorKind::DuplicateField { field: "scenario" })
-        );
-        assert_eq!(
-            kind(&[1, 0, 4, 1, 0, 4, 1, 0]),
-            Err(ShareErrorKind::DuplicateField { field: "view" })
-        );
-        assert_eq!(
-            kind(&[1, 1, 0xff]),
-            Err(ShareErrorKind::NotUtf8 { field: "scenario" })
-        );
-        assert_eq!(
-            kind(&[1, 0, 2, 1, 0xc3]),
-            Err(ShareErrorKind::NotUtf8 {
-                field: "compare text"
-            })
-        );
+        assert_eq!(kind(&[]), Err(ShareErrorKind::MissingField { field: "scenario" }));
+        assert_eq!(kind(&[4, 1, 0]), Err(ShareErrorKind::MissingField { field: "scenario" }));
+        assert_eq!(kind(&[1, 0, 1, 0]), Err(ShareErrorKind::DuplicateField { field: "scenario" }));
+        assert_eq!(kind(&[1, 0, 4, 1, 0, 4, 1, 0]), Err(ShareErrorKind::DuplicateField { field: "view" }));
+        assert_eq!(kind(&[1, 1, 0xff]), Err(ShareErrorKind::NotUtf8 { field: "scenario" }));
+        assert_eq!(kind(&[1, 0, 2, 1, 0xc3]), Err(ShareErrorKind::NotUtf8 { field: "compare text" }));
         assert_eq!(kind(&[1, 5, b'a']), Err(ShareErrorKind::PayloadTruncated));
         assert_eq!(kind(&[1]), Err(ShareErrorKind::PayloadTruncated));
         assert_eq!(kind(&[1, 0, 4, 0]), Err(ShareErrorKind::BadView));
         assert_eq!(kind(&[1, 0, 4, 2, 0, 0]), Err(ShareErrorKind::BadView));
-        assert_eq!(
-            kind(&[1, 0, 3, 3, 1, 1, b'x']),
-            Err(ShareErrorKind::MissingField {
-                field: "flow destination"
-            })
-        );
+        assert_eq!(kind(&[1, 0, 3, 3, 1, 1, b'x']), Err(ShareErrorKind::MissingField { field: "flow destination" }));
         assert_eq!(
             kind(&[1, 0, 3, 6, 1, 1, b'x', 1, 1, b'y']),
-            Err(ShareErrorKind::DuplicateField {
-                field: "flow source"
-            })
+            Err(ShareErrorKind::DuplicateField { field: "flow source" })
         );
-        assert_eq!(
-            kind(&[1, 0, 3, 2, 1, 5]),
-            Err(ShareErrorKind::PayloadTruncated)
-        );
+        assert_eq!(kind(&[1, 0, 3, 2, 1, 5]), Err(ShareErrorKind::PayloadTruncated));
     }
 }

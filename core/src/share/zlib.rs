@@ -38,15 +38,12 @@ pub(super) fn inflate(input: &[u8], limit: usize) -> Result<Vec<u8>, ShareErrorK
     let mut out_pos = 0usize;
     loop {
         let rest = input.get(in_pos..).unwrap_or_default();
-        let (status, consumed, produced) =
-            decompress(&mut decompressor, rest, &mut out, out_pos, flags);
+        let (status, consumed, produced) = decompress(&mut decompressor, rest, &mut out, out_pos, flags);
         in_pos = in_pos.saturating_add(consumed);
         out_pos = out_pos.saturating_add(produced);
         match status {
             TINFLStatus::Done if out_pos > limit => return Err(ShareErrorKind::TooLarge { limit }),
-            TINFLStatus::Done if in_pos < input.len() => {
-                return Err(ShareErrorKind::BadCompression)
-            }
+            TINFLStatus::Done if in_pos < input.len() => return Err(ShareErrorKind::BadCompression),
             TINFLStatus::Done => {
                 out.truncate(out_pos);
                 return Ok(out);
@@ -75,11 +72,7 @@ mod tests {
 
     #[test]
     fn round_trip_uses_the_whole_stream() {
-        for data in [
-            &b""[..],
-            b"a",
-            b"kind: NetworkPolicy\n".repeat(50).as_slice(),
-        ] {
+        for data in [&b""[..], b"a", b"kind: NetworkPolicy\n".repeat(50).as_slice()] {
             let z = compress(data);
             assert_eq!(inflate(&z, LIMIT).as_deref(), Ok(data));
         }
@@ -90,10 +83,7 @@ mod tests {
         let data = vec![b'x'; 1000];
         let z = compress(&data);
         assert_eq!(inflate(&z, 1000).map(|v| v.len()), Ok(1000));
-        assert_eq!(
-            inflate(&z, 999),
-            Err(ShareErrorKind::TooLarge { limit: 999 })
-        );
+        assert_eq!(inflate(&z, 999), Err(ShareErrorKind::TooLarge { limit: 999 }));
     }
 
     #[test]
@@ -111,17 +101,12 @@ mod tests {
             assert!(
                 matches!(
                     got,
-                    Err(ShareErrorKind::Truncated
-                        | ShareErrorKind::BadCompression
-                        | ShareErrorKind::ChecksumMismatch)
+                    Err(ShareErrorKind::Truncated | ShareErrorKind::BadCompression | ShareErrorKind::ChecksumMismatch)
                 ),
                 "cut at {cut}: {got:?}"
             );
         }
-        assert_eq!(
-            inflate(z.get(..z.len() - 1).unwrap_or_default(), LIMIT),
-            Err(ShareErrorKind::Truncated)
-        );
+        assert_eq!(inflate(z.get(..z.len() - 1).unwrap_or_default(), LIMIT), Err(ShareErrorKind::Truncated));
     }
 
     #[test]
