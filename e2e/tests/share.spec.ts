@@ -276,3 +276,25 @@ spec:
 `);
   await expect(np001).toHaveCount(0);
 });
+
+test('importing a file adds its documents: its pod appears in the matrix', async ({ page }) => {
+  await open(page);
+  const before = await editor(page).inputValue();
+  await page.getByTestId('import-file').setInputFiles([
+    {
+      name: 'extra.yaml',
+      mimeType: 'application/yaml',
+      buffer: Buffer.from(
+        'apiVersion: v1\nkind: Pod\nmetadata:\n  name: imported-pod\n  namespace: imported\n  labels:\n    app: imported\n',
+      ),
+    },
+    { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('kind: Pod\nmetadata: {name: ignored}\n') },
+  ]);
+  await expect(editor(page)).toHaveValue(/name: imported-pod/);
+  const after = await editor(page).inputValue();
+  expect(after.startsWith(before.trimEnd())).toBe(true);
+  expect(after).toContain('---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: imported-pod');
+  expect(after).not.toContain('ignored');
+  await page.getByRole('tab', { name: 'Matrix' }).click();
+  await expect(page.getByTestId('matrix')).toContainText('imported-pod');
+});

@@ -397,6 +397,11 @@ pub fn App() -> impl IntoView {
     });
     let download_yaml = move || text.with_untracked(|t| share_link::download("scenario.yaml", "application/yaml", t));
 
+    let on_import = Callback::new(move |added: String| {
+        let joined = text.with_untracked(|t| crate::import::append_documents(t, &added));
+        set_text_undoably(&joined);
+    });
+
     let lint_findings = Memo::new(move |_| {
         shown.with(|s| s.evaluated.as_ref().map(|ev| netpol_core::lint::lint(&ev.scenario)).unwrap_or_default())
     });
@@ -465,10 +470,40 @@ pub fn App() -> impl IntoView {
                 </aside>
             })}
             <main class="workspace">
-                <section class="pane editor-pane" aria-labelledby="editor-title">
+                <section
+                    class="pane editor-pane"
+                    aria-labelledby="editor-title"
+                    on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
+                    on:drop=move |ev: leptos::ev::DragEvent| {
+                        if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
+                            ev.prevent_default();
+                            crate::import::read_files(files, on_import);
+                        }
+                    }
+                >
                     <div class="pane-head">
                         <h2 id="editor-title">"Scenario"</h2>
                         {move || status_badge(analysis, shown, prefer_valid)}
+                        <label class="btn small ghost import" title="Add .yaml/.yml/.json files to the scenario (or drop them on the editor)">
+                            "Import…"
+                            <input
+                                type="file"
+                                class="visually-hidden"
+                                data-testid="import-file"
+                                multiple
+                                accept=".yaml,.yml,.json"
+                                on:change=move |ev| {
+                                    let input: web_sys::HtmlInputElement = event_target(&ev);
+                                    if let Some(files) = input.files() {
+                                        crate::import::read_files(files, on_import);
+                                    }
+                                    input.set_value("");
+                                }
+                            />
+                        </label>
+                        <button class="btn small ghost" data-testid="export-yaml" on:click=move |_| download_yaml()>
+                            "Export .yaml"
+                        </button>
                     </div>
                     <Editor text=text marks=marks highlight=highlight_lines node_ref=editor_ref />
                     {move || error_list(marks.get(), editor_ref)}

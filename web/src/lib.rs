@@ -19,6 +19,7 @@ pub mod flow_sel;
 pub mod graph;
 pub mod help;
 pub mod highlight;
+pub mod import;
 pub mod inspector;
 pub mod inspector_vm;
 pub mod lint_panel;
