@@ -18,12 +18,26 @@ use netpol_core::model::{Probe, Protocol};
 use netpol_core::parse::parse_str;
 use netpol_core::{Flow, FlowEnd};
 
+/// Untimed calls before each measurement.
+const WARM_UP: usize = 3;
+/// Minimum warm-up time before each measurement, in ms.
+const WARM_UP_MS: u128 = 500;
+
 #[path = "../../cli/src/gen.rs"]
 #[allow(dead_code, unused_imports)]
 mod gen;
 
-/// Median wall time of `runs` calls of `f`, in nanoseconds.
+/// Median wall time of `runs` calls of `f`, in nanoseconds, after at least
+/// [`WARM_UP`] untimed calls and [`WARM_UP_MS`] (V8 first runs wasm from its
+/// baseline compiler and tiers up to optimized code in the background, so
+/// short workloads need time, not only calls; criterion warms up too).
 fn median_ns<T>(runs: usize, mut f: impl FnMut() -> T) -> u128 {
+    let warm = Instant::now();
+    let mut calls = 0;
+    while calls < WARM_UP || warm.elapsed().as_millis() < WARM_UP_MS {
+        black_box(f());
+        calls += 1;
+    }
     let mut times: Vec<u128> = (0..runs.max(1))
         .map(|_| {
             let t = Instant::now();

@@ -180,7 +180,8 @@ fn print_table(native: &Medians, wasm: &std::result::Result<Medians, String>, be
     if let Err(why) = wasm {
         println!("\nwasm: not measured ({why})");
     } else {
-        println!("\nwasm: {WASM_TARGET} under Node's node:wasi, median of 7–51 runs (criterion does not run there);");
-        println!("wasm/native divides it by criterion's native median of the same run.");
+        println!("\nwasm: {WASM_TARGET} under Node's node:wasi, median of 7–51 runs after ≥ 3 runs and 0.5 s of");
+        println!("warm-up (criterion does not run there); wasm/native divides it by criterion's native median");
+        println!("of the same run.");
     }
 }
