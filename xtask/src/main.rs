@@ -4,6 +4,7 @@
 //! wasm-bindgen CLI, Node packages, Debian's Chromium) and runs every suite; `.ci/run` calls exactly
 //! that. Std only, so it compiles in seconds before anything else is installed.
 
+mod bench;
 mod commands;
 mod manifest;
 mod run;
@@ -25,7 +26,8 @@ commands:
   serve             build and serve the playground at http://127.0.0.1:8080
   dist              build the release page into dist/ and print its sizes (raw, gzip, brotli)
   e2e [ARGS...]     build dist/ and run the Playwright suite only; ARGS go to `playwright test`
-  bench             (not available yet: issue 5)
+  bench             run the criterion benchmarks (native) and the same workloads as wasm under Node,
+                    then print one table (BENCHMARKS.md records a run)
   help              this text
 ";
 
@@ -37,10 +39,7 @@ fn main() -> ExitCode {
         Some("serve") => commands::serve(&root),
         Some("dist") => commands::dist(&root),
         Some("e2e") => commands::e2e(&root, &args[1..]),
-        Some("bench") => {
-            eprintln!("xtask: `bench` is not available yet: benchmarks arrive with issue 5.");
-            return ExitCode::from(2);
-        }
+        Some("bench") => bench::bench(&root),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
