@@ -20,10 +20,7 @@ pub fn insert_text(el: &HtmlTextAreaElement, s: &str) {
     let done = document()
         .dyn_into::<HtmlDocument>()
         .ok()
-        .and_then(|d| {
-            d.exec_command_with_show_ui_and_value("insertText", false, s)
-                .ok()
-        })
+        .and_then(|d| d.exec_command_with_show_ui_and_value("insertText", false, s).ok())
         .unwrap_or(false);
     if !done {
         let start = el.selection_start().ok().flatten().unwrap_or(0);
@@ -37,11 +34,7 @@ pub fn insert_text(el: &HtmlTextAreaElement, s: &str) {
 
 /// Deletes the current selection as an undoable edit.
 pub fn delete_selection(el: &HtmlTextAreaElement) {
-    let done = document()
-        .dyn_into::<HtmlDocument>()
-        .ok()
-        .and_then(|d| d.exec_command("delete").ok())
-        .unwrap_or(false);
+    let done = document().dyn_into::<HtmlDocument>().ok().and_then(|d| d.exec_command("delete").ok()).unwrap_or(false);
     if !done {
         insert_text(el, "");
     }
@@ -96,10 +89,7 @@ pub fn visible_lines(el: &HtmlTextAreaElement) -> (u32, u32) {
     let top = (el.scroll_top() - PAD_TOP_PX).max(0);
     let first = top / LINE_HEIGHT_PX + 1;
     let last = (top + el.client_height()) / LINE_HEIGHT_PX;
-    (
-        u32::try_from(first).unwrap_or(1),
-        u32::try_from(last.max(first)).unwrap_or(1),
-    )
+    (u32::try_from(first).unwrap_or(1), u32::try_from(last.max(first)).unwrap_or(1))
 }
 
 /// Where the scenario is saved between visits.
@@ -107,13 +97,7 @@ pub const STORAGE_KEY: &str = "netpol-playground.scenario.v1";
 
 /// The saved scenario text, if any.
 pub fn load_saved() -> Option<String> {
-    window()
-        .local_storage()
-        .ok()
-        .flatten()?
-        .get_item(STORAGE_KEY)
-        .ok()
-        .flatten()
+    window().local_storage().ok().flatten()?.get_item(STORAGE_KEY).ok().flatten()
 }
 
 /// Saves the scenario text; quietly does nothing when storage is

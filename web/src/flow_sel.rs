@@ -89,16 +89,11 @@ pub fn resolve_target(scenario: &Scenario, text: &str) -> Option<Target> {
     if let Some(name) = text.strip_prefix(SERVICE_PREFIX) {
         return service_by_name(scenario, name).map(Target::Service);
     }
-    resolve_end(scenario, text)
-        .map(Target::End)
-        .or_else(|| service_by_name(scenario, text).map(Target::Service))
+    resolve_end(scenario, text).map(Target::End).or_else(|| service_by_name(scenario, text).map(Target::Service))
 }
 
 fn service_by_name(scenario: &Scenario, text: &str) -> Option<usize> {
-    let (namespace, name) = text
-        .trim()
-        .split_once('/')
-        .unwrap_or(("default", text.trim()));
+    let (namespace, name) = text.trim().split_once('/').unwrap_or(("default", text.trim()));
     scenario.service_index(namespace, name)
 }
 
@@ -107,38 +102,17 @@ pub fn inspect(scenario: &Scenario, choice: &FlowChoice) -> Result<Inspection, C
     if choice.from.trim().is_empty() || choice.to.trim().is_empty() {
         return Err(ChoiceError::Incomplete);
     }
-    let from = resolve_end(scenario, &choice.from)
-        .ok_or_else(|| ChoiceError::UnknownSource(choice.from.clone()))?;
-    let to = resolve_target(scenario, &choice.to)
-        .ok_or_else(|| ChoiceError::UnknownDestination(choice.to.clone()))?;
-    let probe =
-        Probe::parse(&choice.probe).ok_or_else(|| ChoiceError::BadProbe(choice.probe.clone()))?;
+    let from = resolve_end(scenario, &choice.from).ok_or_else(|| ChoiceError::UnknownSource(choice.from.clone()))?;
+    let to = resolve_target(scenario, &choice.to).ok_or_else(|| ChoiceError::UnknownDestination(choice.to.clone()))?;
+    let probe = Probe::parse(&choice.probe).ok_or_else(|| ChoiceError::BadProbe(choice.probe.clone()))?;
     Ok(match to {
-        Target::End(to) => {
-            Inspection::Flow(Box::new(evaluate(scenario, &Flow { from, to, probe })))
-        }
+        Target::End(to) => Inspection::Flow(Box::new(evaluate(scenario, &Flow { from, to, probe }))),
         Target::Service(service) => {
             let backends = service_targets(scenario, service, probe)
                 .into_iter()
-                .map(|t| {
-                    (
-                        t,
-                        evaluate(
-                            scenario,
-                            &Flow {
-                                from,
-                                to: FlowEnd::Endpoint(t.endpoint),
-                                probe: t.probe,
-                            },
-                        ),
-                    )
-                })
+                .map(|t| (t, evaluate(scenario, &Flow { from, to: FlowEnd::Endpoint(t.endpoint), probe: t.probe })))
                 .collect();
-            Inspection::Service {
-                service,
-                probe,
-                backends,
-            }
+            Inspection::Service { service, probe, backends }
         }
     })
 }
@@ -146,11 +120,9 @@ pub fn inspect(scenario: &Scenario, choice: &FlowChoice) -> Result<Inspection, C
 /// The text that names an endpoint in a [`FlowChoice`].
 pub fn end_text(scenario: &Scenario, end: FlowEnd) -> String {
     match end {
-        FlowEnd::Endpoint(i) => scenario
-            .endpoints
-            .get(i)
-            .map(|e| format!("{}/{}", e.namespace, e.name))
-            .unwrap_or_default(),
+        FlowEnd::Endpoint(i) => {
+            scenario.endpoints.get(i).map(|e| format!("{}/{}", e.namespace, e.name)).unwrap_or_default()
+        }
         FlowEnd::Ip(ip) => ip.to_string(),
     }
 }

@@ -53,11 +53,8 @@ pub fn decisive_spans(explanation: &Explanation) -> Vec<Span> {
 
 /// The peer (or rule) and port entry spans of a rule match.
 pub fn match_spans(side: &SideExplanation, m: &RuleMatch) -> Vec<Span> {
-    let Some(rule) = side
-        .policies
-        .iter()
-        .find(|p| p.policy == m.policy)
-        .and_then(|p| p.rules.iter().find(|r| r.index == m.rule))
+    let Some(rule) =
+        side.policies.iter().find(|p| p.policy == m.policy).and_then(|p| p.rules.iter().find(|r| r.index == m.rule))
     else {
         return Vec::new();
     };
@@ -94,27 +91,14 @@ mod tests {
         Span {
             source,
             doc: 0,
-            start: Loc {
-                offset: 0,
-                line: first,
-                col: 3,
-            },
-            end: Loc {
-                offset: 0,
-                line: end_line,
-                col: end_col,
-            },
+            start: Loc { offset: 0, line: first, col: 3 },
+            end: Loc { offset: 0, line: end_line, col: end_col },
         }
     }
 
     #[test]
     fn lines_are_merged_sorted_and_clamped() {
-        let spans = [
-            span(0, 5, 7, 1),
-            span(0, 3, 4, 9),
-            span(0, 6, 6, 9),
-            span(0, 9, 12, 4),
-        ];
+        let spans = [span(0, 5, 7, 1), span(0, 3, 4, 9), span(0, 6, 6, 9), span(0, 9, 12, 4)];
         // 5..7 ending at column 1 covers 5..6; 9..12 is clamped to 10 lines.
         assert_eq!(lines_of(&spans, 10), vec![3, 4, 5, 6, 9, 10]);
     }

@@ -7,8 +7,7 @@ use leptos::prelude::*;
 use netpol_core::Span;
 
 use crate::inspector_vm::{
-    code_spans, CheckView, FlowView, InspectorData, NearMissView, PeerView, PolicyView, RuleView,
-    SideStatus, SideView,
+    code_spans, CheckView, FlowView, InspectorData, NearMissView, PeerView, PolicyView, RuleView, SideStatus, SideView,
 };
 
 /// Highlights spans in the editor.
@@ -18,13 +17,7 @@ pub type OnFocus = Callback<Vec<Span>>;
 fn rich(text: &str) -> impl IntoView {
     code_spans(text)
         .into_iter()
-        .map(|(code, part)| {
-            if code {
-                view! { <code>{part}</code> }.into_any()
-            } else {
-                part.into_any()
-            }
-        })
+        .map(|(code, part)| if code { view! { <code>{part}</code> }.into_any() } else { part.into_any() })
         .collect_view()
 }
 
@@ -56,11 +49,7 @@ pub fn InspectorBody(
     move || match data.get() {
         InspectorData::Message(m) => view! { <p class="empty">{m}</p> }.into_any(),
         InspectorData::Flow(f) => flow_view(*f, on_focus).into_any(),
-        InspectorData::Service {
-            summary,
-            allowed,
-            backends,
-        } => {
+        InspectorData::Service { summary, allowed, backends } => {
             let total = backends.len();
             let all = allowed == total;
             view! {
@@ -130,12 +119,7 @@ fn sides_view(sides: [SideView; 2], on_focus: OnFocus) -> impl IntoView {
     }
 }
 
-fn span_button(
-    label: String,
-    spans: Vec<Span>,
-    on_focus: OnFocus,
-    class: &'static str,
-) -> impl IntoView {
+fn span_button(label: String, spans: Vec<Span>, on_focus: OnFocus, class: &'static str) -> impl IntoView {
     let title = format!("Show {label} in the editor");
     view! {
         <button class=format!("link {class}") title=title on:click=move |_| on_focus.run(spans.clone())>
@@ -306,27 +290,32 @@ fn check_chip(c: CheckView, on_focus: OnFocus) -> impl IntoView {
 
 fn peer_view(p: PeerView, on_focus: OnFocus) -> impl IntoView {
     let span = p.span;
-    let terms = p.terms.into_iter().enumerate().map(|(i, t)| {
-        let spans: Vec<Span> = t.span.into_iter().collect();
-        view! {
-            {(i > 0).then(|| view! { <div class="and-sep" aria-hidden="true">"AND"</div> })}
-            <button
-                class="term"
-                class:ok=t.held
-                class:bad=!t.held
-                data-testid="term"
-                data-held=held_attr(t.held)
-                on:click=move |ev| {
-                    ev.stop_propagation();
-                    on_focus.run(spans.clone());
-                }
-            >
-                <span class="term-glyph" aria-label=if t.held { "held" } else { "failed" }>{glyph(t.held)}</span>
-                <span class="term-name">{t.label}</span>
-                <span class="reason">{rich(&t.reason)}</span>
-            </button>
-        }
-    }).collect_view();
+    let terms = p
+        .terms
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let spans: Vec<Span> = t.span.into_iter().collect();
+            view! {
+                {(i > 0).then(|| view! { <div class="and-sep" aria-hidden="true">"AND"</div> })}
+                <button
+                    class="term"
+                    class:ok=t.held
+                    class:bad=!t.held
+                    data-testid="term"
+                    data-held=held_attr(t.held)
+                    on:click=move |ev| {
+                        ev.stop_propagation();
+                        on_focus.run(spans.clone());
+                    }
+                >
+                    <span class="term-glyph" aria-label=if t.held { "held" } else { "failed" }>{glyph(t.held)}</span>
+                    <span class="term-name">{t.label}</span>
+                    <span class="reason">{rich(&t.reason)}</span>
+                </button>
+            }
+        })
+        .collect_view();
     view! {
         <div
             class="peer"

@@ -45,21 +45,13 @@ pub struct Table {
 /// name, endpoints in input order within one).
 pub fn groups(scenario: &Scenario, limit: usize) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
-    let mut shown: Vec<(usize, &str)> = scenario
-        .endpoints
-        .iter()
-        .enumerate()
-        .take(limit)
-        .map(|(i, e)| (i, e.namespace.as_str()))
-        .collect();
+    let mut shown: Vec<(usize, &str)> =
+        scenario.endpoints.iter().enumerate().take(limit).map(|(i, e)| (i, e.namespace.as_str())).collect();
     shown.sort_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(&b.0)));
     for (i, ns) in shown {
         match groups.last_mut() {
             Some(g) if g.namespace == ns => g.members.push(i),
-            _ => groups.push(Group {
-                namespace: ns.to_string(),
-                members: vec![i],
-            }),
+            _ => groups.push(Group { namespace: ns.to_string(), members: vec![i] }),
         }
     }
     groups
@@ -78,35 +70,14 @@ pub fn table(ev: &Evaluated, probe: Probe) -> Table {
     };
     let n = ev.scenario.endpoints.len().min(m.len());
     let groups = groups(&ev.scenario, n.min(TABLE_LIMIT));
-    let order: Vec<usize> = groups
-        .iter()
-        .flat_map(|g| g.members.iter().copied())
-        .collect();
+    let order: Vec<usize> = groups.iter().flat_map(|g| g.members.iter().copied()).collect();
     let labels = order
         .iter()
-        .filter_map(|&i| {
-            ev.scenario
-                .endpoints
-                .get(i)
-                .map(|e| (i, e.namespace.clone(), e.name.clone()))
-        })
+        .filter_map(|&i| ev.scenario.endpoints.get(i).map(|e| (i, e.namespace.clone(), e.name.clone())))
         .collect();
-    let allowed = order
-        .iter()
-        .map(|&i| order.iter().map(|&j| m.allowed(p, i, j)).collect())
-        .collect();
-    let isolated = order
-        .iter()
-        .map(|&i| (m.isolated_ingress(i), m.isolated_egress(i)))
-        .collect();
-    Table {
-        probe,
-        groups,
-        labels,
-        allowed,
-        isolated,
-        hidden: n.saturating_sub(order.len()),
-    }
+    let allowed = order.iter().map(|&i| order.iter().map(|&j| m.allowed(p, i, j)).collect()).collect();
+    let isolated = order.iter().map(|&i| (m.isolated_ingress(i), m.isolated_egress(i))).collect();
+    Table { probe, groups, labels, allowed, isolated, hidden: n.saturating_sub(order.len()) }
 }
 
 /// The matrix tab.
@@ -131,10 +102,7 @@ pub fn MatrixView(
     });
     let options = Memo::new(move |_| {
         evaluated
-            .with(|e| {
-                e.as_ref()
-                    .map(|e| e.probes.iter().map(|p| p.to_string()).collect::<Vec<_>>())
-            })
+            .with(|e| e.as_ref().map(|e| e.probes.iter().map(|p| p.to_string()).collect::<Vec<_>>()))
             .unwrap_or_default()
     });
 
@@ -204,15 +172,16 @@ fn table_view(
     on_pick: Callback<(String, String, String)>,
 ) -> impl IntoView {
     let probe = t.probe.to_string();
-    let names: Vec<String> = t
+    let names: Vec<String> = t.labels.iter().map(|(_, ns, n)| format!("{ns}/{n}")).collect();
+    let col_groups = t.groups.clone();
+    let header_cols = t
         .labels
         .iter()
-        .map(|(_, ns, n)| format!("{ns}/{n}"))
-        .collect();
-    let col_groups = t.groups.clone();
-    let header_cols = t.labels.iter().zip(&t.isolated).map(|((_, _, name), iso)| {
-        view! { <th scope="col" class="col-h"><span class="name">{name.clone()}</span>{iso_chips(*iso)}</th> }
-    }).collect_view();
+        .zip(&t.isolated)
+        .map(|((_, _, name), iso)| {
+            view! { <th scope="col" class="col-h"><span class="name">{name.clone()}</span>{iso_chips(*iso)}</th> }
+        })
+        .collect_view();
     let mut rows = Vec::new();
     let mut r = 0usize;
     for g in &t.groups {
@@ -221,34 +190,42 @@ fn table_view(
             let from = names.get(row).cloned().unwrap_or_default();
             let (_, _, name) = t.labels.get(row).cloned().unwrap_or_default();
             let iso = t.isolated.get(row).copied().unwrap_or_default();
-            let cells = t.allowed.get(row).cloned().unwrap_or_default().into_iter().enumerate().map(|(c, ok)| {
-                let to = names.get(c).cloned().unwrap_or_default();
-                let to_isolated = t.isolated.get(c).is_some_and(|(ingress, _)| *ingress);
-                let (from, probe) = (from.clone(), probe.clone());
-                let label = format!("{from} to {to} on {probe}: {}", if ok { "allowed" } else { "denied" });
-                let (f2, t2) = (from.clone(), to.clone());
-                let is_sel = move || selected.with(|(a, b)| *a == f2 && *b == t2);
-                view! {
-                    <td>
-                        <button
-                            class="cell"
-                            class:allowed=ok
-                            class:denied=!ok
-                            class:selected=is_sel
-                            data-testid="matrix-cell"
-                            data-from=from.clone()
-                            data-to=to.clone()
-                            data-allowed=if ok { "true" } else { "false" }
-                            data-to-isolated=if to_isolated { "true" } else { "false" }
-                            aria-label=label.clone()
-                            title=label
-                            on:click=move |_| on_pick.run((from.clone(), to.clone(), probe.clone()))
-                        >
-                            {if ok { "✓" } else { "✕" }}
-                        </button>
-                    </td>
-                }
-            }).collect_view();
+            let cells = t
+                .allowed
+                .get(row)
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+                .map(|(c, ok)| {
+                    let to = names.get(c).cloned().unwrap_or_default();
+                    let to_isolated = t.isolated.get(c).is_some_and(|(ingress, _)| *ingress);
+                    let (from, probe) = (from.clone(), probe.clone());
+                    let label = format!("{from} to {to} on {probe}: {}", if ok { "allowed" } else { "denied" });
+                    let (f2, t2) = (from.clone(), to.clone());
+                    let is_sel = move || selected.with(|(a, b)| *a == f2 && *b == t2);
+                    view! {
+                        <td>
+                            <button
+                                class="cell"
+                                class:allowed=ok
+                                class:denied=!ok
+                                class:selected=is_sel
+                                data-testid="matrix-cell"
+                                data-from=from.clone()
+                                data-to=to.clone()
+                                data-allowed=if ok { "true" } else { "false" }
+                                data-to-isolated=if to_isolated { "true" } else { "false" }
+                                aria-label=label.clone()
+                                title=label
+                                on:click=move |_| on_pick.run((from.clone(), to.clone(), probe.clone()))
+                            >
+                                {if ok { "✓" } else { "✕" }}
+                            </button>
+                        </td>
+                    }
+                })
+                .collect_view();
             let ns_cell = (k == 0).then(|| {
                 view! { <th scope="rowgroup" class="ns-h row-ns" rowspan=g.members.len()>{g.namespace.clone()}</th> }
             });
@@ -334,10 +311,7 @@ spec:
         // Row/column 0 is a/a1; 1 and 2 are b's pods, isolated for ingress.
         assert_eq!(t.isolated[1], (true, false));
         assert!(t.allowed[1][0], "b -> a is not restricted");
-        assert!(
-            !t.allowed[0][1],
-            "a -> b is denied by the deny-all ingress policy"
-        );
+        assert!(!t.allowed[0][1], "a -> b is denied by the deny-all ingress policy");
         assert_eq!(t.hidden, 0);
     }
 }

@@ -46,12 +46,7 @@ impl Evaluated {
         }
         let matrix = matrix(&scenario, &probes);
         let externals = external_nodes(&scenario);
-        Evaluated {
-            scenario,
-            probes,
-            matrix,
-            externals,
-        }
+        Evaluated { scenario, probes, matrix, externals }
     }
 }
 
@@ -98,16 +93,9 @@ impl Analysis {
         let output = parse_str(text);
         let mut diagnostics = output.diagnostics;
         diagnostics.sort_by_key(|d| (d.span.start.line, d.span.start.col));
-        let errors = diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
+        let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
         let current = Arc::new(Evaluated::new(output.scenario));
-        let last_good = if errors == 0 {
-            Some(current.clone())
-        } else {
-            previous.and_then(|p| p.last_good.clone())
-        };
+        let last_good = if errors == 0 { Some(current.clone()) } else { previous.and_then(|p| p.last_good.clone()) };
         Analysis {
             generation: previous.map_or(0, |p| p.generation.wrapping_add(1)),
             diagnostics: Arc::new(diagnostics),
@@ -125,9 +113,7 @@ impl Analysis {
         }
         match (&self.last_good, prefer_valid) {
             (Some(good), false) => (Shown::Stale, Some(good.clone())),
-            _ if self.current.scenario.endpoints.is_empty()
-                && self.current.scenario.policies.is_empty() =>
-            {
+            _ if self.current.scenario.endpoints.is_empty() && self.current.scenario.policies.is_empty() => {
                 (Shown::Nothing, self.last_good.clone())
             }
             _ => (Shown::ValidDocuments, Some(self.current.clone())),
@@ -139,8 +125,7 @@ impl Analysis {
 mod tests {
     use super::*;
 
-    const GOOD: &str =
-        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  namespace: x\n  labels:\n    app: a\n";
+    const GOOD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  namespace: x\n  labels:\n    app: a\n";
     const BAD_EXTRA: &str = "---\napiVersion: v1\nkind: Pod\nmetadata: [unclosed\n";
 
     #[test]
@@ -156,10 +141,7 @@ mod tests {
         let (shown, result) = broken.shown(false);
         assert_eq!(shown, Shown::Stale);
         let result = result.expect("the last good result");
-        assert!(Arc::ptr_eq(
-            &result,
-            first.last_good.as_ref().expect("good")
-        ));
+        assert!(Arc::ptr_eq(&result, first.last_good.as_ref().expect("good")));
 
         // "Valid documents only" shows the pod from the good document.
         let (shown, result) = broken.shown(true);

@@ -16,9 +16,7 @@ pub fn line_count(text: &str) -> u32 {
 /// the end.
 pub fn line_text(text: &str, line: u32) -> Option<&str> {
     let index = usize::try_from(line.checked_sub(1)?).ok()?;
-    text.split('\n')
-        .nth(index)
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+    text.split('\n').nth(index).map(|l| l.strip_suffix('\r').unwrap_or(l))
 }
 
 /// The UTF-16 offset (what `selectionStart` counts) of 1-based `line` and
@@ -46,11 +44,7 @@ pub fn utf16_offset(text: &str, line: u32, col: u32) -> u32 {
     let this_line = rest.split('\n').next().unwrap_or("");
     let this_line = this_line.strip_suffix('\r').unwrap_or(this_line);
     let wanted_chars = usize::try_from(col.max(1) - 1).unwrap_or(usize::MAX);
-    offset += this_line
-        .chars()
-        .take(wanted_chars)
-        .map(char::len_utf16)
-        .sum::<usize>();
+    offset += this_line.chars().take(wanted_chars).map(char::len_utf16).sum::<usize>();
     u32::try_from(offset).unwrap_or(u32::MAX)
 }
 
