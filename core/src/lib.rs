@@ -33,15 +33,19 @@
 
 extern crate alloc;
 
+pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod labels;
+#[cfg(feature = "yaml")]
+pub mod lessons;
 pub mod lint;
 pub mod matrix;
 pub mod model;
 #[cfg(feature = "yaml")]
 pub mod parse;
 pub mod presets;
+pub mod report;
 #[cfg(feature = "share")]
 pub mod share;
 pub mod span;

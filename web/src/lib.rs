@@ -13,8 +13,10 @@
 //!   [`presets_menu`], [`help`], and the allow graph in [`graph`].
 
 pub mod app;
+pub mod compare;
 pub mod dom;
 pub mod editor;
+pub mod export;
 pub mod flow_sel;
 pub mod graph;
 pub mod help;
@@ -22,8 +24,10 @@ pub mod highlight;
 pub mod import;
 pub mod inspector;
 pub mod inspector_vm;
+pub mod learn;
 pub mod lint_panel;
 pub mod matrix_view;
+pub mod pipeline;
 pub mod presets_menu;
 pub mod share_link;
 pub mod state;

@@ -1,0 +1,1 @@
+//! Placeholder module, filled in this session (see ARCHITECTURE.md).
