@@ -25,6 +25,7 @@
 //! --example matrix_10k` times the issue-5 cluster size.
 
 mod bitset;
+mod job;
 mod plan;
 mod probe;
 mod select;
@@ -34,8 +35,7 @@ use alloc::vec::Vec;
 
 use crate::model::{Probe, Scenario};
 
-use self::bitset::words_for;
-use self::plan::Plan;
+pub use self::job::MatrixJob;
 
 /// Allow tables for a scenario's endpoints (indices as in
 /// [`Scenario::endpoints`]) on a list of probes.
@@ -48,6 +48,9 @@ pub struct Matrix {
     tables: Vec<Vec<u64>>,
     /// Allowed pairs in each table.
     counts: Vec<usize>,
+    /// Per table, the pairs an Admin-tier `Deny` decided, same layout as
+    /// `tables`; empty when the scenario has no Admin-tier `Deny` rule.
+    admin: Vec<Vec<u64>>,
     /// Which table each probe uses.
     table_of: Vec<usize>,
     isolated_ingress: Vec<bool>,
@@ -81,6 +84,21 @@ impl Matrix {
             return false;
         }
         let word = self.table(probe).and_then(|t| t.get(from * self.words + to / 64));
+        word.is_some_and(|w| w >> (to % 64) & 1 == 1)
+    }
+
+    /// Whether an Admin-tier cluster policy's `Deny` rule decided that
+    /// `from` may not reach `to` on probe `probe` (on the source's egress or
+    /// the destination's ingress), as [`crate::eval::evaluate`]'s tier chain
+    /// records it. Such pairs are never allowed; a pod's traffic to itself is
+    /// exempt from every tier, so never admin-denied. False for out-of-range
+    /// indices and whenever the scenario has no Admin-tier `Deny` rule.
+    pub fn admin_denied(&self, probe: usize, from: usize, to: usize) -> bool {
+        if from >= self.len || to >= self.len {
+            return false;
+        }
+        let table = self.table_of.get(probe).and_then(|&t| self.admin.get(t));
+        let word = table.and_then(|t| t.get(from * self.words + to / 64));
         word.is_some_and(|w| w >> (to % 64) & 1 == 1)
     }
 
@@ -122,35 +140,7 @@ impl Matrix {
 
 /// Computes the allow table of every endpoint pair for each probe.
 pub fn matrix(scenario: &Scenario, probes: &[Probe]) -> Matrix {
-    let plan = Plan::new(scenario);
-    let mut signatures = Vec::new();
-    let mut tables = Vec::new();
-    let mut counts = Vec::new();
-    let mut table_of = Vec::with_capacity(probes.len());
-    for &p in probes {
-        let sig = probe::signature(&plan, p);
-        let index = match signatures.iter().position(|s| *s == sig) {
-            Some(i) => i,
-            None => {
-                let t = probe::table(&plan, &sig, p);
-                tables.push(t.bits);
-                counts.push(t.allowed);
-                signatures.push(sig);
-                tables.len() - 1
-            }
-        };
-        table_of.push(index);
-    }
-    Matrix {
-        probes: probes.to_vec(),
-        len: plan.len,
-        words: words_for(plan.len),
-        tables,
-        counts,
-        table_of,
-        isolated_ingress: plan.ingress_class_of.iter().map(|&c| plan.isolated(&plan.ingress_classes, c)).collect(),
-        isolated_egress: plan.egress_class_of.iter().map(|&c| plan.isolated(&plan.egress_classes, c)).collect(),
-    }
+    MatrixJob::new(scenario, probes).complete(scenario)
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use ipnet::IpNet;
 use netpol_core::eval::{evaluate, is_allowed};
 use netpol_core::explain::SideExplanation;
 use netpol_core::labels::{LabelSelector, Labels, Operator, Requirement, RequirementOrigin};
-use netpol_core::matrix::matrix;
+use netpol_core::matrix::{matrix, MatrixJob};
 use netpol_core::model::{
     ClusterAction, ClusterPeer, ClusterPeerKind, ClusterPolicy, ClusterPolicyApi, ClusterPort, ClusterPortKind,
     ClusterRule, ClusterSubject, ClusterTier, ContainerPort, Endpoint, EndpointKind, IpBlock, Namespace, NetworkPolicy,
@@ -335,6 +335,53 @@ proptest! {
                     prop_assert_eq!(e.allowed, is_allowed(&s, &flow), "{:?}", flow);
                     check_side(&e.egress)?;
                     check_side(&e.ingress)?;
+                }
+            }
+        }
+    }
+
+    /// A job advanced by random step sizes (down to one row) ends with the
+    /// same matrix as `matrix()`, and each step does bounded work.
+    #[test]
+    fn matrix_job_in_random_steps_equals_matrix(s in scenario(), sizes in prop::collection::vec(1usize..200, 1..40)) {
+        let whole = matrix(&s, &PROBES);
+        let mut job = MatrixJob::new(&s, &PROBES);
+        let mut steps = 0;
+        let mut done = false;
+        while !done {
+            let size = sizes.get(steps % sizes.len()).copied().unwrap_or(1);
+            let before = job.remaining();
+            done = job.step(&s, size);
+            prop_assert!(done || job.remaining() < before, "a step makes progress");
+            steps += 1;
+            prop_assert!(steps < 100_000);
+        }
+        prop_assert_eq!(job.finish(), whole);
+    }
+
+    /// `admin_denied` is exactly "the deciding tier of the source's egress or
+    /// the destination's ingress is Admin with verdict Deny" in `evaluate`'s
+    /// tier chain (first final verdict wins, network-policy-api ordering).
+    #[test]
+    fn admin_denied_matches_the_tier_chain(s in scenario()) {
+        use netpol_core::eval::tier::Verdict;
+        use netpol_core::explain::TierKind;
+        let m = matrix(&s, &PROBES);
+        let admin_deny = |side: &SideExplanation| {
+            side.tiers.iter().find(|t| matches!(t.verdict, Verdict::Allow | Verdict::Deny))
+                .is_some_and(|t| t.tier == TierKind::Admin && t.verdict == Verdict::Deny)
+        };
+        let n = s.endpoints.len();
+        for (p, &probe) in PROBES.iter().enumerate() {
+            for from in 0..n {
+                for to in 0..n {
+                    let flow = Flow { from: FlowEnd::Endpoint(from), to: FlowEnd::Endpoint(to), probe };
+                    let e = evaluate(&s, &flow);
+                    let want = admin_deny(&e.egress) || admin_deny(&e.ingress);
+                    prop_assert_eq!(m.admin_denied(p, from, to), want, "{:?}", flow);
+                    if want {
+                        prop_assert!(!m.allowed(p, from, to));
+                    }
                 }
             }
         }

@@ -13,14 +13,13 @@ use alloc::vec::Vec;
 use super::bitset::BitSet;
 use super::select::Selections;
 use super::tiers::{ClusterPlan, CLUSTER};
-use crate::model::{Endpoint, EndpointKind, NetworkPolicy, PeerKind, PortRef, Protocol, Rule, Scenario};
+use crate::model::{EndpointKind, NetworkPolicy, PeerKind, PortRef, Protocol, Rule, Scenario};
 
-/// A rule with the endpoints its peer list admits (all of them when the
-/// rule has no peers; external addresses are not in the matrix).
-pub(crate) struct PlannedRule<'a> {
-    pub(crate) rule: &'a Rule,
-    pub(crate) peers: BitSet,
-}
+/// The endpoints a rule's peer list admits (all of them when the rule has
+/// no peers; external addresses are not in the matrix). The rule itself is
+/// found again by index in the scenario, so a plan borrows nothing and can
+/// live across the steps of a [`super::MatrixJob`].
+pub(crate) type PlannedRule = BitSet;
 
 /// Endpoints treated alike for one direction.
 pub(crate) struct Class {
@@ -36,13 +35,13 @@ pub(crate) struct Class {
 pub(crate) const OPEN: u32 = u32::MAX;
 
 /// The probe-independent part of the matrix computation.
-pub(crate) struct Plan<'a> {
+pub(crate) struct Plan {
     pub(crate) len: usize,
-    pub(crate) endpoints: &'a [Endpoint],
-    /// Per policy: its planned ingress rules (empty unless it has the type).
-    pub(crate) ingress_rules: Vec<Vec<PlannedRule<'a>>>,
+    /// Per policy: its planned ingress rules, in the policy's rule order
+    /// (empty unless it has the type).
+    pub(crate) ingress_rules: Vec<Vec<PlannedRule>>,
     /// Per policy: its planned egress rules (empty unless it has the type).
-    pub(crate) egress_rules: Vec<Vec<PlannedRule<'a>>>,
+    pub(crate) egress_rules: Vec<Vec<PlannedRule>>,
     pub(crate) ingress_classes: Vec<Class>,
     /// Each endpoint's ingress class, or [`OPEN`].
     pub(crate) ingress_class_of: Vec<u32>,
@@ -52,11 +51,11 @@ pub(crate) struct Plan<'a> {
     /// Pods (not workloads): their traffic to themselves is always allowed.
     pub(crate) pods: BitSet,
     /// The cluster-wide tiers.
-    pub(crate) cluster: ClusterPlan<'a>,
+    pub(crate) cluster: ClusterPlan,
 }
 
-fn has_named_port(rules: &[PlannedRule]) -> bool {
-    rules.iter().any(|r| r.rule.ports.iter().any(|p| matches!(p.port, Some(PortRef::Name(_)))))
+fn has_named_port(planned: &[PlannedRule], rules: &[Rule]) -> bool {
+    rules.iter().take(planned.len()).any(|r| r.ports.iter().any(|p| matches!(p.port, Some(PortRef::Name(_)))))
 }
 
 /// The endpoints `rule` (of `policy`) admits as peers. Selectors never admit
@@ -108,8 +107,8 @@ fn classes<K: Ord>(lists: Vec<Vec<u32>>, key: impl Fn(usize, &[u32]) -> K) -> (V
     (classes, class_of)
 }
 
-impl<'a> Plan<'a> {
-    pub(crate) fn new(scenario: &'a Scenario) -> Self {
+impl Plan {
+    pub(crate) fn new<'a>(scenario: &'a Scenario) -> Self {
         let mut sel = Selections::new(scenario);
         let len = sel.len;
         let mut ingress_lists: Vec<Vec<u32>> = vec![Vec::new(); len];
@@ -128,11 +127,11 @@ impl<'a> Plan<'a> {
                     list.push(pi as u32);
                 }
             }
-            let mut plan_rules = |active: bool, rules: &'a [Rule]| -> Vec<PlannedRule<'a>> {
+            let mut plan_rules = |active: bool, rules: &'a [Rule]| -> Vec<PlannedRule> {
                 if !active {
                     return Vec::new();
                 }
-                rules.iter().map(|rule| PlannedRule { rule, peers: peer_set(&mut sel, policy, rule) }).collect()
+                rules.iter().map(|rule| peer_set(&mut sel, policy, rule)).collect()
             };
             ingress_rules.push(plan_rules(policy.policy_types.ingress, &policy.ingress));
             egress_rules.push(plan_rules(policy.policy_types.egress, &policy.egress));
@@ -147,7 +146,7 @@ impl<'a> Plan<'a> {
         }
         // Named ports on ingress rules resolve against the destination, so
         // members of one class must declare the same named ports.
-        let mut port_sigs: BTreeMap<Vec<(Protocol, &'a str, u16)>, u32> = BTreeMap::new();
+        let mut port_sigs: BTreeMap<Vec<(Protocol, &str, u16)>, u32> = BTreeMap::new();
         let port_sig: Vec<u32> = scenario
             .endpoints
             .iter()
@@ -161,8 +160,10 @@ impl<'a> Plan<'a> {
             })
             .collect();
         let (ingress_classes, ingress_class_of) = classes(ingress_lists, |e, policies| {
-            let named = policies.iter().any(|&p| ingress_rules.get(p as usize).is_some_and(|r| has_named_port(r)))
-                || cluster.named_ingress(policies);
+            let named = policies.iter().any(|&p| {
+                let planned = ingress_rules.get(p as usize).map(Vec::as_slice).unwrap_or(&[]);
+                scenario.policies.get(p as usize).is_some_and(|policy| has_named_port(planned, &policy.ingress))
+            }) || cluster.named_ingress(policies);
             (policies.to_vec(), if named { port_sig.get(e).copied().unwrap_or(OPEN) } else { OPEN })
         });
         let (egress_classes, egress_class_of) = classes(egress_lists, |_, policies| policies.to_vec());
@@ -172,7 +173,6 @@ impl<'a> Plan<'a> {
         );
         Plan {
             len,
-            endpoints: &scenario.endpoints,
             ingress_rules,
             egress_rules,
             ingress_classes,

@@ -12,28 +12,29 @@
 //!    egress rows.
 //! 4. The diagonal of pods is set: a pod may always reach itself.
 
+use alloc::borrow::ToOwned;
 use alloc::collections::BTreeMap;
-use alloc::vec;
+use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::bitset::{transpose64, words_for, BitSet};
-use super::plan::{Plan, PlannedRule, OPEN};
+use super::bitset::{transpose64, BitSet};
+use super::plan::{Class, Plan, PlannedRule, OPEN};
 use super::tiers::{self, ClusterSignature, Side, CLUSTER};
 use crate::eval::number_covers;
-use crate::model::{PortRef, Probe, Protocol, Rule};
+use crate::model::{NetworkPolicy, PortRef, Probe, Protocol, Rule, Scenario};
 
 /// What a rule's `ports` make of one probe.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum PortMatch<'a> {
+pub(crate) enum PortMatch {
     /// Every destination (no ports listed, or an entry covers the port).
     All,
     /// No destination.
     None,
     /// Destinations declaring one of these named ports as the probe's port.
-    Named(Vec<(&'a str, Protocol)>),
+    Named(Vec<(String, Protocol)>),
 }
 
-fn port_match(rule: &Rule, probe: Probe) -> PortMatch<'_> {
+fn port_match(rule: &Rule, probe: Probe) -> PortMatch {
     if rule.ports.is_empty() {
         return PortMatch::All;
     }
@@ -43,7 +44,7 @@ fn port_match(rule: &Rule, probe: Probe) -> PortMatch<'_> {
             None => return PortMatch::All,
             Some(PortRef::Number(n)) if number_covers(*n, spec.end_port, probe.port) => return PortMatch::All,
             Some(PortRef::Number(_)) => {}
-            Some(PortRef::Name(name)) => named.push((name.as_str(), spec.protocol)),
+            Some(PortRef::Name(name)) => named.push((name.to_owned(), spec.protocol)),
         }
     }
     if named.is_empty() {
@@ -54,143 +55,148 @@ fn port_match(rule: &Rule, probe: Probe) -> PortMatch<'_> {
 }
 
 /// Everything about a probe that the table depends on. Two probes with equal
-/// signatures have equal tables, so only one is computed.
+/// signatures have equal tables, so only one is computed. Owned (names are
+/// copied), so a [`super::MatrixJob`] can keep it between steps.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Signature<'a> {
+pub(crate) struct Signature {
     /// Per policy, per ingress rule, then per egress rule.
-    ingress: Vec<Vec<PortMatch<'a>>>,
-    egress: Vec<Vec<PortMatch<'a>>>,
+    ingress: Vec<Vec<PortMatch>>,
+    egress: Vec<Vec<PortMatch>>,
     /// For each named port the matches mention: the endpoints where it
     /// resolves to the probe's port.
-    resolved: BTreeMap<(&'a str, Protocol), BitSet>,
+    resolved: BTreeMap<(String, Protocol), BitSet>,
     /// The cluster tiers' port matches.
-    cluster: ClusterSignature<'a>,
+    cluster: ClusterSignature,
 }
 
-pub(crate) fn signature<'a>(plan: &Plan<'a>, probe: Probe) -> Signature<'a> {
-    let reduce = |rules: &Vec<Vec<PlannedRule<'a>>>| -> Vec<Vec<PortMatch<'a>>> {
-        rules.iter().map(|rs| rs.iter().map(|r| port_match(r.rule, probe)).collect()).collect()
+pub(crate) fn signature(plan: &Plan, scenario: &Scenario, probe: Probe) -> Signature {
+    let reduce = |planned: &[Vec<PlannedRule>], rules: fn(&NetworkPolicy) -> &[Rule]| -> Vec<Vec<PortMatch>> {
+        planned
+            .iter()
+            .zip(&scenario.policies)
+            .map(|(p, policy)| rules(policy).iter().take(p.len()).map(|r| port_match(r, probe)).collect())
+            .collect()
     };
-    let ingress = reduce(&plan.ingress_rules);
-    let egress = reduce(&plan.egress_rules);
+    let ingress = reduce(&plan.ingress_rules, |p| &p.ingress);
+    let egress = reduce(&plan.egress_rules, |p| &p.egress);
     let mut resolved = BTreeMap::new();
     for m in ingress.iter().chain(&egress).flatten() {
         if let PortMatch::Named(names) = m {
-            for &(name, protocol) in names {
-                resolved.entry((name, protocol)).or_insert_with(|| {
-                    let hits = plan.endpoints.iter().enumerate().filter_map(|(i, e)| {
-                        (e.resolve_named_port(name, protocol) == Some(probe.port)).then_some(i as u32)
+            for (name, protocol) in names {
+                resolved.entry((name.clone(), *protocol)).or_insert_with(|| {
+                    let hits = scenario.endpoints.iter().enumerate().filter_map(|(i, e)| {
+                        (e.resolve_named_port(name, *protocol) == Some(probe.port)).then_some(i as u32)
                     });
                     BitSet::from_indices(plan.len, hits)
                 });
             }
         }
     }
-    let cluster = tiers::signature(&plan.cluster, plan.endpoints, probe);
+    let cluster = tiers::signature(scenario, probe);
     Signature { ingress, egress, resolved, cluster }
 }
 
-/// A computed table: row `s` (words `s*w .. s*w+w`) holds the destinations
-/// `s` may reach.
-pub(crate) struct Table {
-    pub(crate) bits: Vec<u64>,
-    pub(crate) allowed: usize,
-}
-
 /// The destinations whose declared named ports make `names` match.
-fn named_destinations(sig: &Signature, names: &[(&str, Protocol)], len: usize) -> BitSet {
+fn named_destinations(sig: &Signature, names: &[(String, Protocol)], len: usize) -> BitSet {
     let mut s = BitSet::zeros(len);
-    for key in names {
-        if let Some(hits) = sig.resolved.get(key) {
+    for (name, protocol) in names {
+        if let Some(hits) = sig.resolved.get(&(name.clone(), *protocol)) {
             s.union_with(hits);
         }
     }
     s
 }
 
-fn ingress_rows(plan: &Plan, sig: &Signature, probe: Probe) -> Vec<BitSet> {
-    plan.ingress_classes
-        .iter()
-        .map(|class| {
-            let mut row = BitSet::zeros(plan.len);
-            let rep = plan.endpoints.get(class.representative);
-            for &p in &class.policies {
-                let (Some(rules), Some(matches)) = (plan.ingress_rules.get(p as usize), sig.ingress.get(p as usize))
-                else {
-                    continue;
-                };
-                for (rule, m) in rules.iter().zip(matches) {
-                    let applies = match m {
-                        PortMatch::All => true,
-                        PortMatch::None => false,
-                        PortMatch::Named(names) => names.iter().any(|&(name, protocol)| {
-                            rep.is_some_and(|e| e.resolve_named_port(name, protocol) == Some(probe.port))
-                        }),
-                    };
-                    if applies {
-                        row.union_with(&rule.peers);
-                    }
-                }
+/// The allowed sources of ingress class `class` (and the admin-denied ones).
+pub(crate) fn ingress_row(plan: &Plan, scenario: &Scenario, sig: &Signature, class: &Class) -> tiers::TieredRow {
+    let mut row = BitSet::zeros(plan.len);
+    for &p in &class.policies {
+        let (Some(rules), Some(matches)) = (plan.ingress_rules.get(p as usize), sig.ingress.get(p as usize)) else {
+            continue;
+        };
+        for (peers, m) in rules.iter().zip(matches) {
+            let applies = match m {
+                PortMatch::All => true,
+                PortMatch::None => false,
+                // `resolved` holds every name the matches mention.
+                PortMatch::Named(names) => names.iter().any(|(name, protocol)| {
+                    sig.resolved.get(&(name.clone(), *protocol)).is_some_and(|hits| hits.contains(class.representative))
+                }),
+            };
+            if applies {
+                row.union_with(peers);
             }
-            with_tiers(plan, sig, &class.policies, row, Side::Ingress { representative: class.representative })
-        })
-        .collect()
+        }
+    }
+    with_tiers(plan, scenario, sig, &class.policies, row, Side::Ingress { representative: class.representative })
 }
 
-fn egress_rows(plan: &Plan, sig: &Signature) -> Vec<BitSet> {
-    plan.egress_classes
-        .iter()
-        .map(|class| {
-            let mut row = BitSet::zeros(plan.len);
-            for &p in &class.policies {
-                let (Some(rules), Some(matches)) = (plan.egress_rules.get(p as usize), sig.egress.get(p as usize))
-                else {
-                    continue;
-                };
-                for (rule, m) in rules.iter().zip(matches) {
-                    match m {
-                        PortMatch::All => row.union_with(&rule.peers),
-                        PortMatch::None => {}
-                        PortMatch::Named(names) => {
-                            row.union_with_and(&rule.peers, &named_destinations(sig, names, plan.len))
-                        }
-                    }
-                }
+/// The allowed destinations of egress class `class` (and the admin-denied
+/// ones).
+pub(crate) fn egress_row(plan: &Plan, scenario: &Scenario, sig: &Signature, class: &Class) -> tiers::TieredRow {
+    let mut row = BitSet::zeros(plan.len);
+    for &p in &class.policies {
+        let (Some(rules), Some(matches)) = (plan.egress_rules.get(p as usize), sig.egress.get(p as usize)) else {
+            continue;
+        };
+        for (peers, m) in rules.iter().zip(matches) {
+            match m {
+                PortMatch::All => row.union_with(peers),
+                PortMatch::None => {}
+                PortMatch::Named(names) => row.union_with_and(peers, &named_destinations(sig, names, plan.len)),
             }
-            with_tiers(plan, sig, &class.policies, row, Side::Egress)
-        })
-        .collect()
+        }
+    }
+    with_tiers(plan, scenario, sig, &class.policies, row, Side::Egress)
 }
 
 /// The NetworkPolicy row `np` of a class with the cluster tiers around it
 /// (unchanged when no cluster policy selects the class).
-fn with_tiers(plan: &Plan, sig: &Signature, policies: &[u32], np: BitSet, side: Side) -> BitSet {
+fn with_tiers(
+    plan: &Plan,
+    scenario: &Scenario,
+    sig: &Signature,
+    policies: &[u32],
+    np: BitSet,
+    side: Side,
+) -> tiers::TieredRow {
     if policies.iter().all(|&p| p < CLUSTER) {
-        return np;
+        return tiers::TieredRow { allowed: np, admin_denied: BitSet::zeros(0) };
     }
     let isolated = policies.iter().any(|&p| p < CLUSTER);
-    tiers::row(&plan.cluster, &sig.cluster, policies, isolated.then_some(&np), side, plan.len)
+    tiers::row(scenario, &plan.cluster, &sig.cluster, policies, isolated.then_some(&np), side, plan.len)
 }
 
-/// Writes the transpose of the `w*64` rows of `w` words in `rows` into
-/// `out` (`w*64` rows of `w` words): bit `s` of row `d` becomes bit `d` of
-/// row `s`.
+/// The row of endpoint `e` among class rows (`None`: the endpoint is
+/// [`OPEN`] on that side).
+pub(crate) fn row_of<'r>(class_of: &[u32], rows: &[&'r BitSet], e: usize) -> Option<&'r [u64]> {
+    match class_of.get(e).copied() {
+        Some(OPEN) | None => None,
+        Some(c) => rows.get(c as usize).map(|r| r.words()),
+    }
+}
+
+/// Writes the transpose of the destination rows into the source rows of
+/// source blocks `blocks` (64 sources each) of `out` (`len` rows of `w`
+/// words, starting zeroed): bit `s` of `rows[d]` becomes bit `d` of row `s`.
+/// `rows` holds `w * 64` rows of `w` words (padded with empty rows).
 ///
 /// Blocks are visited in tiles of [`TILE`] destination blocks so that both
-/// the reads (a few hundred source rows, sequentially) and the writes (whole
-/// cache lines of 64 destination rows) stay in cache. All-zero blocks are
+/// the reads (a few hundred destination rows, sequentially) and the writes
+/// (whole cache lines of 64 source rows) stay in cache. All-zero blocks are
 /// skipped (the output starts zeroed) and all-one blocks are their own
 /// transpose.
-fn transpose_into(rows: &[&[u64]], w: usize, out: &mut [u64]) {
+pub(crate) fn transpose_into(rows: &[&[u64]], w: usize, blocks: core::ops::Range<usize>, out: &mut [u64]) {
     const TILE: usize = 8;
     let mut block = [0u64; 64];
     for tile in (0..w).step_by(TILE) {
-        for bj in 0..w {
+        for bj in blocks.clone() {
             for bi in tile..(tile + TILE).min(w) {
                 let mut any = 0u64;
                 let mut all = u64::MAX;
-                for (slot, row) in block.iter_mut().zip(&rows[bi * 64..bi * 64 + 64]) {
-                    *slot = row[bj];
+                let Some(dests) = rows.get(bi * 64..bi * 64 + 64) else { continue };
+                for (slot, row) in block.iter_mut().zip(dests) {
+                    *slot = row.get(bj).copied().unwrap_or(0);
                     any |= *slot;
                     all &= *slot;
                 }
@@ -201,53 +207,11 @@ fn transpose_into(rows: &[&[u64]], w: usize, out: &mut [u64]) {
                     transpose64(&mut block);
                 }
                 for (k, word) in block.iter().enumerate() {
-                    out[(bj * 64 + k) * w + bi] = *word;
+                    if let Some(slot) = out.get_mut((bj * 64 + k) * w + bi) {
+                        *slot = *word;
+                    }
                 }
             }
         }
     }
-}
-
-pub(crate) fn table(plan: &Plan, sig: &Signature, probe: Probe) -> Table {
-    let len = plan.len;
-    let w = words_for(len);
-    let ones = BitSet::ones(len);
-    let ingress = ingress_rows(plan, sig, probe);
-    let egress = egress_rows(plan, sig);
-    fn row_of<'r>(class_of: &[u32], rows: &'r [BitSet], e: usize) -> Option<&'r [u64]> {
-        match class_of.get(e).copied() {
-            Some(OPEN) | None => None,
-            Some(c) => rows.get(c as usize).map(|r| r.words()),
-        }
-    }
-    // Allowed sources of each destination, by reference (no copy per row),
-    // padded with empty rows to a multiple of 64 so every block is full.
-    let zero = vec![0u64; w];
-    let dest_rows: Vec<&[u64]> = (0..w * 64)
-        .map(|d| match row_of(&plan.ingress_class_of, &ingress, d) {
-            Some(r) => r,
-            None if d < len => ones.words(),
-            None => &zero,
-        })
-        .collect();
-    // Rows padded the same way; the padding is cut off at the end.
-    let mut bits = vec![0u64; w * 64 * w];
-    transpose_into(&dest_rows, w, &mut bits);
-    bits.truncate(len * w);
-    // One pass: AND with the egress row, set the pod diagonal, count.
-    let mut allowed = 0;
-    for (s, row) in bits.chunks_exact_mut(w.max(1)).enumerate() {
-        if let Some(eg) = row_of(&plan.egress_class_of, &egress, s) {
-            for (a, b) in row.iter_mut().zip(eg) {
-                *a &= b;
-            }
-        }
-        if plan.pods.contains(s) {
-            if let Some(word) = row.get_mut(s / 64) {
-                *word |= 1u64 << (s % 64);
-            }
-        }
-        allowed += row.iter().map(|x| x.count_ones() as usize).sum::<usize>();
-    }
-    Table { bits, allowed }
 }

@@ -11,7 +11,9 @@
 //! which decides everything for an isolated class; otherwise the Baseline
 //! tier folds the rest, and what is still undecided (or passed) is allowed.
 
+use alloc::borrow::ToOwned;
 use alloc::collections::BTreeMap;
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::bitset::BitSet;
@@ -26,17 +28,20 @@ use crate::model::{
 /// (`CLUSTER + index`); below it, NetworkPolicies.
 pub(crate) const CLUSTER: u32 = 1 << 31;
 
-/// A cluster rule with the endpoints its peers admit.
-pub(crate) struct PlannedClusterRule<'a> {
-    pub(crate) rule: &'a ClusterRule,
-    pub(crate) peers: BitSet,
-}
+/// The endpoints a cluster rule's peers admit (the rule is found again by
+/// index in the scenario).
+pub(crate) type PlannedClusterRule = BitSet;
 
 /// The probe-independent part of the tiers.
-pub(crate) struct ClusterPlan<'a> {
-    /// Per cluster policy, its planned ingress and egress rules.
-    pub(crate) ingress: Vec<Vec<PlannedClusterRule<'a>>>,
-    pub(crate) egress: Vec<Vec<PlannedClusterRule<'a>>>,
+pub(crate) struct ClusterPlan {
+    /// Per cluster policy, its planned ingress and egress rules, in rule
+    /// order.
+    pub(crate) ingress: Vec<Vec<PlannedClusterRule>>,
+    pub(crate) egress: Vec<Vec<PlannedClusterRule>>,
+    /// Per cluster policy, its ingress rules' port lists name a port.
+    named_ingress: Vec<bool>,
+    /// Whether some Admin-tier rule denies (else no pair is admin-denied).
+    pub(crate) admin_deny: bool,
     /// Per cluster policy, its tier.
     pub(crate) tier: Vec<ClusterTier>,
     /// Per endpoint: the cluster policies (encoded `CLUSTER + i`) whose
@@ -85,16 +90,13 @@ fn subject_set<'a>(sel: &mut Selections<'a>, policy: &'a ClusterPolicy) -> BitSe
     s
 }
 
-impl<'a> ClusterPlan<'a> {
-    pub(crate) fn new(scenario: &'a Scenario, sel: &mut Selections<'a>) -> Self {
+impl ClusterPlan {
+    pub(crate) fn new<'a>(scenario: &'a Scenario, sel: &mut Selections<'a>) -> Self {
         let len = sel.len;
         let mut ingress_lists = alloc::vec![Vec::new(); len];
         let mut egress_lists = alloc::vec![Vec::new(); len];
-        let plan_rules = |sel: &mut Selections<'a>, rules: &'a [ClusterRule]| -> Vec<PlannedClusterRule<'a>> {
-            rules
-                .iter()
-                .map(|rule| PlannedClusterRule { rule, peers: peer_set(sel, &scenario.endpoints, rule) })
-                .collect()
+        let plan_rules = |sel: &mut Selections<'a>, rules: &'a [ClusterRule]| -> Vec<PlannedClusterRule> {
+            rules.iter().map(|rule| peer_set(sel, &scenario.endpoints, rule)).collect()
         };
         let ingress: Vec<_> = scenario.cluster_policies.iter().map(|p| plan_rules(sel, &p.ingress)).collect();
         let egress: Vec<_> = scenario.cluster_policies.iter().map(|p| plan_rules(sel, &p.egress)).collect();
@@ -113,32 +115,36 @@ impl<'a> ClusterPlan<'a> {
             }
         }
         let tier = scenario.cluster_policies.iter().map(|p| p.tier).collect();
-        ClusterPlan { ingress, egress, tier, ingress_lists, egress_lists }
+        let named_ingress = scenario
+            .cluster_policies
+            .iter()
+            .map(|p| p.ingress.iter().any(|r| r.ports.iter().any(|p| matches!(p.kind, ClusterPortKind::Named(_)))))
+            .collect();
+        let admin_deny = scenario.cluster_policies.iter().any(|p| {
+            p.tier == ClusterTier::Admin && p.ingress.iter().chain(&p.egress).any(|r| r.action == ClusterAction::Deny)
+        });
+        ClusterPlan { ingress, egress, tier, named_ingress, admin_deny, ingress_lists, egress_lists }
     }
 
     /// Whether a cluster policy in `list` has an ingress rule with a named
     /// port (then a class's members must declare the same named ports).
     pub(crate) fn named_ingress(&self, list: &[u32]) -> bool {
-        list.iter().filter_map(|&c| c.checked_sub(CLUSTER)).any(|i| {
-            self.ingress.get(i as usize).is_some_and(|rules| {
-                rules.iter().any(|r| r.rule.ports.iter().any(|p| matches!(p.kind, ClusterPortKind::Named(_))))
-            })
-        })
+        list.iter().filter_map(|&c| c.checked_sub(CLUSTER)).any(|i| self.named_ingress.get(i as usize) == Some(&true))
     }
 }
 
 /// What a cluster rule's ports make of one probe.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum ClusterPorts<'a> {
+pub(crate) enum ClusterPorts {
     /// Every destination.
     All,
     /// No destination.
     None,
     /// Destinations whose container port of one of these names is the probe.
-    Named(Vec<&'a str>),
+    Named(Vec<String>),
 }
 
-pub(crate) fn ports_of(rule: &ClusterRule, probe: Probe) -> ClusterPorts<'_> {
+pub(crate) fn ports_of(rule: &ClusterRule, probe: Probe) -> ClusterPorts {
     if rule.ports.is_empty() {
         return ClusterPorts::All;
     }
@@ -151,7 +157,7 @@ pub(crate) fn ports_of(rule: &ClusterRule, probe: Probe) -> ClusterPorts<'_> {
             ClusterPortKind::Range(proto, s, e) if *proto == probe.protocol && (*s..=*e).contains(&probe.port) => {
                 return ClusterPorts::All
             }
-            ClusterPortKind::Named(name) => named.push(name.as_str()),
+            ClusterPortKind::Named(name) => named.push(name.to_owned()),
             _ => {}
         }
     }
@@ -165,10 +171,10 @@ pub(crate) fn ports_of(rule: &ClusterRule, probe: Probe) -> ClusterPorts<'_> {
 /// The probe-dependent part: per cluster policy, per rule, the port match;
 /// and per named port, the endpoints where it is the probe.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) struct ClusterSignature<'a> {
-    ingress: Vec<Vec<ClusterPorts<'a>>>,
-    egress: Vec<Vec<ClusterPorts<'a>>>,
-    resolved: BTreeMap<&'a str, BitSet>,
+pub(crate) struct ClusterSignature {
+    ingress: Vec<Vec<ClusterPorts>>,
+    egress: Vec<Vec<ClusterPorts>>,
+    resolved: BTreeMap<String, BitSet>,
 }
 
 /// The first container port called `name` on endpoint `e`, as eval resolves
@@ -177,21 +183,18 @@ fn named_port(e: &crate::model::Endpoint, name: &str) -> Option<(Protocol, u16)>
     e.ports.iter().find(|p| p.name.as_deref() == Some(name)).map(|p| (p.protocol, p.port))
 }
 
-pub(crate) fn signature<'a>(
-    plan: &ClusterPlan<'a>,
-    endpoints: &[crate::model::Endpoint],
-    probe: Probe,
-) -> ClusterSignature<'a> {
-    let reduce = |rules: &Vec<Vec<PlannedClusterRule<'a>>>| -> Vec<Vec<ClusterPorts<'a>>> {
-        rules.iter().map(|rs| rs.iter().map(|r| ports_of(r.rule, probe)).collect()).collect()
+pub(crate) fn signature(scenario: &Scenario, probe: Probe) -> ClusterSignature {
+    let endpoints = &scenario.endpoints;
+    let reduce = |rules: fn(&ClusterPolicy) -> &[ClusterRule]| -> Vec<Vec<ClusterPorts>> {
+        scenario.cluster_policies.iter().map(|p| rules(p).iter().map(|r| ports_of(r, probe)).collect()).collect()
     };
-    let ingress = reduce(&plan.ingress);
-    let egress = reduce(&plan.egress);
+    let ingress = reduce(|p| &p.ingress);
+    let egress = reduce(|p| &p.egress);
     let mut resolved = BTreeMap::new();
     for m in ingress.iter().chain(&egress).flatten() {
         if let ClusterPorts::Named(names) = m {
-            for &name in names {
-                resolved.entry(name).or_insert_with(|| {
+            for name in names {
+                resolved.entry(name.clone()).or_insert_with(|| {
                     let hits = endpoints.iter().enumerate().filter_map(|(i, e)| {
                         (named_port(e, name) == Some((probe.protocol, probe.port))).then_some(i as u32)
                     });
@@ -211,29 +214,40 @@ pub(crate) enum Side {
     Egress,
 }
 
+/// A class's tiered row: the peers allowed on this side and, among the
+/// others, those an Admin-tier `Deny` rule decided (for
+/// [`super::Matrix::admin_denied`]).
+pub(crate) struct TieredRow {
+    pub(crate) allowed: BitSet,
+    pub(crate) admin_denied: BitSet,
+}
+
 /// The tiered row of a class: `list` is the class's policy list (cluster
 /// entries encoded), `np` the NetworkPolicy row when the class is isolated.
 pub(crate) fn row(
+    scenario: &Scenario,
     plan: &ClusterPlan,
     sig: &ClusterSignature,
     list: &[u32],
     np: Option<&BitSet>,
     side: Side,
     len: usize,
-) -> BitSet {
+) -> TieredRow {
     let mut undecided = BitSet::ones(len);
     let mut allowed = BitSet::zeros(len);
     let mut passed = BitSet::zeros(len);
+    let mut denied = BitSet::zeros(len);
     let cluster = || list.iter().filter_map(|&c| c.checked_sub(CLUSTER)).map(|i| i as usize);
-    let fold = |tier: ClusterTier, undecided: &mut BitSet, allowed: &mut BitSet, passed: &mut BitSet| {
+    let mut fold = |tier: ClusterTier, undecided: &mut BitSet, allowed: &mut BitSet, passed: &mut BitSet| {
         for i in cluster().filter(|&i| plan.tier.get(i) == Some(&tier)) {
-            let (rules, ports) = match side {
-                Side::Ingress { .. } => (plan.ingress.get(i), sig.ingress.get(i)),
-                Side::Egress => (plan.egress.get(i), sig.egress.get(i)),
+            let Some(policy) = scenario.cluster_policies.get(i) else { continue };
+            let (planned, ports, rules) = match side {
+                Side::Ingress { .. } => (plan.ingress.get(i), sig.ingress.get(i), &policy.ingress),
+                Side::Egress => (plan.egress.get(i), sig.egress.get(i), &policy.egress),
             };
-            let (Some(rules), Some(ports)) = (rules, ports) else { continue };
-            for (rule, p) in rules.iter().zip(ports) {
-                let mut m = rule.peers.clone();
+            let (Some(planned), Some(ports)) = (planned, ports) else { continue };
+            for ((peers, p), rule) in planned.iter().zip(ports).zip(rules) {
+                let mut m = peers.clone();
                 m.intersect_with(undecided);
                 match p {
                     ClusterPorts::All => {}
@@ -253,8 +267,9 @@ pub(crate) fn row(
                         }
                     }
                 }
-                match rule.rule.action {
+                match rule.action {
                     ClusterAction::Accept => allowed.union_with(&m),
+                    ClusterAction::Deny if tier == ClusterTier::Admin => denied.union_with(&m),
                     ClusterAction::Deny => {}
                     ClusterAction::Pass => passed.union_with(&m),
                 }
@@ -268,10 +283,10 @@ pub(crate) fn row(
     passed = BitSet::zeros(len);
     if let Some(np) = np {
         allowed.union_with_and(&undecided, np);
-        return allowed;
+        return TieredRow { allowed, admin_denied: denied };
     }
     fold(ClusterTier::Baseline, &mut undecided, &mut allowed, &mut passed);
     allowed.union_with(&undecided);
     allowed.union_with(&passed);
-    allowed
+    TieredRow { allowed, admin_denied: denied }
 }

@@ -1,0 +1,55 @@
+//! Where the time goes at issue 5's sizes, phase by phase: parse, the
+//! matrix job's planning (`MatrixJob::new`), its steps, and lint. For
+//! profiling, not for the bench table.
+//!
+//! `cargo run --release -p netpol-core --example profile_10k [PODS NAMESPACES POLICIES [STEP]]`
+
+use std::time::Instant;
+
+use netpol_core::matrix::MatrixJob;
+use netpol_core::model::{Probe, Protocol};
+use netpol_core::parse::parse_str;
+
+#[path = "../../cli/src/gen.rs"]
+#[allow(dead_code, unused_imports)]
+mod gen;
+
+fn arg(i: usize, default: usize) -> usize {
+    std::env::args().nth(i).and_then(|a| a.parse().ok()).unwrap_or(default)
+}
+
+fn main() {
+    let (pods, namespaces, policies, step) = (arg(1, 10_000), arg(2, 500), arg(3, 1_000), arg(4, 512));
+    let mut out = Vec::new();
+    if let Err(e) = gen::generate(&mut out, gen::GenParams { pods, namespaces, policies, seed: 1 }) {
+        eprintln!("generating: {e}");
+        std::process::exit(1);
+    }
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let t = Instant::now();
+    let parsed = parse_str(&text);
+    println!("parse: {:?} ({} bytes)", t.elapsed(), text.len());
+    let s = parsed.scenario;
+    let probes = [Probe::new(Protocol::Tcp, 8080)];
+    let t = Instant::now();
+    let mut job = MatrixJob::new(&s, &probes);
+    println!("MatrixJob::new: {:?}", t.elapsed());
+    let mut worst = std::time::Duration::ZERO;
+    let mut steps = 0;
+    let t = Instant::now();
+    loop {
+        let ts = Instant::now();
+        let done = job.step(&s, step);
+        worst = worst.max(ts.elapsed());
+        steps += 1;
+        if done {
+            break;
+        }
+    }
+    println!("steps: {steps} of {step} rows in {:?}, longest {:?}", t.elapsed(), worst);
+    let m = job.finish();
+    println!("allowed pairs: {}", m.allowed_count(0));
+    let t = Instant::now();
+    let findings = netpol_core::lint::lint(&s);
+    println!("lint: {:?} ({} findings)", t.elapsed(), findings.len());
+}
