@@ -24,6 +24,10 @@
 //!    checks run (duplicates, endpoint name clashes).
 //! 4. The [`Scenario`] is normalized (implied namespaces, name labels).
 //!
+//! [`ParseJob`] does the same work in bounded steps, so the page can parse a
+//! cluster dump between keystrokes; a kubectl `List` is cut into runs of
+//! items there ([`split::list_layout`]) because it is one huge document.
+//!
 //! # Cost
 //! One pass over the events, one tree per document, no quadratic work.
 //! Collections under fields nothing reads (`managedFields`, container
@@ -44,6 +48,7 @@ mod cluster_policy;
 mod ctx;
 mod diag;
 mod endpoint;
+mod job;
 mod objects;
 mod policy;
 mod selector;
@@ -55,6 +60,7 @@ mod validate;
 use alloc::vec::Vec;
 
 pub use diag::{Diagnostic, DocumentInfo, Severity};
+pub use job::ParseJob;
 
 use crate::model::Scenario;
 

@@ -26,11 +26,12 @@ struct Declared {
 }
 
 /// Accumulates the scenario and diagnostics across all sources.
-pub(crate) struct Collector<'s> {
+pub(crate) struct Collector {
     pub scenario: Scenario,
     pub diagnostics: Vec<Diagnostic>,
     pub documents: Vec<DocumentInfo>,
-    sources: &'s [Source<'s>],
+    /// The sources' names, for duplicate messages.
+    names: Vec<String>,
     seen: BTreeMap<(&'static str, String, String), Declared>,
     endpoint_kinds: BTreeMap<(String, String), EndpointKind>,
 }
@@ -58,14 +59,14 @@ impl Kind {
     }
 }
 
-impl<'s> Collector<'s> {
+impl Collector {
     /// An empty collector for `sources`.
-    pub fn new(sources: &'s [Source<'s>]) -> Self {
+    pub fn new(sources: &[Source<'_>]) -> Self {
         Collector {
             scenario: Scenario::default(),
             diagnostics: Vec::new(),
             documents: Vec::new(),
-            sources,
+            names: sources.iter().map(|s| s.name.to_string()).collect(),
             seen: BTreeMap::new(),
             endpoint_kinds: BTreeMap::new(),
         }
@@ -96,6 +97,15 @@ impl<'s> Collector<'s> {
             return;
         }
         self.value(source, doc, &root, None, rejected);
+    }
+
+    /// Takes in the items of a `kind: List` document whose items were built
+    /// apart (see [`super::split::list_layout`]): exactly what [`Self::document`]
+    /// does with the items of the whole document's tree when it has no issues.
+    pub fn list_items(&mut self, source: u32, doc: u32, items: &[Node], item_kind: Option<&str>) {
+        for item in items {
+            self.value(source, doc, item, item_kind, false);
+        }
     }
 
     /// A document root or List item: a List (recursively) or one object.
@@ -256,7 +266,7 @@ impl<'s> Collector<'s> {
                 Kind::Cluster(_) => format!("{kind_name} {name}"),
                 _ => format!("{kind_name} {namespace}/{name}"),
             };
-            let at = self.sources.get(first.source as usize).map_or("<input>", |s| s.name);
+            let at = self.names.get(first.source as usize).map_or("<input>", String::as_str);
             ctx.error(
                 node.span,
                 &mp.field("name"),

@@ -339,6 +339,9 @@ struct Builder<'p, 'a> {
     stack: Vec<Frame>,
     anchors: BTreeMap<usize, Anchored>,
     budget: usize,
+    /// Levels that enclose this text in its document (a List item parsed on
+    /// its own sits one level below the root `items` list).
+    outer: usize,
     out: Built,
     done: bool,
     skip: Option<Skip>,
@@ -435,8 +438,13 @@ impl Builder<'_, '_> {
         self.done = true;
     }
 
+    /// How deep the next collection would sit in the whole document.
+    fn depth(&self) -> usize {
+        self.stack.len() + self.outer
+    }
+
     fn push(&mut self, frame: Frame, span: Span) {
-        if self.stack.len() >= MAX_DEPTH {
+        if self.depth() >= MAX_DEPTH {
             self.fatal(span, format!("nested deeper than {MAX_DEPTH} levels; this is not a Kubernetes object"));
             return;
         }
@@ -506,7 +514,7 @@ impl Builder<'_, '_> {
             return;
         };
         let (size, height) = (a.size, a.height);
-        if self.stack.len() + height >= MAX_DEPTH {
+        if self.depth() + height >= MAX_DEPTH {
             self.fatal(span, format!("alias expands deeper than {MAX_DEPTH} levels"));
             return;
         }
@@ -611,7 +619,7 @@ impl Builder<'_, '_> {
         match ev {
             Event::SequenceStart(a, _) | Event::MappingStart(a, _) => {
                 skip.depth += 1;
-                let too_deep = self.stack.len() + skip.depth > MAX_DEPTH;
+                let too_deep = self.stack.len() + self.outer + skip.depth > MAX_DEPTH;
                 if *a != 0 {
                     self.skipped_anchors.push(*a);
                 }
@@ -681,13 +689,28 @@ impl Builder<'_, '_> {
     }
 }
 
+/// The alias expansion budget of a document: proportional to its text.
+pub(crate) fn alias_budget(text: &str) -> usize {
+    10_000 + text.len() / 8
+}
+
 /// Builds the tree of one document's text.
 pub(crate) fn build(text: &str, pos: &PosMap<'_>) -> Built {
+    let mut budget = alias_budget(text);
+    build_part(text, pos, 0, &mut budget)
+}
+
+/// Builds the tree of a part of a document (a run of a List's items, see
+/// [`super::split::list_layout`]) that sits `outer` levels deep in it,
+/// spending from the document's alias `budget`, so the depth and expansion
+/// limits are those of the whole document.
+pub(crate) fn build_part(text: &str, pos: &PosMap<'_>, outer: usize, budget: &mut usize) -> Built {
     let mut b = Builder {
         pos,
         stack: Vec::new(),
         anchors: BTreeMap::new(),
-        budget: 10_000 + text.len() / 8,
+        budget: *budget,
+        outer,
         out: Built::default(),
         done: false,
         skip: None,
@@ -716,6 +739,7 @@ pub(crate) fn build(text: &str, pos: &PosMap<'_>) -> Built {
     if b.out.fatal.is_some() {
         b.out.root = None;
     }
+    *budget = b.budget;
     b.out
 }
 
