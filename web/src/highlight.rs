@@ -5,7 +5,8 @@
 //! [`Span`]s; this module turns them into sorted, de-duplicated line numbers
 //! of the editor's source, and picks the decisive spans of an explanation.
 
-use netpol_core::explain::{PeersCheck, PortsCheck, RuleMatch, SideExplanation};
+use netpol_core::eval::tier::Verdict;
+use netpol_core::explain::{PeersCheck, PortsCheck, RuleMatch, SideExplanation, TierKind};
 use netpol_core::{Explanation, Span};
 
 /// The editor's text is source 0 of the parse input.
@@ -37,10 +38,17 @@ pub fn lines_of(spans: &[Span], line_count: u32) -> Vec<u32> {
 /// - Denied: on each side that denies, the `podSelector` of every policy
 ///   that isolates it (nothing admitted the flow, so what decided is that
 ///   these policies select the pod).
+/// - A side decided by a cluster policy (Admin or Baseline tier): that
+///   policy's matching rule, whatever the verdict; the NetworkPolicies were
+///   not what decided.
 pub fn decisive_spans(explanation: &Explanation) -> Vec<Span> {
     let mut spans = Vec::new();
     for side in [&explanation.egress, &explanation.ingress] {
-        if explanation.allowed {
+        if let Some(rule) = deciding_cluster_rule(side) {
+            if explanation.allowed || !side.allowed {
+                spans.push(rule);
+            }
+        } else if explanation.allowed {
             if let Some(m) = side.first_allowing() {
                 spans.extend(match_spans(side, m));
             }
@@ -49,6 +57,16 @@ pub fn decisive_spans(explanation: &Explanation) -> Vec<Span> {
         }
     }
     spans
+}
+
+/// The span of the cluster-policy rule that decided `side`, when its chain
+/// ends on an Admin or Baseline step with a final verdict (Accept or Deny).
+pub fn deciding_cluster_rule(side: &SideExplanation) -> Option<Span> {
+    let last = side.tiers.last()?;
+    if last.tier == TierKind::NetworkPolicy || !matches!(last.verdict, Verdict::Allow | Verdict::Deny) {
+        return None;
+    }
+    last.matched_rule().map(|r| r.span)
 }
 
 /// The peer (or rule) and port entry spans of a rule match.
@@ -106,6 +124,35 @@ mod tests {
     #[test]
     fn other_sources_are_ignored() {
         assert_eq!(lines_of(&[span(1, 2, 3, 5)], 10), Vec::<u32>::new());
+    }
+
+    /// A flow the Admin tier denies is decided by that rule, not by the
+    /// podSelector of the NetworkPolicy the Admin tier overrode.
+    #[test]
+    fn a_cluster_decision_highlights_the_deciding_rule() {
+        let yaml = netpol_core::presets::by_id("cluster-guardrails").map(|p| p.yaml).unwrap_or_default();
+        let out = netpol_core::parse::parse_str(yaml);
+        let find = |name: &str| {
+            let (ns, n) = name.split_once('/').unwrap_or_default();
+            netpol_core::FlowEnd::Endpoint(out.scenario.endpoint_index(ns, n).unwrap_or(usize::MAX))
+        };
+        let flow = |from: &str, to: &str, port: u16| netpol_core::Flow {
+            from: find(from),
+            to: find(to),
+            probe: netpol_core::Probe::new(netpol_core::Protocol::Tcp, port),
+        };
+        let denied = netpol_core::evaluate(&out.scenario, &flow("tenant-a/web", "sensitive/db", 5432));
+        assert!(!denied.allowed);
+        let rule = denied.ingress.tiers[0].matched_rule().map(|r| r.span).expect("a deny rule");
+        assert_eq!(decisive_spans(&denied), vec![rule]);
+        let text_lines = yaml.lines().count() as u32;
+        let lines = lines_of(&[rule], text_lines);
+        assert!(yaml.lines().nth(lines[0] as usize - 1).unwrap_or_default().contains("deny-everyone-else"));
+        // Passed down, the NetworkPolicy that admits decides, as before.
+        let passed = netpol_core::evaluate(&out.scenario, &flow("monitoring/prometheus", "sensitive/db", 9187));
+        assert!(passed.allowed);
+        let m = passed.ingress.first_allowing().copied().expect("an admitting rule");
+        assert_eq!(decisive_spans(&passed), match_spans(&passed.ingress, &m));
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The flow inspector: the verdict, then both sides as the core explained
 //! them, with the peer list drawn as the OR list it is and each entry's AND
 //! terms marked held or failed. Every rule, entry and term is a button that
-//! highlights its YAML in the editor.
+//! highlights its YAML in the editor. When the scenario has cluster policies,
+//! each side is drawn as its decision chain across tiers ([`chain`]).
 
 use leptos::prelude::*;
 use netpol_core::Span;
@@ -9,6 +10,8 @@ use netpol_core::Span;
 use crate::inspector_vm::{
     code_spans, CheckView, FlowView, InspectorData, NearMissView, PeerView, PolicyView, RuleView, SideStatus, SideView,
 };
+
+mod chain;
 
 /// Highlights spans in the editor.
 pub type OnFocus = Callback<Vec<Span>>;
@@ -130,7 +133,7 @@ fn span_button(label: String, spans: Vec<Span>, on_focus: OnFocus, class: &'stat
 
 fn side_view(s: SideView, on_focus: OnFocus) -> impl IntoView {
     // A side no policy governs says so in one sentence; the other side gets the room.
-    let compact = s.policies.is_empty() && s.near_misses.is_empty();
+    let compact = s.policies.is_empty() && s.near_misses.is_empty() && s.chain.is_none();
     let status = match s.status {
         SideStatus::Exempt(why) => view! { <p class="side-status">{why}</p> }.into_any(),
         SideStatus::NotIsolated => view! {
@@ -175,8 +178,14 @@ fn side_view(s: SideView, on_focus: OnFocus) -> impl IntoView {
                     {glyph(s.allowed)} " " {if s.allowed { "allows" } else { "denies" }}
                 </span>
             </header>
-            {status}
-            {s.policies.into_iter().map(|p| policy_view(p, on_focus)).collect_view()}
+            {match s.chain {
+                Some(c) => chain::chain_view(c, status, s.policies, on_focus).into_any(),
+                None => view! {
+                    {status}
+                    {s.policies.into_iter().map(|p| policy_view(p, on_focus)).collect_view()}
+                }
+                .into_any(),
+            }}
             {near}
             {other}
         </section>
@@ -218,7 +227,7 @@ fn policy_view(p: PolicyView, on_focus: OnFocus) -> impl IntoView {
 
 fn rule_view(r: RuleView, on_focus: OnFocus) -> impl IntoView {
     let ports = match r.ports {
-        None => view! { <span class="muted">"any port (no ports list)"</span> }.into_any(),
+        None => view! { <span class="muted">{format!("any port (no {} list)", r.ports_field)}</span> }.into_any(),
         Some(list) => view! {
             <span class="or-inline">
                 {list.into_iter().enumerate().map(|(i, c)| view! {
@@ -252,14 +261,20 @@ fn rule_view(r: RuleView, on_focus: OnFocus) -> impl IntoView {
         <div class="rule" class:matched=r.matched>
             <div class="rule-head">
                 {span_button(r.label.clone(), vec![r.span], on_focus, "rule-name")}
+                {r.name.map(|n| view! { <code class="rule-given-name">{n}</code> })}
                 <span class="chip" class:ok=r.matched class:bad=!r.matched>
-                    {if r.matched { "✓ admits" } else { "✕ does not admit" }}
+                    {match (r.action, r.matched) {
+                        (None, true) => "✓ admits".to_string(),
+                        (None, false) => "✕ does not admit".to_string(),
+                        (Some(a), true) => format!("✓ matches → {a}"),
+                        (Some(a), false) => format!("✕ no match ({a} not applied)"),
+                    }}
                 </span>
-                <span class="muted small">{format!("= ({field} list) AND (ports)")}</span>
+                <span class="muted small">{format!("= ({field} list) AND ({})", r.ports_field)}</span>
             </div>
             <div class="rule-part">
                 <span class="part-label" class:ok=r.ports_held class:bad=!r.ports_held>
-                    {glyph(r.ports_held)}" ports"
+                    {glyph(r.ports_held)}" "{r.ports_field}
                 </span>
                 {ports}
             </div>

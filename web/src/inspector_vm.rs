@@ -13,6 +13,9 @@ use netpol_core::labels::Operator;
 use netpol_core::model::Direction;
 use netpol_core::{Explanation, FlowEnd, Scenario, Span};
 
+mod chain;
+pub use chain::{chain_view, ChainStep, ChainTier, ChainView, StepOutcome};
+
 /// How one side of the flow is governed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SideStatus {
@@ -41,6 +44,10 @@ pub struct SideView {
     pub other_direction: Vec<String>,
     /// "would match if …" sentences.
     pub near_misses: Vec<NearMissView>,
+    /// The decision chain across tiers; `None` when the scenario has no
+    /// cluster policy (the inspector then looks as it always did) or the
+    /// side is exempt.
+    pub chain: Option<ChainView>,
 }
 
 /// A policy and its rules for one direction.
@@ -63,8 +70,15 @@ pub struct PolicyView {
 pub struct RuleView {
     /// `ingress[0]`.
     pub label: String,
+    /// A cluster policy rule's `name`, if written.
+    pub name: Option<String>,
+    /// A cluster policy rule's action (`Accept`, `Allow`, `Deny`, `Pass`);
+    /// `None` for NetworkPolicy rules, which only allow.
+    pub action: Option<&'static str>,
     /// `from` / `to`.
     pub peers_field: &'static str,
+    /// `ports`, or `protocols` for a ClusterNetworkPolicy rule.
+    pub ports_field: &'static str,
     /// Peers AND ports held.
     pub matched: bool,
     /// The rule.
@@ -173,6 +187,7 @@ fn side_view(scenario: &Scenario, side: &SideExplanation, title: &str) -> SideVi
         policies: side.policies.iter().map(|p| policy_view(scenario, side, p)).collect(),
         other_direction: side.other_direction_policies.iter().map(|&i| policy_name(scenario, i)).collect(),
         near_misses: side.near_misses.iter().map(|n| near_miss_view(scenario, side, n)).collect(),
+        chain: chain_view(scenario, side),
     }
 }
 
@@ -215,31 +230,20 @@ fn rule_view(side: &SideExplanation, policy: usize, r: &RuleExplanation) -> Rule
                     held: e.held,
                     decisive: decisive_peer(e.index),
                     span: e.span,
-                    terms: e.terms.iter().map(term_view).collect(),
-                })
-                .collect(),
-        ),
-    };
-    let ports = match &r.ports {
-        PortsCheck::Any => None,
-        PortsCheck::Entries(entries) => Some(
-            entries
-                .iter()
-                .map(|c| CheckView {
-                    label: format!("ports[{}]", c.index),
-                    held: c.held,
-                    reason: c.reason.describe(),
-                    span: Some(c.span),
+                    terms: terms_view(&e.terms),
                 })
                 .collect(),
         ),
     };
     RuleView {
         label: format!("{}[{}]", side.direction.as_str(), r.index),
+        name: None,
+        action: None,
         peers_field: field,
+        ports_field: "ports",
         matched: r.matched,
         span: r.span,
-        ports,
+        ports: ports_view(&r.ports, "ports"),
         ports_held: r.ports.held(),
         peers,
         peers_held: r.peers.held(),
@@ -248,6 +252,28 @@ fn rule_view(side: &SideExplanation, policy: usize, r: &RuleExplanation) -> Rule
 
 fn term_view(t: &TermCheck) -> CheckView {
     CheckView { label: t.term.as_str().to_string(), held: t.held, reason: t.reason.describe(), span: t.span }
+}
+
+fn terms_view(terms: &[TermCheck]) -> Vec<CheckView> {
+    terms.iter().map(term_view).collect()
+}
+
+/// A rule's port list as checks labelled `field[k]`; `None` means "every port".
+fn ports_view(ports: &PortsCheck, field: &str) -> Option<Vec<CheckView>> {
+    match ports {
+        PortsCheck::Any => None,
+        PortsCheck::Entries(entries) => Some(
+            entries
+                .iter()
+                .map(|c| CheckView {
+                    label: format!("{field}[{}]", c.index),
+                    held: c.held,
+                    reason: c.reason.describe(),
+                    span: Some(c.span),
+                })
+                .collect(),
+        ),
+    }
 }
 
 fn near_miss_view(scenario: &Scenario, side: &SideExplanation, n: &NearMiss) -> NearMissView {
