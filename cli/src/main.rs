@@ -345,8 +345,8 @@ fn run(out: &mut impl Write, command: Command) -> Result<ExitCode, Failure> {
         Command::Diff { before, after, probes, format } => {
             let before = input::load(&before)?;
             let after = input::load(&after)?;
-            let probes = diff_cmd::probes(probes, &before.scenario, &after.scenario);
-            let d = diff_cmd::diff(&before.scenario, &after.scenario, &probes);
+            let probes = netpol_core::diff::probes(probes, &before.scenario, &after.scenario);
+            let d = netpol_core::diff::diff(&before.scenario, &after.scenario, &probes);
             diff_cmd::write(out, &d, format)?;
             Ok(if before.has_errors || after.has_errors {
                 ExitCode::from(EXIT_INPUT_ERROR)
