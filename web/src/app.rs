@@ -1,8 +1,9 @@
 //! The page: header, editor, graph/matrix tabs and the flow inspector, wired
 //! together with signals. State flows one way:
 //!
-//! text ─(200 ms debounce)─▶ Analysis (parse + core evaluation) ─▶ what is
-//! shown (fresh, stale or valid documents) ─▶ graph, matrix, inspector.
+//! text ─(200 ms debounce)─▶ Analysis (parse + core evaluation + lint, in
+//! time slices: [`crate::pipeline`]) ─▶ what is shown (fresh, stale or valid
+//! documents) ─▶ graph, matrix, inspector, lint panel.
 //!
 //! The editor is the only writer of the text (presets go through it too, so
 //! Ctrl+Z can take them back).
@@ -25,8 +26,10 @@ use crate::graph::{self, AllowGraph, GraphEndpoint, ViewState};
 use crate::highlight;
 use crate::inspector::InspectorBody;
 use crate::inspector_vm::{inspector_data, InspectorData};
+use crate::learn::{LearnButton, LearnPanel};
 use crate::lint_panel::LintPanel;
 use crate::matrix_view::MatrixView;
+use crate::pipeline::Pipeline;
 use crate::presets_menu::PresetsMenu;
 use crate::share_link;
 use crate::state::{Analysis, Evaluated, Shown};
@@ -131,6 +134,8 @@ pub fn App() -> impl IntoView {
 
     let shared_text = StoredValue::new(initial_text.clone());
     let text = RwSignal::new(initial_text.clone());
+    // Evaluated now, so a small scenario is on screen with the first render.
+    let pipeline = Pipeline::new(&initial_text);
     let debounced = RwSignal::new(initial_text);
     let editor_ref = NodeRef::<html::Textarea>::new();
 
@@ -164,7 +169,10 @@ pub fn App() -> impl IntoView {
         })
     });
 
-    let analysis = Memo::new(move |prev: Option<&Analysis>| debounced.with(|t| Analysis::new(t, prev)));
+    // Every settled text is evaluated off the input path; a newer one
+    // cancels an older evaluation.
+    Effect::new(move |_| debounced.with(|t| pipeline.submit(t)));
+    let analysis = pipeline.analysis;
     let prefer_valid = RwSignal::new(false);
     let shown = Memo::new(move |_| {
         let (mode, evaluated) = analysis.with(|a| a.shown(prefer_valid.get()));
@@ -348,6 +356,45 @@ pub fn App() -> impl IntoView {
         }
     };
 
+    // Learn panel (crate::learn): lessons load and solve through the same
+    // undoable path and toast as presets, and reveal flows in the inspector.
+    let learn_open = RwSignal::new(false);
+    let learn_text = move |new_text: &str, message: String| {
+        let previous = text.get_untracked();
+        set_text_undoably(new_text);
+        prefer_valid.set(false);
+        lesson.set(None);
+        let id = toast.with_untracked(|t| t.as_ref().map_or(0, |t| t.id + 1));
+        toast.set(Some(Toast { id, message, previous }));
+        set_timeout(
+            move || {
+                if toast.with_untracked(|t| t.as_ref().is_some_and(|t| t.id == id)) {
+                    toast.set(None);
+                }
+            },
+            Duration::from_secs(10),
+        );
+    };
+    let on_lesson_load = Callback::new(move |l: &'static netpol_core::lessons::Lesson| {
+        learn_text(l.yaml, format!("Loaded the lesson “{}”.", l.title));
+        // The source and probe of the prediction, but no destination yet:
+        // the inspector must not give the answer away before the guess.
+        let f = l.prediction.flow;
+        choice.set(FlowChoice { from: f.from.to_string(), to: String::new(), probe: f.probe.to_string() });
+        matrix_probe.set(f.probe.to_string());
+        reveal.update(|n| *n += 1);
+    });
+    let on_lesson_text = Callback::new(move |t: String| learn_text(&t, "Applied the solution.".to_string()));
+    let on_lesson_flow = Callback::new(move |c: FlowChoice| {
+        if Probe::parse(&c.probe).is_some() {
+            matrix_probe.set(c.probe.clone());
+        }
+        inspector_max.set(false);
+        pick_flow(c.from, c.to, c.probe);
+    });
+    let learn_scenario =
+        Signal::derive(move || shown.with(|s| if s.mode == Shown::Fresh { s.evaluated.clone() } else { None }));
+
     // Opening a shared state (first load, back/forward, a pasted link).
     let apply_shared = move |st: SharedState| {
         shared_text.set_value(st.scenario.clone());
@@ -402,9 +449,9 @@ pub fn App() -> impl IntoView {
         set_text_undoably(&joined);
     });
 
-    let lint_findings = Memo::new(move |_| {
-        shown.with(|s| s.evaluated.as_ref().map(|ev| netpol_core::lint::lint(&ev.scenario)).unwrap_or_default())
-    });
+    // Computed by the pipeline with the rest of the evaluation.
+    let lint_findings =
+        Memo::new(move |_| shown.with(|s| s.evaluated.as_ref().map(|ev| ev.lint.clone()).unwrap_or_default()));
 
     let selected_pair = Signal::derive(move || choice.with(|c| (c.from.clone(), c.to.clone())));
 
@@ -419,6 +466,7 @@ pub fn App() -> impl IntoView {
                     "Paste Kubernetes YAML and see who can talk to whom, and exactly which rule decides. Runs entirely in your browser."
                 </p>
                 <nav class="header-actions" aria-label="Page">
+                    <LearnButton open=learn_open />
                     <PresetsMenu on_pick=on_preset open=menu_open />
                     <button
                         class="btn"
@@ -469,7 +517,7 @@ pub fn App() -> impl IntoView {
                     </button>
                 </aside>
             })}
-            <main class="workspace">
+            <main class="workspace" class:learning=move || learn_open.get()>
                 <section
                     class="pane editor-pane"
                     aria-labelledby="editor-title"
@@ -484,6 +532,11 @@ pub fn App() -> impl IntoView {
                     <div class="pane-head">
                         <h2 id="editor-title">"Scenario"</h2>
                         {move || status_badge(analysis, shown, prefer_valid)}
+                        {move || pipeline.progress.get().map(|p| view! {
+                            <span class="badge busy" data-testid="eval-progress" role="status" aria-live="polite">
+                                {format!("Evaluating… {p}%")}
+                            </span>
+                        })}
                         <label class="btn small ghost import" title="Add .yaml/.yml/.json files to the scenario (or drop them on the editor)">
                             "Import…"
                             <input
@@ -589,6 +642,14 @@ pub fn App() -> impl IntoView {
                         </div>
                     </section>
                 </section>
+                <LearnPanel
+                    open=learn_open
+                    text=Signal::from(text)
+                    scenario=learn_scenario
+                    on_load=on_lesson_load
+                    on_text=on_lesson_text
+                    on_inspect=on_lesson_flow
+                />
             </main>
             {move || toast.get().map(|t| view! {
                 <div class="toast" role="status">
@@ -615,7 +676,7 @@ fn scenario_counts(ev: &Evaluated) -> String {
     )
 }
 
-fn status_badge(analysis: Memo<Analysis>, shown: Memo<ShownState>, prefer_valid: RwSignal<bool>) -> impl IntoView {
+fn status_badge(analysis: ReadSignal<Analysis>, shown: Memo<ShownState>, prefer_valid: RwSignal<bool>) -> impl IntoView {
     let errors = analysis.with(|a| a.errors);
     let has_good = analysis.with(|a| a.last_good.is_some());
     let mode = shown.with(|s| s.mode);

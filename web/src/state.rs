@@ -10,6 +10,7 @@
 use std::sync::Arc;
 
 use netpol_core::eval::{external_nodes, ExternalNode};
+use netpol_core::lint::{lint, Finding};
 use netpol_core::matrix::{matrix, Matrix};
 use netpol_core::parse::{parse_str, Diagnostic, Severity};
 use netpol_core::{Probe, Protocol, Scenario};
@@ -26,6 +27,9 @@ pub struct Evaluated {
     pub matrix: Matrix,
     /// Representative external addresses (ipBlocks and "anything else").
     pub externals: Vec<ExternalNode>,
+    /// The core's lint findings for `scenario`, computed with the rest so
+    /// the lint panel never recomputes them on the input path.
+    pub lint: Vec<Finding>,
 }
 
 /// Identity: two results are equal when they are the same evaluation, so a
@@ -38,16 +42,24 @@ impl PartialEq for Evaluated {
 }
 
 impl Evaluated {
-    /// Evaluates `scenario` for every probe it names.
+    /// Evaluates `scenario` for every probe it names, in one go (the page
+    /// does the same in slices: [`crate::pipeline`]).
     pub fn new(scenario: Scenario) -> Self {
-        let mut probes = scenario.probes_in_use();
-        if probes.is_empty() {
-            probes.push(Probe::new(Protocol::Tcp, 80));
-        }
+        let probes = probes_for(&scenario);
         let matrix = matrix(&scenario, &probes);
         let externals = external_nodes(&scenario);
-        Evaluated { scenario, probes, matrix, externals }
+        let lint = lint(&scenario);
+        Evaluated { scenario, probes, matrix, externals, lint }
     }
+}
+
+/// The probes the panels show for `scenario`: those it names, or `TCP/80`.
+pub fn probes_for(scenario: &Scenario) -> Vec<Probe> {
+    let mut probes = scenario.probes_in_use();
+    if probes.is_empty() {
+        probes.push(Probe::new(Protocol::Tcp, 80));
+    }
+    probes
 }
 
 /// Which result the panels show.
@@ -91,10 +103,15 @@ impl Analysis {
     /// `previous`.
     pub fn new(text: &str, previous: Option<&Analysis>) -> Analysis {
         let output = parse_str(text);
-        let mut diagnostics = output.diagnostics;
+        Analysis::assemble(output.diagnostics, Evaluated::new(output.scenario), previous)
+    }
+
+    /// The analysis of a text whose parse gave `diagnostics` and whose
+    /// scenario evaluated to `current`, after `previous`.
+    pub fn assemble(mut diagnostics: Vec<Diagnostic>, current: Evaluated, previous: Option<&Analysis>) -> Analysis {
         diagnostics.sort_by_key(|d| (d.span.start.line, d.span.start.col));
         let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-        let current = Arc::new(Evaluated::new(output.scenario));
+        let current = Arc::new(current);
         let last_good = if errors == 0 { Some(current.clone()) } else { previous.and_then(|p| p.last_good.clone()) };
         Analysis {
             generation: previous.map_or(0, |p| p.generation.wrapping_add(1)),
