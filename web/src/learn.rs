@@ -1,1 +1,437 @@
-//! Placeholder module, filled in this session (see ARCHITECTURE.md).
+//! The Learn panel (issue 6): a short course of lessons beside the editor.
+//!
+//! A lesson reads top to bottom: its intro, a button that loads its scenario
+//! into the editor (through the page's undoable path, like a preset), a flow
+//! to predict (Allowed or Denied) before the verdict is revealed and shown in
+//! the flow inspector, then a task checked live on every evaluation of the
+//! editor's scenario, with a hint and the solution.
+//!
+//! Everything it says about verdicts comes from `netpol_core::lessons`: the
+//! answer to a prediction is [`lessons::prediction`] and a task's status is
+//! [`lessons::check`]. This module renders them and keeps [`Progress`].
+
+mod progress;
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use netpol_core::lessons::{self, Lesson, TaskStatus, LESSONS};
+
+pub use self::progress::{Entry, Progress, STORAGE_KEY};
+use crate::flow_sel::FlowChoice;
+use crate::state::Evaluated;
+
+fn load_progress() -> Progress {
+    window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+        .map(|s| Progress::parse(&s))
+        .unwrap_or_default()
+}
+
+fn save_progress(p: &Progress) {
+    if let Some(s) = window().local_storage().ok().flatten() {
+        let _ = s.set_item(STORAGE_KEY, &p.serialize());
+    }
+}
+
+/// The flow of a lesson as the inspector's choice.
+pub fn choice_of(flow: &netpol_core::presets::FocusFlow) -> FlowChoice {
+    FlowChoice { from: flow.from.to_string(), to: flow.to.to_string(), probe: flow.probe.to_string() }
+}
+
+/// The reveal's headline: whether the guess was right, and the verdict.
+pub fn reveal_text(guess: bool, actual: bool) -> String {
+    let verdict = lessons::verdict_word(actual);
+    if guess == actual {
+        format!("Right: it is {verdict}.")
+    } else {
+        format!("Not quite: it is {verdict}.")
+    }
+}
+
+/// The task's one-line status.
+pub fn status_line(status: Option<&TaskStatus>) -> (bool, String) {
+    match status {
+        None => (false, "The scenario has errors. Fix them and the task is checked again.".into()),
+        Some(s) if s.done() => (true, "Task complete. Every check holds.".into()),
+        Some(s) => {
+            let why = s.first_failure().map(|r| r.describe()).unwrap_or_default();
+            (false, format!("Not yet ({} of {} checks hold). {why}", s.holding(), s.results.len()))
+        }
+    }
+}
+
+/// Moves focus to the element with `id` after the next render.
+fn focus_later(id: &'static str) {
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    });
+}
+
+/// On the stacked phone layout the inspector is far below: bring it in view.
+fn scroll_to_inspector() {
+    let narrow = window().match_media("(max-width: 900px)").ok().flatten().is_some_and(|m| m.matches());
+    if narrow {
+        if let Some(el) = document().get_element_by_id("inspector-title") {
+            el.scroll_into_view();
+        }
+    }
+}
+
+/// The panel. It stays mounted while closed (`hidden`), so the open lesson
+/// and its step survive closing and reopening.
+#[component]
+pub fn LearnPanel(
+    /// Whether the panel is shown.
+    open: RwSignal<bool>,
+    /// The editor's text, to apply a solution to.
+    text: Signal<String>,
+    /// The editor's current evaluated scenario; `None` while the text has
+    /// errors (a stale result must not tick a task off).
+    scenario: Signal<Option<Arc<Evaluated>>>,
+    /// Load a lesson's scenario into the editor, undoably.
+    on_load: Callback<&'static Lesson>,
+    /// Replace the editor's text, undoably (the solution).
+    on_text: Callback<String>,
+    /// Show a flow in the flow inspector.
+    on_inspect: Callback<FlowChoice>,
+) -> impl IntoView {
+    let progress = RwSignal::new(load_progress());
+    Effect::new(move |_| progress.with(save_progress));
+    let active = RwSignal::new(None::<&'static Lesson>);
+    // Lessons whose scenario was loaded in this visit.
+    let loaded = RwSignal::new(Vec::<&'static str>::new());
+
+    let status = Memo::new(move |_| {
+        let lesson = active.get()?;
+        Some(scenario.with(|s| s.as_ref().map(|ev| lessons::check(lesson, &ev.scenario))))
+    });
+    // A task counts as done once its checks hold after the prediction.
+    Effect::new(move |_| {
+        let Some(lesson) = active.get() else { return };
+        let done = status.with(|s| matches!(s, Some(Some(st)) if st.done()));
+        if done && progress.with_untracked(|p| p.get(lesson.id).guess.is_some() && !p.get(lesson.id).done) {
+            progress.update(|p| p.complete(lesson.id));
+        }
+    });
+    Effect::new(move |_| {
+        if open.get() {
+            focus_later(if active.get_untracked().is_some() { "learn-lesson-title" } else { "learn-title" });
+        }
+    });
+
+    let open_lesson = move |l: Option<&'static Lesson>| {
+        active.set(l);
+        focus_later(if l.is_some() { "learn-lesson-title" } else { "learn-title" });
+    };
+
+    view! {
+        <aside
+            id="learn-panel"
+            class="learn"
+            data-testid="learn-panel"
+            aria-labelledby="learn-title"
+            hidden=move || !open.get()
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Escape" {
+                    open.set(false);
+                    focus_later("learn-open");
+                }
+            }
+        >
+            <header class="learn-head">
+                <h2 id="learn-title" tabindex="-1">"Learn"</h2>
+                <span class="learn-count" data-testid="learn-count">
+                    {move || format!("{} of {} done", progress.with(Progress::done_count), LESSONS.len())}
+                </span>
+                <button
+                    class="icon-btn"
+                    aria-label="Close the Learn panel"
+                    on:click=move |_| {
+                        open.set(false);
+                        focus_later("learn-open");
+                    }
+                >
+                    "✕"
+                </button>
+            </header>
+            <div class="learn-body">
+                {move || match active.get() {
+                    None => lesson_list(progress, Callback::new(move |l| open_lesson(Some(l)))).into_any(),
+                    Some(l) => view! {
+                        <LessonView
+                            lesson=l
+                            progress=progress
+                            loaded=loaded
+                            status=status
+                            text=text
+                            on_load=on_load
+                            on_text=on_text
+                            on_inspect=on_inspect
+                            on_open=Callback::new(open_lesson)
+                        />
+                    }
+                    .into_any(),
+                }}
+            </div>
+        </aside>
+    }
+}
+
+fn lesson_list(progress: RwSignal<Progress>, on_pick: Callback<&'static Lesson>) -> impl IntoView {
+    view! {
+        <p class="learn-lead">
+            "Eight short lessons on how NetworkPolicy decides. Each loads a small scenario into the editor, "
+            "asks you to predict one connection, then gives you one change to make."
+        </p>
+        <ol class="learn-list" data-testid="learn-list">
+            {LESSONS.iter().enumerate().map(|(i, l)| {
+                let entry = move || progress.with(|p| p.get(l.id));
+                view! {
+                    <li>
+                        <button
+                            class="learn-item"
+                            data-testid="learn-item"
+                            data-id=l.id
+                            data-done=move || entry().done.to_string()
+                            on:click=move |_| on_pick.run(l)
+                        >
+                            <span class="learn-num" class:done=move || entry().done aria-hidden="true">
+                                {move || if entry().done { "✓".to_string() } else { (i + 1).to_string() }}
+                            </span>
+                            <span class="learn-item-title">{l.title}</span>
+                            <span class="learn-item-state">
+                                {move || {
+                                    let e = entry();
+                                    if e.done {
+                                        "Done"
+                                    } else if e.guess.is_some() {
+                                        "Started"
+                                    } else {
+                                        ""
+                                    }
+                                }}
+                            </span>
+                        </button>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+        <button
+            class="link small learn-reset"
+            on:click=move |_| {
+                let ok = window()
+                    .confirm_with_message("Forget your predictions and completed tasks?")
+                    .unwrap_or(false);
+                if ok {
+                    progress.set(Progress::default());
+                }
+            }
+        >
+            "Reset progress"
+        </button>
+    }
+}
+
+#[component]
+fn LessonView(
+    lesson: &'static Lesson,
+    progress: RwSignal<Progress>,
+    loaded: RwSignal<Vec<&'static str>>,
+    status: Memo<Option<Option<TaskStatus>>>,
+    text: Signal<String>,
+    on_load: Callback<&'static Lesson>,
+    on_text: Callback<String>,
+    on_inspect: Callback<FlowChoice>,
+    on_open: Callback<Option<&'static Lesson>>,
+) -> impl IntoView {
+    let position = LESSONS.iter().position(|l| l.id == lesson.id).unwrap_or(0);
+    let prev = position.checked_sub(1).and_then(|i| LESSONS.get(i));
+    let next = LESSONS.get(position + 1);
+    // The answer, computed by the core on the lesson's own scenario.
+    let answer = lessons::prediction(lesson).map(|ex| ex.allowed);
+    let entry = move || progress.with(|p| p.get(lesson.id));
+    let is_loaded = move || loaded.with(|l| l.contains(&lesson.id));
+    let show_flow = move || {
+        on_inspect.run(choice_of(&lesson.prediction.flow));
+        scroll_to_inspector();
+    };
+    let guess = move |allowed: bool| {
+        progress.update(|p| p.predict(lesson.id, allowed));
+        show_flow();
+        focus_later("learn-reveal");
+    };
+    let apply_failed = RwSignal::new(false);
+    let flow = lesson.prediction.flow;
+
+    view! {
+        <article class="learn-lesson" data-testid="learn-lesson" data-id=lesson.id>
+            <button class="link small learn-back" data-testid="learn-back" on:click=move |_| on_open.run(None)>
+                "← All lessons"
+            </button>
+            <p class="learn-kicker">{format!("Lesson {} of {}", position + 1, LESSONS.len())}</p>
+            <h3 id="learn-lesson-title" tabindex="-1">{lesson.title}</h3>
+            {lesson.intro.split("\n\n").map(|para| view! { <p class="learn-para">{para}</p> }).collect_view()}
+
+            <section class="learn-step" aria-labelledby="learn-step-load">
+                <h4 id="learn-step-load"><span class="step-num" aria-hidden="true">"1"</span>"Load the scenario"</h4>
+                <button
+                    class="btn primary"
+                    data-testid="learn-load"
+                    on:click=move |_| {
+                        on_load.run(lesson);
+                        loaded.update(|l| {
+                            if !l.contains(&lesson.id) {
+                                l.push(lesson.id);
+                            }
+                        });
+                        apply_failed.set(false);
+                    }
+                >
+                    {move || if is_loaded() { "Load it again" } else { "Load the lesson's scenario" }}
+                </button>
+                <Show when=is_loaded>
+                    <p class="learn-note">"It is in the editor now. Ctrl+Z, or Undo in the message below, brings your scenario back."</p>
+                </Show>
+            </section>
+
+            <Show when=move || is_loaded() || entry().guess.is_some()>
+                <section class="learn-step" data-testid="learn-predict" aria-labelledby="learn-step-predict">
+                    <h4 id="learn-step-predict"><span class="step-num" aria-hidden="true">"2"</span>"Predict"</h4>
+                    <p>{lesson.prediction.question}</p>
+                    <p class="learn-flow">
+                        <code>{flow.from}</code>" → "<code>{flow.to}</code>" on "<code>{flow.probe}</code>
+                    </p>
+                    {move || match (entry().guess, answer) {
+                        (None, _) => view! {
+                            <div class="learn-choices" role="group" aria-label="Your prediction">
+                                <button class="btn choice" data-testid="predict-allowed" on:click=move |_| guess(true)>"Allowed"</button>
+                                <button class="btn choice" data-testid="predict-denied" on:click=move |_| guess(false)>"Denied"</button>
+                            </div>
+                        }.into_any(),
+                        (Some(g), Some(actual)) => view! {
+                            <div
+                                id="learn-reveal"
+                                tabindex="-1"
+                                class="learn-reveal"
+                                class:right=g == actual
+                                data-testid="learn-reveal"
+                                data-correct=(g == actual).to_string()
+                                data-allowed=actual.to_string()
+                                role="status"
+                            >
+                                <p class="learn-verdict">
+                                    <span aria-hidden="true">{if g == actual { "✓ " } else { "✗ " }}</span>
+                                    {reveal_text(g, actual)}
+                                    <span class="muted">{format!(" You said {}.", lessons::verdict_word(g))}</span>
+                                </p>
+                                <p>{lesson.prediction.takeaway}</p>
+                                <button class="link small" data-testid="learn-show-flow" on:click=move |_| show_flow()>
+                                    "Show it in the flow inspector"
+                                </button>
+                            </div>
+                        }.into_any(),
+                        (Some(_), None) => view! {
+                            <p class="learn-note">"This lesson's flow does not resolve in its scenario."</p>
+                        }.into_any(),
+                    }}
+                </section>
+            </Show>
+
+            <Show when=move || entry().guess.is_some()>
+                <section class="learn-step" data-testid="learn-task" aria-labelledby="learn-step-task">
+                    <h4 id="learn-step-task"><span class="step-num" aria-hidden="true">"3"</span>"Your task"</h4>
+                    <p>{lesson.task.goal}</p>
+                    {move || {
+                        let st = status.get().flatten();
+                        let (done, line) = status_line(st.as_ref());
+                        view! {
+                            <p class="learn-status" class:done=done role="status" data-testid="learn-status" data-done=done.to_string()>
+                                <span aria-hidden="true">{if done { "✓ " } else { "… " }}</span>
+                                {line}
+                            </p>
+                            <ul class="learn-checks">
+                                {st.map(|st| st.results.into_iter().map(|r| {
+                                    let holds = r.holds();
+                                    view! {
+                                        <li class:ok=holds data-testid="learn-check" data-holds=holds.to_string()>
+                                            <span class="learn-glyph" aria-label=if holds { "holds" } else { "does not hold" }>
+                                                {if holds { "✓" } else { "✗" }}
+                                            </span>
+                                            <span>
+                                                {r.expectation.says}
+                                                <span class="learn-check-flow">{r.describe()}</span>
+                                            </span>
+                                        </li>
+                                    }
+                                }).collect_view())}
+                            </ul>
+                        }
+                    }}
+                    <details class="learn-more">
+                        <summary>"Hint"</summary>
+                        <p>{lesson.hint}</p>
+                    </details>
+                    <details class="learn-more" data-testid="learn-solution">
+                        <summary>"Show the solution"</summary>
+                        <p>{lesson.solution.explanation}</p>
+                        <pre class="learn-snippet">{lesson.solution.snippet}</pre>
+                        <button
+                            class="btn small"
+                            data-testid="learn-apply"
+                            on:click=move |_| match lessons::apply_solution(lesson, &text.get_untracked()) {
+                                Some(t) => {
+                                    apply_failed.set(false);
+                                    on_text.run(t);
+                                }
+                                None => apply_failed.set(true),
+                            }
+                        >
+                            "Apply it to the editor"
+                        </button>
+                        <Show when=move || apply_failed.get()>
+                            <p class="learn-note" role="alert">
+                                "The editor no longer has the lines this changes. Load the lesson's scenario again, or make the change by hand."
+                            </p>
+                        </Show>
+                    </details>
+                </section>
+            </Show>
+
+            <nav class="learn-nav" aria-label="Lessons">
+                {prev.map(|p| view! {
+                    <button class="btn small ghost" on:click=move |_| on_open.run(Some(p))>"← Previous"</button>
+                })}
+                {next.map(|n| view! {
+                    <button class="btn small" data-testid="learn-next" on:click=move |_| on_open.run(Some(n))>
+                        "Next: " {n.title}
+                    </button>
+                })}
+            </nav>
+        </article>
+    }
+}
+
+/// The header button that opens and closes the panel.
+#[component]
+pub fn LearnButton(open: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <button
+            id="learn-open"
+            class="btn"
+            class:active=move || open.get()
+            data-testid="learn-open"
+            aria-controls="learn-panel"
+            aria-expanded=move || open.get().to_string()
+            on:click=move |_| open.update(|o| *o = !*o)
+        >
+            "Learn"
+        </button>
+    }
+}
