@@ -105,6 +105,7 @@ pub fn e2e(root: &Path, extra_args: &[String]) -> Result {
     }
     let shots = root.join("target").join("e2e-screenshots");
     fs::create_dir_all(&shots).map_err(|e| Error::new(format!("cannot create {}: {e}", shots.display())))?;
+    e2e_fixtures(root)?;
     let port = free_port()?;
     let e2e = root.join("e2e");
     run(cmd(e2e.join("node_modules").join(".bin").join("playwright"), &e2e)
@@ -119,6 +120,21 @@ pub fn e2e(root: &Path, extra_args: &[String]) -> Result {
             shots.display()
         ))
     })
+}
+
+/// The generated clusters the e2e specs load, written to `target/e2e-fixtures/` by `netpol gen`
+/// (deterministic, so generated on every run rather than committed: they are megabytes).
+/// `e2e/tests/perf.spec.ts` loads `cluster-2000.yaml` (issue 5: the page stays responsive while a
+/// 2,000-pod scenario evaluates).
+pub fn e2e_fixtures(root: &Path) -> Result {
+    let dir = root.join("target").join("e2e-fixtures");
+    fs::create_dir_all(&dir).map_err(|e| Error::new(format!("cannot create {}: {e}", dir.display())))?;
+    let path = dir.join("cluster-2000.yaml");
+    let file = fs::File::create(&path).map_err(|e| Error::new(format!("cannot create {}: {e}", path.display())))?;
+    run(cmd(tools::cargo(), root)
+        .args(["run", "--quiet", "--release", "-p", "netpol-cli", "--bin", "netpol", "--"])
+        .args(["gen", "--pods", "2000", "--namespaces", "100", "--policies", "200", "--seed", "7"])
+        .stdout(file))
 }
 
 /// A loopback port nobody listens on right now.
