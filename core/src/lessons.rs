@@ -252,10 +252,15 @@ pub fn check(lesson: &Lesson, scenario: &Scenario) -> TaskStatus {
 
 /// `text` with the lesson's solution applied, or `None` when some edit's
 /// `find` does not occur exactly once (the user already changed those
-/// lines). Applied to [`Lesson::yaml`] it gives the solved scenario.
+/// lines) or its replacement is already there (applied twice, which for an
+/// edit that only adds a line would add it again). Applied to
+/// [`Lesson::yaml`] it gives the solved scenario.
 pub fn apply_solution(lesson: &Lesson, text: &str) -> Option<String> {
     let mut out = String::from(text);
     for edit in lesson.solution.edits {
+        if out.contains(edit.replace) {
+            return None;
+        }
         let at = out.find(edit.find)?;
         if out[at + edit.find.len()..].contains(edit.find) {
             return None;
@@ -283,6 +288,14 @@ mod tests {
         assert_eq!(apply_solution(&l, "a\nb\nc\n").as_deref(), Some("a\nB\nc\n"));
         assert_eq!(apply_solution(&l, "a\nc\n"), None, "missing");
         assert_eq!(apply_solution(&l, "b\nb\n"), None, "ambiguous");
+    }
+
+    #[test]
+    fn an_edit_that_only_adds_a_line_is_not_applied_twice() {
+        let l = with_edits(&[Edit { find: "a\n", replace: "a\nz\n" }]);
+        let once = apply_solution(&l, "a\n").expect("applies");
+        assert_eq!(once, "a\nz\n");
+        assert_eq!(apply_solution(&l, &once), None);
     }
 
     #[test]
