@@ -186,6 +186,26 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
     },
+    /// Print a Markdown report for a pull request: counts, what each policy
+    /// selects, the matrix per probe (the grid up to 40 endpoints, counts
+    /// beyond), the lint findings and, with --after, the changed flows.
+    ///
+    /// Names and labels are escaped, so the report renders as the data it
+    /// holds whatever the input contains. The page's "Export ▾ → Markdown
+    /// report" writes the same text.
+    Report {
+        /// A probe such as TCP/80. Repeatable. Default: every port the
+        /// input (and --after) names (TCP/80 if none).
+        #[arg(long = "probe", value_name = "PROTO/PORT", value_parser = parse_probe)]
+        probes: Vec<Probe>,
+        /// The changed version to compare with: a file or directory
+        /// (repeatable).
+        #[arg(long, value_name = "PATH")]
+        after: Vec<PathBuf>,
+        /// Input files (`-` = stdin, directories as for `matrix`).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
     /// Write a deterministic synthetic cluster as multi-document YAML.
     ///
     /// Same sizes and seed give the same bytes. Namespace 0 is kube-system
@@ -355,6 +375,23 @@ fn run(out: &mut impl Write, command: Command) -> Result<ExitCode, Failure> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Report { probes, after, files } => {
+            let loaded = input::load(&files)?;
+            let after = if after.is_empty() { None } else { Some(input::load(&after)?) };
+            let after_scenario = after.as_ref().map(|a| &a.scenario);
+            let probes =
+                netpol_core::diff::probes(probes, &loaded.scenario, after_scenario.unwrap_or(&loaded.scenario));
+            let m = netpol_core::matrix(&loaded.scenario, &probes);
+            let findings = netpol_core::lint::lint(&loaded.scenario);
+            let report = netpol_core::report::ReportInput {
+                scenario: &loaded.scenario,
+                matrix: &m,
+                findings: &findings,
+                after: after_scenario,
+            };
+            out.write_all(netpol_core::report::markdown(&report).as_bytes())?;
+            Ok(exit_code(loaded.has_errors || after.is_some_and(|a| a.has_errors)))
         }
         Command::Gen { pods, namespaces, policies, seed } => {
             let params = gen::GenParams { pods, namespaces: namespaces as usize, policies, seed };

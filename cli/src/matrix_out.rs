@@ -20,7 +20,6 @@ use std::io::{self, Write};
 
 use netpol_core::matrix::Matrix;
 use netpol_core::{Probe, Scenario};
-use serde::Serialize;
 
 /// The output format of `netpol matrix`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -35,58 +34,27 @@ pub enum MatrixFormat {
     Summary,
 }
 
-/// The JSON document; field order is the documented one.
-#[derive(Serialize)]
-struct MatrixJson<'a> {
-    endpoints: &'a [String],
-    probes: Vec<String>,
-    allowed: serde_json::Map<String, serde_json::Value>,
-}
-
-/// `namespace/name` of every endpoint, in scenario order.
-pub fn endpoint_names(scenario: &Scenario) -> Vec<String> {
-    scenario.endpoints.iter().map(|e| format!("{}/{}", e.namespace, e.name)).collect()
-}
-
-/// The row of `from` for probe index `p`: one `'1'`/`'0'` per destination.
-fn row_bits(m: &Matrix, p: usize, from: usize) -> String {
-    m.row(p, from).map(|allowed| if allowed { '1' } else { '0' }).collect()
-}
-
 /// Writes `m` in `format`.
 pub fn write(out: &mut impl Write, scenario: &Scenario, m: &Matrix, format: MatrixFormat) -> io::Result<()> {
-    let names = endpoint_names(scenario);
+    let names = netpol_core::report::endpoint_names(scenario);
     let probes: &[Probe] = m.probes();
     match format {
-        MatrixFormat::Json => write_json(out, &names, probes, m),
-        MatrixFormat::Csv => write_csv(out, &names, probes, m),
+        MatrixFormat::Json => write_json(out, scenario, m),
+        MatrixFormat::Csv => write_csv(out, scenario, m),
         MatrixFormat::Table => write_table(out, &names, probes, m),
         MatrixFormat::Summary => write_summary(out, probes, m),
     }
 }
 
-fn write_json(out: &mut impl Write, names: &[String], probes: &[Probe], m: &Matrix) -> io::Result<()> {
-    let mut allowed = serde_json::Map::new();
-    for (p, probe) in probes.iter().enumerate() {
-        let rows = (0..m.len()).map(|i| serde_json::Value::String(row_bits(m, p, i))).collect();
-        allowed.insert(probe.to_string(), serde_json::Value::Array(rows));
-    }
-    let doc = MatrixJson { endpoints: names, probes: probes.iter().map(Probe::to_string).collect(), allowed };
-    serde_json::to_writer(&mut *out, &doc).map_err(io::Error::other)?;
-    writeln!(out)
+/// The JSON document, built by the core so the page's export is the same
+/// bytes ([`netpol_core::report::matrix_json`]).
+fn write_json(out: &mut impl Write, scenario: &Scenario, m: &Matrix) -> io::Result<()> {
+    out.write_all(netpol_core::report::matrix_json(scenario, m).as_bytes())
 }
 
-fn write_csv(out: &mut impl Write, names: &[String], probes: &[Probe], m: &Matrix) -> io::Result<()> {
-    writeln!(out, "probe,from,to,allowed")?;
-    for (p, probe) in probes.iter().enumerate() {
-        for (i, from) in names.iter().enumerate() {
-            for (j, to) in names.iter().enumerate() {
-                let bit = if m.allowed(p, i, j) { 1 } else { 0 };
-                writeln!(out, "{probe},{from},{to},{bit}")?;
-            }
-        }
-    }
-    Ok(())
+/// The CSV rows, built by the core ([`netpol_core::report::matrix_csv`]).
+fn write_csv(out: &mut impl Write, scenario: &Scenario, m: &Matrix) -> io::Result<()> {
+    out.write_all(netpol_core::report::matrix_csv(scenario, m).as_bytes())
 }
 
 /// Column keys are row numbers, right-aligned to the widest one, so the grid

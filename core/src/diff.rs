@@ -9,6 +9,7 @@
 //! pod's allowed flows newly denied. Each changed flow is then explained on
 //! both sides with [`crate::evaluate`], naming the rule that decided.
 
+use alloc::borrow::Cow;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -134,8 +135,24 @@ pub fn diff(before: &Scenario, after: &Scenario, probes: &[Probe]) -> Diff {
 /// [`Diff::omitted`]: a page comparing two big clusters must stay
 /// responsive, and nobody reads ten thousand explanations.
 pub fn diff_capped(before: &Scenario, after: &Scenario, probes: &[Probe], cap: usize) -> Diff {
-    let b = Side::new(before, probes);
-    let a = Side::new(after, probes);
+    compare(Side::new(before, probes), Side::new(after, probes), probes, cap)
+}
+
+/// [`diff_capped`] reusing matrices a caller already has (the page keeps
+/// one per version): each must be its scenario's matrix on `probes`, in that
+/// order; one that is not (other probes) is recomputed.
+pub fn diff_matrices(before: (&Scenario, &Matrix), after: (&Scenario, &Matrix), probes: &[Probe], cap: usize) -> Diff {
+    fn side<'a>((scenario, m): (&'a Scenario, &'a Matrix), probes: &[Probe]) -> Side<'a> {
+        if m.probes() == probes && m.len() == scenario.endpoints.len() {
+            Side::with_matrix(scenario, Cow::Borrowed(m))
+        } else {
+            Side::new(scenario, probes)
+        }
+    }
+    compare(side(before, probes), side(after, probes), probes, cap)
+}
+
+fn compare(b: Side<'_>, a: Side<'_>, probes: &[Probe], cap: usize) -> Diff {
     let ends = union(&b, &a);
     let added = ends.iter().filter(|e| e.before.is_none()).map(|e| e.label.clone()).collect();
     let removed = ends.iter().filter(|e| e.after.is_none()).map(|e| e.label.clone()).collect();
@@ -176,17 +193,21 @@ struct Side<'a> {
     scenario: &'a Scenario,
     /// Endpoint index by `ns/name` (first occurrence).
     index: BTreeMap<String, usize>,
-    /// Allow tables for the diff's probes.
-    matrix: Matrix,
+    /// Allow tables for the diff's probes (given or computed).
+    matrix: Cow<'a, Matrix>,
 }
 
 impl<'a> Side<'a> {
     fn new(scenario: &'a Scenario, probes: &[Probe]) -> Self {
+        Side::with_matrix(scenario, Cow::Owned(crate::matrix(scenario, probes)))
+    }
+
+    fn with_matrix(scenario: &'a Scenario, matrix: Cow<'a, Matrix>) -> Self {
         let mut index = BTreeMap::new();
         for i in 0..scenario.endpoints.len() {
             index.entry(endpoint_label(scenario, i)).or_insert(i);
         }
-        Side { scenario, index, matrix: crate::matrix(scenario, probes) }
+        Side { scenario, index, matrix }
     }
 }
 
