@@ -13,7 +13,10 @@
 //! policies can decide it. `external_edges_follow_is_allowed` in `model`
 //! checks the answers against the core on the whole scenario.
 
+use std::collections::BTreeMap;
+
 use netpol_core::eval::{is_allowed, ExternalNode};
+use netpol_core::labels::Labels;
 use netpol_core::{Flow, FlowEnd, Probe, Scenario};
 
 /// Allowed-probe masks (bit `k` for `probes[k]`) per endpoint and external
@@ -70,7 +73,23 @@ pub(super) fn verdicts(
             continue;
         }
         local.policies = own.iter().filter_map(|&p| scenario.policies.get(p).cloned()).collect();
+        // Endpoints of one namespace with equal labels, declared ports and
+        // host-network flag are the same question to the core (an external
+        // end is never an endpoint: `external_nodes` picks addresses no
+        // endpoint has), so each such class is asked once.
+        let mut seen: BTreeMap<(&Labels, bool), Vec<usize>> = BTreeMap::new();
         for &i in list {
+            let Some(e) = scenario.endpoints.get(i) else { continue };
+            let reps = seen.entry((&e.labels, e.host_network)).or_default();
+            let twin = reps.iter().copied().find(|&r| scenario.endpoints.get(r).is_some_and(|o| o.ports == e.ports));
+            if let Some(r) = twin {
+                for x in 0..x_count {
+                    v.out[i * x_count + x] = v.out[r * x_count + x];
+                    v.inbound[i * x_count + x] = v.inbound[r * x_count + x];
+                }
+                continue;
+            }
+            reps.push(i);
             for (x, ext) in externals.iter().enumerate() {
                 let (me, them) = (FlowEnd::Endpoint(i), FlowEnd::Ip(ext.address));
                 let (mut out, mut into) = (0u64, 0u64);

@@ -21,6 +21,8 @@ pub mod model;
 mod tally;
 #[cfg(test)]
 mod testdata;
+pub mod tiers;
 
 pub use component::AllowGraph;
 pub use model::{build, GraphEndpoint, GraphModel, Level, ViewState};
+pub use tiers::TierFilter;

@@ -1,12 +1,22 @@
-//! Counting a matrix row's allowed destinations per graph unit, fast.
+//! Counting the core's allowed pairs between graph units, with word
+//! operations on the matrix's row bitsets instead of pair-by-pair loops.
 //!
-//! Endpoints of one namespace usually have consecutive indices (`kubectl
-//! get -A` lists them namespace by namespace), so a row is cut into *runs*
-//! of consecutive endpoints drawn in the same node, and each run is counted
-//! with word popcounts instead of bit by bit. A 10,000-endpoint row in 500
-//! namespaces is then ~160 words and ~500 runs, not 10,000 lookups. When
-//! runs are short (interleaved input, the pod view) the row's set bits are
-//! visited instead, so the cost follows the allowed pairs.
+//! A unit (a collapsed namespace, or one shown endpoint) is tallied in one
+//! pass over its members' rows:
+//!
+//! - each member's rows (one per shown probe, loopback bit cleared) are ORed
+//!   per probe into the unit's rows, so "which probes reach destination `j`
+//!   from this unit" costs one OR per word, not one lookup per pair;
+//! - their union is added into *bit-sliced counters* (plane `k` holds bit `k`
+//!   of a per-destination counter), so counting costs `planes` word
+//!   operations per 64 destinations, whatever the allowed-pair count.
+//!
+//! Then the destinations are read back run by run (consecutive endpoints in
+//! one node, see [`runs`]) with popcounts. A 10,000-endpoint row is ~160
+//! words, so a source costs ~160 × (probes + planes) word operations, and
+//! reading a unit back costs one step per run: the whole namespace graph of
+//! a 10,000-pod, 500-namespace cluster is O(N²/64 + units × runs), never
+//! the 10⁸ pair lookups, even when `kubectl get -A` interleaves namespaces.
 
 use netpol_core::matrix::Matrix;
 
@@ -34,80 +44,176 @@ pub(super) fn runs(endpoint_node: &[usize]) -> Vec<Run> {
     out
 }
 
-/// One source's rows for the shown probes, loopback bit cleared, plus their
-/// union.
-pub(super) struct RowTally {
-    rows: Vec<Vec<u64>>,
-    any: Vec<u64>,
+/// What one unit reaches in one run of destinations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct RunHit {
+    /// The destination unit.
+    pub unit: usize,
+    /// (source, destination) pairs allowed on at least one shown probe.
+    pub pairs: u64,
+    /// Bit `k` when the `k`-th shown probe allows some pair.
+    pub probes: u64,
+    /// A destination in the run that some member reaches.
+    pub first: usize,
 }
 
-impl RowTally {
-    /// Scratch space for `probes` rows of `len` endpoints.
+/// Accumulates one unit's rows; reused unit after unit.
+pub(super) struct UnitTally {
+    /// Per shown probe, the OR of the members' rows.
+    rows: Vec<Vec<u64>>,
+    /// Bit-sliced counters of the members' union rows.
+    planes: Vec<Vec<u64>>,
+    /// The union of `rows`.
+    any: Vec<u64>,
+    /// The intersection of `rows`: destinations every shown probe reaches.
+    all: Vec<u64>,
+    /// One member's union row (scratch).
+    member: Vec<u64>,
+    words: usize,
+}
+
+impl UnitTally {
+    /// Scratch space for `probes` shown probes over `len` endpoints.
     pub fn new(probes: usize, len: usize) -> Self {
         let words = len.div_ceil(64);
-        RowTally { rows: vec![vec![0; words]; probes], any: vec![0; words] }
+        UnitTally {
+            rows: vec![vec![0; words]; probes],
+            planes: Vec::new(),
+            any: vec![0; words],
+            all: vec![0; words],
+            member: vec![0; words],
+            words,
+        }
     }
 
-    /// Loads row `from` of each probe index in `probes` (as many as `new`
-    /// was given), without the diagonal: a pod's traffic to itself is not
-    /// an edge.
-    pub fn load(&mut self, matrix: &Matrix, probes: &[usize], from: usize) {
+    /// Starts a new unit.
+    pub fn clear(&mut self) {
+        for row in &mut self.rows {
+            row.fill(0);
+        }
+        for plane in &mut self.planes {
+            plane.fill(0);
+        }
         self.any.fill(0);
+    }
+
+    /// Adds source endpoint `from`'s rows for the shown probes (matrix
+    /// probe indices), without the diagonal: a pod's traffic to itself is
+    /// not an edge (other members' pairs into `from` still count).
+    pub fn add(&mut self, matrix: &Matrix, probes: &[usize], from: usize) {
+        self.member.fill(0);
+        let (w0, not_self) = (from / 64, !(1u64 << (from % 64)));
         for (row, &p) in self.rows.iter_mut().zip(probes) {
-            match matrix.row_words(p, from) {
-                Some(words) if words.len() == row.len() => row.copy_from_slice(words),
-                _ => row.fill(0),
+            let Some(words) = matrix.row_words(p, from).filter(|w| w.len() == self.words) else {
+                continue;
+            };
+            for (w, ((acc, m), &x)) in row.iter_mut().zip(self.member.iter_mut()).zip(words).enumerate() {
+                let x = if w == w0 { x & not_self } else { x };
+                *acc |= x;
+                *m |= x;
             }
-            if let Some(w) = row.get_mut(from / 64) {
-                *w &= !(1u64 << (from % 64));
+        }
+        self.add_member_counts();
+    }
+
+    /// Adds `member` (a 0/1 row) to the bit-sliced counters: a ripple-carry
+    /// add, one word op per plane, growing a plane when a carry is left.
+    fn add_member_counts(&mut self) {
+        for (w, &bits) in self.member.iter().enumerate() {
+            if bits == 0 {
+                continue;
             }
-            for (a, w) in self.any.iter_mut().zip(row.iter()) {
-                *a |= w;
+            if let Some(a) = self.any.get_mut(w) {
+                *a |= bits;
+            }
+            let mut carry = bits;
+            for plane in &mut self.planes {
+                if carry == 0 {
+                    break;
+                }
+                let Some(x) = plane.get_mut(w) else { break };
+                let next = *x & carry;
+                *x ^= carry;
+                carry = next;
+            }
+            if carry != 0 {
+                let mut plane = vec![0; self.words];
+                if let Some(x) = plane.get_mut(w) {
+                    *x = carry;
+                }
+                self.planes.push(plane);
             }
         }
     }
 
-    /// Calls `f(unit, allowed, probe_mask, an_allowed_destination)` for
-    /// the allowed destinations of the loaded row, grouped per run when runs
-    /// are long (namespace-ordered input) and bit by bit otherwise (then a
-    /// unit may be reported several times; callers add the counts up).
-    pub fn each_run(&self, runs: &[Run], endpoint_node: &[usize], mut f: impl FnMut(usize, u64, u64, usize)) {
-        // Runs pay off when they average 8 endpoints or more; interleaved
-        // input would make every run one endpoint long.
+    /// Calls `f` for every run some member reaches, in run order (bit by
+    /// bit when runs are short, as with interleaved namespaces: then a unit
+    /// may be reported several times and callers add the counts up).
+    pub fn each_run(&mut self, runs: &[Run], endpoint_node: &[usize], mut f: impl FnMut(RunHit)) {
+        // Destinations every probe reaches need no per-probe check.
+        let full = if self.rows.len() >= 64 { u64::MAX } else { (1u64 << self.rows.len()) - 1 };
+        self.all.copy_from_slice(&self.any);
+        for row in &self.rows {
+            for (a, &w) in self.all.iter_mut().zip(row) {
+                *a &= w;
+            }
+        }
+        // Runs pay off when they average 8 endpoints or more.
         if runs.len().saturating_mul(8) > endpoint_node.len() {
+            // Per word, the planes' and rows' words are read once into
+            // registers-sized scratch, then each set bit is decoded.
+            let mut plane_w = [0u64; 64];
+            let mut row_w = [0u64; 64];
+            let planes = self.planes.len().min(64);
+            let probes = self.rows.len().min(64);
             for (w, &word) in self.any.iter().enumerate() {
+                if word == 0 {
+                    continue;
+                }
+                for (slot, p) in plane_w.iter_mut().zip(&self.planes) {
+                    *slot = p.get(w).copied().unwrap_or(0);
+                }
+                for (slot, r) in row_w.iter_mut().zip(&self.rows) {
+                    *slot = r.get(w).copied().unwrap_or(0);
+                }
+                let all = self.all.get(w).copied().unwrap_or(0);
                 let mut bits = word;
                 while bits != 0 {
                     let b = bits.trailing_zeros() as usize;
                     bits &= bits - 1;
                     let j = w * 64 + b;
-                    let Some(&unit) = endpoint_node.get(j) else {
+                    let Some(&unit) = endpoint_node.get(j).filter(|&&u| u != usize::MAX) else {
                         continue;
                     };
-                    let mut mask = 0u64;
-                    for (k, row) in self.rows.iter().enumerate() {
-                        if row.get(w).is_some_and(|x| x >> b & 1 == 1) {
-                            mask |= 1 << k;
-                        }
+                    let mut pairs = 0u64;
+                    for (k, &p) in plane_w[..planes].iter().enumerate() {
+                        pairs |= (p >> b & 1) << k;
                     }
-                    f(unit, 1, mask, j);
+                    let mask = if all >> b & 1 == 1 {
+                        full
+                    } else {
+                        row_w[..probes].iter().enumerate().fold(0u64, |m, (k, &r)| m | (r >> b & 1) << k)
+                    };
+                    f(RunHit { unit, pairs, probes: mask, first: j });
                 }
             }
             return;
         }
         for r in runs {
-            let count = count_range(&self.any, r.start, r.end);
-            if count == 0 {
+            let Some(first) = first_in_range(&self.any, r.start, r.end) else {
                 continue;
-            }
-            let mut mask = 0u64;
-            for (k, row) in self.rows.iter().enumerate() {
-                if count_range(row, r.start, r.end) > 0 {
-                    mask |= 1 << k;
-                }
-            }
-            let first = first_in_range(&self.any, r.start, r.end).unwrap_or(r.start);
-            f(r.unit, count, mask, first);
+            };
+            let pairs: u64 = self.planes.iter().enumerate().map(|(k, p)| count_range(p, r.start, r.end) << k).sum();
+            let probes = if first_in_range(&self.all, r.start, r.end).is_some() {
+                full
+            } else {
+                self.rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, row)| first_in_range(row, r.start, r.end).is_some())
+                    .fold(0u64, |m, (k, _)| m | 1 << k)
+            };
+            f(RunHit { unit: r.unit, pairs, probes, first });
         }
     }
 }
