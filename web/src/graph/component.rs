@@ -4,15 +4,20 @@
 //! It renders and reports clicks; it never decides a verdict. The model
 //! comes from [`super::model::build`], the geometry from [`super::layout`].
 
+use std::sync::Arc;
+
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsCast;
 
 use super::camera::{ViewBox, ZOOM_STEP};
+use super::compare::{self, ChangeKind};
 use super::focus::{self, LABEL_LIMIT};
 use super::layout::{self, EdgeGeom, Layout, Rect, NODE_H};
 use super::model::{is_aggregated, GraphEndpoint, GraphModel, Level, NodeKind, ViewState};
+use super::tiers::{self, TierFilter};
+use crate::state::Evaluated;
 
 /// The graph's stylesheet, inlined so the component is self-contained. Every
 /// colour is a CSS variable (`--graph-*`) the page may override.
@@ -50,6 +55,10 @@ struct Drag {
 ///   the edge's example pair.
 /// - `on_node_click`: an endpoint or external node was clicked.
 /// - `selected_edge`: the pair shown in the inspector, highlighted.
+/// - `evaluated` and `after`: compare mode (issue 4). While both are set,
+///   the graph draws the after version with every change marked (see
+///   [`compare`]); `evaluated` is the version `model` was built from and the
+///   one the inspector shows, so clicks and the selection speak its indices.
 #[component]
 pub fn AllowGraph(
     #[prop(into)] model: Signal<GraphModel>,
@@ -57,7 +66,29 @@ pub fn AllowGraph(
     on_edge_click: Callback<(GraphEndpoint, GraphEndpoint)>,
     #[prop(optional)] on_node_click: Option<Callback<GraphEndpoint>>,
     #[prop(into, optional)] selected_edge: Signal<Option<(GraphEndpoint, GraphEndpoint)>>,
+    #[prop(optional, into)] evaluated: Signal<Option<Arc<Evaluated>>>,
+    #[prop(optional, into)] after: Signal<Option<Arc<Evaluated>>>,
 ) -> impl IntoView {
+    let input = model;
+    let compared = Memo::new(move |_| {
+        let (before, after) = (evaluated.get()?, after.get()?);
+        Some(view_state.with(|v| compare::build_compare(&before, &after, v)))
+    });
+    let model = Memo::new(move |_| compared.get().unwrap_or_else(|| input.get()));
+    // Compare-mode index maps (before ↔ after), for clicks and selection.
+    let to_after = move |end: GraphEndpoint| -> Option<GraphEndpoint> {
+        model.with(|m| match (&m.compare, end) {
+            (Some(c), GraphEndpoint::Endpoint(i)) => c.to_after.get(i).copied().flatten().map(GraphEndpoint::Endpoint),
+            _ => Some(end),
+        })
+    };
+    let to_before = move |end: GraphEndpoint| -> Option<GraphEndpoint> {
+        model.with_untracked(|m| match (&m.compare, end) {
+            (Some(c), GraphEndpoint::Endpoint(i)) => c.to_before.get(i).copied().flatten().map(GraphEndpoint::Endpoint),
+            _ => Some(end),
+        })
+    };
+    let tier = Memo::new(move |_| view_state.with(|v| v.tier));
     let layout = Memo::new(move |_| model.with(layout::layout_nodes));
     let camera = RwSignal::new(None::<ViewBox>);
     let fitted = move || layout.with(|l| ViewBox::fit(l.width, l.height));
@@ -65,16 +96,45 @@ pub fn AllowGraph(
     let hovered = RwSignal::new(None::<usize>);
     let selected = Memo::new(move |_| {
         let (a, b) = selected_edge.get()?;
+        let (a, b) = (to_after(a)?, to_after(b)?);
         model.with(|m| {
             let key = (m.node_of(a)?, m.node_of(b)?);
             m.edges.binary_search_by(|e| (e.from, e.to).cmp(&key)).ok()
         })
     });
-    let drawn = Memo::new(move |_| model.with(|m| focus::drawn_edges(m, hovered.get(), selected.get())));
+    let drawn = Memo::new(move |_| {
+        let filter = tier.get();
+        model.with(|m| {
+            let visible = |e: &super::model::GraphEdge| {
+                filter == TierFilter::All || (m.tiers_classified && e.tiers & filter.bits() != 0)
+            };
+            focus::drawn_edges_where(m, hovered.get(), selected.get(), &visible)
+        })
+    });
+    // Denied-by-admin arrows: with the All and Admin filters; all of them
+    // up to a budget, else those of the hovered node.
+    let denied_drawn = Memo::new(move |_| {
+        if !matches!(tier.get(), TierFilter::All | TierFilter::Admin) {
+            return Vec::new();
+        }
+        let h = hovered.get();
+        model.with(|m| {
+            let all = m.denied.len() <= DENIED_BUDGET;
+            (0..m.denied.len())
+                .filter(|&k| all || m.denied.get(k).is_some_and(|d| Some(d.from) == h || Some(d.to) == h))
+                .take(DENIED_BUDGET)
+                .collect::<Vec<_>>()
+        })
+    });
     let lit = Memo::new(move |_| hovered.get().map(|h| model.with(|m| focus::lit_by(m, h))));
     let geoms = Memo::new(move |_| {
         model.with(|m| {
-            layout.with(|l| drawn.with(|d| d.edges.iter().filter_map(|&k| edge_view_data(m, l, k)).collect::<Vec<_>>()))
+            layout.with(|l| {
+                let mut out: Vec<EdgeViewData> =
+                    drawn.with(|d| d.edges.iter().filter_map(|&k| edge_view_data(m, l, k)).collect());
+                denied_drawn.with(|ks| out.extend(ks.iter().filter_map(|&k| denied_view_data(m, l, k))));
+                out
+            })
         })
     });
 
@@ -169,12 +229,15 @@ pub fn AllowGraph(
             None => {}
         }
     };
-    let edge_click = move |k: usize| {
+    // In compare mode the pair is translated to the before version's
+    // indices (the inspector's); a pair with a pod only the after version
+    // has cannot be opened there.
+    let edge_click = move |example: (GraphEndpoint, GraphEndpoint)| {
         if dragged.get_value() {
             return;
         }
-        if let Some(e) = model.with_untracked(|m| m.edges.get(k).copied()) {
-            on_edge_click.run(e.example);
+        if let (Some(a), Some(b)) = (to_before(example.0), to_before(example.1)) {
+            on_edge_click.run((a, b));
         }
     };
     let collapse = move |ns: String| {
@@ -278,9 +341,17 @@ pub fn AllowGraph(
             let wanted: Vec<bool> = lit.with(|lit| {
                 gs.iter()
                     .map(|d| {
-                        !many
-                            || Some(d.index) == sel
-                            || lit.as_ref().is_some_and(|l| l.edges.get(d.index).copied().unwrap_or(false))
+                        let focused = match d.denied {
+                            false => {
+                                Some(d.index) == sel
+                                    || lit.as_ref().is_some_and(|l| l.edges.get(d.index).copied().unwrap_or(false))
+                            }
+                            true => lit.as_ref().is_some_and(|l| {
+                                l.nodes.get(d.from).copied().unwrap_or(false)
+                                    && l.nodes.get(d.to).copied().unwrap_or(false)
+                            }),
+                        };
+                        !many || focused
                     })
                     .collect()
             });
@@ -294,37 +365,73 @@ pub fn AllowGraph(
             .into_iter()
             .enumerate()
             .map(|(pos, d)| {
-                let k = d.index;
-                let dim = move || lit.with(|l| l.as_ref().is_some_and(|l| !l.edges.get(k).copied().unwrap_or(false)));
-                let is_selected = move || selected.get() == Some(k);
+                let (k, denied, ends) = (d.index, d.denied, (d.from, d.to));
+                let dim = move || {
+                    lit.with(|l| {
+                        l.as_ref().is_some_and(|l| match denied {
+                            false => !l.edges.get(k).copied().unwrap_or(false),
+                            true => !(hovered.get() == Some(ends.0) || hovered.get() == Some(ends.1)),
+                        })
+                    })
+                };
+                let is_selected = move || !denied && selected.get() == Some(k);
                 let spot = move || placement.with(|p| p.get(pos).copied().flatten());
                 let g = d.geom;
                 let aria = d.title.clone();
+                let example = d.example;
                 let on_key = move |e: ev::KeyboardEvent| {
                     if e.key() == "Enter" || e.key() == " " {
                         e.prevent_default();
-                        edge_click(k);
+                        edge_click(example);
                     }
+                };
+                let change = d.change.map(ChangeKind::as_str);
+                let badge = d.change.map(ChangeKind::badge).filter(|b| !b.is_empty());
+                let (bx, by) = {
+                    let p = g.point_at(0.8);
+                    (p.x, p.y)
+                };
+                let head = if denied {
+                    let [tip, l, r] = g.arrow;
+                    let (cx, cy) = ((tip.x + (l.x + r.x) / 2.0) / 2.0, (tip.y + (l.y + r.y) / 2.0) / 2.0);
+                    view! {
+                        <g class="denied-mark">
+                            <circle cx=cx cy=cy r="5" />
+                            <line x1=cx - 3.4 y1=cy + 3.4 x2=cx + 3.4 y2=cy - 3.4 />
+                        </g>
+                    }
+                    .into_any()
+                } else {
+                    view! { <polygon class="edge-arrow" points=g.arrow_points() /> }.into_any()
                 };
                 view! {
                     <g
-                        class="edge"
+                        class=change.map_or_else(|| "edge".to_owned(), |c| format!("edge change-{c}"))
                         class:aggregate=d.aggregate
+                        class:denied-admin=denied
                         class:dim=dim
                         class:selected=is_selected
-                        data-testid="graph-edge"
+                        data-testid=if denied { "graph-edge-denied" } else { "graph-edge" }
                         data-from=d.from_id
                         data-to=d.to_id
+                        data-change=change
+                        data-tiers=d.tiers
                         tabindex="0"
                         role="button"
                         aria-label=aria
-                        on:click=move |_| edge_click(k)
+                        on:click=move |_| edge_click(example)
                         on:keydown=on_key
                     >
                         <title>{d.title}</title>
                         <path class="edge-hit" d=g.path() />
                         <path class="edge-line" d=g.path() />
-                        <polygon class="edge-arrow" points=g.arrow_points() />
+                        {head}
+                        {badge.map(|b| view! {
+                            <g class="change-badge" aria-hidden="true">
+                                <circle cx=bx cy=by r="7" />
+                                <text x=bx y=by + 3.6>{b}</text>
+                            </g>
+                        })}
                         <g class="edge-label" class:hidden=move || spot().is_none()>
                             <rect
                                 x=move || spot().unwrap_or(g.label).x
@@ -360,8 +467,92 @@ pub fn AllowGraph(
         if dropped > 0 {
             parts.push(format!("{dropped} more probes are not shown."));
         }
+        model.with(|m| {
+            let filter = tier.get();
+            if filter != TierFilter::All {
+                if m.tiers_classified {
+                    let shown = drawn.with(|d| d.edges.len() + d.hidden);
+                    parts.push(format!(
+                        "Tier filter: {shown} of {total} arrows have a side the {} decided.",
+                        match filter {
+                            TierFilter::Default => "default allow".to_owned(),
+                            f => format!("{} tier", f.label()),
+                        }
+                    ));
+                } else {
+                    parts.push(format!(
+                        "Too many connections to sort by tier in this view ({} flows to explain): expand fewer namespaces.",
+                        m.tier_cost
+                    ));
+                }
+            }
+            if !m.denied.is_empty() && matches!(filter, TierFilter::All | TierFilter::Admin) {
+                let n = m.denied.len();
+                parts.push(format!(
+                    "{n} ⊘ {} for flows an Admin-tier Deny refuses{}.",
+                    if n == 1 { "arrow" } else { "arrows" },
+                    if n > DENIED_BUDGET { " (hover a node to see its)" } else { "" }
+                ));
+            } else if !m.denied_complete {
+                parts.push("Too many endpoints to look for flows Admin policies deny in this view.".to_owned());
+            }
+            if let Some(c) = &m.compare {
+                if c.complete {
+                    parts.push(format!(
+                        "Compare: {} pairs newly allowed (+), {} newly denied (−); unchanged arrows are faded.",
+                        c.added, c.removed
+                    ));
+                    if c.inside > 0 {
+                        parts.push(format!("{} changed pairs inside collapsed namespaces: expand them to see.", c.inside));
+                    }
+                    if c.only_before > 0 {
+                        parts.push(format!("{} endpoints exist only before the change and are not drawn.", c.only_before));
+                    }
+                } else {
+                    parts.push("Compare: too many endpoints to mark changes arrow by arrow; see the changed flows list.".to_owned());
+                }
+            }
+        });
         parts.join(" ")
     };
+    let tier_disabled = move |f: TierFilter| {
+        f != TierFilter::All
+            && model.with(|m| {
+                (!m.tiers_classified && m.tier_cost > tiers::CLASSIFY_BUDGET)
+                    || (matches!(f, TierFilter::Admin | TierFilter::Baseline) && !m.cluster_policies)
+            })
+    };
+    let tier_buttons = TierFilter::CHOICES
+        .into_iter()
+        .map(|f| {
+            let title = move || {
+                if tier_disabled(f) {
+                    if model.with(|m| m.cluster_policies) {
+                        "Too many connections to sort by tier in this view: expand fewer namespaces"
+                    } else {
+                        "This scenario has no cluster policies (ClusterNetworkPolicy, AdminNetworkPolicy)"
+                    }
+                } else {
+                    f.describe()
+                }
+            };
+            view! {
+                <button
+                    type="button"
+                    data-tier=f.label()
+                    aria-pressed=move || (tier.get() == f).to_string()
+                    disabled=move || tier_disabled(f)
+                    title=title
+                    on:click=move |_| {
+                        view_state.update(|v| v.tier = f);
+                        hovered.set(None);
+                    }
+                >
+                    {f.label()}
+                </button>
+            }
+        })
+        .collect_view();
     let pods_disabled = move || !model.with(|m| m.pod_view_available);
 
     view! {
@@ -392,6 +583,10 @@ pub fn AllowGraph(
                     >
                         "Namespaces"
                     </button>
+                </div>
+                <div class="graph-tiers" role="group" aria-label="Show arrows decided by tier">
+                    <span class="graph-tiers-label" aria-hidden="true">"Decided by"</span>
+                    {tier_buttons}
                 </div>
                 <p class="graph-status" aria-live="polite">{status}</p>
                 <div class="graph-zoom" role="group" aria-label="Zoom">
@@ -429,33 +624,96 @@ pub fn AllowGraph(
                 <g class="layer-edges">{edges_view}</g>
                 <g class="layer-nodes">{nodes_view}</g>
             </svg>
-            <Legend />
+            <Legend model=model />
         </div>
     }
 }
 
+/// The most denied-by-admin arrows drawn at once (beyond, those of the
+/// hovered node).
+const DENIED_BUDGET: usize = 300;
+
 /// What one drawn edge needs, computed outside the view.
 #[derive(Clone, Debug, PartialEq)]
 struct EdgeViewData {
+    /// Index in `GraphModel::edges`, or in `GraphModel::denied` when `denied`.
     index: usize,
+    denied: bool,
+    from: usize,
+    to: usize,
     geom: EdgeGeom,
     label: String,
     title: String,
     from_id: String,
     to_id: String,
     aggregate: bool,
+    example: (GraphEndpoint, GraphEndpoint),
+    /// In compare mode, how the arrow changed.
+    change: Option<ChangeKind>,
+    /// The deciding tiers, as words (empty until classified).
+    tiers: Option<String>,
 }
 
 fn edge_view_data(m: &GraphModel, l: &Layout, k: usize) -> Option<EdgeViewData> {
     let e = m.edges.get(k)?;
-    let label = m.edge_label(e);
+    let comparing = m.compare.is_some();
+    let label = if comparing { compare::change_label(m, e) } else { m.edge_label(e) };
+    let words = tiers::tier_words(e.tiers);
+    let mut title = if comparing { compare::change_title(m, e) } else { m.edge_title(e) };
+    if m.tiers_classified && !words.is_empty() && !comparing {
+        title.push_str("; decided by ");
+        title.push_str(&words.join(" and "));
+    }
     Some(EdgeViewData {
         index: k,
+        denied: false,
+        from: e.from,
+        to: e.to,
         geom: layout::edge_between(&l.nodes, e, &label),
-        title: m.edge_title(e),
+        title,
         from_id: m.nodes.get(e.from)?.id.clone(),
         to_id: m.nodes.get(e.to)?.id.clone(),
         aggregate: e.pairs.total > 1,
+        example: e.example,
+        change: comparing.then(|| e.change.map_or(ChangeKind::Same, |c| c.kind())),
+        tiers: (m.tiers_classified && !words.is_empty()).then(|| words.join(" ")),
+        label,
+    })
+}
+
+/// A denied-by-admin arrow: bent further than an allowed arrow between the
+/// same nodes, labelled with the Admin policy that denied.
+fn denied_view_data(m: &GraphModel, l: &Layout, k: usize) -> Option<EdgeViewData> {
+    let d = m.denied.get(k)?;
+    let (a, b) = (l.nodes.get(d.from)?, l.nodes.get(d.to)?);
+    let (from_id, to_id) = (m.nodes.get(d.from)?.id.clone(), m.nodes.get(d.to)?.id.clone());
+    let names = match d.policies.as_slice() {
+        [] => "an Admin policy".to_owned(),
+        [one] => one.clone(),
+        [one, rest @ ..] => format!("{one} +{}", rest.len()),
+    };
+    let label = format!("⊘ denied by admin {names}");
+    let mut title = format!(
+        "{from_id} → {to_id}: denied by admin policy {} on {}",
+        d.policies.join(", "),
+        m.probe_list(d.probes, usize::MAX)
+    );
+    if d.pairs.total > 1 {
+        title.push_str(&format!(" ({} of {} endpoint pairs)", d.pairs.allowed, d.pairs.total));
+    }
+    Some(EdgeViewData {
+        index: k,
+        denied: true,
+        from: d.from,
+        to: d.to,
+        geom: layout::curve_bent(a, b, &label, 2.4),
+        title,
+        from_id,
+        to_id,
+        aggregate: d.pairs.total > 1,
+        example: d.example,
+        change: None,
+        tiers: Some("Admin".to_owned()),
         label,
     })
 }
@@ -511,11 +769,63 @@ fn group_view(
     }
 }
 
-/// The legend: what the markers, arrows and shapes mean.
+/// The legend: what the markers, arrows and shapes mean (the tier and
+/// compare entries only when the graph shows them).
 #[component]
-fn Legend() -> impl IntoView {
+fn Legend(model: Memo<GraphModel>) -> impl IntoView {
+    let denied = move || model.with(|m| !m.denied.is_empty());
+    let comparing = move || model.with(|m| m.compare.is_some());
     view! {
         <ul class="graph-legend" aria-label="Legend">
+            <Show when=comparing>
+                <li class="legend-change">
+                    <svg class="legend-swatch" viewBox="0 0 40 14" aria-hidden="true">
+                        <g class="edge change-added">
+                            <path class="edge-line" d="M2,7 L30,7" />
+                            <polygon class="edge-arrow" points="38,7 29,2.5 29,11.5" />
+                        </g>
+                    </svg>
+                    <span class="legend-mark">"+"</span>
+                    "newly allowed (thick, solid)"
+                </li>
+                <li class="legend-change">
+                    <svg class="legend-swatch" viewBox="0 0 40 14" aria-hidden="true">
+                        <g class="edge change-removed">
+                            <path class="edge-line" d="M2,7 L30,7" />
+                            <polygon class="edge-arrow" points="38,7 29,2.5 29,11.5" />
+                        </g>
+                    </svg>
+                    <span class="legend-mark">"−"</span>
+                    "newly denied (dashed)"
+                </li>
+                <li class="legend-change">
+                    <span class="legend-mark">"±"</span>
+                    "both, on different pairs or ports"
+                </li>
+                <li class="legend-change">
+                    <svg class="legend-swatch" viewBox="0 0 40 14" aria-hidden="true">
+                        <g class="edge change-same">
+                            <path class="edge-line" d="M2,7 L30,7" />
+                            <polygon class="edge-arrow" points="38,7 29,2.5 29,11.5" />
+                        </g>
+                    </svg>
+                    "unchanged (faded)"
+                </li>
+            </Show>
+            <Show when=denied>
+                <li class="legend-denied">
+                    <svg class="legend-swatch" viewBox="0 0 40 14" aria-hidden="true">
+                        <g class="edge denied-admin">
+                            <path class="edge-line" d="M2,7 L28,7" />
+                            <g class="denied-mark">
+                                <circle cx="33" cy="7" r="5" />
+                                <line x1="29.6" y1="10.4" x2="36.4" y2="3.6" />
+                            </g>
+                        </g>
+                    </svg>
+                    "denied by an Admin-tier policy (⊘, dashed): no NetworkPolicy can allow it"
+                </li>
+            </Show>
             <li>
                 <svg class="legend-swatch" viewBox="0 0 40 14" aria-hidden="true">
                     <path class="edge-line" d="M2,7 L30,7" />

@@ -5,7 +5,7 @@
 //! graph draws the edges of what the user looks at (the hovered node, the
 //! selected edge, the expanded namespaces) and says how many it left out.
 
-use super::model::{GraphModel, NodeKind};
+use super::model::{GraphEdge, GraphModel, NodeKind};
 
 /// The most edges drawn at once.
 pub const EDGE_BUDGET: usize = 1200;
@@ -23,12 +23,25 @@ pub struct Drawn {
 
 /// Chooses the edges to draw given the focused node and the selected edge.
 pub fn drawn_edges(model: &GraphModel, focus: Option<usize>, selected: Option<usize>) -> Drawn {
-    let total = model.edges.len();
+    drawn_edges_where(model, focus, selected, &|_| true)
+}
+
+/// [`drawn_edges`] among the edges `visible` keeps (the tier filter); the
+/// others are neither drawn nor counted as hidden.
+pub fn drawn_edges_where(
+    model: &GraphModel,
+    focus: Option<usize>,
+    selected: Option<usize>,
+    visible: &dyn Fn(&GraphEdge) -> bool,
+) -> Drawn {
+    let shown: Vec<bool> = model.edges.iter().map(visible).collect();
+    let total = shown.iter().filter(|&&v| v).count();
     if total <= EDGE_BUDGET {
-        return Drawn { edges: (0..total).collect(), hidden: 0 };
+        let edges = shown.iter().enumerate().filter(|(_, &v)| v).map(|(k, _)| k).collect();
+        return Drawn { edges, hidden: 0 };
     }
     let is_pod = |n: usize| matches!(model.nodes.get(n).map(|n| &n.kind), Some(NodeKind::Endpoint { .. }));
-    let mut keep = vec![false; total];
+    let mut keep = vec![false; model.edges.len()];
     let mut kept = 0;
     // Priority: the selected edge, the focused node's edges, then (only when
     // some namespaces are aggregated) the edges of expanded endpoints.
@@ -42,7 +55,7 @@ pub fn drawn_edges(model: &GraphModel, focus: Option<usize>, selected: Option<us
             if kept == EDGE_BUDGET {
                 break;
             }
-            if !*slot && wanted(k) {
+            if !*slot && shown.get(k).copied().unwrap_or(false) && wanted(k) {
                 *slot = true;
                 kept += 1;
             }

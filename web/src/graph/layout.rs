@@ -351,12 +351,19 @@ pub fn edge_between(nodes: &[Rect], edge: &GraphEdge, label: &str) -> EdgeGeom {
 
 /// A curve from box `a` to box `b`, bending left of its direction.
 pub fn curve(a: &Rect, b: &Rect, label: &str) -> EdgeGeom {
+    curve_bent(a, b, label, 1.0)
+}
+
+/// [`curve`] with its bend scaled by `scale`: a second arrow between the
+/// same two boxes (a denied-by-admin one) bends further, so it never lies on
+/// the allowed arrow.
+pub fn curve_bent(a: &Rect, b: &Rect, label: &str, scale: f64) -> EdgeGeom {
     let (ca, cb) = (a.center(), b.center());
     let (dx, dy) = (cb.x - ca.x, cb.y - ca.y);
     let len = (dx * dx + dy * dy).sqrt().max(1e-6);
     // Left normal (SVG y points down, so this bends left of travel).
     let (nx, ny) = (dy / len, -dx / len);
-    let bend = (len * 0.15).clamp(14.0, 70.0);
+    let bend = (len * 0.15).clamp(14.0, 70.0) * scale;
     let control = Point::new((ca.x + cb.x) / 2.0 + nx * bend, (ca.y + cb.y) / 2.0 + ny * bend);
     let start = border_towards(a, control);
     let end = border_towards(b, control);

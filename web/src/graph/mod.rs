@@ -13,6 +13,7 @@
 //! from `netpol_core::matrix` and `netpol_core::eval::is_allowed`.
 
 pub mod camera;
+pub mod compare;
 mod component;
 mod external;
 pub mod focus;

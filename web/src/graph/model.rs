@@ -20,6 +20,7 @@ use netpol_core::matrix::Matrix;
 use netpol_core::model::EndpointKind;
 use netpol_core::{FlowEnd, Probe, Scenario};
 
+use super::compare::{CompareSummary, EdgeChange};
 use super::external;
 use super::tally::{self, UnitTally};
 use super::tiers::{self, DeniedEdge, TierFilter};
@@ -256,6 +257,9 @@ pub struct GraphEdge {
     /// The tiers that decided a side of some allowed pair ([`tiers::ADMIN`]
     /// …); 0 until [`GraphModel::tiers_classified`].
     pub tiers: u8,
+    /// In compare mode, what changed on this arrow (`None`: unchanged, or
+    /// not comparing).
+    pub change: Option<EdgeChange>,
 }
 
 /// Everything the graph draws.
@@ -290,6 +294,8 @@ pub struct GraphModel {
     pub denied: Vec<DeniedEdge>,
     /// Whether `denied` covers every pair (false above the lookup budget).
     pub denied_complete: bool,
+    /// In compare mode, the comparison as a whole.
+    pub compare: Option<CompareSummary>,
 }
 
 impl GraphModel {
@@ -538,7 +544,7 @@ pub fn build(
                     node.internal = Some(pairs);
                 }
             } else {
-                model.edges.push(GraphEdge { from: u, to: v, probes: mask, pairs, example, tiers: 0 });
+                model.edges.push(GraphEdge { from: u, to: v, probes: mask, pairs, example, tiers: 0, change: None });
             }
         }
     }
@@ -559,6 +565,7 @@ pub fn build(
                 pairs: PairCount { allowed: count, total },
                 example,
                 tiers: 0,
+                change: None,
             });
         }
     }
@@ -837,6 +844,7 @@ mod tests {
             pairs: PairCount { allowed, total },
             example: pair,
             tiers: 0,
+            change: None,
         };
         assert_eq!(g.edge_label(&edge(0b011, 1, 1)), "TCP/80, TCP/443");
         assert_eq!(g.edge_label(&edge(0b100, 1, 1)), "UDP/53");
