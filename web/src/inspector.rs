@@ -134,13 +134,19 @@ fn span_button(label: String, spans: Vec<Span>, on_focus: OnFocus, class: &'stat
 fn side_view(s: SideView, on_focus: OnFocus) -> impl IntoView {
     // A side no policy governs says so in one sentence; the other side gets the room.
     let compact = s.policies.is_empty() && s.near_misses.is_empty() && s.chain.is_none();
+    // Inside a decision chain the NetworkPolicy tier is one step of several.
+    let tiered = s.chain.is_some();
     let status = match s.status {
         SideStatus::Exempt(why) => view! { <p class="side-status">{why}</p> }.into_any(),
         SideStatus::NotIsolated => view! {
             <p class="side-status">
                 "Not isolated: no NetworkPolicy selecting this pod has "
                 <code>{if s.direction == netpol_core::Direction::Egress { "Egress" } else { "Ingress" }}</code>
-                " in its policyTypes, so every " {s.direction.as_str()} " connection is allowed."
+                {if tiered {
+                    " in its policyTypes, so this tier does not decide: the next one does.".to_string()
+                } else {
+                    format!(" in its policyTypes, so every {} connection is allowed.", s.direction.as_str())
+                }}
             </p>
         }
         .into_any(),

@@ -210,7 +210,10 @@ fn policy_view(scenario: &Scenario, side: &SideExplanation, p: &PolicyExplanatio
         name: policy_name(scenario, p.policy),
         span: scenario.policies.get(p.policy).map(|pol| pol.span),
         selector_span: p.pod_selector_span,
-        admits: side.allowed_by.iter().any(|m| m.policy == p.policy),
+        // When an Admin-tier policy decided, the core leaves `allowed_by`
+        // empty (the tier was not reached); the rules' own `matched` flags
+        // still say what the policy would admit.
+        admits: side.allowed_by.iter().any(|m| m.policy == p.policy) || p.rules.iter().any(|r| r.matched),
         rules: p.rules.iter().map(|r| rule_view(side, p.policy, r)).collect(),
     }
 }

@@ -120,7 +120,7 @@ pub fn chain_view(scenario: &Scenario, side: &SideExplanation) -> Option<ChainVi
     let mut steps = Vec::new();
     let admin: Vec<&TierStep> = side.tiers.iter().filter(|s| s.tier == TierKind::Admin).collect();
     if admin.is_empty() && has_tier(ClusterTier::Admin) {
-        steps.push(placeholder(ChainTier::Admin, StepOutcome::NoMatch, "no policy applies", "none selects this pod"));
+        steps.push(placeholder(ChainTier::Admin, StepOutcome::NoMatch, "no policy applies", None));
     }
     let mut np_reached = false;
     for (i, step) in side.tiers.iter().enumerate() {
@@ -144,7 +144,7 @@ pub fn chain_view(scenario: &Scenario, side: &SideExplanation) -> Option<ChainVi
         steps.push(if last_final {
             not_reached(ChainTier::Baseline, "an earlier tier decided")
         } else {
-            placeholder(ChainTier::Baseline, StepOutcome::NoMatch, "no policy applies", "none selects this pod")
+            placeholder(ChainTier::Baseline, StepOutcome::NoMatch, "no policy applies", None)
         });
     }
     if !last_final {
@@ -152,7 +152,7 @@ pub fn chain_view(scenario: &Scenario, side: &SideExplanation) -> Option<ChainVi
             ChainTier::Default,
             StepOutcome::Allow,
             "allowed",
-            "no tier decided, so the connection is allowed",
+            Some("no tier decided, so the connection is allowed"),
         );
         d.decides = true;
         steps.push(d);
@@ -161,14 +161,14 @@ pub fn chain_view(scenario: &Scenario, side: &SideExplanation) -> Option<ChainVi
     Some(ChainView { steps, summary, network_policy_reached: np_reached })
 }
 
-fn placeholder(tier: ChainTier, outcome: StepOutcome, label: &str, detail: &str) -> ChainStep {
+fn placeholder(tier: ChainTier, outcome: StepOutcome, label: &str, detail: Option<&str>) -> ChainStep {
     ChainStep {
         tier,
         policy: None,
         meta: None,
         outcome,
         outcome_label: label.to_string(),
-        detail: Some(detail.to_string()),
+        detail: detail.map(str::to_string),
         decides: false,
         spans: Vec::new(),
         rules: Vec::new(),
@@ -178,7 +178,7 @@ fn placeholder(tier: ChainTier, outcome: StepOutcome, label: &str, detail: &str)
 }
 
 fn not_reached(tier: ChainTier, why: &str) -> ChainStep {
-    placeholder(tier, StepOutcome::NotReached, "not reached", why)
+    placeholder(tier, StepOutcome::NotReached, "not reached", Some(why))
 }
 
 /// `Admin protect-db: Deny → NetworkPolicy: not reached → denied`, listing
@@ -211,16 +211,10 @@ fn network_policy_step(scenario: &Scenario, side: &SideExplanation, verdict: Ver
             let spans = first.map(|m| crate::highlight::match_spans(side, m)).unwrap_or_default();
             (StepOutcome::Allow, "Allow", detail, spans)
         }
-        Verdict::Deny => {
-            let names: Vec<String> =
-                side.policies.iter().map(|p| format!("`{}`", policy_name(scenario, p.policy))).collect();
-            let detail = format!("isolated by {}; no rule admits the connection", names.join(", "));
-            (StepOutcome::Deny, "Deny", Some(detail), side.policies.iter().map(|p| p.pod_selector_span).collect())
-        }
-        Verdict::Pass | Verdict::NoMatch => {
-            let detail = format!("no NetworkPolicy selects this pod for {}", side.direction.as_str());
-            (StepOutcome::NoMatch, "not isolated", Some(detail), Vec::new())
-        }
+        // The step draws the side's status sentence ("Isolated by …", "Not
+        // isolated: …") below its head, so these need no detail line.
+        Verdict::Deny => (StepOutcome::Deny, "Deny", None, side.policies.iter().map(|p| p.pod_selector_span).collect()),
+        Verdict::Pass | Verdict::NoMatch => (StepOutcome::NoMatch, "not isolated", None, Vec::new()),
     };
     ChainStep {
         tier: ChainTier::NetworkPolicy,
