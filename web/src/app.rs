@@ -63,6 +63,7 @@ impl PartialEq for ShownState {
 enum Tab {
     Graph,
     Matrix,
+    Compare,
 }
 
 /// A short-lived message with an undo action.
@@ -131,6 +132,8 @@ pub fn App() -> impl IntoView {
     // user's own scenario is still there to go back to.
     let viewing_shared = RwSignal::new(shared.is_some());
     let share_error = RwSignal::new(share_failure);
+    // Compare mode (crate::compare): on when the link carried an after text.
+    let compare = crate::compare::Compare::new(shared.as_ref().and_then(|s| s.compare.clone()));
 
     let shared_text = StoredValue::new(initial_text.clone());
     let text = RwSignal::new(initial_text.clone());
@@ -179,6 +182,8 @@ pub fn App() -> impl IntoView {
         ShownState { mode, evaluated }
     });
     let evaluated = Signal::derive(move || shown.with(|s| s.evaluated.clone()));
+    let compare_diff = compare.diff(evaluated);
+    let compare_after = compare.after_for_graph();
 
     let choice = RwSignal::new(initial_choice.clone());
     Effect::new(move |_| {
@@ -316,7 +321,13 @@ pub fn App() -> impl IntoView {
     let toast = RwSignal::new(None::<Toast>);
     let menu_open = RwSignal::new(false);
     let help_open = RwSignal::new(false);
-    let tab = RwSignal::new(if initial_view == View::Matrix { Tab::Matrix } else { Tab::Graph });
+    let tab = RwSignal::new(if compare.on.get_untracked() {
+        Tab::Compare
+    } else if initial_view == View::Matrix {
+        Tab::Matrix
+    } else {
+        Tab::Graph
+    });
     let inspector_max = RwSignal::new(initial_view == View::Inspector);
     let set_text_undoably = move |s: &str| {
         if let Some(el) = editor_ref.get_untracked() {
@@ -407,12 +418,20 @@ pub fn App() -> impl IntoView {
             }
             choice.set(c);
         }
-        tab.set(if st.view == View::Matrix { Tab::Matrix } else { Tab::Graph });
+        compare.open_shared(st.compare.as_deref());
+        tab.set(if st.compare.is_some() {
+            Tab::Compare
+        } else if st.view == View::Matrix {
+            Tab::Matrix
+        } else {
+            Tab::Graph
+        });
         inspector_max.set(st.view == View::Inspector);
         lesson.set(None);
     };
     let back_to_own = move || {
         viewing_shared.set(false);
+        compare.stop();
         set_text_undoably(&own_text());
         choice.set(own_choice());
     };
@@ -439,7 +458,7 @@ pub fn App() -> impl IntoView {
         } else {
             View::Graph
         };
-        let st = choice.with(|c| share_link::state(text.get(), c, view));
+        let st = choice.with(|c| share_link::state(text.get(), c, view, compare.shared_text()));
         share_link::link(&share_link::page_base(), &st)
     });
     let download_yaml = move || text.with_untracked(|t| share_link::download("scenario.yaml", "application/yaml", t));
@@ -557,6 +576,7 @@ pub fn App() -> impl IntoView {
                         <button class="btn small ghost" data-testid="export-yaml" on:click=move |_| download_yaml()>
                             "Export .yaml"
                         </button>
+                        <crate::export::ExportMenu evaluated=evaluated after=compare_after />
                     </div>
                     <Editor text=text marks=marks highlight=highlight_lines node_ref=editor_ref />
                     {move || error_list(marks.get(), editor_ref)}
@@ -591,6 +611,25 @@ pub fn App() -> impl IntoView {
                             >
                                 "Matrix"
                             </button>
+                            <button
+                                role="tab"
+                                id="tab-compare"
+                                data-testid="tab-compare"
+                                aria-controls="panel-compare"
+                                aria-selected=move || (tab.get() == Tab::Compare).to_string()
+                                class:active=move || tab.get() == Tab::Compare
+                                title="Compare the scenario with a changed version: which flows it allows or denies"
+                                on:click=move |_| {
+                                    compare.start(&text.get_untracked());
+                                    tab.set(Tab::Compare);
+                                    inspector_max.set(false);
+                                }
+                            >
+                                "Compare"
+                                {move || compare_diff.with(|d| d.as_ref().map(|d| crate::compare::counts_label(&d.0))).filter(|l| !l.is_empty()).map(|l| view! {
+                                    <span class="tab-count" data-testid="compare-count">{l}</span>
+                                })}
+                            </button>
                             <span class="tab-note">
                                 {move || evaluated.get().map(|e| scenario_counts(&e))}
                             </span>
@@ -608,6 +647,8 @@ pub fn App() -> impl IntoView {
                                 on_edge_click=on_edge
                                 on_node_click=on_node
                                 selected_edge=selected_edge
+                                evaluated=evaluated
+                                after=compare_after
                             />
                         </div>
                         <div
@@ -623,6 +664,30 @@ pub fn App() -> impl IntoView {
                                 selected=selected_pair
                                 on_pick=on_cell
                             />
+                        </div>
+                        <div
+                            id="panel-compare"
+                            class="tab-panel"
+                            role="tabpanel"
+                            aria-labelledby="tab-compare"
+                            hidden=move || tab.get() != Tab::Compare
+                        >
+                            // Mounted only while shown: its editor must not
+                            // double the main one for tests and screen readers.
+                            <Show when=move || tab.get() == Tab::Compare && compare.on.get()>
+                                <crate::compare::ComparePanel
+                                    compare=compare
+                                    before=evaluated
+                                    diff=compare_diff
+                                    on_pick=Callback::new(move |c: FlowChoice| pick_flow(c.from, c.to, c.probe))
+                                    on_focus_before=on_focus
+                                    on_reset=Callback::new(move |_| compare.set_text(&text.get_untracked()))
+                                    on_close=Callback::new(move |_| {
+                                        compare.stop();
+                                        tab.set(Tab::Graph);
+                                    })
+                                />
+                            </Show>
                         </div>
                     </div>
                     <section class="inspector" data-testid="inspector" aria-labelledby="inspector-title">

@@ -1,1 +1,449 @@
-//! Placeholder module, filled in this session (see ARCHITECTURE.md).
+//! Compare mode: a second version of the scenario ("after my change"),
+//! edited in its own editor and evaluated like the main text (debounced, by
+//! its own [`Pipeline`]); the flows that change between the two versions,
+//! as `netpol_core::diff` finds them, each with both explanations side by
+//! side.
+//!
+//! The page owns one [`Compare`]; [`ComparePanel`] is its tab panel.
+//! [`Compare::after_for_graph`] is what the allow graph draws added and
+//! removed arrows from (`None` while compare mode is off).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use leptos::html;
+use leptos::prelude::*;
+use netpol_core::diff::{diff_matrices, probes, Change, Diff};
+use netpol_core::parse::Severity;
+use netpol_core::Span;
+
+use crate::editor::{Editor, Mark};
+use crate::flow_sel::{self, FlowChoice};
+use crate::highlight;
+use crate::inspector::InspectorBody;
+use crate::inspector_vm::{inspector_data, InspectorData};
+use crate::pipeline::Pipeline;
+use crate::state::{Evaluated, Shown};
+use crate::text;
+
+/// How long typing in the after editor must pause before it is evaluated
+/// (the main editor's delay).
+const DEBOUNCE: Duration = Duration::from_millis(200);
+
+/// The most changed flows explained and listed; the rest are counted. Two
+/// versions of a big cluster can differ in tens of thousands of flows,
+/// and each listed flow costs two explanations.
+pub const LIST_CAP: usize = 500;
+
+/// A diff compared by identity, so a `Memo` notifies only on a new one.
+#[derive(Clone, Debug)]
+pub struct DiffResult(pub Arc<Diff>);
+
+impl PartialEq for DiffResult {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Compare mode's state.
+#[derive(Clone, Copy)]
+pub struct Compare {
+    /// Whether compare mode is on.
+    pub on: RwSignal<bool>,
+    /// The after text, as the after editor holds it.
+    pub text: RwSignal<String>,
+    debounced: RwSignal<String>,
+    pipeline: Pipeline,
+    /// The after version's evaluation (the last valid one while the text
+    /// has errors), whether or not compare mode is on.
+    pub after: Memo<Option<Arc<Evaluated>>>,
+    /// The main inspector's flow, when picked from the list.
+    selected: RwSignal<Option<Change>>,
+}
+
+impl Compare {
+    /// Compare mode, on with `initial` as the after text when a link
+    /// carried one, else off.
+    pub fn new(initial: Option<String>) -> Compare {
+        let on = RwSignal::new(initial.is_some());
+        let start = initial.unwrap_or_default();
+        let text = RwSignal::new(start.clone());
+        let debounced = RwSignal::new(start.clone());
+        let pipeline = Pipeline::new(&start);
+        let timer = StoredValue::new(None::<TimeoutHandle>);
+        Effect::new(move |_| {
+            let t = text.get();
+            if let Some(h) = timer.get_value() {
+                h.clear();
+            }
+            let handle = set_timeout_with_handle(
+                move || {
+                    if debounced.with_untracked(|d| *d != t) {
+                        debounced.set(t);
+                    }
+                },
+                DEBOUNCE,
+            )
+            .ok();
+            timer.set_value(handle);
+        });
+        Effect::new(move |_| debounced.with(|t| pipeline.submit(t)));
+        let analysis = pipeline.analysis;
+        let after = Memo::new(move |_| analysis.with(|a| a.shown(false).1));
+        Compare { on, text, debounced, pipeline, after, selected: RwSignal::new(None) }
+    }
+
+    /// Turns compare mode on; the after version starts as a copy of
+    /// `current` unless one is already being edited.
+    pub fn start(self, current: &str) {
+        if !self.on.get_untracked() {
+            if self.text.with_untracked(String::is_empty) {
+                self.set_text(current);
+            }
+            self.on.set(true);
+        }
+    }
+
+    /// Replaces the after text and evaluates it at once.
+    pub fn set_text(self, s: &str) {
+        if self.text.with_untracked(|t| t != s) {
+            self.text.set(s.to_string());
+        }
+        self.debounced.set(s.to_string());
+    }
+
+    /// Turns compare mode off (the after text is kept for next time).
+    pub fn stop(self) {
+        self.on.set(false);
+        self.selected.set(None);
+    }
+
+    /// Opens what a link carries: compare mode with `text`, or off.
+    pub fn open_shared(self, text: Option<&str>) {
+        match text {
+            Some(t) => {
+                self.set_text(t);
+                self.on.set(true);
+            }
+            None => self.stop(),
+        }
+    }
+
+    /// The after text for a share link: `Some` while compare mode is on.
+    pub fn shared_text(self) -> Option<String> {
+        self.on.get().then(|| self.text.get())
+    }
+
+    /// The after version for the allow graph: `None` while compare mode is
+    /// off.
+    pub fn after_for_graph(self) -> Signal<Option<Arc<Evaluated>>> {
+        Signal::derive(move || if self.on.get() { self.after.get() } else { None })
+    }
+
+    /// The diff between `before` and the after version while compare mode
+    /// is on.
+    pub fn diff(self, before: Signal<Option<Arc<Evaluated>>>) -> Memo<Option<DiffResult>> {
+        Memo::new(move |_| {
+            if !self.on.get() {
+                return None;
+            }
+            let (b, a) = (before.get()?, self.after.get()?);
+            Some(DiffResult(Arc::new(diff_between(&b, &a))))
+        })
+    }
+}
+
+/// The core's diff of two evaluated versions on the union of their probes,
+/// reusing their matrices when the probes are the same.
+pub fn diff_between(before: &Evaluated, after: &Evaluated) -> Diff {
+    let probes = probes(Vec::new(), &before.scenario, &after.scenario);
+    diff_matrices((&before.scenario, &before.matrix), (&after.scenario, &after.matrix), &probes, LIST_CAP)
+}
+
+/// The tab label's counts: `+2 −1`, or empty when nothing changed.
+pub fn counts_label(d: &Diff) -> String {
+    let (plus, minus) = (d.newly_allowed.len(), d.newly_denied.len());
+    let more = if d.omitted > 0 { "…" } else { "" };
+    match (plus, minus) {
+        (0, 0) if d.omitted == 0 => String::new(),
+        _ => format!("+{plus} −{minus}{more}"),
+    }
+}
+
+/// The inspector content for `change` in one version.
+fn side_data(ev: Option<&Evaluated>, change: &Change, after: bool) -> InspectorData {
+    let Some(ev) = ev else {
+        return InspectorData::Message("This version has no valid result yet.".into());
+    };
+    let outcome = if after { &change.after } else { &change.before };
+    if !outcome.present() {
+        let why = outcome.reason.trim_start_matches("absent — ").replace("this scenario", "this version");
+        return InspectorData::Message(format!("{why}: the flow cannot happen here."));
+    }
+    let choice = FlowChoice { from: change.from.clone(), to: change.to.clone(), probe: change.probe.to_string() };
+    inspector_data(&ev.scenario, &flow_sel::inspect(&ev.scenario, &choice))
+}
+
+fn marks_of(a: &crate::state::Analysis) -> Vec<Mark> {
+    a.diagnostics
+        .iter()
+        .filter(|d| d.span.source == highlight::EDITOR_SOURCE)
+        .map(|d| Mark {
+            line: d.span.start.line.max(1),
+            col: d.span.start.col.max(1),
+            error: d.severity == Severity::Error,
+            message: if d.path.is_empty() { d.message.clone() } else { format!("{}: {}", d.path, d.message) },
+        })
+        .collect()
+}
+
+/// The compare tab's panel: the after editor, the changed flows, and the
+/// chosen flow explained before and after.
+#[component]
+pub fn ComparePanel(
+    /// Compare mode's state.
+    compare: Compare,
+    /// The main (before) version.
+    before: Signal<Option<Arc<Evaluated>>>,
+    /// The diff ([`Compare::diff`]).
+    diff: Memo<Option<DiffResult>>,
+    /// Shows a flow in the main inspector.
+    on_pick: Callback<FlowChoice>,
+    /// Highlights spans of the main (before) text.
+    on_focus_before: Callback<Vec<Span>>,
+    /// Copies the main text into the after editor.
+    on_reset: Callback<()>,
+    /// Leaves compare mode.
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let analysis = compare.pipeline.analysis;
+    let marks = Memo::new(move |_| analysis.with(marks_of));
+    let after_focus = RwSignal::new(Vec::<Span>::new());
+    let line_count = Memo::new(move |_| compare.text.with(|t| text::line_count(t)));
+    let highlight_lines = Memo::new(move |_| after_focus.with(|s| highlight::lines_of(s, line_count.get())));
+    let editor_ref = NodeRef::<html::Textarea>::new();
+    let on_focus_after = Callback::new(move |spans: Vec<Span>| after_focus.set(spans));
+    let stale = move || analysis.with(|a| a.shown(false).0 != Shown::Fresh);
+    let selected = compare.selected;
+    // A new diff drops a selection it no longer lists.
+    Effect::new(move |_| {
+        diff.with(|d| {
+            let listed = |c: &Change| {
+                d.as_ref().is_some_and(|d| d.0.newly_allowed.iter().chain(&d.0.newly_denied).any(|x| same_flow(x, c)))
+            };
+            if selected.with_untracked(|s| s.as_ref().is_some_and(|c| !listed(c))) {
+                selected.set(None);
+                after_focus.set(Vec::new());
+            }
+        })
+    });
+    let pick = move |c: Change| {
+        on_pick.run(FlowChoice { from: c.from.clone(), to: c.to.clone(), probe: c.probe.to_string() });
+        after_focus.set(Vec::new());
+        selected.set(Some(c));
+    };
+    let before_data =
+        Memo::new(move |_| selected.with(|c| c.as_ref().map(|c| before.with(|b| side_data(b.as_deref(), c, false)))));
+    let after_data = Memo::new(move |_| {
+        selected.with(|c| c.as_ref().map(|c| compare.after.with(|a| side_data(a.as_deref(), c, true))))
+    });
+
+    view! {
+        <div class="compare" data-testid="compare-panel">
+            <div class="compare-head">
+                <p class="compare-intro">
+                    "Edit the "<strong>"after"</strong>" version below (your change); the main editor holds the "
+                    <strong>"before"</strong>" version. Flows whose verdict changes are listed with both explanations."
+                </p>
+                <div class="compare-actions">
+                    <button class="btn small ghost" data-testid="compare-reset" on:click=move |_| on_reset.run(())>
+                        "Copy the current scenario"
+                    </button>
+                    <button class="btn small ghost" data-testid="compare-close" on:click=move |_| on_close.run(())>
+                        "Leave compare mode"
+                    </button>
+                </div>
+            </div>
+            <div class="compare-grid">
+                <div class="compare-editor" data-testid="compare-editor">
+                    <div class="compare-sub">
+                        <h3>"After"</h3>
+                        <Show when=stale>
+                            <span class="badge stale" role="status">"errors · comparing the last valid version"</span>
+                        </Show>
+                    </div>
+                    <Editor text=compare.text marks=marks highlight=highlight_lines node_ref=editor_ref />
+                </div>
+                <div class="compare-flows" data-testid="changed-flows" aria-label="Changed flows">
+                    {move || changes_view(diff, selected, pick)}
+                </div>
+            </div>
+            {move || selected.get().map(|c| view! {
+                <div class="compare-explain" data-testid="compare-explain">
+                    <h3 class="compare-explain-title">
+                        <span class="change-glyph" aria-hidden="true">{glyph(&c)}</span>
+                        {format!("{} → {} on {}", c.from, c.to, c.probe)}
+                    </h3>
+                    <div class="compare-sides">
+                        <section class="compare-side" data-testid="compare-before" aria-label="Before">
+                            <h4>"Before"</h4>
+                            <div class="inspector-body">
+                                {move || before_data.get().map(|d| view! {
+                                    <InspectorBody data=Signal::derive(move || d.clone()) on_focus=on_focus_before />
+                                })}
+                            </div>
+                        </section>
+                        <section class="compare-side" data-testid="compare-after" aria-label="After">
+                            <h4>"After"</h4>
+                            <div class="inspector-body">
+                                {move || after_data.get().map(|d| view! {
+                                    <InspectorBody data=Signal::derive(move || d.clone()) on_focus=on_focus_after />
+                                })}
+                            </div>
+                        </section>
+                    </div>
+                </div>
+            })}
+        </div>
+    }
+}
+
+fn same_flow(a: &Change, b: &Change) -> bool {
+    a.from == b.from && a.to == b.to && a.probe == b.probe
+}
+
+/// `＋` for a newly allowed flow, `－` for a newly denied one: the list and
+/// the graph never rely on colour alone.
+fn glyph(c: &Change) -> &'static str {
+    if c.after.allowed {
+        "＋"
+    } else {
+        "－"
+    }
+}
+
+fn changes_view(
+    diff: Memo<Option<DiffResult>>,
+    selected: RwSignal<Option<Change>>,
+    pick: impl Fn(Change) + Copy + 'static,
+) -> AnyView {
+    let Some(DiffResult(d)) = diff.get() else {
+        return view! { <p class="empty">"Evaluating both versions…"</p> }.into_any();
+    };
+    if !d.changed() {
+        return view! {
+            <p class="empty" data-testid="no-change">
+                "No flow changes yet. Edit a policy in the after version to see what it allows or denies."
+            </p>
+        }
+        .into_any();
+    }
+    let group = |title: &'static str, kind: &'static str, list: Vec<Change>| {
+        let n = list.len();
+        view! {
+            <h3 class="changes-title">{format!("{title} ({n})")}</h3>
+            {(n == 0).then(|| view! { <p class="muted small">"None."</p> })}
+            <ul class="changes" role="list">
+                {list.into_iter().map(|c| {
+                    let key = c.clone();
+                    let is_selected = Memo::new(move |_| selected.with(|s| s.as_ref().is_some_and(|s| same_flow(s, &key))));
+                    let (from, to, probe) = (c.from.clone(), c.to.clone(), c.probe.to_string());
+                    let reason = c.after.reason.clone();
+                    view! {
+                        <li>
+                            <button
+                                class="change"
+                                class:allowed=kind == "allowed"
+                                class:denied=kind == "denied"
+                                class:selected=move || is_selected.get()
+                                aria-pressed=move || is_selected.get().to_string()
+                                data-testid="changed-flow"
+                                data-kind=kind
+                                title=reason
+                                on:click=move |_| pick(c.clone())
+                            >
+                                <span class="change-glyph" aria-hidden="true">{if kind == "allowed" { "＋" } else { "－" }}</span>
+                                <span class="change-flow">
+                                    <span class="change-end">{from}</span>
+                                    <span class="change-arrow" aria-hidden="true">" → "</span>
+                                    <span class="change-end">{to}</span>
+                                </span>
+                                <span class="change-probe">{probe}</span>
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+    };
+    let ends = |label: &'static str, names: &[String]| {
+        (!names.is_empty()).then(|| view! { <p class="muted small">{format!("{label}: {}", names.join(", "))}</p> })
+    };
+    view! {
+        {ends("Added endpoints", &d.added_endpoints)}
+        {ends("Removed endpoints", &d.removed_endpoints)}
+        {group("Newly allowed", "allowed", d.newly_allowed.clone())}
+        {group("Newly denied", "denied", d.newly_denied.clone())}
+        {(d.omitted > 0).then(|| view! {
+            <p class="muted small" data-testid="changes-omitted">
+                {format!("{} more changed flows are not listed (`netpol diff` lists them all).", d.omitted)}
+            </p>
+        })}
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use netpol_core::parse::parse_str;
+
+    const BEFORE: &str = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: x, labels: {app: a}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b, namespace: x, labels: {app: b}}
+";
+
+    fn evaluated(text: &str) -> Evaluated {
+        Evaluated::new(parse_str(text).scenario)
+    }
+
+    /// A default-deny added in the after version: both cross flows become
+    /// denied (loopback stays allowed: upstream `Reachability.AllowLoopback`).
+    #[test]
+    fn a_default_deny_is_listed_as_newly_denied() {
+        let deny = "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: x}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n";
+        let (b, a) = (evaluated(BEFORE), evaluated(&format!("{BEFORE}{deny}")));
+        let d = diff_between(&b, &a);
+        let flows: Vec<(&str, &str)> = d.newly_denied.iter().map(|c| (c.from.as_str(), c.to.as_str())).collect();
+        assert_eq!(flows, [("x/a", "x/b"), ("x/b", "x/a")]);
+        assert!(d.newly_allowed.is_empty());
+        assert_eq!(counts_label(&d), "+0 −2");
+        let c = &d.newly_denied[0];
+        assert_eq!(glyph(c), "－");
+        match side_data(Some(&a), c, true) {
+            InspectorData::Flow(f) => assert!(!f.allowed),
+            other => panic!("a flow: {other:?}"),
+        }
+        match side_data(Some(&b), c, false) {
+            InspectorData::Flow(f) => assert!(f.allowed),
+            other => panic!("a flow: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_absent_endpoint_is_explained_in_words() {
+        let (b, a) = (evaluated(BEFORE), evaluated(&BEFORE.replace("name: b,", "name: c,")));
+        let d = diff_between(&b, &a);
+        let gone = d.newly_denied.iter().find(|c| c.to == "x/b").expect("x/b removed");
+        match side_data(Some(&a), gone, true) {
+            InspectorData::Message(m) => assert_eq!(m, "x/b not in this version: the flow cannot happen here."),
+            other => panic!("a message: {other:?}"),
+        }
+        assert_eq!(counts_label(&diff_between(&b, &b)), "");
+    }
+}

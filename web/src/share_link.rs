@@ -28,14 +28,15 @@ pub fn page_base() -> String {
     origin + &path
 }
 
-/// The state a link reopens.
-pub fn state(scenario: String, choice: &FlowChoice, view: View) -> SharedState {
+/// The state a link reopens; `compare` is compare mode's after text, when
+/// it is on.
+pub fn state(scenario: String, choice: &FlowChoice, view: View, compare: Option<String>) -> SharedState {
     let flow = (!choice.from.is_empty() || !choice.to.is_empty()).then(|| SharedFlow {
         from: choice.from.clone(),
         to: choice.to.clone(),
         probe: choice.probe.clone(),
     });
-    SharedState { scenario, compare: None, flow, view }
+    SharedState { scenario, compare, flow, view }
 }
 
 /// A link to `state`: `Ok(url)`, or the reason no link can be made (a text
@@ -73,10 +74,15 @@ pub fn download(name: &str, mime: &str, contents: &str) {
     let parts = js_sys::Array::of1(&JsValue::from_str(contents));
     let opts = BlobPropertyBag::new();
     opts.set_type(mime);
-    let Ok(blob) = Blob::new_with_str_sequence_and_options(&parts, &opts) else {
-        return;
-    };
-    let Ok(url) = Url::create_object_url_with_blob(&blob) else {
+    if let Ok(blob) = Blob::new_with_str_sequence_and_options(&parts, &opts) {
+        download_blob(name, &blob);
+    }
+}
+
+/// Offers `blob` as a file download named `name` (through a `blob:` URL,
+/// revoked at once: the download has its own reference).
+pub fn download_blob(name: &str, blob: &Blob) {
+    let Ok(url) = Url::create_object_url_with_blob(blob) else {
         return;
     };
     if let Some(a) = document().create_element("a").ok().and_then(|e| e.dyn_into::<HtmlAnchorElement>().ok()) {
@@ -94,17 +100,19 @@ mod tests {
     #[test]
     fn a_link_round_trips_the_state() {
         let choice = FlowChoice { from: "a/x".into(), to: "b/y".into(), probe: "TCP/80".into() };
-        let st = state("kind: Pod\n".into(), &choice, View::Matrix);
+        let st = state("kind: Pod\n".into(), &choice, View::Matrix, Some("kind: Namespace\n".into()));
         let url = link("http://h/p", &st).expect("link");
         assert!(url.starts_with("http://h/p#v1."), "{url}");
         let back = share::decode(&url).expect("decode");
         assert_eq!(back, st);
         assert_eq!(back.flow.as_ref().map(choice_of), Some(choice));
+        assert_eq!(back.compare.as_deref(), Some("kind: Namespace\n"));
     }
 
     #[test]
     fn no_flow_is_shared_when_none_is_chosen() {
-        let st = state(String::new(), &FlowChoice::default(), View::Graph);
+        let st = state(String::new(), &FlowChoice::default(), View::Graph, None);
         assert!(st.flow.is_none());
+        assert!(st.compare.is_none());
     }
 }
