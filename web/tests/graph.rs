@@ -6,12 +6,15 @@
 //! cargo test -p netpol-web --target wasm32-unknown-unknown --test graph`.
 #![cfg(target_arch = "wasm32")]
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use netpol_core::eval::external_nodes;
 use netpol_core::matrix::matrix;
 use netpol_core::parse::parse_str;
 use netpol_core::presets;
-use netpol_web::graph::{build, AllowGraph, GraphEndpoint, GraphModel, Level, ViewState};
+use netpol_web::graph::{build, AllowGraph, GraphEndpoint, GraphModel, Level, TierFilter, ViewState};
+use netpol_web::state::Evaluated;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -117,5 +120,112 @@ async fn clicking_a_collapsed_namespace_expands_it() {
     let name = ns_nodes[0].get_attribute("data-id").expect("an id");
     click(&ns_nodes[0]);
     assert!(state.get_untracked().expanded.contains(&name), "{name} expanded");
+    root.remove();
+}
+
+/// A graph whose model follows the view state, as the page wires it.
+fn live_graph(preset: &str, state: RwSignal<ViewState>) -> (web_sys::HtmlElement, Arc<Evaluated>) {
+    let yaml = presets::by_id(preset).map(|p| p.yaml).unwrap_or_default();
+    let ev = Arc::new(Evaluated::new(parse_str(yaml).scenario));
+    let for_model = ev.clone();
+    let model = Memo::new(move |_| {
+        let all: Vec<usize> = (0..for_model.matrix.probes().len()).collect();
+        state.with(|v| build(&for_model.scenario, &for_model.matrix, &all, &for_model.externals, v))
+    });
+    let root = container();
+    let mounted = root.clone();
+    let _ = leptos::mount::mount_to(mounted, move || {
+        view! { <AllowGraph model=model view_state=state on_edge_click=Callback::new(|_| ())/> }
+    })
+    .forget();
+    (root, ev)
+}
+
+fn attr_list(root: &web_sys::Element, selector: &str, attr: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).expect("query");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+        .filter_map(|e| e.get_attribute(attr))
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn tier_filter_redraws_and_denied_by_admin_arrows_are_labelled() {
+    let state = RwSignal::new(ViewState { level: Level::Pods, ..ViewState::default() });
+    let (root, _) = live_graph("cluster-guardrails", state);
+    leptos::task::tick().await;
+    let all = attr_list(&root, "[data-testid=graph-edge]", "data-from").len();
+    let denied = attr_list(&root, "[data-testid=graph-edge-denied]", "aria-label");
+    assert!(
+        denied.iter().any(|l| l.starts_with("tenant-a/web → sensitive/db: denied by admin policy protect-db")),
+        "{denied:?}"
+    );
+    let admin = root.query_selector(".graph-tiers button[data-tier=Admin]").expect("query").expect("an Admin button");
+    click(&admin);
+    leptos::task::tick().await;
+    assert_eq!(state.get_untracked().tier, TierFilter::Admin);
+    assert_eq!(admin.get_attribute("aria-pressed").as_deref(), Some("true"));
+    let tiers = attr_list(&root, "[data-testid=graph-edge]", "data-tiers");
+    assert!(!tiers.is_empty() && tiers.len() < all, "the Admin filter keeps some, not all: {tiers:?} of {all}");
+    assert!(tiers.iter().all(|t| t.contains("Admin")));
+    assert_eq!(attr_list(&root, "[data-testid=graph-edge-denied]", "data-from").len(), denied.len());
+    let baseline = root.query_selector(".graph-tiers button[data-tier=Baseline]").expect("query").expect("a button");
+    click(&baseline);
+    leptos::task::tick().await;
+    assert!(attr_list(&root, "[data-testid=graph-edge-denied]", "data-from").is_empty(), "denials are Admin's");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn compare_mode_marks_changed_arrows_and_clicks_speak_the_before_version() {
+    let yaml = presets::by_id("three-tier").map(|p| p.yaml).unwrap_or_default();
+    let before = Arc::new(Evaluated::new(parse_str(yaml).scenario));
+    // The after version drops its last document (a policy).
+    let cut = yaml.rfind("\n---").unwrap_or(yaml.len());
+    let after = Arc::new(Evaluated::new(parse_str(&yaml[..cut]).scenario));
+    let state = RwSignal::new(ViewState { level: Level::Pods, ..ViewState::default() });
+    let all: Vec<usize> = (0..before.matrix.probes().len()).collect();
+    let model = build(&before.scenario, &before.matrix, &all, &before.externals, &state.get_untracked());
+    let after_signal = RwSignal::new(None::<Arc<Evaluated>>);
+    let clicked = RwSignal::new(Vec::<(GraphEndpoint, GraphEndpoint)>::new());
+    let root = container();
+    let b = before.clone();
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <AllowGraph
+                model=Signal::stored(model)
+                view_state=state
+                on_edge_click=Callback::new(move |pair| clicked.update(|c| c.push(pair)))
+                evaluated=Signal::stored(Some(b))
+                after=after_signal
+            />
+        }
+    });
+    leptos::task::tick().await;
+    assert!(attr_list(&root, "[data-testid=graph-edge]", "data-change").is_empty(), "not comparing yet");
+    after_signal.set(Some(after));
+    leptos::task::tick().await;
+    let changes = attr_list(&root, "[data-testid=graph-edge]", "data-change");
+    assert!(changes.iter().any(|c| c != "same"), "some arrow changed: {changes:?}");
+    let legend =
+        root.query_selector(".graph-legend").expect("query").expect("legend").text_content().unwrap_or_default();
+    assert!(legend.contains("newly allowed") && legend.contains("newly denied"), "{legend}");
+    let changed = root
+        .query_selector("[data-testid=graph-edge]:not([data-change=same])")
+        .expect("query")
+        .expect("a changed arrow");
+    click(&changed);
+    let (from, to) =
+        (changed.get_attribute("data-from").unwrap_or_default(), changed.get_attribute("data-to").unwrap_or_default());
+    let name = |e: GraphEndpoint| match e {
+        GraphEndpoint::Endpoint(i) => before.scenario.endpoints.get(i).map(|e| format!("{}/{}", e.namespace, e.name)),
+        GraphEndpoint::External(_) => None,
+    };
+    let got = clicked.get_untracked();
+    assert_eq!(got.len(), 1);
+    if let Some(&(a, b)) = got.first() {
+        assert_eq!((name(a), name(b)), (Some(from), Some(to)), "the pair in the before version's indices");
+    }
     root.remove();
 }

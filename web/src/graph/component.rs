@@ -114,7 +114,9 @@ pub fn AllowGraph(
     // Denied-by-admin arrows: with the All and Admin filters; all of them
     // up to a budget, else those of the hovered node.
     let denied_drawn = Memo::new(move |_| {
-        if !matches!(tier.get(), TierFilter::All | TierFilter::Admin) {
+        // In compare mode the changes are the subject: denials only on ask.
+        let filter = tier.get();
+        if !(filter == TierFilter::Admin || (filter == TierFilter::All && compared.with(Option::is_none))) {
             return Vec::new();
         }
         let h = hovered.get();
@@ -356,7 +358,7 @@ pub fn AllowGraph(
                     .collect()
             });
             let curves: Vec<EdgeGeom> = gs.iter().map(|d| d.geom).collect();
-            layout.with(|l| layout::place_labels(&curves, &l.nodes, &wanted))
+            layout.with(|l| layout::place_labels(&curves, &l.label_obstacles(), &wanted))
         })
     });
     let edges_view = move || {
@@ -486,7 +488,7 @@ pub fn AllowGraph(
                     ));
                 }
             }
-            if !m.denied.is_empty() && matches!(filter, TierFilter::All | TierFilter::Admin) {
+            if !m.denied.is_empty() && denied_drawn.with(|d| !d.is_empty()) {
                 let n = m.denied.len();
                 parts.push(format!(
                     "{n} ⊘ {} for flows an Admin-tier Deny refuses{}.",
@@ -499,8 +501,9 @@ pub fn AllowGraph(
             if let Some(c) = &m.compare {
                 if c.complete {
                     parts.push(format!(
-                        "Compare: {} pairs newly allowed (+), {} newly denied (−); unchanged arrows are faded.",
-                        c.added, c.removed
+                        "Compare: {} newly allowed (+), {} newly denied (−); unchanged arrows are faded.",
+                        pairs_text(c.added),
+                        pairs_text(c.removed)
                     ));
                     if c.inside > 0 {
                         parts.push(format!("{} changed pairs inside collapsed namespaces: expand them to see.", c.inside));
@@ -627,6 +630,11 @@ pub fn AllowGraph(
             <Legend model=model />
         </div>
     }
+}
+
+/// "1 pair", "3 pairs".
+fn pairs_text(n: u64) -> String {
+    format!("{n} {}", if n == 1 { "pair" } else { "pairs" })
 }
 
 /// The most denied-by-admin arrows drawn at once (beyond, those of the
@@ -773,7 +781,7 @@ fn group_view(
 /// compare entries only when the graph shows them).
 #[component]
 fn Legend(model: Memo<GraphModel>) -> impl IntoView {
-    let denied = move || model.with(|m| !m.denied.is_empty());
+    let denied = move || model.with(|m| !m.denied.is_empty() && m.compare.is_none());
     let comparing = move || model.with(|m| m.compare.is_some());
     view! {
         <ul class="graph-legend" aria-label="Legend">

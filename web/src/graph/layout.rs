@@ -161,6 +161,15 @@ pub struct Layout {
     pub height: f64,
 }
 
+impl Layout {
+    /// What an edge label must not cover: every node box and every group's
+    /// header strip (the namespace name).
+    pub fn label_obstacles(&self) -> Vec<Rect> {
+        let headers = self.groups.iter().map(|g| Rect { h: BOX_HEADER.min(g.h), ..*g });
+        self.nodes.iter().copied().chain(headers).collect()
+    }
+}
+
 /// Width of `text` at `font` px in the monospace face.
 pub fn text_width(text: &str, font: f64) -> f64 {
     text.chars().count() as f64 * font * CHAR_EM
@@ -563,11 +572,15 @@ mod tests {
     fn placed_labels_never_overlap() {
         let g = model_of(50, 6, &pods());
         let l = layout(&g);
-        let placed = place_labels(&l.edges, &l.nodes, &vec![true; l.edges.len()]);
+        let obstacles = l.label_obstacles();
+        assert_eq!(obstacles.len(), l.nodes.len() + l.groups.len());
+        let placed = place_labels(&l.edges, &obstacles, &vec![true; l.edges.len()]);
         let shown: Vec<Rect> = placed.iter().flatten().copied().collect();
         assert!(shown.len() > 10, "most labels find a spot ({} of {})", shown.len(), l.edges.len());
         for (a, ra) in shown.iter().enumerate() {
             assert!(l.nodes.iter().all(|n| !n.intersects(ra)));
+            // Namespace names stay readable too.
+            assert!(l.groups.iter().all(|g| !Rect { h: 26.0, ..*g }.intersects(ra)));
             for rb in shown.iter().skip(a + 1) {
                 assert!(!ra.intersects(rb));
             }
