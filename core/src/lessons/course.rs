@@ -260,8 +260,8 @@ The production namespace here denies all egress and then lets web call the api o
         task: Task {
             goal: "Let every production pod look up names: allow UDP and TCP port 53 to the kube-dns pods in kube-system, and nothing else there.",
             expect: &[
-                allowed("production/web", "kube-system/coredns", "UDP/53", "web can query CoreDNS over UDP,"),
-                allowed("production/web", "kube-system/coredns", "TCP/53", "and over TCP, for large answers."),
+                allowed("production/web", "kube-system/coredns", "UDP/53", "web can query CoreDNS over UDP."),
+                allowed("production/web", "kube-system/coredns", "TCP/53", "web can query it over TCP too, for large answers."),
                 allowed("production/api", "kube-system/coredns", "UDP/53", "Every production pod can, not only web."),
                 denied("production/web", "kube-system/coredns", "TCP/9153", "Only port 53 is open on CoreDNS."),
                 denied(
