@@ -48,6 +48,16 @@ async function steps(page: Page) {
     );
 }
 
+/** Expands the inspector, closes the lesson and the toast, and scrolls to the verdict. */
+async function focusInspector(page: Page) {
+  await page.getByRole('button', { name: /Expand inspector/ }).click();
+  const dismiss = page.getByRole('button', { name: 'Dismiss the lesson' });
+  if (await dismiss.isVisible()) await dismiss.click();
+  const toast = page.locator('.toast').getByRole('button', { name: 'Close' });
+  if (await toast.isVisible()) await toast.click();
+  await inspector(page).locator('.inspector-body').evaluate((el) => el.scrollTo(0, 0));
+}
+
 function linesMatching(text: string, re: RegExp): number[] {
   return text
     .split('\n')
@@ -78,6 +88,8 @@ test('an Admin Deny decides before the NetworkPolicy that would allow', async ({
   await expect(admin).toContainText('priority 10');
   await expect(admin.getByTestId('tier-outcome')).toHaveText(/Deny/);
   await expect(admin).toContainText('deny-everyone-else');
+  await focusInspector(page);
+  await shot('inspector-tier-chain-admin-deny');
 
   // By default the editor highlights the rule that decided: `- name: deny-everyone-else` …
   const text = await editor(page).inputValue();
@@ -95,10 +107,6 @@ test('an Admin Deny decides before the NetworkPolicy that would allow', async ({
   await admin.getByTestId('tier-step-head').click();
   await expect.poll(() => highlighted(page)).toContain(denyLine);
 
-  await page.getByRole('button', { name: /Expand inspector/ }).click();
-  const dismiss = page.getByRole('button', { name: 'Dismiss the lesson' });
-  if (await dismiss.isVisible()) await dismiss.click();
-  await shot('inspector-tier-chain-admin-deny');
 });
 
 test('a Pass hands the flow to the NetworkPolicy tier, which decides', async ({ page, shot }) => {
@@ -124,9 +132,7 @@ test('a Pass hands the flow to the NetworkPolicy tier, which decides', async ({ 
   await chain.getByTestId('tier-step').first().getByTestId('tier-step-head').click();
   await expect.poll(() => highlighted(page)).toContain(passLine);
 
-  await page.getByRole('button', { name: /Expand inspector/ }).click();
-  const dismiss = page.getByRole('button', { name: 'Dismiss the lesson' });
-  if (await dismiss.isVisible()) await dismiss.click();
+  await focusInspector(page);
   await shot('inspector-tier-chain-pass');
 
   // On another port the same client falls through to the Deny.

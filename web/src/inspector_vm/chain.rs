@@ -118,29 +118,23 @@ pub fn chain_view(scenario: &Scenario, side: &SideExplanation) -> Option<ChainVi
     let last_final = side.tiers.last().is_some_and(|s| matches!(s.verdict, Verdict::Allow | Verdict::Deny));
     let n = side.tiers.len();
     let mut steps = Vec::new();
-    let admin: Vec<&TierStep> = side.tiers.iter().filter(|s| s.tier == TierKind::Admin).collect();
-    if admin.is_empty() && has_tier(ClusterTier::Admin) {
+    let listed = |k: TierKind| side.tiers.iter().any(|s| s.tier == k);
+    if !listed(TierKind::Admin) && has_tier(ClusterTier::Admin) {
         steps.push(placeholder(ChainTier::Admin, StepOutcome::NoMatch, "no policy applies", None));
     }
-    let mut np_reached = false;
+    // The core lists the NetworkPolicy step only when the tier was consulted.
+    let np_reached = listed(TierKind::NetworkPolicy);
     for (i, step) in side.tiers.iter().enumerate() {
         let decides = last_final && i + 1 == n;
-        if step.tier == TierKind::NetworkPolicy {
-            np_reached = true;
-            steps.push(network_policy_step(scenario, side, step.verdict, decides));
-        } else {
-            if step.tier == TierKind::Baseline && !np_reached {
-                // The core never lists Baseline before NetworkPolicy; keep the order honest anyway.
-                np_reached = true;
-            }
-            steps.push(cluster_step(scenario, side.direction, step, decides));
-        }
+        steps.push(match step.tier {
+            TierKind::NetworkPolicy => network_policy_step(scenario, side, step.verdict, decides),
+            TierKind::Admin | TierKind::Baseline => cluster_step(scenario, side.direction, step, decides),
+        });
     }
     if !np_reached {
         steps.push(not_reached(ChainTier::NetworkPolicy, "the Admin tier decided first"));
     }
-    let baseline_listed = side.tiers.iter().any(|s| s.tier == TierKind::Baseline);
-    if !baseline_listed && has_tier(ClusterTier::Baseline) {
+    if !listed(TierKind::Baseline) && has_tier(ClusterTier::Baseline) {
         steps.push(if last_final {
             not_reached(ChainTier::Baseline, "an earlier tier decided")
         } else {
