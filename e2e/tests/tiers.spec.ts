@@ -4,6 +4,7 @@
 // the deciding step marked, each step highlighting its YAML, and the tier warnings (equal
 // priorities in the chain, NP017 in the lint panel) where an edit of the preset triggers them.
 import type { Page } from '@playwright/test';
+import path from 'node:path';
 import { test, expect } from '../fixtures';
 
 const editor = (page: Page) => page.getByTestId('editor');
@@ -193,6 +194,8 @@ test('phone width: the chain stacks and stays readable', async ({ page, shot }) 
   await open(page);
   await pickPreset(page, 'cluster-guardrails');
   await pickFlow(page, 'monitoring/prometheus', 'sensitive/db', 'TCP/9187');
+  const toast = page.locator('.toast').getByRole('button', { name: 'Close' });
+  if (await toast.isVisible()) await toast.click();
   const chain = ingressChain(page);
   await chain.scrollIntoViewIfNeeded();
   await expect(chain).toBeVisible();
@@ -200,7 +203,12 @@ test('phone width: the chain stacks and stays readable', async ({ page, shot }) 
   const widest = await chain.evaluate((el) => el.scrollWidth - el.clientWidth);
   expect(widest).toBeLessThanOrEqual(1);
   await inspector(page).locator('section.side').nth(1).screenshot({
-    path: require('node:path').resolve(__dirname, '..', '..', 'target', 'e2e-screenshots', 'inspector-tier-chain-phone.png'),
+    path: path.resolve(__dirname, '..', '..', 'target', 'e2e-screenshots', 'inspector-tier-chain-phone.png'),
   });
   await shot('inspector-tier-chain-phone-page');
+  // The dark theme keeps the tiers apart too.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await inspector(page).locator('section.side').nth(1).screenshot({
+    path: path.resolve(__dirname, '..', '..', 'target', 'e2e-screenshots', 'inspector-tier-chain-phone-dark.png'),
+  });
 });
