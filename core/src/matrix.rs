@@ -24,11 +24,11 @@
 //! this module does not provide yet. `cargo run --release -p netpol-core
 //! --example matrix_10k` times the issue-5 cluster size.
 
-mod bitset;
+pub(crate) mod bitset;
 mod job;
 mod plan;
 mod probe;
-mod select;
+pub(crate) mod select;
 mod tiers;
 
 use alloc::vec::Vec;

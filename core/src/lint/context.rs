@@ -13,6 +13,7 @@ use super::{rule, Finding, Severity};
 use crate::eval::{peer_admits, policy_selects};
 use crate::explain::FlowEnd;
 use crate::labels::{LabelSelector, Labels, Operator, Requirement};
+use crate::matrix::select::Selections;
 use crate::model::{Direction, Endpoint, Namespace, NetworkPolicy, Peer, PeerKind, Scenario};
 use crate::span::Span;
 
@@ -30,6 +31,13 @@ pub(crate) struct Cx<'a> {
     /// borrowed from the scenario for the whole run, so addresses are stable
     /// and unique). Several checks ask about the same peer.
     admitted_cache: RefCell<BTreeMap<usize, Vec<usize>>>,
+    /// The fast matrix's selector bitsets (inverted label index, sorted
+    /// IPs): a peer's admitted endpoints as a few bitset operations instead
+    /// of one evaluator call per candidate endpoint. The two agree on every
+    /// peer (the matrix property test, `core/tests/prop_matrix.rs`).
+    selections: Selections<'a>,
+    /// Per endpoint, [`Cx::egress_key`].
+    egress_keys: Vec<Vec<u32>>,
 }
 
 impl<'a> Cx<'a> {
@@ -43,7 +51,7 @@ impl<'a> Cx<'a> {
             }
         }
         // A policy selects only in its namespace: try those endpoints alone.
-        let selected = scenario
+        let selected: Vec<Vec<usize>> = scenario
             .policies
             .iter()
             .map(|p| {
@@ -55,7 +63,17 @@ impl<'a> Cx<'a> {
                     .collect()
             })
             .collect();
-        Cx { scenario, selected, by_namespace, by_label, admitted_cache: RefCell::new(BTreeMap::new()) }
+        let mut selections = Selections::new(scenario);
+        let egress_keys = egress_keys(scenario, &selected, &mut selections);
+        Cx {
+            scenario,
+            selected,
+            by_namespace,
+            by_label,
+            admitted_cache: RefCell::new(BTreeMap::new()),
+            selections,
+            egress_keys,
+        }
     }
 
     /// The endpoints policy `index` selects.
@@ -85,12 +103,44 @@ impl<'a> Cx<'a> {
         if let Some(hit) = self.admitted_cache.borrow().get(&(peer as *const Peer as usize)) {
             return !hit.is_empty();
         }
+        if let Some(set) = self.admitted_set(namespace, peer) {
+            return set.iter().next().is_some();
+        }
         self.candidates(namespace, peer).any(|i| peer_admits(self.scenario, namespace, peer, FlowEnd::Endpoint(i)))
+    }
+
+    /// The endpoints `peer` admits from the selector bitsets, the way the
+    /// matrix computes a rule's peer set (selectors never admit host-network
+    /// endpoints; ipBlocks admit endpoints by any of their IPs). `None` when
+    /// the label index lacks a key the peer mentions (a peer built by a
+    /// check can mention keys no scenario selector does).
+    fn admitted_set(&self, namespace: &str, peer: &Peer) -> Option<crate::matrix::bitset::BitSet> {
+        let sel = &self.selections;
+        match &peer.kind {
+            PeerKind::IpBlock(block) => Some(sel.block_uncached(block)),
+            PeerKind::Selectors { namespace_selector, pod_selector } => {
+                if !sel.indexes(namespace_selector.as_ref(), pod_selector.as_ref()) {
+                    return None;
+                }
+                let mut s = match namespace_selector {
+                    Some(n) => sel.namespaces_uncached(n),
+                    None => sel.in_namespace(namespace),
+                };
+                if let Some(p) = pod_selector {
+                    s.intersect_with(&sel.pods_uncached(p));
+                }
+                s.subtract(&sel.host_network);
+                Some(s)
+            }
+        }
     }
 
     /// [`Cx::admitted`] for a peer that is not part of the scenario (built
     /// by a check to compare readings), never cached.
     pub(crate) fn admitted_uncached(&self, namespace: &str, peer: &Peer) -> Vec<usize> {
+        if let Some(set) = self.admitted_set(namespace, peer) {
+            return set.iter().collect();
+        }
         let mut out: Vec<usize> = self
             .candidates(namespace, peer)
             .filter(|&i| peer_admits(self.scenario, namespace, peer, FlowEnd::Endpoint(i)))
@@ -159,6 +209,11 @@ impl<'a> Cx<'a> {
     /// `selector` matches, ascending; through the label index when the
     /// selector has an equality requirement.
     pub(crate) fn labelled(&self, selector: &LabelSelector) -> Vec<usize> {
+        if self.selections.indexes(None, Some(selector)) {
+            let mut s = self.selections.pods_uncached(selector);
+            s.subtract(&self.selections.host_network);
+            return s.iter().collect();
+        }
         let ok = |i: &usize| self.endpoint(*i).is_some_and(|e| !e.host_network && selector.matches(&e.labels));
         match self.smallest_label_list(selector) {
             Some(listed) => listed.iter().copied().filter(ok).collect(),
@@ -166,7 +221,22 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// The endpoint at `index`.
+    /// The endpoints (host-network ones included) with an IP in `block`,
+    /// ascending.
+    pub(crate) fn in_block(&self, block: &crate::model::IpBlock) -> Vec<usize> {
+        self.selections.block_uncached(block).iter().collect()
+    }
+
+    /// What an egress verdict of endpoint `index` towards a fixed
+    /// destination depends on: the policies with egress rules that select it
+    /// (NetworkPolicies with the Egress type by index, then cluster policies
+    /// as `u32::MAX - index`). Endpoints with equal keys get equal egress
+    /// sides, so a check can evaluate one of them for all.
+    pub(crate) fn egress_key(&self, index: usize) -> Option<&[u32]> {
+        self.egress_keys.get(index).map(Vec::as_slice)
+    }
+
+    /// The endpoint at `index`.    /// The endpoint at `index`.
     pub(crate) fn endpoint(&self, index: usize) -> Option<&'a Endpoint> {
         self.scenario.endpoints.get(index)
     }
@@ -185,6 +255,42 @@ impl<'a> Cx<'a> {
         }
         out
     }
+}
+
+/// [`Cx::egress_key`] of every endpoint: the egress-typed policies in
+/// `selected`, then the cluster policies with egress rules whose subject
+/// selects it (host-network endpoints are never subjects).
+fn egress_keys<'a>(scenario: &'a Scenario, selected: &[Vec<usize>], sel: &mut Selections<'a>) -> Vec<Vec<u32>> {
+    let mut keys = alloc::vec![Vec::new(); scenario.endpoints.len()];
+    for ((pi, policy), members) in scenario.policies.iter().enumerate().zip(selected) {
+        if policy.policy_types.egress {
+            for &e in members {
+                if let Some(k) = keys.get_mut(e) {
+                    k.push(pi as u32);
+                }
+            }
+        }
+    }
+    for (ci, policy) in scenario.cluster_policies.iter().enumerate() {
+        if policy.egress.is_empty() {
+            continue;
+        }
+        let mut subject = match &policy.subject {
+            crate::model::ClusterSubject::Namespaces(ns) => sel.namespaces(ns).clone(),
+            crate::model::ClusterSubject::Pods { namespace_selector, pod_selector } => {
+                let mut s = sel.namespaces(namespace_selector).clone();
+                s.intersect_with(sel.pods(pod_selector));
+                s
+            }
+        };
+        subject.subtract(&sel.host_network);
+        for e in subject.iter() {
+            if let Some(k) = keys.get_mut(e) {
+                k.push(u32::MAX - ci as u32);
+            }
+        }
+    }
+    keys
 }
 
 /// A finding of catalogue rule `id` (severity and title from [`super::RULES`]).
@@ -326,6 +432,32 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bitset fast path answers exactly as the evaluator asked endpoint
+    /// by endpoint, on every peer of every preset (and on the label-only
+    /// lookups `labelled` serves).
+    #[cfg(feature = "yaml")]
+    #[test]
+    fn fast_admitted_equals_the_evaluator_on_every_preset_peer() {
+        for preset in crate::presets::PRESETS {
+            let s = crate::parse::parse_str(preset.yaml).scenario;
+            let cx = Cx::new(&s);
+            for policy in &s.policies {
+                for peer in policy.ingress.iter().chain(&policy.egress).flat_map(|r| &r.peers) {
+                    let slow: Vec<usize> = (0..s.endpoints.len())
+                        .filter(|&i| peer_admits(&s, &policy.namespace, peer, FlowEnd::Endpoint(i)))
+                        .collect();
+                    assert_eq!(cx.admitted(&policy.namespace, peer), slow, "{} {:?}", preset.id, peer.kind);
+                    if let PeerKind::Selectors { pod_selector: Some(sel), .. } = &peer.kind {
+                        let slow: Vec<usize> = (0..s.endpoints.len())
+                            .filter(|&i| cx.endpoint(i).is_some_and(|e| !e.host_network && sel.matches(&e.labels)))
+                            .collect();
+                        assert_eq!(cx.labelled(sel), slow, "{}", preset.id);
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn edit_distance_counts_single_edits() {

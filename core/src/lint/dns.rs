@@ -121,6 +121,10 @@ fn no_dns(cx: &Cx, one_protocol: &[OneProtocol], out: &mut Vec<Finding>) {
     let (targets, synthetic) = dns_targets(scenario);
     let eval_on = synthetic.as_ref().unwrap_or(scenario);
     let mut groups: BTreeMap<(usize, Failure), Vec<usize>> = BTreeMap::new();
+    // Endpoints selected by the same egress policies get the same verdicts
+    // towards the same targets: evaluate once per such group.
+    type Verdicts = ((bool, Option<usize>), bool);
+    let mut seen: BTreeMap<&[u32], Verdicts> = BTreeMap::new();
     for (index, e) in scenario.endpoints.iter().enumerate() {
         if e.host_network || targets.contains(&index) {
             continue;
@@ -136,9 +140,21 @@ fn no_dns(cx: &Cx, one_protocol: &[OneProtocol], out: &mut Vec<Finding>) {
             });
             (ok, isolating)
         };
-        let (udp, isolating) = egress(Protocol::Udp);
+        let key = cx.egress_key(index);
+        let known = key.and_then(|k| seen.get(k)).copied();
+        let ((udp, isolating), tcp) = match known {
+            Some(v) => v,
+            None => {
+                let udp = egress(Protocol::Udp);
+                // TCP matters only for an isolated endpoint.
+                let tcp = udp.1.is_some() && egress(Protocol::Tcp).0;
+                if let Some(k) = key {
+                    seen.insert(k, (udp, tcp));
+                }
+                (udp, tcp)
+            }
+        };
         let Some(policy) = isolating else { continue };
-        let (tcp, _) = egress(Protocol::Tcp);
         let failure = match (udp, tcp) {
             (false, _) => Failure::Udp,
             (true, false) => Failure::TcpOnly,
@@ -185,7 +201,8 @@ fn no_dns(cx: &Cx, one_protocol: &[OneProtocol], out: &mut Vec<Finding>) {
 }
 
 fn selects(cx: &Cx, policy: usize, endpoint: usize) -> bool {
-    cx.selected(policy).contains(&endpoint)
+    // Ascending (built in endpoint order).
+    cx.selected(policy).binary_search(&endpoint).is_ok()
 }
 
 /// The egress rules (or the whole policy when it has none) and their path.

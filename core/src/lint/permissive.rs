@@ -113,14 +113,8 @@ fn ip_block_over_pods(
     if block.cidr.prefix_len() == 0 {
         return;
     }
-    let covered: Vec<usize> = cx
-        .scenario
-        .endpoints
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| !e.host_network && e.ips.iter().any(|ip| block.contains(ip)))
-        .map(|(i, _)| i)
-        .collect();
+    let covered: Vec<usize> =
+        cx.in_block(block).into_iter().filter(|&i| cx.endpoint(i).is_some_and(|e| !e.host_network)).collect();
     if covered.is_empty() {
         return;
     }

@@ -263,40 +263,71 @@ impl<'a> Selections<'a> {
 
     /// The endpoints in namespaces `selector` matches.
     pub(crate) fn namespaces(&mut self, selector: &'a LabelSelector) -> &BitSet {
-        let (index, members, len) = (&self.namespaces, &self.members, self.len);
-        self.namespace_cache.entry(selector_key(selector)).or_insert_with(|| {
-            let matched = index.eval(selector);
-            if matched.is_full() {
-                return BitSet::ones(len);
+        let key = selector_key(selector);
+        if !self.namespace_cache.contains_key(&key) {
+            let set = self.namespaces_uncached(selector);
+            self.namespace_cache.insert(key.clone(), set);
+        }
+        // Just inserted when missing; the fallback is never taken.
+        self.namespace_cache.entry(key).or_insert_with(|| BitSet::zeros(0))
+    }
+
+    /// [`Selections::namespaces`] without the cache, for selectors that
+    /// are not part of the scenario (check [`Selections::indexes`] first).
+    pub(crate) fn namespaces_uncached(&self, selector: &LabelSelector) -> BitSet {
+        let matched = self.namespaces.eval(selector);
+        if matched.is_full() {
+            return BitSet::ones(self.len);
+        }
+        let mut s = BitSet::zeros(self.len);
+        for ns in matched.iter() {
+            for &m in self.members.get(ns).into_iter().flatten() {
+                s.insert(m as usize);
             }
-            let mut s = BitSet::zeros(len);
-            for ns in matched.iter() {
-                for &m in members.get(ns).into_iter().flatten() {
-                    s.insert(m as usize);
-                }
-            }
-            s
-        })
+        }
+        s
+    }
+
+    /// [`Selections::pods`] without the cache (check
+    /// [`Selections::indexes`] first).
+    pub(crate) fn pods_uncached(&self, selector: &LabelSelector) -> BitSet {
+        self.pods.eval(selector)
+    }
+
+    /// Whether the label index answers `pods` and `namespaces` exactly: the
+    /// index holds only the keys the scenario's selectors mention, so a
+    /// selector built elsewhere may mention one it lacks.
+    pub(crate) fn indexes(&self, namespaces: Option<&LabelSelector>, pods: Option<&LabelSelector>) -> bool {
+        let has = |index: &LabelIndex, s: Option<&LabelSelector>| {
+            s.is_none_or(|s| s.requirements.iter().all(|r| index.keys.contains_key(r.key.as_str())))
+        };
+        has(&self.namespaces, namespaces) && has(&self.pods, pods)
     }
 
     /// The endpoints with at least one IP in `block` (in `cidr`, in no `except`).
     pub(crate) fn block(&mut self, block: &IpBlock) -> &BitSet {
-        let ips = &self.ips;
-        let len = self.len;
-        self.block_cache.entry((block.cidr, block.except.clone())).or_insert_with(|| {
-            let (family, lo, hi) = net_range(&block.cidr);
-            let excepts: Vec<(u8, u128, u128)> = block.except.iter().map(net_range).collect();
-            let start = ips.partition_point(|&(f, v, _)| (f, v) < (family, lo));
-            let mut s = BitSet::zeros(len);
-            for &(f, v, e) in ips.get(start..).into_iter().flatten() {
-                if (f, v) > (family, hi) {
-                    break;
-                }
-                if !excepts.iter().any(|&(ef, elo, ehi)| ef == f && elo <= v && v <= ehi) {
-                    s.insert(e as usize);
-                }
+        let key = (block.cidr, block.except.clone());
+        if !self.block_cache.contains_key(&key) {
+            let set = self.block_uncached(block);
+            self.block_cache.insert(key.clone(), set);
+        }
+        self.block_cache.entry(key).or_insert_with(|| BitSet::zeros(0))
+    }
+
+    /// [`Selections::block`] without the cache.
+    pub(crate) fn block_uncached(&self, block: &IpBlock) -> BitSet {
+        let (family, lo, hi) = net_range(&block.cidr);
+        let excepts: Vec<(u8, u128, u128)> = block.except.iter().map(net_range).collect();
+        let start = self.ips.partition_point(|&(f, v, _)| (f, v) < (family, lo));
+        let mut s = BitSet::zeros(self.len);
+        for &(f, v, e) in self.ips.get(start..).into_iter().flatten() {
+            if (f, v) > (family, hi) {
+                break;
             }
-            s
-        })
+            if !excepts.iter().any(|&(ef, elo, ehi)| ef == f && elo <= v && v <= ehi) {
+                s.insert(e as usize);
+            }
+        }
+        s
     }
 }
