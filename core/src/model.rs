@@ -448,18 +448,25 @@ impl Scenario {
     /// gives every namespace its [`NAMESPACE_NAME_LABEL`], and sorts them.
     pub fn normalize(&mut self) {
         use alloc::string::ToString;
-        let mut implied: Vec<String> = Vec::new();
+        // Sets, not list scans: a 10,000-pod cluster has hundreds of
+        // namespaces (issue 5), and objects come grouped by namespace, so
+        // the previous name is checked first.
+        let declared: alloc::collections::BTreeSet<&str> = self.namespaces.iter().map(|n| n.name.as_str()).collect();
+        let mut implied: alloc::collections::BTreeSet<&str> = alloc::collections::BTreeSet::new();
         let in_use = self
             .endpoints
             .iter()
-            .map(|e| &e.namespace)
-            .chain(self.services.iter().map(|s| &s.namespace))
-            .chain(self.policies.iter().map(|p| &p.namespace));
+            .map(|e| e.namespace.as_str())
+            .chain(self.services.iter().map(|s| s.namespace.as_str()))
+            .chain(self.policies.iter().map(|p| p.namespace.as_str()));
+        let mut last = None;
         for ns in in_use {
-            if !self.namespaces.iter().any(|n| &n.name == ns) && !implied.contains(ns) {
-                implied.push(ns.clone());
+            if last != Some(ns) && !declared.contains(ns) {
+                implied.insert(ns);
             }
+            last = Some(ns);
         }
+        let implied: Vec<String> = implied.into_iter().map(String::from).collect();
         for name in implied {
             self.namespaces.push(Namespace { name, labels: Labels::new(), span: None });
         }
