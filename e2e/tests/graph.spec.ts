@@ -12,14 +12,13 @@ const denied = (page: Page) => graph(page).locator('[data-testid="graph-edge-den
 const tierButton = (page: Page, label: string) =>
   page.locator(`.graph-tiers button[data-tier="${label}"]`);
 
-/** The graph panel alone, on a taller canvas, to target/e2e-screenshots/NAME.png. */
+/** The graph panel alone, in a tall window, to target/e2e-screenshots/NAME.png. */
 async function shotGraph(page: Page, name: string) {
-  await page.evaluate(() => {
-    const el = document.querySelector('.allow-graph') as HTMLElement | null;
-    el?.style.setProperty('--graph-height', '40rem');
-  });
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 1440, height: 1800 });
   await page.getByRole('button', { name: 'Fit the whole graph' }).click();
   await page.locator('.allow-graph').screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+  if (size) await page.setViewportSize(size);
 }
 
 async function open(page: Page) {

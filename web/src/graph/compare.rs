@@ -242,7 +242,7 @@ pub fn build_compare(before: &Evaluated, after: &Evaluated, view: &ViewState) ->
 }
 
 /// The compare-mode label of an edge: the changed probes for one pair
-/// ("+TCP/80 −TCP/443"), the changed pair counts for aggregated edges
+/// ("+ TCP/80  − TCP/443"), the changed pair counts for aggregated edges
 /// ("+3 −1 pod pairs"), or the usual label when nothing changed.
 pub fn change_label(model: &GraphModel, edge: &GraphEdge) -> String {
     let Some(c) = edge.change.filter(|c| c.kind() != ChangeKind::Same) else {
@@ -260,10 +260,10 @@ pub fn change_label(model: &GraphModel, edge: &GraphEdge) -> String {
         return s;
     }
     if c.added_probes != 0 {
-        let _ = write!(s, "+{}", model.probe_list(c.added_probes, 2));
+        let _ = write!(s, "+ {}", model.probe_list(c.added_probes, 2));
     }
     if c.removed_probes != 0 {
-        let _ = write!(s, "{}−{}", if s.is_empty() { "" } else { " " }, model.probe_list(c.removed_probes, 2));
+        let _ = write!(s, "{}− {}", if s.is_empty() { "" } else { "  " }, model.probe_list(c.removed_probes, 2));
     }
     s
 }
@@ -424,7 +424,7 @@ mod tests {
         };
         let c = EdgeChange { added: 1, added_probes: 0b01, removed: 1, removed_probes: 0b10 };
         assert_eq!(c.kind(), ChangeKind::Mixed);
-        assert_eq!(change_label(&g, &edge(c, 1)), "+TCP/80 −TCP/443");
+        assert_eq!(change_label(&g, &edge(c, 1)), "+ TCP/80  − TCP/443");
         let c = EdgeChange { added: 3, added_probes: 1, ..EdgeChange::default() };
         assert_eq!(change_label(&g, &edge(c, 12)), "+3 pod pairs");
         assert!(change_title(&g, &edge(c, 12)).contains("newly allowed on TCP/80 (3 pairs)"));

@@ -353,7 +353,9 @@ pub fn AllowGraph(
                                     && l.nodes.get(d.to).copied().unwrap_or(false)
                             }),
                         };
-                        !many || focused
+                        // Comparing, unchanged arrows keep quiet unless focused.
+                        let quiet = d.change == Some(ChangeKind::Same);
+                        focused || (!many && !quiet)
                     })
                     .collect()
             });

@@ -48,6 +48,20 @@ pub(super) fn verdicts(
     externals: &[ExternalNode],
     probes: &[Probe],
 ) -> ExternalVerdicts {
+    let own: Vec<usize> = (0..probes.len()).collect();
+    verdicts_alike(scenario, n, externals, probes, &own)
+}
+
+/// [`verdicts`] asking only once per group of probes every rule treats
+/// alike: `alike[k]` is the first probe of `k`'s group (see
+/// `UnitTally::alike`), whose answers `k` reuses.
+pub(super) fn verdicts_alike(
+    scenario: &Scenario,
+    n: usize,
+    externals: &[ExternalNode],
+    probes: &[Probe],
+    alike: &[usize],
+) -> ExternalVerdicts {
     let x_count = externals.len();
     let mut v = ExternalVerdicts { externals: x_count, out: vec![0; n * x_count], inbound: vec![0; n * x_count] };
     if x_count == 0 || n == 0 {
@@ -94,12 +108,16 @@ pub(super) fn verdicts(
                 let (me, them) = (FlowEnd::Endpoint(i), FlowEnd::Ip(ext.address));
                 let (mut out, mut into) = (0u64, 0u64);
                 for (k, &probe) in probes.iter().enumerate() {
-                    if is_allowed(&local, &Flow { from: me, to: them, probe }) {
-                        out |= 1 << k;
-                    }
-                    if is_allowed(&local, &Flow { from: them, to: me, probe }) {
-                        into |= 1 << k;
-                    }
+                    let first = alike.get(k).copied().filter(|&f| f < k);
+                    let (o, i) = match first {
+                        Some(f) => (out >> f & 1 == 1, into >> f & 1 == 1),
+                        None => (
+                            is_allowed(&local, &Flow { from: me, to: them, probe }),
+                            is_allowed(&local, &Flow { from: them, to: me, probe }),
+                        ),
+                    };
+                    out |= u64::from(o) << k;
+                    into |= u64::from(i) << k;
                 }
                 v.out[i * x_count + x] = out;
                 v.inbound[i * x_count + x] = into;

@@ -502,15 +502,15 @@ pub fn build(
     let mut acc = Accumulator::new(units + externals.len());
     let runs = tally::runs(&model.endpoint_node);
     let chosen_index: Vec<usize> = chosen.iter().map(|&(p, _)| p).collect();
-    let mut tally = UnitTally::new(chosen_index.len(), n);
-    let ext_verdicts = external::verdicts(scenario, n, externals, &model.probes);
+    let mut tally = UnitTally::new(matrix, &chosen_index, n);
+    let ext_verdicts = external::verdicts_alike(scenario, n, externals, &model.probes, &tally.alike());
 
     // Unit → unit (word operations on the unit's rows, see `tally`) and
     // unit → external.
     for (u, list) in unit_members.iter().enumerate() {
         tally.clear();
         for &i in list {
-            tally.add(matrix, &chosen_index, i);
+            tally.add(matrix, i);
         }
         tally.each_run(&runs, &model.endpoint_node, |hit| {
             // One allowed pair per edge, looked up once: the first member
@@ -911,6 +911,8 @@ mod tests {
         let g = build(&s, &m, &all(&m), &ext, &ViewState::default());
         let model_time = best(&|| drop(build(&s, &m, &all(&m), &ext, &ViewState::default())));
         let external_time = best(&|| drop(external::verdicts(&s, s.endpoints.len(), &ext, &probes)));
+        let no_external_time = best(&|| drop(build(&s, &m, &all(&m), &[], &ViewState::default())));
+        println!("graph model without external nodes: {no_external_time:?}");
         let t = Instant::now();
         let l = super::super::layout::layout_nodes(&g);
         let drawn = super::super::focus::drawn_edges(&g, None, None);

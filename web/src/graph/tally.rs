@@ -59,7 +59,14 @@ pub(super) struct RunHit {
 
 /// Accumulates one unit's rows; reused unit after unit.
 pub(super) struct UnitTally {
-    /// Per shown probe, the OR of the members' rows.
+    /// Matrix probe index of each distinct table among the shown probes:
+    /// the matrix shares one table between probes every policy treats
+    /// alike, and rows of one table are the same slice, so each is read
+    /// once.
+    tables: Vec<usize>,
+    /// For each shown probe, its position in `tables`.
+    table_of: Vec<usize>,
+    /// Per distinct table, the OR of the members' rows.
     rows: Vec<Vec<u64>>,
     /// Bit-sliced counters of the members' union rows.
     planes: Vec<Vec<u64>>,
@@ -73,17 +80,42 @@ pub(super) struct UnitTally {
 }
 
 impl UnitTally {
-    /// Scratch space for `probes` shown probes over `len` endpoints.
-    pub fn new(probes: usize, len: usize) -> Self {
+    /// Scratch space for the shown `probes` (matrix probe indices) over
+    /// `len` endpoints.
+    pub fn new(matrix: &Matrix, probes: &[usize], len: usize) -> Self {
         let words = len.div_ceil(64);
+        let identity = |p: usize| matrix.row_words(p, 0).map(<[u64]>::as_ptr);
+        let mut tables: Vec<usize> = Vec::new();
+        let mut table_of = Vec::with_capacity(probes.len());
+        for &p in probes {
+            let same = tables.iter().position(|&t| identity(t).is_some() && identity(t) == identity(p));
+            table_of.push(same.unwrap_or_else(|| {
+                tables.push(p);
+                tables.len() - 1
+            }));
+        }
         UnitTally {
-            rows: vec![vec![0; words]; probes],
+            rows: vec![vec![0; words]; tables.len()],
+            tables,
+            table_of,
             planes: Vec::new(),
             any: vec![0; words],
             all: vec![0; words],
             member: vec![0; words],
             words,
         }
+    }
+
+    /// For each shown probe, the first shown probe sharing its matrix
+    /// table (itself when none before it does). The matrix shares a table
+    /// only between probes that every rule treats alike (`netpol_core::matrix`),
+    /// so such probes have the same verdict on every flow.
+    pub fn alike(&self) -> Vec<usize> {
+        self.table_of
+            .iter()
+            .enumerate()
+            .map(|(k, &t)| self.table_of.iter().position(|&x| x == t).unwrap_or(k))
+            .collect()
     }
 
     /// Starts a new unit.
@@ -100,17 +132,24 @@ impl UnitTally {
     /// Adds source endpoint `from`'s rows for the shown probes (matrix
     /// probe indices), without the diagonal: a pod's traffic to itself is
     /// not an edge (other members' pairs into `from` still count).
-    pub fn add(&mut self, matrix: &Matrix, probes: &[usize], from: usize) {
+    pub fn add(&mut self, matrix: &Matrix, from: usize) {
         self.member.fill(0);
-        let (w0, not_self) = (from / 64, !(1u64 << (from % 64)));
-        for (row, &p) in self.rows.iter_mut().zip(probes) {
+        let (w0, self_bit) = (from / 64, 1u64 << (from % 64));
+        for (row, &p) in self.rows.iter_mut().zip(&self.tables) {
             let Some(words) = matrix.row_words(p, from).filter(|w| w.len() == self.words) else {
                 continue;
             };
-            for (w, ((acc, m), &x)) in row.iter_mut().zip(self.member.iter_mut()).zip(words).enumerate() {
-                let x = if w == w0 { x & not_self } else { x };
+            // Whole words (vectorisable), then the diagonal's word redone
+            // from its values before, without the self bit.
+            let own = words.get(w0).copied().unwrap_or(0) & !self_bit;
+            let (acc0, m0) = (row.get(w0).copied().unwrap_or(0), self.member.get(w0).copied().unwrap_or(0));
+            for ((acc, m), &x) in row.iter_mut().zip(self.member.iter_mut()).zip(words) {
                 *acc |= x;
                 *m |= x;
+            }
+            if let (Some(acc), Some(m)) = (row.get_mut(w0), self.member.get_mut(w0)) {
+                *acc = acc0 | own;
+                *m = m0 | own;
             }
         }
         self.add_member_counts();
@@ -151,7 +190,16 @@ impl UnitTally {
     /// may be reported several times and callers add the counts up).
     pub fn each_run(&mut self, runs: &[Run], endpoint_node: &[usize], mut f: impl FnMut(RunHit)) {
         // Destinations every probe reaches need no per-probe check.
-        let full = if self.rows.len() >= 64 { u64::MAX } else { (1u64 << self.rows.len()) - 1 };
+        let shown = self.table_of.len();
+        let full = if shown >= 64 { u64::MAX } else { (1u64 << shown) - 1 };
+        // Bit `t` of a per-table mask stands for every shown probe using
+        // table `t`.
+        let expand: Vec<u64> = (0..self.tables.len())
+            .map(|t| self.table_of.iter().enumerate().filter(|&(_, &x)| x == t).fold(0u64, |m, (k, _)| m | 1 << k))
+            .collect();
+        let spread = |per_table: u64| {
+            expand.iter().enumerate().filter(|&(t, _)| per_table >> t & 1 == 1).fold(0u64, |m, (_, &e)| m | e)
+        };
         self.all.copy_from_slice(&self.any);
         for row in &self.rows {
             for (a, &w) in self.all.iter_mut().zip(row) {
@@ -192,7 +240,7 @@ impl UnitTally {
                     let mask = if all >> b & 1 == 1 {
                         full
                     } else {
-                        row_w[..probes].iter().enumerate().fold(0u64, |m, (k, &r)| m | (r >> b & 1) << k)
+                        spread(row_w[..probes].iter().enumerate().fold(0u64, |m, (k, &r)| m | (r >> b & 1) << k))
                     };
                     f(RunHit { unit, pairs, probes: mask, first: j });
                 }
@@ -207,11 +255,13 @@ impl UnitTally {
             let probes = if first_in_range(&self.all, r.start, r.end).is_some() {
                 full
             } else {
-                self.rows
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, row)| first_in_range(row, r.start, r.end).is_some())
-                    .fold(0u64, |m, (k, _)| m | 1 << k)
+                spread(
+                    self.rows
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, row)| first_in_range(row, r.start, r.end).is_some())
+                        .fold(0u64, |m, (k, _)| m | 1 << k),
+                )
             };
             f(RunHit { unit: r.unit, pairs, probes, first });
         }
