@@ -48,6 +48,7 @@ pub mod presets;
 pub mod report;
 #[cfg(feature = "share")]
 pub mod share;
+pub mod sort;
 pub mod span;
 
 pub use eval::{evaluate, is_allowed};

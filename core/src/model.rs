@@ -473,7 +473,7 @@ impl Scenario {
         for ns in &mut self.namespaces {
             ns.labels.insert(NAMESPACE_NAME_LABEL.to_string(), ns.name.clone());
         }
-        self.namespaces.sort_by(|a, b| a.name.cmp(&b.name));
+        crate::sort::sort_by(&mut self.namespaces, |a, b| a.name.cmp(&b.name));
     }
 
     /// The namespace called `name`.
@@ -554,7 +554,7 @@ impl Scenario {
                 }
             }
         }
-        probes.sort();
+        crate::sort::sort(&mut probes);
         probes.dedup();
         probes
     }

@@ -47,7 +47,7 @@ pub fn groups(scenario: &Scenario, limit: usize) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     let mut shown: Vec<(usize, &str)> =
         scenario.endpoints.iter().enumerate().take(limit).map(|(i, e)| (i, e.namespace.as_str())).collect();
-    shown.sort_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(&b.0)));
+    netpol_core::sort::sort_by(&mut shown, |a, b| a.1.cmp(b.1).then(a.0.cmp(&b.0)));
     for (i, ns) in shown {
         match groups.last_mut() {
             Some(g) if g.namespace == ns => g.members.push(i),

@@ -43,7 +43,7 @@ use super::tier::Verdict;
 pub(crate) fn ordered(scenario: &Scenario, tier: ClusterTier) -> Vec<usize> {
     let mut order: Vec<usize> =
         scenario.cluster_policies.iter().enumerate().filter(|(_, p)| p.tier == tier).map(|(i, _)| i).collect();
-    order.sort_by(|&a, &b| {
+    crate::sort::sort_by(&mut order, |&a, &b| {
         let (pa, pb) = (&scenario.cluster_policies[a], &scenario.cluster_policies[b]);
         (pa.priority, &pa.name, a).cmp(&(pb.priority, &pb.name, b))
     });

@@ -395,7 +395,7 @@ fn has_duplicate_key(entries: &[(Node, Node)]) -> bool {
             .any(|(i, a)| key(a).is_some_and(|ka| entries.iter().skip(i + 1).any(|b| key(b) == Some(ka))));
     }
     let mut keys: Vec<&str> = entries.iter().filter_map(key).collect();
-    keys.sort_unstable();
+    crate::sort::sort(&mut keys);
     keys.windows(2).any(|w| w.first() == w.get(1))
 }
 
