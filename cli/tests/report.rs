@@ -24,8 +24,8 @@ fn report_with_after_lists_the_changed_flow() {
     let out = netpol(&["report", "--after", &fixture("shop-db-from-web.yaml"), &fixture("shop.yaml")]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let md = stdout(&out);
-    assert!(md.contains("### Changed flows\n\n0 newly allowed (＋), 1 newly denied (－).\n"), "{md}");
-    assert!(md.contains("| － denied | backend/api | backend/db | TCP/5432 | allowed — "), "{md}");
+    assert!(md.contains("### Changed flows\n\n0 newly allowed (+), 1 newly denied (−).\n"), "{md}");
+    assert!(md.contains("| − denied | backend/api | backend/db | TCP/5432 | allowed — "), "{md}");
 }
 
 #[test]

@@ -98,7 +98,8 @@ test('an edit in the after version lists the changed flow with both explanations
   await expect(page.getByTestId('compare-explain')).toHaveCount(0);
   await expect(page.getByTestId('compare-count')).toHaveCount(0);
 
-  // A newly allowed flow: an allow-all for db.
+  // Newly allowed flows: an allow-all for db opens frontend/web → db on both probes and
+  // backend/api → db on TCP/8080 (api → db on 5432 and db → db were allowed already).
   const allowAll = `${SHOP}---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -108,8 +109,8 @@ spec:
   ingress: [{}]
 `;
   await afterEditor(page).fill(allowAll);
-  await expect(page.locator('[data-testid=changed-flow][data-kind=allowed]')).toHaveCount(4);
-  await expect(page.getByTestId('compare-count')).toHaveText('+4 −0');
+  await expect(page.locator('[data-testid=changed-flow][data-kind=allowed]')).toHaveCount(3);
+  await expect(page.getByTestId('compare-count')).toHaveText('+3 −0');
   await expect(page.locator('[data-testid=changed-flow][data-kind=allowed]').first()).toContainText('frontend/web');
 
   // Leaving compare mode hides the panel; the graph is back.

@@ -3,7 +3,8 @@
 // A scenario from a link is untrusted: exports of a markup-laden scenario carry no markup.
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
-import { test, expect } from '../fixtures';
+import path from 'node:path';
+import { test, expect, SCREENSHOT_DIR } from '../fixtures';
 
 const SHOP = `apiVersion: v1
 kind: Namespace
@@ -76,8 +77,10 @@ test('matrix CSV and JSON have the CLI shapes', async ({ page, shot }) => {
   await openWith(page, SHOP, 'backend');
   await page.getByTestId('export-menu').click();
   await expect(page.getByTestId('export-item')).toHaveCount(5);
+  await expect(page.locator('[data-testid=export-item][data-export=csv]')).toBeFocused();
   await shot('export-menu');
   await page.keyboard.press('Escape');
+  await expect(page.getByTestId('export-item')).toHaveCount(0);
 
   const csv = await exportFile(page, 'csv');
   expect(csv.name).toBe('netpol-matrix.csv');
@@ -105,28 +108,37 @@ test('the graph exports as a standalone SVG and as a PNG', async ({ page, networ
   expect(text.startsWith('<?xml')).toBe(true);
   expect(text).not.toMatch(/<script|<foreignObject|\son[a-z]+=/i);
   expect(text).toContain('style="');
-  // It parses on its own and draws the same labels, with its styles inline.
-  const check = await page.evaluate((source) => {
-    const doc = new DOMParser().parseFromString(source, 'image/svg+xml');
-    const root = doc.documentElement;
+  // It opens on its own (a fresh page, no stylesheet, no CSP) and draws the labels with the
+  // page's colours, which it carries inline.
+  const standalone = await page.context().newPage();
+  await standalone.goto(`data:image/svg+xml;base64,${svg.bytes.toString('base64')}`);
+  const check = await standalone.evaluate(() => {
+    const root = document.documentElement;
+    const label = [...document.querySelectorAll('text')].find((t) => t.textContent === 'db');
     return {
       root: root.nodeName,
-      error: doc.getElementsByTagName('parsererror').length,
       width: Number(root.getAttribute('width')),
       text: root.textContent ?? '',
-      fills: [...root.querySelectorAll('text')].filter((t) => (t as SVGElement).style.fill !== '').length,
+      labelFill: label ? getComputedStyle(label).fill : 'none',
+      scripts: document.querySelectorAll('script').length,
     };
-  }, text);
+  });
   expect(check.root).toBe('svg');
-  expect(check.error).toBe(0);
   expect(check.width).toBeGreaterThan(100);
   expect(check.text).toContain('backend');
-  expect(check.fills).toBeGreaterThan(0);
+  expect(check.scripts).toBe(0);
+  // The page's label colour, not the SVG default (black).
+  expect(check.labelFill).toMatch(/^rgb/);
+  expect(check.labelFill).not.toBe('rgb(0, 0, 0)');
+  await standalone.screenshot({ path: path.join(SCREENSHOT_DIR, 'export-standalone-svg.png') });
+  await standalone.close();
 
   const png = await exportFile(page, 'png');
   expect(png.name).toBe('netpol-graph.png');
   expect(png.bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
   expect(png.bytes.length).toBeGreaterThan(5000);
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  fs.writeFileSync(path.join(SCREENSHOT_DIR, 'export-graph.png'), png.bytes);
   // Drawing it fetched nothing.
   expect(network.foreign()).toEqual([]);
 });
@@ -151,46 +163,85 @@ test('the Markdown report has the summary, the matrix, the warnings and, in comp
   await expect(page.getByTestId('changed-flow')).toHaveCount(1);
   const compared = (await exportFile(page, 'md')).bytes.toString('utf8');
   expect(compared).toContain('### Changed flows');
-  expect(compared).toContain('| － denied | backend/api | backend/db | TCP/5432 |');
+  expect(compared).toContain('| − denied | backend/api | backend/db | TCP/5432 |');
 });
 
-const EVIL_NAME = '<img src=x onerror=alert(1)>';
-const EVIL = `apiVersion: v1
+// Names full of markup (as in share.spec.ts's link test; label values must be valid label
+// values, so the markup is in the names, which the parser keeps as written).
+const EVIL = [
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  'javascript:alert(1)',
+  '<svg onload=alert(1)>',
+];
+const EVIL_NAME = EVIL[1];
+
+const EVIL_SCENARIO = `# ${EVIL.join(' ')}
+apiVersion: v1
 kind: Pod
 metadata:
-  name: "${EVIL_NAME}"
+  name: "${EVIL[1]}"
   namespace: evil
   labels:
-    app: "<script>alert(1)</script>"
+    app: a
 ---
 apiVersion: v1
 kind: Pod
 metadata:
-  name: "javascript:alert(1)"
+  name: "${EVIL[3]}"
+  namespace: evil
+  labels:
+    app: b
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: "${EVIL[2]}"
   namespace: evil
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
-  name: "<svg onload=alert(1)>"
+  name: "${EVIL[0]}"
   namespace: evil
 spec:
   podSelector:
     matchLabels:
-      app: "<script>alert(1)</script>"
+      app: b
   ingress:
-    - from: [{podSelector: {}}]
+    - from:
+        - podSelector:
+            matchLabels:
+              app: a
 `;
 
 test('exports of a markup-laden scenario carry the names as text, never as markup', async ({ page }) => {
-  await openWith(page, EVIL, 'evil');
-  const svg = (await exportFile(page, 'svg')).bytes.toString('utf8');
-  expect(svg).not.toMatch(/<img|<script|<svg onload|\son[a-z]+=/i);
+  await openWith(page, EVIL_SCENARIO, 'evil');
+  await expect(page.getByTestId('stale-badge')).toHaveCount(0);
+  const svgFile = await exportFile(page, 'svg');
+  const svg = svgFile.bytes.toString('utf8');
+  expect(svg).not.toMatch(/<img|<script|<svg onload|<foreignObject/i);
   expect(svg).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  expect(svg).toContain('&lt;svg onload=alert(1)&gt;');
+  // Opened on its own, it has no handler, script or outside link: the names are text.
+  const standalone = await page.context().newPage();
+  await standalone.goto(`data:image/svg+xml;base64,${svgFile.bytes.toString('base64')}`);
+  const injected = await standalone.evaluate(() => ({
+    scripts: document.querySelectorAll('script, foreignObject, img').length,
+    handlers: [...document.querySelectorAll('*')].filter((e) =>
+      [...e.attributes].some((a) => a.name.startsWith('on') || (a.name.endsWith('href') && !a.value.startsWith('#'))),
+    ).length,
+    text: document.documentElement.textContent ?? '',
+  }));
+  expect(injected.scripts).toBe(0);
+  expect(injected.handlers).toBe(0);
+  expect(injected.text).toContain(EVIL[1]);
+  await standalone.close();
   const md = (await exportFile(page, 'md')).bytes.toString('utf8');
   expect(md).not.toMatch(/<img|<script|<svg/i);
   expect(md).toContain('&lt;img src=x onerror=alert(1)&gt;');
   expect(md).toContain('&lt;svg onload=alert(1)&gt;');
+  expect(md).toContain('| evil/&lt;script&gt;alert(1)&lt;/script&gt; |');
   const csv = (await exportFile(page, 'csv')).bytes.toString('utf8');
   expect(csv).toContain(`evil/${EVIL_NAME}`);
   const json = JSON.parse((await exportFile(page, 'json')).bytes.toString('utf8'));

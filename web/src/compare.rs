@@ -241,6 +241,14 @@ pub fn ComparePanel(
         on_pick.run(FlowChoice { from: c.from.clone(), to: c.to.clone(), probe: c.probe.to_string() });
         after_focus.set(Vec::new());
         selected.set(Some(c));
+        // Bring the explanations into view (below the list).
+        request_animation_frame(|| {
+            if let Ok(Some(el)) = document().query_selector("[data-testid=compare-explain]") {
+                let opts = web_sys::ScrollIntoViewOptions::new();
+                opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                el.scroll_into_view_with_scroll_into_view_options(&opts);
+            }
+        });
     };
     let before_data =
         Memo::new(move |_| selected.with(|c| c.as_ref().map(|c| before.with(|b| side_data(b.as_deref(), c, false)))));
@@ -252,8 +260,8 @@ pub fn ComparePanel(
         <div class="compare" data-testid="compare-panel">
             <div class="compare-head">
                 <p class="compare-intro">
-                    "Edit the "<strong>"after"</strong>" version below (your change); the main editor holds the "
-                    <strong>"before"</strong>" version. Flows whose verdict changes are listed with both explanations."
+                    "The main editor is the "<strong>"before"</strong>" version; edit the "<strong>"after"</strong>
+                    " version (your change) here. Pick a changed flow to see why, before and after."
                 </p>
                 <div class="compare-actions">
                     <button class="btn small ghost" data-testid="compare-reset" on:click=move |_| on_reset.run(())>
@@ -281,7 +289,14 @@ pub fn ComparePanel(
             {move || selected.get().map(|c| view! {
                 <div class="compare-explain" data-testid="compare-explain">
                     <h3 class="compare-explain-title">
-                        <span class="change-glyph" aria-hidden="true">{glyph(&c)}</span>
+                        <span
+                            class="change-glyph"
+                            class:allowed=c.after.allowed
+                            class:denied=!c.after.allowed
+                            aria-hidden="true"
+                        >
+                            {glyph(&c)}
+                        </span>
                         {format!("{} → {} on {}", c.from, c.to, c.probe)}
                     </h3>
                     <div class="compare-sides">
@@ -312,13 +327,13 @@ fn same_flow(a: &Change, b: &Change) -> bool {
     a.from == b.from && a.to == b.to && a.probe == b.probe
 }
 
-/// `＋` for a newly allowed flow, `－` for a newly denied one: the list and
+/// `+` for a newly allowed flow, `−` for a newly denied one: the list and
 /// the graph never rely on colour alone.
 fn glyph(c: &Change) -> &'static str {
     if c.after.allowed {
-        "＋"
+        "+"
     } else {
-        "－"
+        "−"
     }
 }
 
@@ -362,7 +377,7 @@ fn changes_view(
                                 title=reason
                                 on:click=move |_| pick(c.clone())
                             >
-                                <span class="change-glyph" aria-hidden="true">{if kind == "allowed" { "＋" } else { "－" }}</span>
+                                <span class="change-glyph" aria-hidden="true">{if kind == "allowed" { "+" } else { "−" }}</span>
                                 <span class="change-flow">
                                     <span class="change-end">{from}</span>
                                     <span class="change-arrow" aria-hidden="true">" → "</span>
@@ -424,7 +439,7 @@ metadata: {name: b, namespace: x, labels: {app: b}}
         assert!(d.newly_allowed.is_empty());
         assert_eq!(counts_label(&d), "+0 −2");
         let c = &d.newly_denied[0];
-        assert_eq!(glyph(c), "－");
+        assert_eq!(glyph(c), "−");
         match side_data(Some(&a), c, true) {
             InspectorData::Flow(f) => assert!(!f.allowed),
             other => panic!("a flow: {other:?}"),

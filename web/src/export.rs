@@ -133,6 +133,18 @@ pub fn ExportMenu(
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     let failed = RwSignal::new(None::<&'static str>);
+    // Opening moves focus into the menu, so Escape and Tab work from the
+    // keyboard at once.
+    Effect::new(move |_| {
+        if open.get() {
+            request_animation_frame(|| {
+                let first = document().query_selector("#export-menu [role=menuitem]").ok().flatten();
+                if let Some(el) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    let _ = el.focus();
+                }
+            });
+        }
+    });
     let run = move |what: Export| {
         open.set(false);
         failed.set(None);

@@ -315,7 +315,7 @@ fn changes(out: &mut String, before: &Scenario, after: &Scenario, m: &Matrix) {
     }
     let _ = writeln!(
         out,
-        "{} newly allowed (＋), {} newly denied (－){}.\n",
+        "{} newly allowed (+), {} newly denied (−){}.\n",
         d.newly_allowed.len(),
         d.newly_denied.len(),
         if d.omitted > 0 {
@@ -325,8 +325,8 @@ fn changes(out: &mut String, before: &Scenario, after: &Scenario, m: &Matrix) {
         }
     );
     out.push_str("| change | from | to | probe | before | after |\n|---|---|---|---|---|---|\n");
-    change_rows(out, "＋ allowed", &d.newly_allowed);
-    change_rows(out, "－ denied", &d.newly_denied);
+    change_rows(out, "+ allowed", &d.newly_allowed);
+    change_rows(out, "− denied", &d.newly_denied);
     out.push('\n');
 }
 

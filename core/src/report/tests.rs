@@ -166,10 +166,10 @@ fn markdown_has_summary_policies_matrix_and_warnings() {
 fn markdown_lists_changed_flows_when_comparing() {
     let (before, after) = (shop("api"), shop("web"));
     let md = report(&before, Some(&after));
-    assert!(md.contains("### Changed flows\n\n0 newly allowed (＋), 1 newly denied (－).\n"), "{md}");
+    assert!(md.contains("### Changed flows\n\n0 newly allowed (+), 1 newly denied (−).\n"), "{md}");
     assert!(
         md.contains(
-            "| －\u{a0}denied | backend/api | backend/db | TCP/5432 | allowed — ".replace('\u{a0}', " ").as_str()
+            "| −\u{a0}denied | backend/api | backend/db | TCP/5432 | allowed — ".replace('\u{a0}', " ").as_str()
         ),
         "{md}"
     );
