@@ -187,7 +187,7 @@ pub fn LearnPanel(
 fn lesson_list(progress: RwSignal<Progress>, on_pick: Callback<&'static Lesson>) -> impl IntoView {
     view! {
         <p class="learn-lead">
-            "Eight short lessons on how NetworkPolicy decides. Each loads a small scenario into the editor, "
+            "A short course on how NetworkPolicy decides. Each lesson loads a small scenario into the editor, "
             "asks you to predict one connection, then gives you one change to make."
         </p>
         <ol class="learn-list" data-testid="learn-list">
@@ -433,5 +433,34 @@ pub fn LearnButton(open: RwSignal<bool>) -> impl IntoView {
         >
             "Learn"
         </button>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use netpol_core::parse::parse_str;
+
+    use super::*;
+
+    #[test]
+    fn the_reveal_says_right_or_wrong_and_the_real_verdict() {
+        assert_eq!(reveal_text(true, true), "Right: it is allowed.");
+        assert_eq!(reveal_text(true, false), "Not quite: it is denied.");
+        assert_eq!(reveal_text(false, true), "Not quite: it is allowed.");
+    }
+
+    #[test]
+    fn the_status_line_names_the_first_failing_check_and_errors_suspend_it() {
+        let lesson = lessons::by_id("or-vs-and").expect("lesson");
+        let start = lessons::check(lesson, &parse_str(lesson.yaml).scenario);
+        let (done, line) = status_line(Some(&start));
+        assert!(!done);
+        assert!(line.starts_with("Not yet (2 of 4 checks hold)."), "{line}");
+        assert!(line.contains("alice/web → data/db on TCP/5432 should be denied, but it is allowed."), "{line}");
+
+        let solved = lessons::apply_solution(lesson, lesson.yaml).expect("applies");
+        let end = lessons::check(lesson, &parse_str(&solved).scenario);
+        assert_eq!(status_line(Some(&end)), (true, "Task complete. Every check holds.".to_string()));
+        assert!(!status_line(None).0);
     }
 }
