@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
 use netpol_core::eval::{evaluate, is_allowed};
-use netpol_core::matrix::matrix;
+use netpol_core::matrix::{matrix, MatrixJob};
 use netpol_core::model::{Probe, Protocol, Scenario};
 use netpol_core::parse::parse_str;
 use netpol_core::{Flow, FlowEnd};
@@ -110,6 +110,17 @@ fn benches(c: &mut Criterion) {
         let mut g = c.benchmark_group("matrix_10_probes");
         g.sampling_mode(SamplingMode::Flat).sample_size(10);
         g.bench_function(id("fast"), |b| b.iter(|| matrix(black_box(&s), &ten)));
+        g.finish();
+
+        // The non-resumable part of a MatrixJob (plan and probe signatures).
+        let mut g = c.benchmark_group("matrix_job_new");
+        g.sampling_mode(SamplingMode::Flat).sample_size(10);
+        g.bench_function(id("plan"), |b| b.iter(|| MatrixJob::new(black_box(&s), &one_probe())));
+        g.finish();
+
+        let mut g = c.benchmark_group("lint");
+        g.sampling_mode(SamplingMode::Flat).sample_size(10);
+        g.bench_function(id("all-rules"), |b| b.iter(|| netpol_core::lint::lint(black_box(&s))));
         g.finish();
 
         // Pod 1 (an app pod) to the middle pod: both in application

@@ -13,7 +13,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use netpol_core::eval::evaluate;
-use netpol_core::matrix::matrix;
+use netpol_core::matrix::{matrix, MatrixJob};
 use netpol_core::model::{Probe, Protocol};
 use netpol_core::parse::parse_str;
 use netpol_core::{Flow, FlowEnd};
@@ -71,14 +71,20 @@ fn main() {
         }
         let s = parsed.scenario;
         let flow = Flow { from: FlowEnd::Endpoint(1), to: FlowEnd::Endpoint(s.endpoints.len() / 2), probe: one[0] };
-        let rows: [(&str, u128, usize); 4] = [
+        let rows: [(&str, u128, usize); 6] = [
             ("parse", median_ns(7, || parse_str(black_box(&text))), 7),
             ("matrix_1_probe", median_ns(11, || matrix(black_box(&s), &one)), 11),
             ("matrix_10_probes", median_ns(11, || matrix(black_box(&s), &ten)), 11),
+            ("matrix_job_new", median_ns(11, || MatrixJob::new(black_box(&s), &one)), 11),
+            ("lint", median_ns(7, || netpol_core::lint::lint(black_box(&s))), 7),
             ("explain_one_flow", median_ns(51, || evaluate(black_box(&s), &flow)), 51),
         ];
         for (group, ns, runs) in rows {
             println!("bench {group} {label} {ns} {runs}");
         }
+        // Linear memory only grows: after this size's workloads it is the
+        // peak so far (the YAML text, the scenario and the 10-probe tables).
+        #[cfg(target_arch = "wasm32")]
+        println!("memory {label} {}", core::arch::wasm32::memory_size(0) * 65_536);
     }
 }

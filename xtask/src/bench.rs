@@ -15,10 +15,12 @@ use std::path::{Path, PathBuf};
 use crate::run::{cmd, run, Error, Result};
 use crate::tools::{cargo, ensure_targets, which};
 
-const GROUPS: [(&str, &str); 5] = [
+const GROUPS: [(&str, &str); 7] = [
     ("parse", "parse"),
     ("matrix_1_probe", "matrix, 1 probe"),
     ("matrix_10_probes", "matrix, 10 probes"),
+    ("matrix_job_new", "MatrixJob::new (plan, not resumable)"),
+    ("lint", "lint (all rules)"),
     ("explain_one_flow", "explain 1 flow"),
     ("per_flow_loop", "per-flow is_allowed loop, 1 probe"),
 ];
@@ -123,6 +125,10 @@ fn wasm_medians(root: &Path) -> std::result::Result<Medians, String> {
             let ns: f64 = ns.parse().map_err(|e| format!("bad line `{line}`: {e}"))?;
             out.insert((group.to_string(), size.to_string()), ("wasm".to_string(), ns));
         }
+        if let ["memory", size, bytes] = line.split_whitespace().collect::<Vec<_>>()[..] {
+            let bytes: f64 = bytes.parse().map_err(|e| format!("bad line `{line}`: {e}"))?;
+            out.insert(("memory".to_string(), size.to_string()), ("wasm".to_string(), bytes));
+        }
     }
     if out.is_empty() {
         return Err("the wasm run printed no results".into());
@@ -169,6 +175,14 @@ fn print_table(native: &Medians, wasm: &std::result::Result<Medians, String>, be
                 None => ("–".into(), "–".into()),
             };
             println!("| {size} | {title} | {} | {w} | {ratio} |", human(ns));
+        }
+        let one = native.get(&("matrix_1_probe".to_string(), size.to_string()));
+        let ten = native.get(&("matrix_10_probes".to_string(), size.to_string()));
+        if let (Some((_, one)), Some((_, ten))) = (one, ten) {
+            println!("| {size} | matrix 10 probes / 1 probe | {:.1}× | | |", ten / one);
+        }
+        if let Some(bytes) = wasm.as_ref().ok().and_then(|m| m.get(&("memory".to_string(), size.to_string()))) {
+            println!("| {size} | wasm linear memory after the workloads | | {:.0} MB | |", bytes.1 / 1e6);
         }
         let fast = native.get(&("matrix_1_probe".to_string(), size.to_string()));
         let slow = native.get(&("per_flow_loop".to_string(), size.to_string()));
