@@ -77,6 +77,7 @@ test('an edit in the after version lists the changed flow with both explanations
   await expect(flow).toContainText('TCP/5432');
   await expect(page.getByTestId('compare-count')).toHaveText('+0 −1');
   await expect(page.getByTestId('changes-omitted')).toHaveCount(0);
+  await shot('compare-list');
 
   await flow.click();
   await expect(flow).toHaveAttribute('aria-pressed', 'true');

@@ -286,6 +286,14 @@ pub fn ComparePanel(
                     {move || changes_view(diff, selected, pick)}
                 </div>
             </div>
+            {move || {
+                let any = diff.with(|d| d.as_ref().is_some_and(|d| d.0.changed()));
+                (any && selected.with(Option::is_none)).then(|| view! {
+                    <p class="compare-hint">
+                        "Pick a changed flow to see its explanation before and after, side by side."
+                    </p>
+                })
+            }}
             {move || selected.get().map(|c| view! {
                 <div class="compare-explain" data-testid="compare-explain">
                     <h3 class="compare-explain-title">
