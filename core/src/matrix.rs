@@ -11,6 +11,11 @@
 //! diagonal. Probes that every rule treats alike (same port matches, same
 //! named-port resolutions) share one table.
 //!
+//! [`MatrixJob`] runs the same computation in bounded steps (a page keeps
+//! handling input between them); [`matrix`] is a job run in one step. With
+//! Admin-tier cluster policies, a second bit table records the pairs an
+//! Admin `Deny` decided ([`Matrix::admin_denied`]).
+//!
 //! The result equals [`crate::eval::is_allowed`] on every pair (property
 //! test `core/tests/prop_matrix.rs`): same semantics, including host-network
 //! exemption and pod loopback (workload endpoints' diagonal is
