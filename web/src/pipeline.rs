@@ -40,6 +40,9 @@ use crate::state::{probes_for, Analysis, Evaluated};
 /// How long a job may run inside the call that submits it: a job done in
 /// this time publishes at once, as a synchronous evaluation would.
 pub const SYNC_MS: f64 = 16.0;
+/// Texts longer than this are not even started synchronously (a 1 MB text
+/// takes tens of milliseconds just to cut into documents).
+const SYNC_BYTES: usize = 256 * 1024;
 /// How long one background slice runs before yielding to the browser.
 pub const SLICE_MS: f64 = 8.0;
 /// Bytes of text per parse step (a few hundred microseconds in wasm).
@@ -56,10 +59,19 @@ struct Parsed {
 
 /// Where a job is.
 enum Stage {
+    /// Not started: cutting the text into documents is the first unit.
+    Start(String),
     Parse(ParseJob),
     Plan(Box<Parsed>),
-    Matrix { parsed: Box<Parsed>, job: Box<MatrixJob>, rows: usize },
-    Externals { parsed: Box<Parsed>, matrix: Matrix },
+    Matrix {
+        parsed: Box<Parsed>,
+        job: Box<MatrixJob>,
+        rows: usize,
+    },
+    Externals {
+        parsed: Box<Parsed>,
+        matrix: Matrix,
+    },
     Lint(Box<Evaluated>, Vec<Diagnostic>),
     Done(Box<Evaluated>, Vec<Diagnostic>),
     /// Only while a stage is being advanced.
@@ -73,9 +85,9 @@ pub struct Job {
 }
 
 impl Job {
-    /// A job for `text` (cutting it into documents happens here).
+    /// A job for `text`; no work is done yet.
     pub fn new(text: impl Into<String>) -> Job {
-        Job { stage: Stage::Parse(ParseJob::new(text)) }
+        Job { stage: Stage::Start(text.into()) }
     }
 
     /// Whether the evaluation is complete.
@@ -87,6 +99,7 @@ impl Job {
     /// matrix the next 30%, the externals and the lint the rest.
     pub fn progress(&self) -> f64 {
         match &self.stage {
+            Stage::Start(_) => 0.0,
             Stage::Parse(p) => {
                 let (done, total) = p.progress();
                 if total == 0 {
@@ -119,6 +132,7 @@ impl Job {
     /// One unit of work.
     fn unit(&mut self) {
         self.stage = match std::mem::replace(&mut self.stage, Stage::Moving) {
+            Stage::Start(text) => Stage::Parse(ParseJob::new(text)),
             Stage::Parse(mut p) => {
                 if p.step(PARSE_UNIT) {
                     let out = p.finish();
@@ -240,6 +254,16 @@ fn now() -> f64 {
     js_sys::Date::now()
 }
 
+/// `performance.mark(name)`, when the page has a `performance` object.
+fn user_timing_mark(name: &str) {
+    let global = js_sys::global();
+    let Ok(perf) = js_sys::Reflect::get(&global, &JsValue::from_str("performance")) else { return };
+    let Ok(mark) = js_sys::Reflect::get(&perf, &JsValue::from_str("mark")) else { return };
+    if let Some(mark) = mark.dyn_ref::<js_sys::Function>() {
+        let _ = mark.call1(&perf, &JsValue::from_str(name));
+    }
+}
+
 impl Pipeline {
     /// A pipeline showing the analysis of `text`: done at once when it is
     /// quick, otherwise an empty analysis first and `text`'s when ready.
@@ -272,13 +296,18 @@ impl Pipeline {
     /// Evaluates `text`, cancelling the evaluation of any older text.
     pub fn submit(self, text: &str) {
         let generation = self.runner.with_value(|r| r.scheduler.borrow_mut().submit(text));
-        if let Some(g) = generation {
-            self.slice(g, SYNC_MS);
+        match generation {
+            // A text this big cannot finish in time: start in the next task,
+            // so the keystroke that settled it is not kept waiting.
+            Some(g) if text.len() > SYNC_BYTES => self.wake(g),
+            Some(g) => self.slice(g, SYNC_MS),
+            None => {}
         }
     }
 
-    /// Runs one slice of `generation` for up to `ms`, then publishes,
-    /// reports progress and schedules the next slice, or stops if stale.
+    /// Runs one slice of `generation` for up to `ms`, then publishes (at
+    /// once when `ms` is the synchronous budget, else in the next task),
+    /// or reports progress and schedules the next slice, or stops if stale.
     fn slice(self, generation: u64, ms: f64) {
         let Some(scheduler) = self.runner.try_with_value(|r| r.scheduler.clone()) else { return };
         let start = now();
@@ -290,17 +319,38 @@ impl Pipeline {
                 if self.progress.get_untracked() != Some(percent) {
                     self.set_progress.set(Some(percent));
                 }
-                self.runner.with_value(|r| {
-                    if let Some(port) = &r.port {
-                        let _ = port.post_message(&JsValue::from_f64(generation as f64));
-                    }
-                });
+                self.wake(generation);
             }
+            // Done within the submitting call: publish now, as a
+            // synchronous evaluation would.
+            Slice::Done(job) if ms >= SYNC_MS => self.publish(*job),
+            // Done in the background: publish in a task of its own, so the
+            // panels' update is not added to the last slice.
             Slice::Done(job) => {
-                let next = self.analysis.with_untracked(|prev| job.finish(Some(prev)));
-                self.set_analysis.set(next);
-                self.set_progress.set(None);
+                set_timeout(move || self.publish(*job), std::time::Duration::ZERO);
             }
+        }
+    }
+
+    /// Schedules a slice of `generation` in a task of its own.
+    fn wake(self, generation: u64) {
+        self.runner.with_value(|r| {
+            if let Some(port) = &r.port {
+                let _ = port.post_message(&JsValue::from_f64(generation as f64));
+            }
+        });
+    }
+
+    /// Shows a finished job's analysis. A User Timing mark
+    /// (`netpol-publish`) lets profilers and the perf e2e test tell the
+    /// slices apart from the panels' update that follows.
+    fn publish(self, job: Job) {
+        user_timing_mark("netpol-publish");
+        let next = self.analysis.with_untracked(|prev| job.finish(Some(prev)));
+        let idle = self.runner.try_with_value(|r| r.scheduler.borrow().job.is_none()).unwrap_or(true);
+        self.set_analysis.set(next);
+        if idle {
+            self.set_progress.set(None);
         }
     }
 }
