@@ -134,7 +134,8 @@ fn live_graph(preset: &str, state: RwSignal<ViewState>) -> (web_sys::HtmlElement
     });
     let root = container();
     let mounted = root.clone();
-    let _ = leptos::mount::mount_to(mounted, move || {
+    // Kept mounted for the test's life (the test removes the root).
+    leptos::mount::mount_to(mounted, move || {
         view! { <AllowGraph model=model view_state=state on_edge_click=Callback::new(|_| ())/> }
     })
     .forget();
