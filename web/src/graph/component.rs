@@ -360,7 +360,16 @@ pub fn AllowGraph(
                     .collect()
             });
             let curves: Vec<EdgeGeom> = gs.iter().map(|d| d.geom).collect();
-            layout.with(|l| layout::place_labels(&curves, &l.label_obstacles(), &wanted))
+            // Compare badges are obstacles too.
+            let badges = gs.iter().filter(|d| d.change.is_some_and(|c| c != ChangeKind::Same)).map(|d| {
+                let p = d.geom.point_at(BADGE_AT);
+                Rect { x: p.x - 8.0, y: p.y - 8.0, w: 16.0, h: 16.0 }
+            });
+            layout.with(|l| {
+                let obstacles: Vec<Rect> = l.label_obstacles().into_iter().chain(badges).collect();
+                let bounds = Rect { x: 0.0, y: 0.0, w: l.width, h: l.height };
+                layout::place_labels_within(&curves, &obstacles, &wanted, bounds)
+            })
         })
     });
     let edges_view = move || {
@@ -392,7 +401,7 @@ pub fn AllowGraph(
                 let change = d.change.map(ChangeKind::as_str);
                 let badge = d.change.map(ChangeKind::badge).filter(|b| !b.is_empty());
                 let (bx, by) = {
-                    let p = g.point_at(0.8);
+                    let p = g.point_at(BADGE_AT);
                     (p.x, p.y)
                 };
                 let head = if denied {
@@ -633,6 +642,9 @@ pub fn AllowGraph(
         </div>
     }
 }
+
+/// Where along an arrow its compare badge sits.
+const BADGE_AT: f64 = 0.8;
 
 /// "1 pair", "3 pairs".
 fn pairs_text(n: u64) -> String {

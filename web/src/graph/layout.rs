@@ -402,6 +402,13 @@ const LABEL_SPOTS: [f64; 5] = [0.5, 0.38, 0.62, 0.28, 0.72];
 /// `<title>` and hover still tell its ports). So drawn labels never overlap.
 /// Cost: O(wanted × (nodes + placed)), for the few dozen labels shown.
 pub fn place_labels(geoms: &[EdgeGeom], nodes: &[Rect], wanted: &[bool]) -> Vec<Option<Rect>> {
+    let everywhere = Rect { x: f64::MIN / 4.0, y: f64::MIN / 4.0, w: f64::MAX / 2.0, h: f64::MAX / 2.0 };
+    place_labels_within(geoms, nodes, wanted, everywhere)
+}
+
+/// [`place_labels`] keeping every label inside `bounds` (the drawing), so
+/// none is cut at the canvas edge.
+pub fn place_labels_within(geoms: &[EdgeGeom], nodes: &[Rect], wanted: &[bool], bounds: Rect) -> Vec<Option<Rect>> {
     let mut placed: Vec<Rect> = Vec::new();
     geoms
         .iter()
@@ -410,10 +417,9 @@ pub fn place_labels(geoms: &[EdgeGeom], nodes: &[Rect], wanted: &[bool]) -> Vec<
             if !want {
                 return None;
             }
-            let spot = LABEL_SPOTS
-                .iter()
-                .map(|&t| g.label_at(t))
-                .find(|r| !nodes.iter().any(|n| n.intersects(r)) && !placed.iter().any(|p| p.intersects(r)))?;
+            let spot = LABEL_SPOTS.iter().map(|&t| g.label_at(t)).find(|r| {
+                bounds.contains(r) && !nodes.iter().any(|n| n.intersects(r)) && !placed.iter().any(|p| p.intersects(r))
+            })?;
             placed.push(spot);
             Some(spot)
         })
