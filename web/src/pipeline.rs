@@ -268,7 +268,11 @@ impl Pipeline {
     /// A pipeline showing the analysis of `text`: done at once when it is
     /// quick, otherwise an empty analysis first and `text`'s when ready.
     pub fn new(text: &str) -> Pipeline {
-        let (analysis, set_analysis) = signal(Analysis::new("", None));
+        // A placeholder until the first result: empty, and never "the last
+        // good result" (a first text with errors shows its valid documents).
+        let mut placeholder = Analysis::new("", None);
+        placeholder.last_good = None;
+        let (analysis, set_analysis) = signal(placeholder);
         let (progress, set_progress) = signal(None);
         let scheduler = Rc::new(RefCell::new(Scheduler::default()));
         let runner = StoredValue::new_local(Runner { scheduler, port: None, _wake: None });
@@ -434,6 +438,16 @@ mod tests {
         assert_eq!(shown, crate::state::Shown::Stale);
         let ev = ev.expect("last good");
         assert!(Arc::ptr_eq(&ev, first.last_good.as_ref().expect("good")));
+    }
+
+    #[test]
+    fn a_placeholder_without_last_good_keeps_a_first_broken_text_on_its_valid_documents() {
+        let mut placeholder = Analysis::new("", None);
+        placeholder.last_good = None;
+        let broken = format!("{}---\nkind: [\n", cluster(2));
+        let (a, _) = sliced(&broken, Some(&placeholder));
+        assert_eq!(a.shown(false).0, crate::state::Shown::ValidDocuments);
+        assert_eq!(a.shown(false).1.map(|e| e.scenario.endpoints.len()), Some(2));
     }
 
     #[test]
