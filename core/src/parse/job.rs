@@ -32,8 +32,9 @@ use super::{cluster_policy, ParseOutput, Source};
 /// What diagnostics call the text of a job.
 const NAME: &str = "<input>";
 
-/// About how many bytes of items are built as one part of a List.
-const RUN_BYTES: usize = 32 * 1024;
+/// About how many bytes of items are built as one part of a List: a few
+/// milliseconds of work in wasm (about 2.5 KB/ms), so one step fits a slice.
+const RUN_BYTES: usize = 8 * 1024;
 
 /// A document of the text: byte range and first line.
 #[derive(Clone, Copy, Debug)]
@@ -78,7 +79,7 @@ impl ParseJob {
     }
 
     /// A job that builds a List's items in runs of about `run_bytes` bytes
-    /// (the default is 32 KiB). Smaller runs make smaller steps; tests use
+    /// (the default is 8 KiB). Smaller runs make smaller steps; tests use
     /// tiny ones to cut lists at every item.
     pub fn with_run_bytes(text: String, run_bytes: usize) -> Self {
         let docs: Vec<Doc> = split::split(&text)
