@@ -658,12 +658,17 @@ pub fn App() -> impl IntoView {
                             aria-labelledby="tab-matrix"
                             hidden=move || tab.get() != Tab::Matrix
                         >
-                            <MatrixView
-                                evaluated=evaluated
-                                probe=matrix_probe
-                                selected=selected_pair
-                                on_pick=on_cell
-                            />
+                            // Mounted only while shown: a hidden 80×80 table
+                            // would still be rebuilt on every result, which at
+                            // thousands of pods stalls the page when it lands.
+                            <Show when=move || tab.get() == Tab::Matrix>
+                                <MatrixView
+                                    evaluated=evaluated
+                                    probe=matrix_probe
+                                    selected=selected_pair
+                                    on_pick=on_cell
+                                />
+                            </Show>
                         </div>
                         <div
                             id="panel-compare"
@@ -820,6 +825,10 @@ fn pickers(
         let probes: Vec<String> = ev.probes.iter().map(|p| p.to_string()).collect();
         (ends, services, externals, probes)
     });
+    // The suggestion lists are built only while a picker has focus: with
+    // thousands of pods, rebuilding 2 × N `<option>`s on every result would
+    // stall the page when a big evaluation lands.
+    let lists_on = RwSignal::new(false);
     let set = move |f: fn(&mut FlowChoice, String)| {
         move |ev: leptos::ev::Event| {
             let v = event_target_value(&ev);
@@ -828,7 +837,7 @@ fn pickers(
         }
     };
     view! {
-        <div class="pickers">
+        <div class="pickers" on:focusin=move |_| lists_on.set(true)>
             <label class="field">
                 <span>"From"</span>
                 <input
@@ -874,23 +883,23 @@ fn pickers(
                 />
             </label>
             <datalist id="flow-sources">
-                {move || options.with(|(ends, _, ext, _)| {
+                {move || lists_on.get().then(|| options.with(|(ends, _, ext, _)| {
                     ends.iter().map(|e| view! { <option value=e.clone()></option> }.into_any()).chain(
                         ext.iter().map(|(a, l)| view! { <option value=a.clone()>{l.clone()}</option> }.into_any())
                     ).collect_view()
-                })}
+                }))}
             </datalist>
             <datalist id="flow-targets">
-                {move || options.with(|(ends, svcs, ext, _)| {
+                {move || lists_on.get().then(|| options.with(|(ends, svcs, ext, _)| {
                     ends.iter().chain(svcs).map(|e| view! { <option value=e.clone()></option> }.into_any()).chain(
                         ext.iter().map(|(a, l)| view! { <option value=a.clone()>{l.clone()}</option> }.into_any())
                     ).collect_view()
-                })}
+                }))}
             </datalist>
             <datalist id="flow-probes">
-                {move || options.with(|(_, _, _, probes)| {
+                {move || lists_on.get().then(|| options.with(|(_, _, _, probes)| {
                     probes.iter().map(|p| view! { <option value=p.clone()></option> }).collect_view()
-                })}
+                }))}
             </datalist>
         </div>
     }
