@@ -746,7 +746,11 @@ fn scenario_counts(ev: &Evaluated) -> String {
     )
 }
 
-fn status_badge(analysis: ReadSignal<Analysis>, shown: Memo<ShownState>, prefer_valid: RwSignal<bool>) -> impl IntoView {
+fn status_badge(
+    analysis: ReadSignal<Analysis>,
+    shown: Memo<ShownState>,
+    prefer_valid: RwSignal<bool>,
+) -> impl IntoView {
     let errors = analysis.with(|a| a.errors);
     let has_good = analysis.with(|a| a.last_good.is_some());
     let mode = shown.with(|s| s.mode);

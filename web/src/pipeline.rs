@@ -61,7 +61,7 @@ struct Parsed {
 enum Stage {
     /// Not started: cutting the text into documents is the first unit.
     Start(String),
-    Parse(ParseJob),
+    Parse(Box<ParseJob>),
     Plan(Box<Parsed>),
     Matrix {
         parsed: Box<Parsed>,
@@ -132,10 +132,10 @@ impl Job {
     /// One unit of work.
     fn unit(&mut self) {
         self.stage = match std::mem::replace(&mut self.stage, Stage::Moving) {
-            Stage::Start(text) => Stage::Parse(ParseJob::new(text)),
+            Stage::Start(text) => Stage::Parse(Box::new(ParseJob::new(text))),
             Stage::Parse(mut p) => {
                 if p.step(PARSE_UNIT) {
-                    let out = p.finish();
+                    let out = (*p).finish();
                     let probes = probes_for(&out.scenario);
                     Stage::Plan(Box::new(Parsed { diagnostics: out.diagnostics, scenario: out.scenario, probes }))
                 } else {
