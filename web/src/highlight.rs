@@ -25,7 +25,7 @@ pub fn lines_of(spans: &[Span], line_count: u32) -> Vec<u32> {
             first..=last
         })
         .collect();
-    lines.sort_unstable();
+    netpol_core::sort::sort(&mut lines);
     lines.dedup();
     lines
 }

@@ -109,7 +109,7 @@ impl Analysis {
     /// The analysis of a text whose parse gave `diagnostics` and whose
     /// scenario evaluated to `current`, after `previous`.
     pub fn assemble(mut diagnostics: Vec<Diagnostic>, current: Evaluated, previous: Option<&Analysis>) -> Analysis {
-        diagnostics.sort_by_key(|d| (d.span.start.line, d.span.start.col));
+        netpol_core::sort::sort_by_key(&mut diagnostics, |d| (d.span.start.line, d.span.start.col));
         let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
         let current = Arc::new(current);
         let last_good = if errors == 0 { Some(current.clone()) } else { previous.and_then(|p| p.last_good.clone()) };

@@ -145,7 +145,7 @@ impl<'a> Cx<'a> {
             .candidates(namespace, peer)
             .filter(|&i| peer_admits(self.scenario, namespace, peer, FlowEnd::Endpoint(i)))
             .collect();
-        out.sort_unstable();
+        crate::sort::sort(&mut out);
         out
     }
 

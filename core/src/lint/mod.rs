@@ -131,7 +131,7 @@ pub fn lint(scenario: &Scenario) -> Vec<Finding> {
 
 /// Sorts findings by source, position, id, then message (for a total order).
 fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
+    crate::sort::sort_by(findings, |a, b| {
         (a.span.source, a.span.start.offset, a.span.start.line, a.id, &a.message).cmp(&(
             b.span.source,
             b.span.start.offset,

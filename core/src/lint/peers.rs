@@ -79,7 +79,7 @@ fn split_pair(cx: &Cx, policy: &NetworkPolicy, at: Place, a: &Peer, b: &Peer, ou
         if pod_first { (selector_text(pods), selector_text(ns)) } else { (selector_text(ns), selector_text(pods)) };
     let mut as_written: Vec<usize> = cx.admitted(&policy.namespace, a);
     as_written.extend(cx.admitted(&policy.namespace, b));
-    as_written.sort_unstable();
+    crate::sort::sort(&mut as_written);
     as_written.dedup();
     let combined = Peer {
         kind: PeerKind::Selectors { namespace_selector: Some(ns.clone()), pod_selector: Some(pods.clone()) },

@@ -78,7 +78,7 @@ fn egress_destinations(cx: &Cx, namespace: &str, rule: &Rule) -> Vec<usize> {
         return (0..cx.scenario.endpoints.len()).collect();
     }
     let mut all: Vec<usize> = rule.peers.iter().flat_map(|p| cx.admitted(namespace, p)).collect();
-    all.sort_unstable();
+    crate::sort::sort(&mut all);
     all.dedup();
     all
 }

@@ -98,11 +98,11 @@ fn selector_key(selector: &LabelSelector) -> SelectorKey<'_> {
                 Operator::DoesNotExist => 4,
             };
             let mut values: Vec<&str> = r.values.iter().map(|v| v.as_str()).collect();
-            values.sort_unstable();
+            crate::sort::sort(&mut values);
             (r.key.as_str(), op, values)
         })
         .collect();
-    key.sort();
+    crate::sort::sort(&mut key);
     key
 }
 
@@ -233,7 +233,7 @@ impl<'a> Selections<'a> {
                 })
             })
             .collect();
-        ips.sort_unstable();
+        crate::sort::sort(&mut ips);
         Selections {
             len,
             pods: LabelIndex::build(len, scenario.endpoints.iter().map(|e| &e.labels), &pod_keys),

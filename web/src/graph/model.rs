@@ -446,7 +446,9 @@ pub fn build(
         model.aggregated |= !expanded;
         let mut group = GraphGroup { namespace: ns.name.clone(), expanded, nodes: Vec::new() };
         if expanded {
-            list.sort_by(|&a, &b| scenario.endpoints[a].name.cmp(&scenario.endpoints[b].name).then(a.cmp(&b)));
+            netpol_core::sort::sort_by(list, |&a, &b| {
+                scenario.endpoints[a].name.cmp(&scenario.endpoints[b].name).then(a.cmp(&b))
+            });
             for &i in list.iter() {
                 let e = &scenario.endpoints[i];
                 let iso = Isolation {
@@ -628,7 +630,7 @@ impl Accumulator {
 
     /// The touched destinations in order, with their counts; resets them.
     fn drain(&mut self) -> Vec<(usize, u64, u64, (GraphEndpoint, GraphEndpoint))> {
-        self.touched.sort_unstable();
+        netpol_core::sort::sort(&mut self.touched);
         let out = self.touched.iter().map(|&v| (v, self.count[v], self.mask[v], self.example[v])).collect();
         for &v in &self.touched {
             self.count[v] = 0;
