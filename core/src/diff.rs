@@ -152,6 +152,47 @@ pub fn diff_matrices(before: (&Scenario, &Matrix), after: (&Scenario, &Matrix), 
     compare(side(before, probes), side(after, probes), probes, cap)
 }
 
+/// One endpoint pair whose verdict differs on one probe, without
+/// explanations: what the graph needs to mark every changed arrow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PairChange {
+    /// Index into the matrices' probes.
+    pub probe: usize,
+    /// The source's endpoint index before and after (`None`: absent there).
+    pub from: (Option<usize>, Option<usize>),
+    /// The destination's endpoint index before and after.
+    pub to: (Option<usize>, Option<usize>),
+    /// Whether the after version allows it (else the before version did).
+    pub now_allowed: bool,
+}
+
+/// Every changed (source, destination, probe) between two evaluated
+/// versions, matched and compared exactly as [`diff`] does (same endpoint
+/// union, word-wise when the endpoint lists are identical), but uncapped and
+/// unexplained. Both matrices must be on the same probes; when they are not,
+/// nothing can be compared and the result is empty.
+pub fn pair_changes(before: (&Scenario, &Matrix), after: (&Scenario, &Matrix)) -> Vec<PairChange> {
+    let (bm, am) = (before.1, after.1);
+    if bm.probes() != am.probes() || bm.len() != before.0.endpoints.len() || am.len() != after.0.endpoints.len() {
+        return Vec::new();
+    }
+    let b = Side::with_matrix(before.0, Cow::Borrowed(bm));
+    let a = Side::with_matrix(after.0, Cow::Borrowed(am));
+    let ends = union(&b, &a);
+    let mut out = Vec::new();
+    for p in 0..bm.probes().len() {
+        for (i, j) in changed_pairs(&b, &a, &ends, p) {
+            let (Some(f), Some(t)) = (ends.get(i), ends.get(j)) else { continue };
+            let now_allowed = match (f.after, t.after) {
+                (Some(x), Some(y)) => am.allowed(p, x, y),
+                _ => false,
+            };
+            out.push(PairChange { probe: p, from: (f.before, f.after), to: (t.before, t.after), now_allowed });
+        }
+    }
+    out
+}
+
 fn compare(b: Side<'_>, a: Side<'_>, probes: &[Probe], cap: usize) -> Diff {
     let ends = union(&b, &a);
     let added = ends.iter().filter(|e| e.before.is_none()).map(|e| e.label.clone()).collect();

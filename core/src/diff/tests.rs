@@ -238,3 +238,26 @@ fn a_renamed_pod_is_one_removal_and_one_addition() {
     assert_eq!(d.newly_allowed.len(), d.newly_denied.len());
     assert!(d.newly_denied.iter().all(|c| c.from == "b/p3" || c.to == "b/p3"));
 }
+
+#[test]
+fn pair_changes_are_the_diffs_changes_with_indices_and_uncapped() {
+    let (before, after) = (shop("api"), shop("web"));
+    let probes = probes(Vec::new(), &before, &after);
+    let (mb, ma) = (crate::matrix(&before, &probes), crate::matrix(&after, &probes));
+    let pairs = pair_changes((&before, &mb), (&after, &ma));
+    let d = diff_capped(&before, &after, &probes, 0);
+    assert_eq!(pairs.len(), d.total());
+    let pg_index = probes.iter().position(|&p| p == pg()).expect("5432 is a probe");
+    // backend/api (1) no longer reaches backend/db (2) on 5432.
+    assert!(pairs.contains(&PairChange {
+        probe: pg_index,
+        from: (Some(1), Some(1)),
+        to: (Some(2), Some(2)),
+        now_allowed: false
+    }));
+    // Matrices on different probes cannot be compared.
+    let other = crate::matrix(&after, &probes[..1]);
+    if probes.len() > 1 {
+        assert!(pair_changes((&before, &mb), (&after, &other)).is_empty());
+    }
+}

@@ -16,6 +16,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use netpol_core::diff::pair_changes;
 use netpol_core::matrix::{matrix, Matrix};
 use netpol_core::Probe;
 
@@ -132,14 +133,11 @@ pub fn build_compare(before: &Evaluated, after: &Evaluated, view: &ViewState) ->
 
     // Endpoints matched by namespace/name.
     let (nb, na) = (before.scenario.endpoints.len().min(bm.len()), after.scenario.endpoints.len().min(am.len()));
-    let names: BTreeMap<(&str, &str), usize> = before
-        .scenario
-        .endpoints
-        .iter()
-        .take(nb)
-        .enumerate()
-        .map(|(i, e)| ((e.namespace.as_str(), e.name.as_str()), i))
-        .collect();
+    // First occurrence wins, as in `netpol_core::diff`.
+    let mut names: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for (i, e) in before.scenario.endpoints.iter().take(nb).enumerate() {
+        names.entry((e.namespace.as_str(), e.name.as_str())).or_insert(i);
+    }
     let to_before: Vec<Option<usize>> = after
         .scenario
         .endpoints
@@ -176,21 +174,20 @@ pub fn build_compare(before: &Evaluated, after: &Evaluated, view: &ViewState) ->
             c.removed_probes |= rem;
         };
         let node = |i: usize| model.endpoint_node.get(i).copied().unwrap_or(usize::MAX);
-        for ia in 0..na {
-            for ja in 0..na {
-                if ia == ja {
-                    continue;
-                }
-                let pair = (to_before.get(ia).copied().flatten(), to_before.get(ja).copied().flatten());
-                let (mut was, mut now) = (0u64, 0u64);
-                for k in 0..probes.len() {
-                    if let (Some(ib), Some(jb)) = pair {
-                        was |= u64::from(bm.allowed(k, ib, jb)) << k;
-                    }
-                    now |= u64::from(am.allowed(k, ia, ja)) << k;
-                }
-                record(GraphEndpoint::Endpoint(ia), GraphEndpoint::Endpoint(ja), node(ia), node(ja), was, now);
+        // The core's diff decides which pod pairs changed; the graph only
+        // folds them into arrows of the after version (a pair with an
+        // endpoint the after version lacks has no arrow: `only_before`).
+        let mut pairs: BTreeMap<(usize, usize), (u64, u64)> = BTreeMap::new();
+        for c in pair_changes((&before.scenario, bm), (&after.scenario, am)) {
+            let (Some(ia), Some(ja)) = (c.from.1, c.to.1) else { continue };
+            if ia == ja || ia >= na || ja >= na {
+                continue;
             }
+            let (was, now) = pairs.entry((ia, ja)).or_default();
+            *(if c.now_allowed { now } else { was }) |= 1u64 << c.probe;
+        }
+        for ((ia, ja), (was, now)) in pairs {
+            record(GraphEndpoint::Endpoint(ia), GraphEndpoint::Endpoint(ja), node(ia), node(ja), was, now);
         }
         // External addresses: the after version's, asked of both versions.
         let ext_after = external::verdicts(&after.scenario, na, &after.externals, &probes);
