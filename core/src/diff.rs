@@ -294,9 +294,12 @@ fn changed_pairs(b: &Side<'_>, a: &Side<'_>, ends: &[UnionEnd], p: usize) -> Vec
 /// [`changed_pairs`] for identical endpoint lists: XOR of the row words.
 fn changed_pairs_by_rows(b: &Side<'_>, a: &Side<'_>, len: usize, p: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    let (mut rb, mut ra) = (Vec::new(), Vec::new());
     for from in 0..len {
-        let (Some(rb), Some(ra)) = (b.matrix.row_words(p, from), a.matrix.row_words(p, from)) else { continue };
-        for (w, (x, y)) in rb.iter().zip(ra).enumerate() {
+        if !(b.matrix.row_words_into(p, from, &mut rb) && a.matrix.row_words_into(p, from, &mut ra)) {
+            continue;
+        }
+        for (w, (x, y)) in rb.iter().zip(&ra).enumerate() {
             let mut bits = x ^ y;
             while bits != 0 {
                 out.push((from, w * 64 + bits.trailing_zeros() as usize));

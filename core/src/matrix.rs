@@ -30,6 +30,7 @@
 //! --example matrix_10k` times the issue-5 cluster size.
 
 pub(crate) mod bitset;
+mod classes;
 mod job;
 mod plan;
 mod probe;
@@ -38,28 +39,52 @@ mod tiers;
 
 use alloc::vec::Vec;
 
+use self::bitset::BitSet;
+use self::classes::OutputClasses;
 use crate::model::{Probe, Scenario};
 
 pub use self::job::MatrixJob;
 
 /// Allow tables for a scenario's endpoints (indices as in
 /// [`Scenario::endpoints`]) on a list of probes.
+///
+/// Stored per *output class*: endpoints that no policy can tell apart (same
+/// selecting policies, same membership in every rule's peers, same kind,
+/// host-network flag and, when a rule names a port, named ports). Every
+/// endpoint-level query is answered from its endpoints' classes; the class
+/// queries ([`Matrix::class_allowed`], [`Matrix::class_pair_count`], …) let
+/// callers work on classes directly, which is what makes a 150,000-pod
+/// cluster fit (a dense table would need 2.8 GB).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Matrix {
     probes: Vec<Probe>,
+    /// Endpoints.
     len: usize,
+    classes: OutputClasses,
+    /// Output classes of pods (whose traffic to themselves is always
+    /// allowed); the others are workloads.
+    pods: BitSet,
+    /// Words per class row.
     words: usize,
-    /// Distinct tables, row-major by source, `words` words per row.
+    /// Distinct tables over output classes, row-major by source class,
+    /// `words` words per row: bit `(a, b)` is the verdict from a member of
+    /// `a` to a different member of `b` (no loopback).
     tables: Vec<Vec<u64>>,
-    /// Allowed pairs in each table.
-    counts: Vec<usize>,
-    /// Per table, the pairs an Admin-tier `Deny` decided, same layout as
-    /// `tables`; empty when the scenario has no Admin-tier `Deny` rule.
+    /// Allowed endpoint pairs in each table (loopback included).
+    counts: Vec<u64>,
+    /// Per table, the class pairs an Admin-tier `Deny` decided, same layout
+    /// as `tables`; empty when the scenario has no Admin-tier `Deny` rule.
     admin: Vec<Vec<u64>>,
     /// Which table each probe uses.
     table_of: Vec<usize>,
+    /// Per output class.
     isolated_ingress: Vec<bool>,
     isolated_egress: Vec<bool>,
+}
+
+/// Bit `(a, b)` of a class table.
+fn bit(table: &[u64], words: usize, a: usize, b: usize) -> bool {
+    table.get(a * words + b / 64).is_some_and(|w| w >> (b % 64) & 1 == 1)
 }
 
 impl Matrix {
@@ -82,14 +107,30 @@ impl Matrix {
         self.table_of.get(probe).and_then(|&t| self.tables.get(t)).map(Vec::as_slice)
     }
 
+    fn admin_table(&self, probe: usize) -> Option<&[u64]> {
+        self.table_of.get(probe).and_then(|&t| self.admin.get(t)).map(Vec::as_slice)
+    }
+
+    /// Which distinct table probe `probe` uses: probes with the same index
+    /// have the same verdict on every pair (every rule treats them alike).
+    /// `None` for an out-of-range or not computed probe.
+    pub fn table_index(&self, probe: usize) -> Option<usize> {
+        self.table_of.get(probe).copied().filter(|&t| t < self.tables.len())
+    }
+
+    /// Whether endpoint `from` is a pod whose class is known: its traffic
+    /// to itself is always allowed.
+    fn pod_loopback(&self, from: usize, to: usize) -> bool {
+        from == to && self.class_of(from).is_some_and(|c| self.pods.contains(c))
+    }
+
     /// Whether endpoint `from` may open a connection to endpoint `to` on
     /// probe number `probe` (false for out-of-range indices).
     pub fn allowed(&self, probe: usize, from: usize, to: usize) -> bool {
-        if from >= self.len || to >= self.len {
+        let (Some(a), Some(b), Some(t)) = (self.class_of(from), self.class_of(to), self.table(probe)) else {
             return false;
-        }
-        let word = self.table(probe).and_then(|t| t.get(from * self.words + to / 64));
-        word.is_some_and(|w| w >> (to % 64) & 1 == 1)
+        };
+        self.pod_loopback(from, to) || bit(t, self.words, a, b)
     }
 
     /// Whether an Admin-tier cluster policy's `Deny` rule decided that
@@ -99,47 +140,125 @@ impl Matrix {
     /// exempt from every tier, so never admin-denied. False for out-of-range
     /// indices and whenever the scenario has no Admin-tier `Deny` rule.
     pub fn admin_denied(&self, probe: usize, from: usize, to: usize) -> bool {
-        if from >= self.len || to >= self.len {
+        let (Some(a), Some(b), Some(t)) = (self.class_of(from), self.class_of(to), self.admin_table(probe)) else {
             return false;
-        }
-        let table = self.table_of.get(probe).and_then(|&t| self.admin.get(t));
-        let word = table.and_then(|t| t.get(from * self.words + to / 64));
-        word.is_some_and(|w| w >> (to % 64) & 1 == 1)
+        };
+        !self.pod_loopback(from, to) && bit(t, self.words, a, b)
     }
 
-    /// Row `from` of probe `probe` as bits (bit `to % 64` of word `to / 64`;
-    /// bits past [`Matrix::len`] are zero), for consumers that want to count
-    /// or scan fast. `None` for out-of-range indices.
-    pub fn row_words(&self, probe: usize, from: usize) -> Option<&[u64]> {
-        if from >= self.len {
-            return None;
+    /// Fills `out` with row `from` of probe `probe` as bits over endpoints
+    /// (bit `to % 64` of word `to / 64`, `len().div_ceil(64)` words, bits
+    /// past [`Matrix::len`] zero), for consumers that count or scan with
+    /// word operations. The row is expanded from the class row (the matrix
+    /// stores no endpoint rows), costing one step per allowed destination.
+    /// Returns false (and leaves `out` empty) for out-of-range indices.
+    pub fn row_words_into(&self, probe: usize, from: usize, out: &mut Vec<u64>) -> bool {
+        out.clear();
+        let (Some(a), Some(t)) = (self.class_of(from), self.table(probe)) else { return false };
+        out.resize(self.len.div_ceil(64), 0);
+        let row = t.get(a * self.words..(a + 1) * self.words).unwrap_or(&[]);
+        for (wi, &word) in row.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let b = wi * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                for &m in self.class_members(b) {
+                    if let Some(x) = out.get_mut(m as usize / 64) {
+                        *x |= 1u64 << (m % 64);
+                    }
+                }
+            }
         }
-        self.table(probe)?.get(from * self.words..(from + 1) * self.words)
+        if self.pod_loopback(from, from) {
+            if let Some(x) = out.get_mut(from / 64) {
+                *x |= 1u64 << (from % 64);
+            }
+        }
+        true
     }
 
     /// Row `from` of probe `probe`: for each destination, whether it is
     /// allowed. Empty for out-of-range indices.
     pub fn row(&self, probe: usize, from: usize) -> impl Iterator<Item = bool> + '_ {
-        let words = self.row_words(probe, from).unwrap_or(&[]);
-        let len = if words.is_empty() { 0 } else { self.len };
-        (0..len).map(move |to| words.get(to / 64).is_some_and(|w| w >> (to % 64) & 1 == 1))
+        let len = if from < self.len && self.table(probe).is_some() { self.len } else { 0 };
+        (0..len).map(move |to| self.allowed(probe, from, to))
     }
 
-    /// The number of allowed (from, to) pairs on probe `probe`.
+    /// The number of allowed (from, to) endpoint pairs on probe `probe`
+    /// (saturating at `usize::MAX` on 32-bit targets: 150,000 endpoints
+    /// have 2.25 × 10¹⁰ pairs; [`Matrix::class_pair_count`] sums in `u64`).
     pub fn allowed_count(&self, probe: usize) -> usize {
-        self.table_of.get(probe).and_then(|&t| self.counts.get(t)).copied().unwrap_or(0)
+        let n = self.table_of.get(probe).and_then(|&t| self.counts.get(t)).copied().unwrap_or(0);
+        usize::try_from(n).unwrap_or(usize::MAX)
     }
 
     /// Whether some policy isolates `endpoint` for ingress (never for
     /// host-network endpoints).
     pub fn isolated_ingress(&self, endpoint: usize) -> bool {
-        self.isolated_ingress.get(endpoint).copied().unwrap_or(false)
+        self.class_of(endpoint).and_then(|c| self.isolated_ingress.get(c)).copied().unwrap_or(false)
     }
 
     /// Whether some policy isolates `endpoint` for egress (never for
     /// host-network endpoints).
     pub fn isolated_egress(&self, endpoint: usize) -> bool {
-        self.isolated_egress.get(endpoint).copied().unwrap_or(false)
+        self.class_of(endpoint).and_then(|c| self.isolated_egress.get(c)).copied().unwrap_or(false)
+    }
+
+    /// The number of output classes: groups of endpoints that every rule of
+    /// every policy treats alike, as source and as destination. Usually far
+    /// fewer than endpoints (replicas of one workload share a class).
+    pub fn class_count(&self) -> usize {
+        self.classes.len()
+    }
+
+    /// The output class of `endpoint` (`None` when out of range).
+    pub fn class_of(&self, endpoint: usize) -> Option<usize> {
+        self.classes.class_of.get(endpoint).map(|&c| c as usize)
+    }
+
+    /// The endpoints of class `class`, ascending (empty when out of range).
+    /// Classes are numbered by their smallest member.
+    pub fn class_members(&self, class: usize) -> &[u32] {
+        self.classes.members(class)
+    }
+
+    /// Whether the members of class `from_class` may reach the members of
+    /// class `to_class` on probe `probe`: the policy verdict between two
+    /// *different* endpoints. On the diagonal (`from_class == to_class`) it
+    /// says whether distinct members reach each other; a pod reaching
+    /// itself is always allowed whatever this says, while a workload
+    /// endpoint's own pair (replica to replica) follows it. False for
+    /// out-of-range indices.
+    pub fn class_allowed(&self, probe: usize, from_class: usize, to_class: usize) -> bool {
+        from_class < self.class_count()
+            && to_class < self.class_count()
+            && self.table(probe).is_some_and(|t| bit(t, self.words, from_class, to_class))
+    }
+
+    /// Whether an Admin-tier `Deny` decided the verdict between different
+    /// members of the two classes (see [`Matrix::admin_denied`]; a pod's
+    /// traffic to itself is exempt whatever this says).
+    pub fn class_admin_denied(&self, probe: usize, from_class: usize, to_class: usize) -> bool {
+        from_class < self.class_count()
+            && to_class < self.class_count()
+            && self.admin_table(probe).is_some_and(|t| bit(t, self.words, from_class, to_class))
+    }
+
+    /// The exact number of allowed (from, to) endpoint pairs with `from`
+    /// in `from_class` and `to` in `to_class`, the diagonal included: for two
+    /// classes `|a|·|b|` or 0; for one class `c`, `|c|²` when distinct
+    /// members may talk, else its self pairs of pods (`|c|` for a pod class,
+    /// 0 for workloads). Summed over all class pairs it is
+    /// [`Matrix::allowed_count`].
+    pub fn class_pair_count(&self, probe: usize, from_class: usize, to_class: usize) -> u64 {
+        let (a, b) = (self.class_members(from_class).len() as u64, self.class_members(to_class).len() as u64);
+        if self.class_allowed(probe, from_class, to_class) {
+            a * b
+        } else if from_class == to_class && self.pods.contains(from_class) && self.table(probe).is_some() {
+            a
+        } else {
+            0
+        }
     }
 }
 

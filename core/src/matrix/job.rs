@@ -1,17 +1,21 @@
 //! [`MatrixJob`]: the matrix computed in bounded steps, so a page can keep
 //! handling input between them (issue 5: "typing never stalls").
 //!
-//! The job owns everything it has computed (the plan, the probe signatures,
-//! the class rows, the tables so far) and borrows the scenario only during a
-//! call. Work is counted in rows: one class row, or one source row of one
-//! distinct table (source rows go 64 at a time, one bit-transpose block).
+//! The job owns everything it has computed (the plan being built, the probe
+//! signatures, the class rows, the tables so far) and borrows the scenario
+//! only during a call. Work is counted in rows: one plan unit (one policy,
+//! one peer set refined or compressed; the few whole-scenario units end a
+//! step), one subject-class row, or one source row of one distinct table
+//! (source rows go 64 at a time, one bit-transpose block). Tables are over
+//! output classes ([`super::classes`]), so rows are class rows.
 //! [`super::matrix`] is a job run in one step, so the two cannot differ.
 
 use alloc::vec;
 use alloc::vec::Vec;
 
 use super::bitset::{words_for, BitSet};
-use super::plan::Plan;
+use super::classes::OutputClasses;
+use super::plan::{Plan, PlanBuilder};
 use super::probe::{self, row_of, transpose_into, Signature};
 use super::tiers::TieredRow;
 use super::Matrix;
@@ -23,7 +27,8 @@ pub(crate) struct Table {
     /// Admin-tier denials, same layout; empty when the scenario has no
     /// Admin-tier `Deny` rule.
     pub(crate) admin: Vec<u64>,
-    pub(crate) allowed: usize,
+    /// Allowed endpoint pairs (pod loopback included).
+    pub(crate) allowed: u64,
 }
 
 /// The table being computed.
@@ -34,13 +39,17 @@ struct Work {
     admin: Vec<u64>,
     /// The next block of 64 source rows to fill.
     next_block: usize,
-    allowed: usize,
+    allowed: u64,
 }
 
 /// A matrix computation that can be advanced a bounded amount at a time.
 pub struct MatrixJob {
     probes: Vec<Probe>,
-    plan: Plan,
+    /// Endpoints in the scenario.
+    endpoints: usize,
+    /// Until the plan is built.
+    builder: Option<PlanBuilder>,
+    plan: Option<Plan>,
     /// The distinct signatures, in first-use order; `tables` is parallel.
     signatures: Vec<Signature>,
     table_of: Vec<usize>,
@@ -49,40 +58,39 @@ pub struct MatrixJob {
 }
 
 impl MatrixJob {
-    /// Plans the computation: selector bitsets, endpoint classes, and which
-    /// probes share a table. No table is computed yet.
+    /// Starts the computation; cheap (the plan is built by
+    /// [`MatrixJob::step`], in bounded units).
     pub fn new(scenario: &Scenario, probes: &[Probe]) -> Self {
-        let plan = Plan::new(scenario);
-        let mut signatures: Vec<Signature> = Vec::new();
-        let mut table_of = Vec::with_capacity(probes.len());
-        for &p in probes {
-            let sig = probe::signature(&plan, scenario, p);
-            let index = match signatures.iter().position(|s| *s == sig) {
-                Some(i) => i,
-                None => {
-                    signatures.push(sig);
-                    signatures.len() - 1
-                }
-            };
-            table_of.push(index);
+        MatrixJob {
+            probes: probes.to_vec(),
+            endpoints: scenario.endpoints.len(),
+            builder: Some(PlanBuilder::new(scenario)),
+            plan: None,
+            signatures: Vec::new(),
+            table_of: Vec::new(),
+            tables: Vec::new(),
+            current: None,
         }
-        MatrixJob { probes: probes.to_vec(), plan, signatures, table_of, tables: Vec::new(), current: None }
     }
 
     /// Whether every table is computed.
     pub fn is_done(&self) -> bool {
-        self.tables.len() >= self.signatures.len()
+        self.plan.is_some() && self.tables.len() >= self.signatures.len()
     }
 
-    /// Rows of work left, roughly (class rows and source rows of the tables
-    /// not finished), for a progress display.
+    /// Rows of work left, roughly, for a progress display: plan units left,
+    /// then class rows and source rows of the tables not finished. Before
+    /// the plan is built, the tables are counted at their upper bound (one
+    /// class per endpoint, one table per probe); the count never grows.
     pub fn remaining(&self) -> usize {
-        let per_table = self.plan.ingress_classes.len() + self.plan.egress_classes.len() + self.plan.len;
+        let Some(plan) = &self.plan else {
+            let planning = self.builder.as_ref().map_or(0, PlanBuilder::remaining);
+            return planning + 1 + self.probes.len().saturating_mul(self.endpoints.saturating_mul(3));
+        };
+        let per_table = plan.ingress_classes.len() + plan.egress_classes.len() + plan.len;
         let left = self.signatures.len().saturating_sub(self.tables.len()) * per_table;
-        let done_in_current = self
-            .current
-            .as_ref()
-            .map_or(0, |w| w.ingress.len() + w.egress.len() + (w.next_block * 64).min(self.plan.len));
+        let done_in_current =
+            self.current.as_ref().map_or(0, |w| w.ingress.len() + w.egress.len() + (w.next_block * 64).min(plan.len));
         left.saturating_sub(done_in_current)
     }
 
@@ -92,9 +100,19 @@ impl MatrixJob {
     pub fn step(&mut self, scenario: &Scenario, work: usize) -> bool {
         let mut budget = work.max(1);
         while budget > 0 && !self.is_done() {
+            if self.plan.is_none() {
+                let Some(builder) = self.builder.as_mut() else { break };
+                let heavy = builder.heavy();
+                if let Some(plan) = builder.step(scenario) {
+                    self.builder = None;
+                    self.start_tables(scenario, plan);
+                }
+                budget = if heavy { 0 } else { budget - 1 };
+                continue;
+            }
+            let Some(plan) = self.plan.as_ref() else { break };
             let t = self.tables.len();
             let Some(sig) = self.signatures.get(t) else { break };
-            let plan = &self.plan;
             let w = words_for(plan.len);
             let cur = self.current.get_or_insert_with(|| Work {
                 ingress: Vec::with_capacity(plan.ingress_classes.len()),
@@ -122,38 +140,73 @@ impl MatrixJob {
         self.is_done()
     }
 
+    /// The plan is built: which probes share a table (their signatures).
+    fn start_tables(&mut self, scenario: &Scenario, plan: Plan) {
+        for &p in &self.probes {
+            let sig = probe::signature(&plan, scenario, p);
+            let index = match self.signatures.iter().position(|s| *s == sig) {
+                Some(i) => i,
+                None => {
+                    self.signatures.push(sig);
+                    self.signatures.len() - 1
+                }
+            };
+            self.table_of.push(index);
+        }
+        self.plan = Some(plan);
+    }
+
     /// Runs the job to the end and returns the matrix: always equal to
     /// [`super::matrix`] of the same scenario and probes.
     pub fn complete(mut self, scenario: &Scenario) -> Matrix {
-        self.step(scenario, usize::MAX);
+        while !self.step(scenario, usize::MAX) {}
         self.finish()
     }
 
     /// The computed matrix, once [`MatrixJob::step`] has returned true
     /// (then equal to [`super::matrix`]). Tables not computed yet are left
-    /// out: their probes allow nothing and count zero, so a caller that
-    /// cannot tell whether the job is done should use
-    /// [`MatrixJob::complete`].
+    /// out: their probes allow nothing and count zero (before the plan is
+    /// built there are no classes at all), so a caller that cannot tell
+    /// whether the job is done should use [`MatrixJob::complete`].
     pub fn finish(mut self) -> Matrix {
-        let plan = &self.plan;
+        let Some(plan) = self.plan.take() else {
+            return Matrix {
+                probes: self.probes,
+                len: self.endpoints,
+                classes: OutputClasses::default(),
+                pods: BitSet::zeros(0),
+                words: 0,
+                tables: Vec::new(),
+                counts: Vec::new(),
+                admin: Vec::new(),
+                table_of: Vec::new(),
+                isolated_ingress: Vec::new(),
+                isolated_egress: Vec::new(),
+            };
+        };
+        let isolated_ingress = plan.ingress_class_of.iter().map(|&c| plan.isolated(&plan.ingress_classes, c)).collect();
+        let isolated_egress = plan.egress_class_of.iter().map(|&c| plan.isolated(&plan.egress_classes, c)).collect();
         Matrix {
             probes: self.probes,
-            len: plan.len,
+            len: self.endpoints,
             words: words_for(plan.len),
+            classes: plan.outputs,
+            pods: plan.pods,
             counts: self.tables.iter().map(|t| t.allowed).collect(),
             admin: self.tables.iter_mut().map(|t| core::mem::take(&mut t.admin)).collect(),
             tables: self.tables.into_iter().map(|t| t.bits).collect(),
             table_of: self.table_of,
-            isolated_ingress: plan.ingress_class_of.iter().map(|&c| plan.isolated(&plan.ingress_classes, c)).collect(),
-            isolated_egress: plan.egress_class_of.iter().map(|&c| plan.isolated(&plan.egress_classes, c)).collect(),
+            isolated_ingress,
+            isolated_egress,
         }
     }
 }
 
-/// Fills source blocks `blocks` of the current table:
-/// `allowed[s][d] = egress[class(s)][d] & ingress[class(d)][s]` by
-/// transposing the ingress rows, then the pod diagonal and the count; and the
-/// admin-denied table the same way with `|`.
+/// Fills source blocks `blocks` (64 source classes each) of the current
+/// table: `allowed[a][b] = egress[class(a)][b] & ingress[class(b)][a]` by
+/// transposing the ingress rows, then counts the allowed endpoint pairs; and
+/// the admin-denied table the same way with `|`. No diagonal override: bit
+/// `(a, a)` is the verdict between two different members of `a`.
 fn fill_blocks(plan: &Plan, cur: &mut Work, blocks: core::ops::Range<usize>) {
     let len = plan.len;
     let w = words_for(len);
@@ -173,6 +226,15 @@ fn fill_blocks(plan: &Plan, cur: &mut Work, blocks: core::ops::Range<usize>) {
     transpose_into(&dest_rows, w, blocks.clone(), &mut cur.bits);
     let first = blocks.start * 64;
     let last = (blocks.end * 64).min(len);
+    let size = |c: usize| plan.outputs.members(c).len() as u64;
+    // Per word of classes: the members of all 64, and whether each has one
+    // member (then a popcount counts the word).
+    let word_members: Vec<(u64, bool)> = (0..w)
+        .map(|wi| {
+            let sizes = (wi * 64..(wi * 64 + 64).min(len)).map(size);
+            sizes.fold((0, true), |(sum, single), n| (sum + n, single && n == 1))
+        })
+        .collect();
     for s in first..last {
         let Some(row) = cur.bits.get_mut(s * w..(s + 1) * w) else { break };
         if let Some(eg) = row_of(&plan.egress_class_of, &egress_rows, s) {
@@ -180,12 +242,31 @@ fn fill_blocks(plan: &Plan, cur: &mut Work, blocks: core::ops::Range<usize>) {
                 *a &= b;
             }
         }
-        if plan.pods.contains(s) {
-            if let Some(word) = row.get_mut(s / 64) {
-                *word |= 1u64 << (s % 64);
+        // Endpoint pairs: |s| × the members of every allowed class, except
+        // that a class's pairs with itself are its self pairs (pods only)
+        // when two different members may not talk.
+        let mut reached = 0u64;
+        for (&word, (wi, &(all, single))) in row.iter().zip(word_members.iter().enumerate()) {
+            if word == 0 {
+                continue;
+            }
+            if single {
+                reached += u64::from(word.count_ones());
+            } else if word == u64::MAX || (wi + 1 == w && word.count_ones() as usize == len - wi * 64) {
+                reached += all;
+            } else {
+                let mut bits = word;
+                while bits != 0 {
+                    reached += size(wi * 64 + bits.trailing_zeros() as usize);
+                    bits &= bits - 1;
+                }
             }
         }
-        cur.allowed += row.iter().map(|x| x.count_ones() as usize).sum::<usize>();
+        cur.allowed += size(s) * reached;
+        let diagonal = row.get(s / 64).is_some_and(|x| x >> (s % 64) & 1 == 1);
+        if !diagonal && plan.pods.contains(s) {
+            cur.allowed += size(s);
+        }
     }
     if cur.admin.is_empty() {
         return;
@@ -204,12 +285,6 @@ fn fill_blocks(plan: &Plan, cur: &mut Work, blocks: core::ops::Range<usize>) {
         if let Some(eg) = row_of(&plan.egress_class_of, &denied_out, s) {
             for (a, b) in row.iter_mut().zip(eg) {
                 *a |= b;
-            }
-        }
-        // A pod's traffic to itself is exempt from every tier.
-        if plan.pods.contains(s) {
-            if let Some(word) = row.get_mut(s / 64) {
-                *word &= !(1u64 << (s % 64));
             }
         }
     }

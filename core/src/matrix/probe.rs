@@ -1,4 +1,5 @@
-//! One probe's table from a [`Plan`].
+//! One probe's table from a [`Plan`], over output classes (every set below
+//! has one bit per output class, see [`super::classes`]).
 //!
 //! 1. Each rule's ports are reduced to [`PortMatch`]: all destinations, none,
 //!    or those where one of its named ports resolves to the probe's port.
@@ -10,7 +11,8 @@
 //!    ingress rows (indexed by destination) are transposed 64×64 bits at a
 //!    time straight into the table (indexed by source), then ANDed with the
 //!    egress rows.
-//! 4. The diagonal of pods is set: a pod may always reach itself.
+//! 4. No diagonal here: bit `(a, a)` is the verdict between two different
+//!    members of class `a`; the pod loopback is applied at lookup.
 
 use alloc::borrow::ToOwned;
 use alloc::collections::BTreeMap;
@@ -84,19 +86,22 @@ pub(crate) fn signature(plan: &Plan, scenario: &Scenario, probe: Probe) -> Signa
         if let PortMatch::Named(names) = m {
             for (name, protocol) in names {
                 resolved.entry((name.clone(), *protocol)).or_insert_with(|| {
-                    let hits = scenario.endpoints.iter().enumerate().filter_map(|(i, e)| {
-                        (e.resolve_named_port(name, *protocol) == Some(probe.port)).then_some(i as u32)
+                    // Per output class, at its representative: members
+                    // declare the same named ports whenever a rule names one.
+                    let hits = plan.reps.iter().enumerate().filter_map(|(c, &e)| {
+                        let e = scenario.endpoints.get(e as usize)?;
+                        (e.resolve_named_port(name, *protocol) == Some(probe.port)).then_some(c as u32)
                     });
                     BitSet::from_indices(plan.len, hits)
                 });
             }
         }
     }
-    let cluster = tiers::signature(scenario, probe);
+    let cluster = tiers::signature(scenario, &plan.reps, probe);
     Signature { ingress, egress, resolved, cluster }
 }
 
-/// The destinations whose declared named ports make `names` match.
+/// The destination classes whose declared named ports make `names` match.
 fn named_destinations(sig: &Signature, names: &[(String, Protocol)], len: usize) -> BitSet {
     let mut s = BitSet::zeros(len);
     for (name, protocol) in names {

@@ -7,8 +7,11 @@
 //! exactly "absent or different", as `k8s.io/apimachinery/pkg/labels` says),
 //! and the selector the intersection of its requirements.
 
+use alloc::borrow::ToOwned;
 use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::string::String;
 use alloc::vec::Vec;
+use core::marker::PhantomData;
 use core::net::IpAddr;
 
 use ipnet::IpNet;
@@ -18,24 +21,33 @@ use crate::labels::{LabelSelector, Labels, Operator};
 use crate::model::{ClusterPeerKind, ClusterSubject, IpBlock, PeerKind, Scenario};
 
 /// The members having one key: all of them, and by value.
-type KeyMembers<'a> = (Vec<u32>, BTreeMap<&'a str, Vec<u32>>);
+type KeyMembers = (Vec<u32>, BTreeMap<String, Vec<u32>>);
 
-/// Members (by index) having each label key, and each key=value.
-struct LabelIndex<'a> {
+/// Members (by index) having each label key, and each key=value. Owns its
+/// strings (one copy per distinct key and value), so a
+/// [`super::MatrixJob`] can keep it between steps without borrowing the
+/// scenario.
+struct LabelIndex {
     len: usize,
-    keys: BTreeMap<&'a str, KeyMembers<'a>>,
+    keys: BTreeMap<String, KeyMembers>,
 }
 
-impl<'a> LabelIndex<'a> {
+impl LabelIndex {
     /// Indexes only the `wanted` keys: labels no selector mentions (pod
     /// template hashes, versions, …) would cost time and never be asked for.
-    fn build(len: usize, labels: impl Iterator<Item = &'a Labels>, wanted: &BTreeSet<&'a str>) -> Self {
-        let mut keys: BTreeMap<&'a str, KeyMembers<'a>> = wanted.iter().map(|k| (*k, KeyMembers::default())).collect();
+    fn build<'a>(len: usize, labels: impl Iterator<Item = &'a Labels>, wanted: &BTreeSet<&str>) -> Self {
+        let mut keys: BTreeMap<String, KeyMembers> =
+            wanted.iter().map(|k| ((*k).to_owned(), KeyMembers::default())).collect();
         for (i, l) in labels.enumerate() {
             for (key, entry) in keys.iter_mut() {
-                if let Some(v) = l.get(*key) {
+                if let Some(v) = l.get(key.as_str()) {
                     entry.0.push(i as u32);
-                    entry.1.entry(v.as_str()).or_default().push(i as u32);
+                    match entry.1.get_mut(v.as_str()) {
+                        Some(members) => members.push(i as u32),
+                        None => {
+                            entry.1.insert(v.clone(), alloc::vec![i as u32]);
+                        }
+                    }
                 }
             }
         }
@@ -83,10 +95,10 @@ impl<'a> LabelIndex<'a> {
 
 /// A selector's meaning, independent of where it is written: requirements
 /// sorted, so identical selectors share one bitset.
-type SelectorKey<'a> = Vec<(&'a str, u8, Vec<&'a str>)>;
+type SelectorKey = Vec<(String, u8, Vec<String>)>;
 
-fn selector_key(selector: &LabelSelector) -> SelectorKey<'_> {
-    let mut key: SelectorKey<'_> = selector
+fn selector_key(selector: &LabelSelector) -> SelectorKey {
+    let mut key: SelectorKey = selector
         .requirements
         .iter()
         .map(|r| {
@@ -97,9 +109,9 @@ fn selector_key(selector: &LabelSelector) -> SelectorKey<'_> {
                 Operator::Exists => 3,
                 Operator::DoesNotExist => 4,
             };
-            let mut values: Vec<&str> = r.values.iter().map(|v| v.as_str()).collect();
+            let mut values: Vec<String> = r.values.to_vec();
             crate::sort::sort(&mut values);
-            (r.key.as_str(), op, values)
+            (r.key.clone(), op, values)
         })
         .collect();
     crate::sort::sort(&mut key);
@@ -121,25 +133,27 @@ fn net_range(net: &IpNet) -> (u8, u128, u128) {
 }
 
 /// Everything about the scenario's endpoints that selectors and ipBlocks
-/// need, with caches for the distinct selectors and blocks.
+/// need, with caches for the distinct selectors and blocks. Owns all it
+/// holds (the lifetime only ties it to one scenario for its users).
 pub(crate) struct Selections<'a> {
     /// Number of endpoints.
     pub(crate) len: usize,
     /// Namespace name to index: the scenario's namespaces, then any an
     /// endpoint uses that the scenario does not list (with no labels, as the
     /// evaluator treats them).
-    lookup: BTreeMap<&'a str, u32>,
+    lookup: BTreeMap<String, u32>,
     /// Endpoints of each namespace.
     members: Vec<Vec<u32>>,
     /// `hostNetwork` endpoints: never selected, never isolated.
     pub(crate) host_network: BitSet,
-    pods: LabelIndex<'a>,
-    namespaces: LabelIndex<'a>,
+    pods: LabelIndex,
+    namespaces: LabelIndex,
     /// Every endpoint IP as (family, value, endpoint), sorted.
     ips: Vec<(u8, u128, u32)>,
-    pod_cache: BTreeMap<SelectorKey<'a>, BitSet>,
-    namespace_cache: BTreeMap<SelectorKey<'a>, BitSet>,
+    pod_cache: BTreeMap<SelectorKey, BitSet>,
+    namespace_cache: BTreeMap<SelectorKey, BitSet>,
     block_cache: BTreeMap<(IpNet, Vec<IpNet>), BitSet>,
+    scenario: PhantomData<&'a Scenario>,
 }
 
 static NO_LABELS: Labels = Labels::new();
@@ -184,13 +198,13 @@ fn selector_keys<'a>(scenario: &'a Scenario) -> (BTreeSet<&'a str>, BTreeSet<&'a
 }
 
 impl<'a> Selections<'a> {
-    pub(crate) fn new(scenario: &'a Scenario) -> Self {
+    pub(crate) fn new(scenario: &Scenario) -> Self {
         let len = scenario.endpoints.len();
-        let mut namespace_names: Vec<&'a str> = scenario.namespaces.iter().map(|n| n.name.as_str()).collect();
-        let mut namespace_labels: Vec<&'a Labels> = scenario.namespaces.iter().map(|n| &n.labels).collect();
-        let mut lookup: BTreeMap<&'a str, u32> = BTreeMap::new();
+        let mut namespace_names: Vec<&str> = scenario.namespaces.iter().map(|n| n.name.as_str()).collect();
+        let mut namespace_labels: Vec<&Labels> = scenario.namespaces.iter().map(|n| &n.labels).collect();
+        let mut lookup: BTreeMap<String, u32> = BTreeMap::new();
         for (i, name) in namespace_names.iter().enumerate() {
-            lookup.entry(name).or_insert(i as u32);
+            lookup.entry((*name).to_owned()).or_insert(i as u32);
         }
         let mut namespace_of = Vec::with_capacity(len);
         let mut last: Option<(&str, u32)> = None;
@@ -200,7 +214,13 @@ impl<'a> Selections<'a> {
                 Some((name, ns)) if name == e.namespace => ns,
                 _ => {
                     let next = namespace_names.len() as u32;
-                    let ns = *lookup.entry(e.namespace.as_str()).or_insert(next);
+                    let ns = match lookup.get(e.namespace.as_str()) {
+                        Some(&ns) => ns,
+                        None => {
+                            lookup.insert(e.namespace.clone(), next);
+                            next
+                        }
+                    };
                     if ns == next {
                         namespace_names.push(e.namespace.as_str());
                         namespace_labels.push(&NO_LABELS);
@@ -245,6 +265,7 @@ impl<'a> Selections<'a> {
             pod_cache: BTreeMap::new(),
             namespace_cache: BTreeMap::new(),
             block_cache: BTreeMap::new(),
+            scenario: PhantomData,
         }
     }
 
@@ -256,13 +277,13 @@ impl<'a> Selections<'a> {
 
     /// The endpoints whose labels `selector` matches (host-network included;
     /// callers remove them where selectors must not see them).
-    pub(crate) fn pods(&mut self, selector: &'a LabelSelector) -> &BitSet {
+    pub(crate) fn pods(&mut self, selector: &LabelSelector) -> &BitSet {
         let pods = &self.pods;
         self.pod_cache.entry(selector_key(selector)).or_insert_with(|| pods.eval(selector))
     }
 
     /// The endpoints in namespaces `selector` matches.
-    pub(crate) fn namespaces(&mut self, selector: &'a LabelSelector) -> &BitSet {
+    pub(crate) fn namespaces(&mut self, selector: &LabelSelector) -> &BitSet {
         let key = selector_key(selector);
         if !self.namespace_cache.contains_key(&key) {
             let set = self.namespaces_uncached(selector);

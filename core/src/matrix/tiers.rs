@@ -40,6 +40,8 @@ pub(crate) struct ClusterPlan {
     pub(crate) egress: Vec<Vec<PlannedClusterRule>>,
     /// Per cluster policy, its ingress rules' port lists name a port.
     named_ingress: Vec<bool>,
+    /// Whether some rule (ingress or egress) names a port.
+    pub(crate) named_any: bool,
     /// Whether some Admin-tier rule denies (else no pair is admin-denied).
     pub(crate) admin_deny: bool,
     /// Per cluster policy, its tier.
@@ -50,7 +52,7 @@ pub(crate) struct ClusterPlan {
     pub(crate) egress_lists: Vec<Vec<u32>>,
 }
 
-fn peer_set<'a>(sel: &mut Selections<'a>, endpoints: &[crate::model::Endpoint], rule: &'a ClusterRule) -> BitSet {
+fn peer_set(sel: &mut Selections<'_>, endpoints: &[crate::model::Endpoint], rule: &ClusterRule) -> BitSet {
     let mut acc = BitSet::zeros(sel.len);
     for peer in &rule.peers {
         match &peer.kind {
@@ -77,7 +79,7 @@ fn peer_set<'a>(sel: &mut Selections<'a>, endpoints: &[crate::model::Endpoint], 
     acc
 }
 
-fn subject_set<'a>(sel: &mut Selections<'a>, policy: &'a ClusterPolicy) -> BitSet {
+fn subject_set(sel: &mut Selections<'_>, policy: &ClusterPolicy) -> BitSet {
     let mut s = match &policy.subject {
         ClusterSubject::Namespaces(ns) => sel.namespaces(ns).clone(),
         ClusterSubject::Pods { namespace_selector, pod_selector } => {
@@ -91,11 +93,11 @@ fn subject_set<'a>(sel: &mut Selections<'a>, policy: &'a ClusterPolicy) -> BitSe
 }
 
 impl ClusterPlan {
-    pub(crate) fn new<'a>(scenario: &'a Scenario, sel: &mut Selections<'a>) -> Self {
+    pub(crate) fn new(scenario: &Scenario, sel: &mut Selections<'_>) -> Self {
         let len = sel.len;
         let mut ingress_lists = alloc::vec![Vec::new(); len];
         let mut egress_lists = alloc::vec![Vec::new(); len];
-        let plan_rules = |sel: &mut Selections<'a>, rules: &'a [ClusterRule]| -> Vec<PlannedClusterRule> {
+        let plan_rules = |sel: &mut Selections<'_>, rules: &[ClusterRule]| -> Vec<PlannedClusterRule> {
             rules.iter().map(|rule| peer_set(sel, &scenario.endpoints, rule)).collect()
         };
         let ingress: Vec<_> = scenario.cluster_policies.iter().map(|p| plan_rules(sel, &p.ingress)).collect();
@@ -120,10 +122,29 @@ impl ClusterPlan {
             .iter()
             .map(|p| p.ingress.iter().any(|r| r.ports.iter().any(|p| matches!(p.kind, ClusterPortKind::Named(_)))))
             .collect();
+        let named_any = scenario
+            .cluster_policies
+            .iter()
+            .flat_map(|p| p.ingress.iter().chain(&p.egress))
+            .any(|r| r.ports.iter().any(|p| matches!(p.kind, ClusterPortKind::Named(_))));
         let admin_deny = scenario.cluster_policies.iter().any(|p| {
             p.tier == ClusterTier::Admin && p.ingress.iter().chain(&p.egress).any(|r| r.action == ClusterAction::Deny)
         });
-        ClusterPlan { ingress, egress, tier, named_ingress, admin_deny, ingress_lists, egress_lists }
+        ClusterPlan { ingress, egress, tier, named_ingress, named_any, admin_deny, ingress_lists, egress_lists }
+    }
+
+    /// No cluster policies (a scenario's plan before its tiers are built).
+    pub(crate) fn empty() -> Self {
+        ClusterPlan {
+            ingress: Vec::new(),
+            egress: Vec::new(),
+            named_ingress: Vec::new(),
+            named_any: false,
+            admin_deny: false,
+            tier: Vec::new(),
+            ingress_lists: Vec::new(),
+            egress_lists: Vec::new(),
+        }
     }
 
     /// Whether a cluster policy in `list` has an ingress rule with a named
@@ -183,7 +204,9 @@ fn named_port(e: &crate::model::Endpoint, name: &str) -> Option<(Protocol, u16)>
     e.ports.iter().find(|p| p.name.as_deref() == Some(name)).map(|p| (p.protocol, p.port))
 }
 
-pub(crate) fn signature(scenario: &Scenario, probe: Probe) -> ClusterSignature {
+/// The tiers' signature of `probe`; named ports resolve at each class's
+/// representative endpoint `reps[c]` (members declare the same named ports).
+pub(crate) fn signature(scenario: &Scenario, reps: &[u32], probe: Probe) -> ClusterSignature {
     let endpoints = &scenario.endpoints;
     let reduce = |rules: fn(&ClusterPolicy) -> &[ClusterRule]| -> Vec<Vec<ClusterPorts>> {
         scenario.cluster_policies.iter().map(|p| rules(p).iter().map(|r| ports_of(r, probe)).collect()).collect()
@@ -195,10 +218,11 @@ pub(crate) fn signature(scenario: &Scenario, probe: Probe) -> ClusterSignature {
         if let ClusterPorts::Named(names) = m {
             for name in names {
                 resolved.entry(name.clone()).or_insert_with(|| {
-                    let hits = endpoints.iter().enumerate().filter_map(|(i, e)| {
-                        (named_port(e, name) == Some((probe.protocol, probe.port))).then_some(i as u32)
+                    let hits = reps.iter().enumerate().filter_map(|(c, &e)| {
+                        let e = endpoints.get(e as usize)?;
+                        (named_port(e, name) == Some((probe.protocol, probe.port))).then_some(c as u32)
                     });
-                    BitSet::from_indices(endpoints.len(), hits)
+                    BitSet::from_indices(reps.len(), hits)
                 });
             }
         }

@@ -61,8 +61,7 @@ pub(super) struct RunHit {
 pub(super) struct UnitTally {
     /// Matrix probe index of each distinct table among the shown probes:
     /// the matrix shares one table between probes every policy treats
-    /// alike, and rows of one table are the same slice, so each is read
-    /// once.
+    /// alike ([`Matrix::table_index`]), so each is read once.
     tables: Vec<usize>,
     /// For each shown probe, its position in `tables`.
     table_of: Vec<usize>,
@@ -76,6 +75,8 @@ pub(super) struct UnitTally {
     all: Vec<u64>,
     /// One member's union row (scratch).
     member: Vec<u64>,
+    /// One member's row on one table (scratch).
+    dense: Vec<u64>,
     words: usize,
 }
 
@@ -84,7 +85,7 @@ impl UnitTally {
     /// `len` endpoints.
     pub fn new(matrix: &Matrix, probes: &[usize], len: usize) -> Self {
         let words = len.div_ceil(64);
-        let identity = |p: usize| matrix.row_words(p, 0).map(<[u64]>::as_ptr);
+        let identity = |p: usize| matrix.table_index(p);
         let mut tables: Vec<usize> = Vec::new();
         let mut table_of = Vec::with_capacity(probes.len());
         for &p in probes {
@@ -102,6 +103,7 @@ impl UnitTally {
             any: vec![0; words],
             all: vec![0; words],
             member: vec![0; words],
+            dense: Vec::with_capacity(words),
             words,
         }
     }
@@ -136,9 +138,10 @@ impl UnitTally {
         self.member.fill(0);
         let (w0, self_bit) = (from / 64, 1u64 << (from % 64));
         for (row, &p) in self.rows.iter_mut().zip(&self.tables) {
-            let Some(words) = matrix.row_words(p, from).filter(|w| w.len() == self.words) else {
+            if !matrix.row_words_into(p, from, &mut self.dense) || self.dense.len() != self.words {
                 continue;
-            };
+            }
+            let words = &self.dense;
             // Whole words (vectorisable), then the diagonal's word redone
             // from its values before, without the self bit.
             let own = words.get(w0).copied().unwrap_or(0) & !self_bit;
