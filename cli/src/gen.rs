@@ -31,6 +31,20 @@
 //!   `kubernetes.io/metadata.name` `In` 5, egress allowing DNS to kube-dns
 //!   (UDP and TCP 53) plus the own namespace 10. Policies select either a
 //!   whole namespace (`{}`) or one app of it.
+//!
+//! ## Compact output (`--compact`)
+//! The same objects, in the same order and from the same random draws, as
+//! ONE `kind: List` document whose items are one-line flow mappings
+//! (`- {apiVersion: v1, kind: Pod, metadata: {…}, …}`): a 150,000-pod
+//! cluster is about two thirds of the bytes, every object is still on a line
+//! of its own (so a diagnostic's line names one object), and the layout is
+//! kubectl's (`items:` at column 1, one item per `- ` line), which the
+//! parser cuts into runs of items to parse a little at a time. Left out are
+//! the fields the API defaults (`protocol: TCP`, the default of container
+//! ports and of NetworkPolicy ports) and container images, which no policy
+//! can see: the parsed scenario is the same (tested). It is made by
+//! [`Compact`], a writer that rewrites the normal output document by
+//! document, so the two can never describe different clusters.
 
 use std::io::{self, Write};
 
@@ -317,6 +331,197 @@ pub fn generate(out: &mut impl Write, params: GenParams) -> io::Result<()> {
     Ok(())
 }
 
+/// Writes the cluster as one `kind: List` of one-line items (see the module
+/// documentation); the same cluster as [`generate`] with the same `params`.
+pub fn generate_compact(out: &mut impl Write, params: GenParams) -> io::Result<()> {
+    let mut compact = Compact { out, buf: Vec::new(), started: false };
+    generate(&mut compact, params)?;
+    compact.finish()
+}
+
+/// A writer that receives [`generate`]'s multi-document block YAML and
+/// writes each document as one flow-style item of a `kind: List`.
+///
+/// It reads only the block YAML the generator itself writes: mappings
+/// indented by two, sequences (`- `) indented by two under their key,
+/// scalars and flow collections (`{}`, `[a, b]`) that need no quoting in
+/// flow context; the test below checks both outputs parse to the same
+/// scenario.
+struct Compact<'a, W: Write> {
+    out: &'a mut W,
+    /// Text received and not yet written: the current document.
+    buf: Vec<u8>,
+    /// Whether the List's head (`apiVersion`, `kind`, `items:`) is written.
+    started: bool,
+}
+
+impl<W: Write> Write for Compact<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        // Every complete document before the newest `---` line is done.
+        while let Some(k) = find_marker(&self.buf) {
+            let doc: Vec<u8> = self.buf.drain(..k).collect();
+            self.emit(&doc)?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Where the second document marker line (`---` at the start of a line
+/// after the first byte) begins in `buf`.
+fn find_marker(buf: &[u8]) -> Option<usize> {
+    buf.windows(5).position(|w| w == b"\n---\n").map(|i| i + 1).filter(|&k| k > 0)
+}
+
+impl<W: Write> Compact<'_, W> {
+    /// Writes one received piece: comment lines as they are (the header),
+    /// a document as one List item.
+    fn emit(&mut self, doc: &[u8]) -> io::Result<()> {
+        let text = String::from_utf8_lossy(doc);
+        let mut body = Vec::new();
+        for line in text.lines() {
+            if line.starts_with('#') && body.is_empty() {
+                let line = if line.starts_with("# netpol gen ") { format!("{line} --compact") } else { line.into() };
+                writeln!(self.out, "{line}")?;
+            } else if line != "---" && !line.trim().is_empty() {
+                body.push(line);
+            }
+        }
+        if body.is_empty() {
+            return Ok(());
+        }
+        if !self.started {
+            self.started = true;
+            writeln!(self.out, "apiVersion: v1\nkind: List\nitems:")?;
+        }
+        let lines: Vec<(usize, &str)> = body.iter().map(|l| (l.len() - l.trim_start().len(), l.trim_start())).collect();
+        let mut at = 0;
+        let node = block(&lines, &mut at, 0);
+        let mut flow = String::with_capacity(doc.len());
+        write_flow(&node, &mut flow);
+        writeln!(self.out, "- {flow}")
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        let rest = std::mem::take(&mut self.buf);
+        self.emit(&rest)?;
+        if !self.started {
+            writeln!(self.out, "apiVersion: v1\nkind: List\nitems: []")?;
+        }
+        self.out.flush()
+    }
+}
+
+/// A block YAML node as the generator writes it.
+enum Node<'a> {
+    /// A scalar or a flow collection, written as it was.
+    Plain(&'a str),
+    Map(Vec<(&'a str, Node<'a>)>),
+    Seq(Vec<Node<'a>>),
+}
+
+/// Reads the block node starting at `lines[*at]`, whose lines are indented
+/// by `indent`.
+fn block<'a>(lines: &[(usize, &'a str)], at: &mut usize, indent: usize) -> Node<'a> {
+    match lines.get(*at) {
+        Some((i, l)) if *i == indent && (l.starts_with("- ") || *l == "-") => seq(lines, at, indent),
+        _ => map(lines, at, indent, None),
+    }
+}
+
+fn seq<'a>(lines: &[(usize, &'a str)], at: &mut usize, indent: usize) -> Node<'a> {
+    let mut items = Vec::new();
+    while let Some(&(i, l)) = lines.get(*at) {
+        if i != indent || !(l.starts_with("- ") || l == "-") {
+            break;
+        }
+        let rest = l.get(2..).unwrap_or("");
+        if key_of(rest).is_some() {
+            // A mapping item: its first key is on the `- ` line, the others
+            // are indented to that key's column.
+            items.push(map(lines, at, indent + 2, Some(rest)));
+        } else {
+            *at += 1;
+            items.push(Node::Plain(rest));
+        }
+    }
+    Node::Seq(items)
+}
+
+/// `key` and the rest of a `key: value` or `key:` line.
+fn key_of(line: &str) -> Option<(&str, &str)> {
+    if line.starts_with('{') || line.starts_with('[') {
+        return None;
+    }
+    if let Some(k) = line.strip_suffix(':') {
+        return Some((k, ""));
+    }
+    line.split_once(": ")
+}
+
+/// Reads a mapping at `indent`; `first` is its first line's text when it
+/// began on a sequence item's `- ` line.
+fn map<'a>(lines: &[(usize, &'a str)], at: &mut usize, indent: usize, mut first: Option<&'a str>) -> Node<'a> {
+    let mut entries = Vec::new();
+    loop {
+        let line = match first.take() {
+            Some(l) => l,
+            None => match lines.get(*at) {
+                Some(&(i, l)) if i == indent && !l.starts_with("- ") => l,
+                _ => break,
+            },
+        };
+        *at += 1;
+        let Some((key, value)) = key_of(line) else { break };
+        let value = if value.is_empty() {
+            match lines.get(*at) {
+                Some(&(i, _)) if i > indent => block(lines, at, i),
+                _ => Node::Plain("null"),
+            }
+        } else {
+            Node::Plain(value)
+        };
+        // Left out: what the API defaults (`protocol: TCP`, for container
+        // ports and policy ports alike) and what no policy can see (images).
+        if !matches!((key, &value), ("image", _) | ("protocol", Node::Plain("TCP"))) {
+            entries.push((key, value));
+        }
+    }
+    Node::Map(entries)
+}
+
+fn write_flow(node: &Node<'_>, out: &mut String) {
+    match node {
+        Node::Plain(s) => out.push_str(s),
+        Node::Map(entries) => {
+            out.push('{');
+            for (n, (k, v)) in entries.iter().enumerate() {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push_str(": ");
+                write_flow(v, out);
+            }
+            out.push('}');
+        }
+        Node::Seq(items) => {
+            out.push('[');
+            for (n, v) in items.iter().enumerate() {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                write_flow(v, out);
+            }
+            out.push(']');
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,5 +541,80 @@ mod tests {
         for _ in 0..1000 {
             assert_eq!(rng.weighted(&[0, 5, 0]), 1);
         }
+    }
+
+    fn text(params: GenParams, compact: bool) -> String {
+        let mut out = Vec::new();
+        let done = if compact { generate_compact(&mut out, params) } else { generate(&mut out, params) };
+        assert!(done.is_ok());
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// `--compact` writes the same cluster: the same namespaces, endpoints,
+    /// services and policies (everything but their positions) and the same
+    /// matrix on every probe the policies name, with no diagnostics.
+    #[test]
+    fn compact_output_parses_to_the_same_scenario() {
+        use netpol_core::matrix::matrix;
+        use netpol_core::parse::parse_str;
+        for (pods, namespaces, policies, seed) in [(300, 12, 120, 42), (40, 1, 30, 7), (0, 3, 0, 1), (5, 2, 400, 9)] {
+            let params = GenParams { pods, namespaces, policies, seed };
+            let (normal, compact) = (text(params, false), text(params, true));
+            let (a, b) = (parse_str(&normal), parse_str(&compact));
+            assert!(
+                b.diagnostics.iter().all(|d| d.severity != netpol_core::parse::Severity::Error),
+                "{:?}",
+                b.diagnostics
+            );
+            assert_eq!(a.diagnostics.len(), b.diagnostics.len(), "{:?}", b.diagnostics);
+            let (a, b) = (a.scenario, b.scenario);
+            let ns = |s: &netpol_core::Scenario| {
+                s.namespaces.iter().map(|n| (n.name.clone(), n.labels.clone())).collect::<Vec<_>>()
+            };
+            assert_eq!(ns(&a), ns(&b));
+            assert_eq!(a.endpoints.len(), pods);
+            assert_eq!(b.endpoints.len(), pods);
+            for (x, y) in a.endpoints.iter().zip(&b.endpoints) {
+                assert_eq!(
+                    (&x.namespace, &x.name, &x.labels, &x.ips, &x.ports),
+                    (&y.namespace, &y.name, &y.labels, &y.ips, &y.ports)
+                );
+            }
+            assert_eq!(a.policies.len(), b.policies.len());
+            for (x, y) in a.policies.iter().zip(&b.policies) {
+                assert_eq!((&x.namespace, &x.name, &x.policy_types), (&y.namespace, &y.name, &y.policy_types));
+                let reqs = |s: &netpol_core::labels::LabelSelector| {
+                    s.requirements.iter().map(|r| (r.key.clone(), r.op, r.values.clone())).collect::<Vec<_>>()
+                };
+                assert_eq!(reqs(&x.pod_selector), reqs(&y.pod_selector));
+                assert_eq!((x.ingress.len(), x.egress.len()), (y.ingress.len(), y.egress.len()));
+                for (r, q) in x.ingress.iter().chain(&x.egress).zip(y.ingress.iter().chain(&y.egress)) {
+                    assert_eq!((r.peers.len(), r.ports.len()), (q.peers.len(), q.ports.len()));
+                    for (p, o) in r.ports.iter().zip(&q.ports) {
+                        assert_eq!((p.protocol, &p.port, p.end_port), (o.protocol, &o.port, o.end_port));
+                    }
+                }
+            }
+            let mut probes = a.probes_in_use();
+            probes.push(netpol_core::Probe::new(netpol_core::Protocol::Tcp, 8080));
+            assert_eq!(matrix(&a, &probes), matrix(&b, &probes), "the matrices differ");
+        }
+    }
+
+    /// One object per line, inside one List the parser cuts into runs of
+    /// items; a diagnostic's line is its object's line.
+    #[test]
+    fn compact_output_is_one_object_per_line() {
+        let params = GenParams { pods: 50, namespaces: 4, policies: 20, seed: 3 };
+        let compact = text(params, true);
+        assert!(compact.starts_with("# netpol gen --pods 50 --namespaces 4 --policies 20 --seed 3 --compact\napiVersion: v1\nkind: List\nitems:\n"));
+        let items = compact.lines().filter(|l| l.starts_with("- {")).count();
+        assert_eq!(items, 4 + 50 + 20);
+        assert!(10 * text(params, false).len() > 14 * compact.len(), "compact is much smaller");
+        let out = netpol_core::parse::parse_str(&compact);
+        let line_of_pod_7 =
+            compact.lines().position(|l| l.contains("name: ") && l.contains("-000007,")).map(|i| i as u32 + 1);
+        let pod = out.scenario.endpoints.iter().find(|e| e.name.ends_with("-000007"));
+        assert_eq!(pod.map(|e| e.span.start.line), line_of_pod_7);
     }
 }

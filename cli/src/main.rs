@@ -229,6 +229,11 @@ enum Command {
         /// PRNG seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Write the same cluster as one `kind: List` whose items are
+        /// one-line flow mappings: about two thirds of the bytes, one object
+        /// per line (for very large clusters in the playground page).
+        #[arg(long)]
+        compact: bool,
     },
 }
 
@@ -393,9 +398,13 @@ fn run(out: &mut impl Write, command: Command) -> Result<ExitCode, Failure> {
             out.write_all(netpol_core::report::markdown(&report).as_bytes())?;
             Ok(exit_code(loaded.has_errors || after.is_some_and(|a| a.has_errors)))
         }
-        Command::Gen { pods, namespaces, policies, seed } => {
+        Command::Gen { pods, namespaces, policies, seed, compact } => {
             let params = gen::GenParams { pods, namespaces: namespaces as usize, policies, seed };
-            gen::generate(out, params)?;
+            if compact {
+                gen::generate_compact(out, params)?;
+            } else {
+                gen::generate(out, params)?;
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
