@@ -9,6 +9,11 @@
 //! kind, ipBlocks with excepts, port numbers, ranges, names and bare
 //! protocols, explicit policyTypes.
 //!
+//! Half of the scenarios replicate some endpoints (same namespace, labels,
+//! ports, kind; sometimes the same IPs) so the matrix's output classes
+//! really have several members, and the class queries (`class_allowed`,
+//! `class_pair_count`, …) are checked against the endpoint verdicts.
+//!
 //! Some scenarios also get cluster-wide policies (ClusterNetworkPolicy and
 //! friends): both tiers, priorities drawn from a small set so ties happen,
 //! every action, every peer and port form, so the fast path's tier fold is
@@ -228,8 +233,14 @@ fn cluster_policy() -> impl Strategy<Value = ClusterPolicy> {
 }
 
 fn scenario() -> impl Strategy<Value = Scenario> {
-    (base_scenario(), prop::collection::vec(cluster_policy(), 0..=3), any::<bool>()).prop_map(
-        |(mut s, mut cluster, with_cluster)| {
+    (
+        base_scenario(),
+        prop::collection::vec(cluster_policy(), 0..=3),
+        any::<bool>(),
+        prop::collection::vec((0usize..4, any::<bool>()), 0..=8),
+    )
+        .prop_map(|(mut s, mut cluster, with_cluster, replicas)| {
+            replicate(&mut s, &replicas);
             if with_cluster {
                 for (i, c) in cluster.iter_mut().enumerate() {
                     // Reverse order: ties must be broken by name, not input order.
@@ -238,8 +249,22 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 s.cluster_policies = cluster;
             }
             s
-        },
-    )
+        })
+}
+
+/// Appends copies of endpoints: `(k, same_ips)` copies endpoint `k mod n`
+/// (like a ReplicaSet's pods: same labels and ports), with its IPs or none.
+fn replicate(s: &mut Scenario, replicas: &[(usize, bool)]) {
+    let n = s.endpoints.len();
+    for (i, &(k, same_ips)) in replicas.iter().enumerate() {
+        let Some(e) = s.endpoints.get(k % n.max(1)) else { continue };
+        let mut copy = e.clone();
+        copy.name = format!("r{i}");
+        if !same_ips {
+            copy.ips.clear();
+        }
+        s.endpoints.push(copy);
+    }
 }
 
 fn base_scenario() -> impl Strategy<Value = Scenario> {
@@ -338,6 +363,66 @@ proptest! {
                 }
             }
         }
+    }
+
+    /// The class queries agree with the endpoint queries: classes partition
+    /// the endpoints (members ascending, `class_of` consistent); for two
+    /// different endpoints the class bit is their verdict (and admin
+    /// denial); a workload's own pair follows its class's diagonal bit; a
+    /// class pair counts exactly its allowed endpoint pairs, and the counts
+    /// add up to `allowed_count`; `row_words_into` is `row` as bits.
+    #[test]
+    fn class_queries_agree_with_endpoint_queries(s in scenario()) {
+        let m = matrix(&s, &PROBES);
+        let n = s.endpoints.len();
+        let c = m.class_count();
+        prop_assert!(c <= n && (n == 0 || c >= 1));
+        let mut seen = vec![false; n];
+        for k in 0..c {
+            let members = m.class_members(k);
+            prop_assert!(!members.is_empty());
+            prop_assert!(members.windows(2).all(|w| w[0] < w[1]), "ascending");
+            for &e in members {
+                prop_assert_eq!(m.class_of(e as usize), Some(k));
+                prop_assert!(!seen[e as usize]);
+                seen[e as usize] = true;
+            }
+        }
+        prop_assert!(seen.iter().all(|&x| x));
+        prop_assert_eq!(m.class_of(n), None);
+        prop_assert!(m.class_members(c).is_empty());
+        let mut words = Vec::new();
+        for (p, &probe) in PROBES.iter().enumerate() {
+            let mut pairs = vec![0u64; c * c];
+            for from in 0..n {
+                let a = m.class_of(from).unwrap_or(usize::MAX);
+                prop_assert!(m.row_words_into(p, from, &mut words));
+                prop_assert_eq!(words.len(), n.div_ceil(64));
+                for to in 0..n {
+                    let b = m.class_of(to).unwrap_or(usize::MAX);
+                    let flow = Flow { from: FlowEnd::Endpoint(from), to: FlowEnd::Endpoint(to), probe };
+                    let want = is_allowed(&s, &flow);
+                    prop_assert_eq!(words[to / 64] >> (to % 64) & 1 == 1, want, "row_words_into {:?}", flow);
+                    let workload = s.endpoints[from].kind != EndpointKind::Pod;
+                    if from != to || workload {
+                        prop_assert_eq!(m.class_allowed(p, a, b), want, "class_allowed {:?}", flow);
+                        prop_assert_eq!(m.class_admin_denied(p, a, b), m.admin_denied(p, from, to), "{:?}", flow);
+                    }
+                    pairs[a * c + b] += u64::from(want);
+                }
+            }
+            let mut total = 0u64;
+            for a in 0..c {
+                for b in 0..c {
+                    prop_assert_eq!(m.class_pair_count(p, a, b), pairs[a * c + b], "class pair {} {}", a, b);
+                    total += pairs[a * c + b];
+                }
+            }
+            prop_assert_eq!(m.allowed_count(p) as u64, total);
+            prop_assert!(!m.class_allowed(p, c, 0) && m.class_pair_count(p, 0, c) == 0);
+        }
+        prop_assert!(!m.row_words_into(0, n, &mut words) && words.is_empty());
+        prop_assert!(!m.row_words_into(PROBES.len(), 0, &mut words));
     }
 
     /// A job advanced by random step sizes (down to one row) ends with the

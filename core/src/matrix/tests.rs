@@ -134,3 +134,41 @@ fn out_of_range_queries_are_false_or_empty() {
     assert!(empty.is_empty());
     assert_eq!(empty.allowed_count(0), 0);
 }
+
+/// 600 pods in 3 namespaces with 4 apps (replicas of a few workloads, as in
+/// real clusters): at most one output class per (namespace, app,
+/// host-network flag), fewer where no rule tells groups apart, never one
+/// per pod; and still every pair equals the per-flow evaluator.
+#[test]
+fn replicas_share_output_classes() {
+    let mut endpoints = Vec::new();
+    for i in 0..600u16 {
+        let ns = ["a", "b", "c"][usize::from(i % 3)];
+        let app = ["web", "api", "db", "cache"][usize::from(i / 3 % 4)];
+        let mut e = pod(ns, &format!("p{i}"), &[("app", app)]).ip(&format!("10.{}.{}.{}", i % 3, i / 256, i % 256));
+        if i % 100 == 0 {
+            e = e.host_network();
+        }
+        endpoints.push(e);
+    }
+    let s = scenario(
+        vec![ns("a", &[("team", "x")]), ns("b", &[("team", "y")]), ns("c", &[])],
+        endpoints,
+        vec![
+            policy("a", "deny", all()).types(true, true),
+            policy("a", "web", sel(&[("app", "web")]))
+                .ingress(rule().peer(nss(exprs(&[("team", Operator::Exists, &[])]))).port(port(Protocol::Tcp, 80)))
+                .egress(rule().peer(pods(sel(&[("app", "api")])))),
+            policy("b", "api", exprs(&[("app", Operator::In, &["api", "db"])]))
+                .ingress(rule().peer(nss_pods(sel(&[("team", "x")]), exprs(&[("app", Operator::NotIn, &["db"])])))),
+        ],
+    );
+    let probes = [Probe::new(Protocol::Tcp, 80), Probe::new(Protocol::Tcp, 81)];
+    let m = matrix(&s, &probes);
+    assert!(m.class_count() > 1 && m.class_count() <= 3 * 4 * 2, "{}", m.class_count());
+    // Namespace c has no policy and no rule names it or its apps: one class
+    // of its non-host-network pods.
+    let c_pods = (0..600).filter(|i| i % 3 == 2 && i % 100 != 0).count();
+    assert_eq!(m.class_members(m.class_of(2).unwrap_or(usize::MAX)).len(), c_pods);
+    assert_agrees(&s, &probes);
+}
