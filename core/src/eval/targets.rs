@@ -95,7 +95,10 @@ pub fn external_nodes(scenario: &Scenario) -> Vec<ExternalNode> {
             }
         }
     }
-    let pod_ips: BTreeSet<IpAddr> = scenario.endpoints.iter().flat_map(|e| e.ips.iter().copied()).collect();
+    // Built by inserting: `collect` into a set sorts first, a whole stable
+    // sort instance in the wasm for this one element type.
+    let mut pod_ips = BTreeSet::new();
+    pod_ips.extend(scenario.endpoints.iter().flat_map(|e| e.ips.iter().copied()));
     let mut nodes = Vec::new();
     for (cidr, excepts) in &cidrs {
         let nested: Vec<IpNet> = cidrs.iter().map(|(c, _)| *c).filter(|c| c != cidr && cidr.contains(c)).collect();

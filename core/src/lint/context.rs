@@ -174,7 +174,10 @@ impl<'a> Cx<'a> {
         let by_label = pod_selector.as_ref().and_then(|s| self.smallest_label_list(s));
         match by_label {
             Some(listed) if listed.len() < in_namespaces => {
-                let namespaces: BTreeSet<&str> = namespaces.into_iter().collect();
+                // Inserted, not collected: `collect` sorts (a stable sort instance in the wasm).
+                let mut set = BTreeSet::new();
+                set.extend(namespaces);
+                let namespaces = set;
                 Box::new(listed.iter().copied().filter(move |&i| {
                     let in_namespace =
                         self.scenario.endpoints.get(i).is_some_and(|e| namespaces.contains(e.namespace.as_str()));

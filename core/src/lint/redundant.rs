@@ -32,7 +32,10 @@ type Key = (usize, Direction, usize);
 /// port, named ports' resolutions, and one port nobody uses; each in every
 /// protocol.
 pub(crate) fn probes(scenario: &Scenario) -> Vec<Probe> {
-    let mut ports = BTreeSet::from([65_535u16]);
+    // Sets here are filled by `insert`/`extend`, never `collect` or `from`:
+    // those sort first, each a whole stable sort instance in the wasm.
+    let mut ports = BTreeSet::new();
+    ports.insert(65_535u16);
     for policy in &scenario.policies {
         for rule in policy.ingress.iter().chain(&policy.egress) {
             for p in &rule.ports {
@@ -70,10 +73,13 @@ fn worth_checking(cx: &Cx) -> bool {
 
 /// The rules of `side` that admit the flow.
 fn matched(side: &SideExplanation, direction: Direction) -> BTreeSet<Key> {
-    side.policies
-        .iter()
-        .flat_map(|p| p.rules.iter().filter(|r| r.matched).map(move |r| (p.policy, direction, r.index)))
-        .collect()
+    let mut set = BTreeSet::new();
+    set.extend(
+        side.policies
+            .iter()
+            .flat_map(|p| p.rules.iter().filter(|r| r.matched).map(move |r| (p.policy, direction, r.index))),
+    );
+    set
 }
 
 pub(crate) fn check(cx: &Cx, out: &mut Vec<Finding>) {
@@ -92,7 +98,8 @@ pub(crate) fn check(cx: &Cx, out: &mut Vec<Finding>) {
     let mut covers: BTreeMap<Key, BTreeSet<Key>> = BTreeMap::new();
     let mut record = |set: BTreeSet<Key>| {
         for &a in &set {
-            let others: BTreeSet<Key> = set.iter().copied().filter(|&b| b != a).collect();
+            let mut others = set.clone();
+            others.remove(&a);
             covers.entry(a).and_modify(|c| c.retain(|b| others.contains(b))).or_insert(others);
         }
     };

@@ -93,7 +93,9 @@ fn probes(scenario: &Scenario) -> Vec<Probe> {
         }
     }
     let mut out = network_policy_probes(scenario);
-    let known: BTreeSet<Probe> = out.iter().copied().collect();
+    // Inserted, not collected: `collect` sorts (a stable sort instance in the wasm).
+    let mut known = BTreeSet::new();
+    known.extend(out.iter().copied());
     for port in ports {
         for protocol in Protocol::ALL {
             let probe = Probe::new(protocol, port);

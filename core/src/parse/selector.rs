@@ -57,7 +57,13 @@ pub(crate) fn label_entries<'n>(ctx: &mut Ctx<'_>, node: &'n Node, path: &P<'_>)
 /// Reads a label map into [`Labels`].
 pub(crate) fn labels(ctx: &mut Ctx<'_>, node: Option<&Node>, path: &P<'_>) -> Labels {
     match node {
-        Some(n) => label_entries(ctx, n, path).into_iter().map(|e| (e.key.to_string(), e.value.to_string())).collect(),
+        // `extend` inserts one by one (a later duplicate wins, as with
+        // `collect`); `collect` would instantiate a whole stable sort.
+        Some(n) => {
+            let mut labels = Labels::new();
+            labels.extend(label_entries(ctx, n, path).into_iter().map(|e| (e.key.to_string(), e.value.to_string())));
+            labels
+        }
         None => Labels::new(),
     }
 }
