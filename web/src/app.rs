@@ -26,6 +26,8 @@ use crate::graph::{self, AllowGraph, GraphEndpoint, ViewState};
 use crate::highlight;
 use crate::inspector::InspectorBody;
 use crate::inspector_vm::{inspector_data, InspectorData};
+use crate::large::{self, Large, Place};
+use crate::large_view::{LargeView, LineNote};
 use crate::learn::{LearnButton, LearnPanel};
 use crate::lint_panel::LintPanel;
 use crate::matrix_view::MatrixView;
@@ -72,6 +74,8 @@ struct Toast {
     id: u64,
     message: String,
     previous: String,
+    /// The large document the scenario held before (crate::large).
+    previous_large: Option<Arc<Large>>,
 }
 
 fn default_preset() -> Option<&'static Preset> {
@@ -137,8 +141,16 @@ pub fn App() -> impl IntoView {
 
     let shared_text = StoredValue::new(initial_text.clone());
     let text = RwSignal::new(initial_text.clone());
+    // Large-scenario mode (crate::large): a text of several MB is held
+    // outside the textarea and evaluated together with it.
+    let large = RwSignal::new(if shared.is_none() { large::load().map(Arc::new) } else { None });
+    let large_error = RwSignal::new(None::<String>);
+    let evaluated_text = move |t: &str| match large.get_untracked() {
+        Some(l) => large::combine(&l, t),
+        None => t.to_string(),
+    };
     // Evaluated now, so a small scenario is on screen with the first render.
-    let pipeline = Pipeline::new(&initial_text);
+    let pipeline = Pipeline::new(&evaluated_text(&initial_text));
     let debounced = RwSignal::new(initial_text);
     let editor_ref = NodeRef::<html::Textarea>::new();
 
@@ -167,14 +179,30 @@ pub fn App() -> impl IntoView {
             if viewing_shared.get_untracked() && shared_text.with_value(|s| s == t) {
                 return;
             }
+            if viewing_shared.get_untracked() {
+                // The edited shared scenario replaces the user's own,
+                // including a large document they had.
+                let _ = large::save(None);
+            }
             viewing_shared.set(false);
             dom::save(t);
         })
     });
+    // The large document is saved when it changes; when the browser's
+    // storage refuses it, the page says so (crate::large::save).
+    Effect::new(move |first: Option<()>| {
+        let l = large.get();
+        if first.is_some() && !viewing_shared.get_untracked() {
+            large_error.set(large::save(l.as_deref()).err());
+        }
+    });
 
     // Every settled text is evaluated off the input path; a newer one
     // cancels an older evaluation.
-    Effect::new(move |_| debounced.with(|t| pipeline.submit(t)));
+    Effect::new(move |_| {
+        large.track();
+        debounced.with(|t| pipeline.submit(&evaluated_text(t)))
+    });
     let analysis = pipeline.analysis;
     let prefer_valid = RwSignal::new(false);
     let shown = Memo::new(move |_| {
@@ -227,7 +255,34 @@ pub fn App() -> impl IntoView {
                 _ => Vec::new(),
             })
         });
-        highlight::lines_of(&spans, line_count.get())
+        // Lines of the evaluated text: the large document's, then the editor's.
+        let offset = large.with(|l| l.as_ref().map_or(0, |l| l.offset()));
+        highlight::lines_of(&spans, offset.saturating_add(line_count.get()))
+    });
+    let highlight_all = highlight_lines;
+    let highlight_lines = Memo::new(move |_| {
+        large.with(|l| match l {
+            Some(l) => highlight_all.with(|v| {
+                v.iter().filter_map(|&n| if let Place::Changes(c) = l.place(n) { Some(c) } else { None }).collect()
+            }),
+            None => highlight_all.get(),
+        })
+    });
+    let large_decisive = Memo::new(move |_| {
+        large.with(|l| {
+            l.as_ref().map_or_else(Vec::new, |l| {
+                highlight_all.with(|v| {
+                    v.iter()
+                        .filter_map(|&n| match l.place(n) {
+                            Place::Large(line) => {
+                                l.line(line).map(|t| LineNote { line, text: t.to_string(), error: false })
+                            }
+                            Place::Changes(_) => None,
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+        })
     });
     // Scroll the editor to the highlight when the user asked for something
     // (not while they type).
@@ -251,15 +306,41 @@ pub fn App() -> impl IntoView {
     });
 
     let marks = Memo::new(move |_| {
+        let l = large.get();
         analysis.with(|a| {
             a.diagnostics
                 .iter()
                 .filter(|d| d.span.source == highlight::EDITOR_SOURCE)
-                .map(|d| Mark {
-                    line: d.span.start.line.max(1),
+                .filter_map(|d| match &l {
+                    Some(l) => match l.place(d.span.start.line) {
+                        Place::Changes(line) => Some((line, d)),
+                        Place::Large(_) => None,
+                    },
+                    None => Some((d.span.start.line, d)),
+                })
+                .map(|(line, d)| Mark {
+                    line: line.max(1),
                     col: d.span.start.col.max(1),
                     error: d.severity == Severity::Error,
                     message: if d.path.is_empty() { d.message.clone() } else { format!("{}: {}", d.path, d.message) },
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    // The large document's own diagnostics, listed in its summary.
+    let large_problems = Memo::new(move |_| {
+        let Some(l) = large.get() else { return Vec::new() };
+        analysis.with(|a| {
+            a.diagnostics
+                .iter()
+                .filter(|d| d.span.source == highlight::EDITOR_SOURCE)
+                .filter_map(|d| match l.place(d.span.start.line) {
+                    Place::Large(line) => Some(LineNote {
+                        line,
+                        text: if d.path.is_empty() { d.message.clone() } else { format!("{}: {}", d.path, d.message) },
+                        error: d.severity == Severity::Error,
+                    }),
+                    Place::Changes(_) => None,
                 })
                 .collect::<Vec<_>>()
         })
@@ -341,6 +422,8 @@ pub fn App() -> impl IntoView {
     };
     let on_preset = Callback::new(move |p: &'static Preset| {
         let previous = text.get_untracked();
+        let previous_large = large.get_untracked();
+        large.set(None);
         set_text_undoably(p.yaml);
         choice.set(focus_choice(p));
         matrix_probe.set(p.focus.probe.to_string());
@@ -348,7 +431,7 @@ pub fn App() -> impl IntoView {
         lesson.set(Some(p));
         lesson_open.set(false);
         let id = toast.with_untracked(|t| t.as_ref().map_or(0, |t| t.id + 1));
-        toast.set(Some(Toast { id, message: format!("Loaded “{}”.", p.title), previous }));
+        toast.set(Some(Toast { id, message: format!("Loaded “{}”.", p.title), previous, previous_large }));
         set_timeout(
             move || {
                 if toast.with_untracked(|t| t.as_ref().is_some_and(|t| t.id == id)) {
@@ -361,6 +444,7 @@ pub fn App() -> impl IntoView {
     });
     let undo_preset = move |_| {
         if let Some(t) = toast.get_untracked() {
+            large.set(t.previous_large.clone());
             set_text_undoably(&t.previous);
             lesson.set(None);
             toast.set(None);
@@ -372,11 +456,13 @@ pub fn App() -> impl IntoView {
     let learn_open = RwSignal::new(false);
     let learn_text = move |new_text: &str, message: String| {
         let previous = text.get_untracked();
+        let previous_large = large.get_untracked();
+        large.set(None);
         set_text_undoably(new_text);
         prefer_valid.set(false);
         lesson.set(None);
         let id = toast.with_untracked(|t| t.as_ref().map_or(0, |t| t.id + 1));
-        toast.set(Some(Toast { id, message, previous }));
+        toast.set(Some(Toast { id, message, previous, previous_large }));
         set_timeout(
             move || {
                 if toast.with_untracked(|t| t.as_ref().is_some_and(|t| t.id == id)) {
@@ -411,6 +497,7 @@ pub fn App() -> impl IntoView {
         shared_text.set_value(st.scenario.clone());
         viewing_shared.set(true);
         share_error.set(None);
+        large.set(None);
         set_text_undoably(&st.scenario);
         if let Some(c) = st.flow.as_ref().map(share_link::choice_of) {
             if Probe::parse(&c.probe).is_some() {
@@ -432,6 +519,7 @@ pub fn App() -> impl IntoView {
     let back_to_own = move || {
         viewing_shared.set(false);
         compare.stop();
+        large.set(large::load().map(Arc::new));
         set_text_undoably(&own_text());
         choice.set(own_choice());
     };
@@ -458,13 +546,32 @@ pub fn App() -> impl IntoView {
         } else {
             View::Graph
         };
+        if let Some(l) = large.get() {
+            return Err(share_link::too_large_for_a_link(&l));
+        }
         let st = choice.with(|c| share_link::state(text.get(), c, view, compare.shared_text()));
         share_link::link(&share_link::page_base(), &st)
     });
-    let download_yaml = move || text.with_untracked(|t| share_link::download("scenario.yaml", "application/yaml", t));
+    let download_yaml =
+        move || text.with_untracked(|t| share_link::download("scenario.yaml", "application/yaml", &evaluated_text(t)));
 
-    let on_import = Callback::new(move |added: String| {
+    let on_import = Callback::new(move |(names, added): (String, String)| {
+        // A large import is held outside the textarea (crate::large).
+        if let Some(l) = large.get_untracked() {
+            let joined = crate::import::append_documents(&l.text, &added);
+            large.set(Some(Arc::new(Large::new(format!("{} + {names}", l.name), joined))));
+            return;
+        }
         let joined = text.with_untracked(|t| crate::import::append_documents(t, &added));
+        if joined.len() > large::LARGE_BYTES {
+            if text.with_untracked(|t| t.len()) > large::LARGE_BYTES / 4 {
+                large.set(Some(Arc::new(Large::new(names, joined))));
+                set_text_undoably("");
+            } else {
+                large.set(Some(Arc::new(Large::new(names, added))));
+            }
+            return;
+        }
         set_text_undoably(&joined);
     });
 
@@ -578,7 +685,37 @@ pub fn App() -> impl IntoView {
                         </button>
                         <crate::export::ExportMenu evaluated=evaluated after=compare_after />
                     </div>
-                    <Editor text=text marks=marks highlight=highlight_lines node_ref=editor_ref />
+                    {move || large.get().map(|l| view! {
+                        <LargeView
+                            large=l
+                            counts=Signal::derive(move || evaluated.get().map(|e| scenario_counts(&e)))
+                            problems=large_problems
+                            decisive=large_decisive
+                            storage_error=large_error
+                            on_edit=Callback::new(move |_| {
+                                let all = large.get_untracked().map(|l| text.with_untracked(|t| large::combine(&l, t)));
+                                large.set(None);
+                                if let Some(all) = all {
+                                    set_text_undoably(&all);
+                                }
+                            })
+                            on_remove=Callback::new(move |_| large.set(None))
+                        />
+                        <h3 class="changes-title" id="changes-title">"Your changes"</h3>
+                    })}
+                    <Editor
+                        text=text
+                        marks=marks
+                        highlight=highlight_lines
+                        node_ref=editor_ref
+                        on_large_paste=Callback::new(move |pasted: String| {
+                            let joined = match large.get_untracked() {
+                                Some(l) => crate::import::append_documents(&l.text, &pasted),
+                                None => pasted,
+                            };
+                            large.set(Some(Arc::new(Large::new("pasted text", joined))));
+                        })
+                    />
                     {move || error_list(marks.get(), editor_ref)}
                     <LintPanel findings=lint_findings on_pick=on_focus />
                 </section>
@@ -831,8 +968,11 @@ fn pickers(
     });
     // The suggestion lists are built only while a picker has focus: with
     // thousands of pods, rebuilding 2 × N `<option>`s on every result would
-    // stall the page when a big evaluation lands.
+    // stall the page when a big evaluation lands. They hold the names that
+    // contain what is typed, at most crate::pickers::CAP of them.
     let lists_on = RwSignal::new(false);
+    let typed_from = RwSignal::new(String::new());
+    let typed_to = RwSignal::new(String::new());
     let set = move |f: fn(&mut FlowChoice, String)| {
         move |ev: leptos::ev::Event| {
             let v = event_target_value(&ev);
@@ -849,6 +989,7 @@ fn pickers(
                     aria-label="Source: a pod or workload (namespace/name) or an IP address"
                     placeholder="namespace/pod or IP"
                     prop:value=move || choice.with(|c| c.from.clone())
+                    on:input=move |ev| typed_from.set(event_target_value(&ev))
                     on:change=set(|c, v| c.from = v)
                 />
             </label>
@@ -873,6 +1014,7 @@ fn pickers(
                     aria-label="Destination: a pod, workload, Service (service:namespace/name) or an IP address"
                     placeholder="namespace/pod, service:ns/name or IP"
                     prop:value=move || choice.with(|c| c.to.clone())
+                    on:input=move |ev| typed_to.set(event_target_value(&ev))
                     on:change=set(|c, v| c.to = v)
                 />
             </label>
@@ -887,18 +1029,18 @@ fn pickers(
                 />
             </label>
             <datalist id="flow-sources">
-                {move || lists_on.get().then(|| options.with(|(ends, _, ext, _)| {
-                    ends.iter().map(|e| view! { <option value=e.clone()></option> }.into_any()).chain(
+                {move || lists_on.get().then(|| options.with(|(ends, _, ext, _)| typed_from.with(|q| {
+                    crate::pickers::suggestions(ends.iter().map(String::as_str), q).into_iter().map(|e| view! { <option value=e.to_string()></option> }.into_any()).chain(
                         ext.iter().map(|(a, l)| view! { <option value=a.clone()>{l.clone()}</option> }.into_any())
                     ).collect_view()
-                }))}
+                })))}
             </datalist>
             <datalist id="flow-targets">
-                {move || lists_on.get().then(|| options.with(|(ends, svcs, ext, _)| {
-                    ends.iter().chain(svcs).map(|e| view! { <option value=e.clone()></option> }.into_any()).chain(
+                {move || lists_on.get().then(|| options.with(|(ends, svcs, ext, _)| typed_to.with(|q| {
+                    crate::pickers::suggestions(ends.iter().chain(svcs).map(String::as_str), q).into_iter().map(|e| view! { <option value=e.to_string()></option> }.into_any()).chain(
                         ext.iter().map(|(a, l)| view! { <option value=a.clone()>{l.clone()}</option> }.into_any())
                     ).collect_view()
-                }))}
+                })))}
             </datalist>
             <datalist id="flow-probes">
                 {move || lists_on.get().then(|| options.with(|(_, _, _, probes)| {

@@ -53,6 +53,10 @@ pub fn Editor(
     highlight: Signal<Vec<u32>>,
     /// The textarea, for callers that move the cursor or replace the text.
     node_ref: NodeRef<html::Textarea>,
+    /// A paste longer than [`crate::large::LARGE_BYTES`] goes here instead
+    /// of into the textarea (large-scenario mode).
+    #[prop(optional)]
+    on_large_paste: Option<Callback<String>>,
 ) -> impl IntoView {
     let scroll = RwSignal::new((0i32, 0i32));
     let line_count = Memo::new(move |_| text.with(|t| text::line_count(t)));
@@ -151,6 +155,14 @@ pub fn Editor(
                     autocomplete="off"
                     wrap="off"
                     on:input=move |ev| text.set(event_target_value(&ev))
+                    on:paste=move |ev: web_sys::ClipboardEvent| {
+                        let Some(on_large) = on_large_paste else { return };
+                        let pasted = ev.clipboard_data().and_then(|d| d.get_data("text/plain").ok());
+                        if let Some(pasted) = pasted.filter(|p| p.len() > crate::large::LARGE_BYTES) {
+                            ev.prevent_default();
+                            on_large.run(pasted);
+                        }
+                    }
                     on:scroll=move |_| {
                         if let Some(el) = node_ref.get() {
                             scroll.set((el.scroll_left(), el.scroll_top()));

@@ -27,20 +27,23 @@ pub fn append_documents(text: &str, added: &str) -> String {
 }
 
 /// Reads the importable files of `files` (in order) and calls `done` with
-/// their texts joined as documents; skips other files and unreadable ones.
-pub fn read_files(files: FileList, done: Callback<String>) {
+/// their names (joined by `, `) and their texts joined as documents; skips
+/// other files and unreadable ones.
+pub fn read_files(files: FileList, done: Callback<(String, String)>) {
     let list: Vec<web_sys::File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
     leptos::task::spawn_local(async move {
         let mut joined = String::new();
+        let mut names = Vec::new();
         for f in list.into_iter().filter(|f| importable(&f.name())) {
             if let Ok(v) = JsFuture::from(f.text()).await {
                 if let Some(s) = v.as_string() {
-                    joined = append_documents(&joined, &s);
+                    joined = if joined.is_empty() { s } else { append_documents(&joined, &s) };
+                    names.push(f.name());
                 }
             }
         }
         if !joined.is_empty() {
-            done.run(joined);
+            done.run((names.join(", "), joined));
         }
     });
 }

@@ -45,6 +45,17 @@ pub fn link(base: &str, state: &SharedState) -> Result<String, String> {
     share::try_encode(state).map(|f| [base, "#", &f].concat()).map_err(|e| e.to_string())
 }
 
+/// Why a scenario holding a large document has no link: a URL carries at
+/// most a few MB in any browser (and far less in chat tools), while such a
+/// document is itself several MB before compression.
+pub fn too_large_for_a_link(large: &crate::large::Large) -> String {
+    format!(
+        "This scenario includes {} ({}): too large for any link to carry. Download the scenario as a file and share that instead.",
+        large.name,
+        crate::large::size_text(large.text.len())
+    )
+}
+
 /// The flow a link selects, as the inspector's pickers hold it.
 pub fn choice_of(flow: &SharedFlow) -> FlowChoice {
     FlowChoice { from: flow.from.clone(), to: flow.to.clone(), probe: flow.probe.clone() }

@@ -1,0 +1,102 @@
+//! The editor pane's view of a large document ([`crate::large`]): what it
+//! is, its first lines, the lines of it that decide the inspected flow and
+//! its problems, with a way back to plain text editing.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::large::{size_text, Large};
+
+/// At most this many of the document's problems or decisive lines are
+/// listed (a broken 150,000-pod file can have thousands).
+const LIST_CAP: usize = 20;
+
+/// A line of the large document with something to say about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineNote {
+    /// 1-based line in the document.
+    pub line: u32,
+    /// What to say (a diagnostic's message, or the line's own text).
+    pub text: String,
+    /// An error rather than a warning or a highlighted line.
+    pub error: bool,
+}
+
+/// The summary of a large document, above the editable changes.
+#[component]
+pub fn LargeView(
+    /// The document.
+    large: Arc<Large>,
+    /// "N namespaces · N pods · N policies" of the evaluated scenario.
+    #[prop(into)]
+    counts: Signal<Option<String>>,
+    /// Its diagnostics.
+    #[prop(into)]
+    problems: Signal<Vec<LineNote>>,
+    /// Its lines that decide the inspected flow.
+    #[prop(into)]
+    decisive: Signal<Vec<LineNote>>,
+    /// Why the document could not be saved, if it could not.
+    #[prop(into)]
+    storage_error: Signal<Option<String>>,
+    /// Puts the document back into the textarea.
+    on_edit: Callback<()>,
+    /// Drops the document from the scenario.
+    on_remove: Callback<()>,
+) -> impl IntoView {
+    let facts = format!("{} · {} lines", size_text(large.text.len()), large.lines);
+    let preview = large.preview();
+    let name = large.name.clone();
+    let list = |notes: Vec<LineNote>, label: &'static str, testid: &'static str| {
+        (!notes.is_empty()).then(|| {
+            let more = notes.len().saturating_sub(LIST_CAP);
+            view! {
+                <div class="large-notes" data-testid=testid>
+                    <h3>{label}</h3>
+                    <ul>
+                        {notes.into_iter().take(LIST_CAP).map(|n| view! {
+                            <li class:error=n.error>
+                                <span class="err-pos">{format!("line {}", n.line)}</span>
+                                <code>{n.text}</code>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    {(more > 0).then(|| view! { <p class="muted small">{format!("… and {more} more.")}</p> })}
+                </div>
+            }
+        })
+    };
+    view! {
+        <div class="large-doc" data-testid="large-doc" role="region" aria-label="Imported large document">
+            <div class="large-head">
+                <span class="large-icon" aria-hidden="true">"▤"</span>
+                <div class="large-title">
+                    <strong>{name}</strong>
+                    <span class="muted small">{facts}</span>
+                    <span class="small" data-testid="large-counts">{move || counts.get()}</span>
+                </div>
+                <button
+                    class="btn small ghost"
+                    data-testid="edit-as-text"
+                    title="Put the whole document into the text editor (slow at this size)"
+                    on:click=move |_| on_edit.run(())
+                >
+                    "Edit as text (slow)"
+                </button>
+                <button class="btn small ghost" data-testid="remove-large" on:click=move |_| on_remove.run(())>
+                    "Remove"
+                </button>
+            </div>
+            <p class="muted small">
+                "Read-only here: too large to edit smoothly as text. Add or change objects in “Your changes” below; both are evaluated as one scenario."
+            </p>
+            {move || storage_error.get().map(|e| view! {
+                <p class="share-warn" role="alert" data-testid="large-not-saved">{e}</p>
+            })}
+            <pre class="large-preview" aria-label="The document's first lines">{preview}</pre>
+            {move || list(decisive.get(), "Lines of this document that decide the inspected flow", "large-decisive")}
+            {move || list(problems.get(), "Problems in this document", "large-problems")}
+        </div>
+    }
+}
