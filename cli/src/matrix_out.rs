@@ -13,7 +13,12 @@
 //!   columns destinations (`to`), `✓` allowed, `·` denied. Columns are keyed
 //!   by row number, with the legend being the numbered row labels.
 //! - `summary`: per probe the number of endpoints, pairs, allowed and denied
-//!   pairs — for timing big clusters without printing every cell.
+//!   pairs — for timing big clusters without printing every cell. Works at
+//!   any size (the counts come from the matrix's class tables).
+//!
+//! The formats with one cell per pair refuse clusters where that output
+//! would be unreadable or too big to build in memory ([`MAX_TABLE`],
+//! [`MAX_CELLS`] endpoints), naming `--format summary` instead.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -34,8 +39,33 @@ pub enum MatrixFormat {
     Summary,
 }
 
-/// Writes `m` in `format`.
+/// The most endpoints `table` prints: a grid wider than a few thousand
+/// columns is not for people.
+pub const MAX_TABLE: usize = 2_000;
+/// The most endpoints `json` and `csv` print: they are built in memory, one
+/// character (JSON) or one row (CSV) per pair, so 20,000 endpoints are
+/// already 4 × 10⁸ pairs.
+pub const MAX_CELLS: usize = 20_000;
+
+/// Writes `m` in `format`; a per-pair format on a cluster above its limit is
+/// an error naming `--format summary`.
 pub fn write(out: &mut impl Write, scenario: &Scenario, m: &Matrix, format: MatrixFormat) -> io::Result<()> {
+    let limit = match format {
+        MatrixFormat::Table => MAX_TABLE,
+        MatrixFormat::Json | MatrixFormat::Csv => MAX_CELLS,
+        MatrixFormat::Summary => usize::MAX,
+    };
+    if m.len() > limit {
+        return Err(io::Error::other(format!(
+            "{} endpoints are too many for --format {} (one cell per pair; at most {limit}): use --format summary",
+            m.len(),
+            match format {
+                MatrixFormat::Table => "table",
+                MatrixFormat::Json => "json",
+                _ => "csv",
+            }
+        )));
+    }
     let names = netpol_core::report::endpoint_names(scenario);
     let probes: &[Probe] = m.probes();
     match format {
@@ -101,4 +131,46 @@ fn write_summary(out: &mut impl Write, probes: &[Probe], m: &Matrix) -> io::Resu
         writeln!(out, "{:<12} {n:>10} {pairs:>14} {allowed:>14} {denied:>14}", probe.to_string())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use netpol_core::matrix::matrix;
+    use netpol_core::model::{Endpoint, EndpointKind, Protocol};
+
+    fn pods(n: usize) -> Scenario {
+        let endpoints = (0..n)
+            .map(|i| Endpoint {
+                namespace: "default".into(),
+                name: format!("p{i}"),
+                kind: EndpointKind::Pod,
+                labels: Default::default(),
+                ips: Vec::new(),
+                ports: Vec::new(),
+                host_network: false,
+                span: Default::default(),
+            })
+            .collect();
+        Scenario { endpoints, ..Default::default() }
+    }
+
+    #[test]
+    fn per_pair_formats_refuse_big_clusters_and_name_summary() {
+        let s = pods(MAX_TABLE + 1);
+        let m = matrix(&s, &[Probe::new(Protocol::Tcp, 80)]);
+        let mut out = Vec::new();
+        let err = write(&mut out, &s, &m, MatrixFormat::Table).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("--format summary") && err.contains("2001 endpoints"), "{err}");
+        assert!(out.is_empty());
+        write(&mut out, &s, &m, MatrixFormat::Summary).map_err(|e| e.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        let text = String::from_utf8_lossy(&out);
+        // No policy: every pair allowed.
+        assert!(text.contains(&format!("{}", (MAX_TABLE + 1) * (MAX_TABLE + 1))), "{text}");
+        let s = pods(MAX_CELLS + 1);
+        let m = matrix(&s, &[Probe::new(Protocol::Tcp, 80)]);
+        for f in [MatrixFormat::Json, MatrixFormat::Csv] {
+            assert!(write(&mut Vec::new(), &s, &m, f).is_err());
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! Where the time goes at issue 5's sizes, phase by phase: parse, the
-//! matrix job's planning (`MatrixJob::new`), its steps, and lint. For
-//! profiling, not for the bench table.
+//! matrix job (`MatrixJob::new`, then its steps, plan units included: the
+//! longest step is what a page's slice must absorb), the output class
+//! count, and lint. For profiling, not for the bench table.
 //!
 //! `cargo run --release -p netpol-core --example profile_10k [PODS NAMESPACES POLICIES [STEP]]`
 //! (`SKIP_LINT=1` to leave lint out, e.g. under `perf record`).
@@ -35,13 +36,27 @@ fn main() {
     let t = Instant::now();
     let mut job = MatrixJob::new(&s, &probes);
     println!("MatrixJob::new: {:?}", t.elapsed());
+    let t = Instant::now();
+    let mut job2 = MatrixJob::new(&s, &probes);
+    println!("MatrixJob::new again: {:?}", t.elapsed());
+    let t = Instant::now();
+    job2.step(&s, 1);
+    println!("first unit (label index): {:?}", t.elapsed());
+    drop(job2);
     let mut worst = std::time::Duration::ZERO;
     let mut steps = 0;
     let t = Instant::now();
     loop {
         let ts = Instant::now();
+        let before = job.remaining();
         let done = job.step(&s, step);
-        worst = worst.max(ts.elapsed());
+        let took = ts.elapsed();
+        worst = worst.max(took);
+        if std::env::var_os("SLOW_STEPS").is_some()
+            && took.as_millis() >= std::env::var("SLOW_STEPS").ok().and_then(|v| v.parse().ok()).unwrap_or(2)
+        {
+            println!("  step {steps}: {took:?} (remaining {before} -> {})", job.remaining());
+        }
         steps += 1;
         if done {
             break;
@@ -49,7 +64,7 @@ fn main() {
     }
     println!("steps: {steps} of {step} rows in {:?}, longest {:?}", t.elapsed(), worst);
     let m = job.finish();
-    println!("allowed pairs: {}", m.allowed_count(0));
+    println!("allowed pairs: {}, output classes: {} of {} endpoints", m.allowed_count(0), m.class_count(), m.len());
     if std::env::var_os("SKIP_LINT").is_some() {
         return;
     }

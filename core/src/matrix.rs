@@ -30,6 +30,7 @@
 //! --example matrix_10k` times the issue-5 cluster size.
 
 pub(crate) mod bitset;
+mod build;
 mod classes;
 mod job;
 mod plan;

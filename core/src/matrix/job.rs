@@ -14,8 +14,9 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::bitset::{words_for, BitSet};
+use super::build::PlanBuilder;
 use super::classes::OutputClasses;
-use super::plan::{Plan, PlanBuilder};
+use super::plan::Plan;
 use super::probe::{self, row_of, transpose_into, Signature};
 use super::tiers::TieredRow;
 use super::Matrix;

@@ -36,22 +36,28 @@ impl LabelIndex {
     /// Indexes only the `wanted` keys: labels no selector mentions (pod
     /// template hashes, versions, …) would cost time and never be asked for.
     fn build<'a>(len: usize, labels: impl Iterator<Item = &'a Labels>, wanted: &BTreeSet<&str>) -> Self {
-        let mut keys: BTreeMap<String, KeyMembers> =
+        let keys: BTreeMap<String, KeyMembers> =
             wanted.iter().map(|k| ((*k).to_owned(), KeyMembers::default())).collect();
+        let mut index = LabelIndex { len, keys };
         for (i, l) in labels.enumerate() {
-            for (key, entry) in keys.iter_mut() {
-                if let Some(v) = l.get(key.as_str()) {
-                    entry.0.push(i as u32);
-                    match entry.1.get_mut(v.as_str()) {
-                        Some(members) => members.push(i as u32),
-                        None => {
-                            entry.1.insert(v.clone(), alloc::vec![i as u32]);
-                        }
+            index.add(i as u32, l);
+        }
+        index
+    }
+
+    /// Adds member `i` (members must come in ascending order).
+    fn add(&mut self, i: u32, labels: &Labels) {
+        for (key, entry) in self.keys.iter_mut() {
+            if let Some(v) = labels.get(key.as_str()) {
+                entry.0.push(i);
+                match entry.1.get_mut(v.as_str()) {
+                    Some(members) => members.push(i),
+                    None => {
+                        entry.1.insert(v.clone(), alloc::vec![i]);
                     }
                 }
             }
         }
-        LabelIndex { len, keys }
     }
 
     /// The members `selector` matches.
@@ -199,74 +205,83 @@ fn selector_keys<'a>(scenario: &'a Scenario) -> (BTreeSet<&'a str>, BTreeSet<&'a
 
 impl<'a> Selections<'a> {
     pub(crate) fn new(scenario: &Scenario) -> Self {
+        let mut sel = Selections::start(scenario);
+        sel.add(scenario, 0..scenario.endpoints.len());
+        sel.finish(scenario);
+        sel
+    }
+
+    /// The part before any endpoint: the scenario's namespaces and the keys
+    /// to index. Endpoints are then indexed by [`Selections::add`] in runs
+    /// (a [`super::MatrixJob`] does one run per step), and
+    /// [`Selections::finish`] completes the index.
+    pub(crate) fn start(scenario: &Scenario) -> Self {
         let len = scenario.endpoints.len();
-        let mut namespace_names: Vec<&str> = scenario.namespaces.iter().map(|n| n.name.as_str()).collect();
-        let mut namespace_labels: Vec<&Labels> = scenario.namespaces.iter().map(|n| &n.labels).collect();
         let mut lookup: BTreeMap<String, u32> = BTreeMap::new();
-        for (i, name) in namespace_names.iter().enumerate() {
-            lookup.entry((*name).to_owned()).or_insert(i as u32);
+        for (i, n) in scenario.namespaces.iter().enumerate() {
+            lookup.entry(n.name.clone()).or_insert(i as u32);
         }
-        let mut namespace_of = Vec::with_capacity(len);
-        let mut last: Option<(&str, u32)> = None;
-        for e in &scenario.endpoints {
-            // Endpoints usually come grouped by namespace: skip the lookup then.
-            let ns = match last {
-                Some((name, ns)) if name == e.namespace => ns,
-                _ => {
-                    let next = namespace_names.len() as u32;
-                    let ns = match lookup.get(e.namespace.as_str()) {
-                        Some(&ns) => ns,
-                        None => {
-                            lookup.insert(e.namespace.clone(), next);
-                            next
-                        }
-                    };
-                    if ns == next {
-                        namespace_names.push(e.namespace.as_str());
-                        namespace_labels.push(&NO_LABELS);
-                    }
-                    ns
-                }
-            };
-            last = Some((e.namespace.as_str(), ns));
-            namespace_of.push(ns);
-        }
-        let (pod_keys, namespace_keys) = selector_keys(scenario);
-        let mut members = alloc::vec![Vec::new(); namespace_names.len()];
-        for (i, &ns) in namespace_of.iter().enumerate() {
-            if let Some(m) = members.get_mut(ns as usize) {
-                m.push(i as u32);
-            }
-        }
-        let host_network = BitSet::from_indices(
-            len,
-            scenario.endpoints.iter().enumerate().filter(|(_, e)| e.host_network).map(|(i, _)| i as u32),
-        );
-        let mut ips: Vec<(u8, u128, u32)> = scenario
-            .endpoints
-            .iter()
-            .enumerate()
-            .flat_map(|(i, e)| {
-                e.ips.iter().map(move |ip| {
-                    let (f, v) = ip_point(ip);
-                    (f, v, i as u32)
-                })
-            })
-            .collect();
-        crate::sort::sort(&mut ips);
+        let (pod_keys, _) = selector_keys(scenario);
         Selections {
             len,
-            pods: LabelIndex::build(len, scenario.endpoints.iter().map(|e| &e.labels), &pod_keys),
-            namespaces: LabelIndex::build(namespace_names.len(), namespace_labels.into_iter(), &namespace_keys),
+            pods: LabelIndex::build(len, core::iter::empty(), &pod_keys),
+            namespaces: LabelIndex { len: 0, keys: BTreeMap::new() },
             lookup,
-            members,
-            host_network,
-            ips,
+            members: alloc::vec![Vec::new(); scenario.namespaces.len()],
+            host_network: BitSet::zeros(len),
+            ips: Vec::new(),
             pod_cache: BTreeMap::new(),
             namespace_cache: BTreeMap::new(),
             block_cache: BTreeMap::new(),
             scenario: PhantomData,
         }
+    }
+
+    /// Indexes endpoints `range` (in order: each run starts where the last
+    /// one ended).
+    pub(crate) fn add(&mut self, scenario: &Scenario, range: core::ops::Range<usize>) {
+        let mut last: Option<(&str, u32)> = None;
+        let start = range.start;
+        for (i, e) in scenario.endpoints.get(range).into_iter().flatten().enumerate() {
+            let i = start + i;
+            // Endpoints usually come grouped by namespace: skip the lookup then.
+            let ns = match last {
+                Some((name, ns)) if name == e.namespace => ns,
+                _ => match self.lookup.get(e.namespace.as_str()) {
+                    Some(&ns) => ns,
+                    None => {
+                        // A namespace the scenario does not list: no labels.
+                        let next = self.members.len() as u32;
+                        self.lookup.insert(e.namespace.clone(), next);
+                        self.members.push(Vec::new());
+                        next
+                    }
+                },
+            };
+            last = Some((e.namespace.as_str(), ns));
+            if let Some(m) = self.members.get_mut(ns as usize) {
+                m.push(i as u32);
+            }
+            if e.host_network {
+                self.host_network.insert(i);
+            }
+            for ip in &e.ips {
+                let (f, v) = ip_point(ip);
+                self.ips.push((f, v, i as u32));
+            }
+            self.pods.add(i as u32, &e.labels);
+        }
+    }
+
+    /// Completes the index once every endpoint is added: the namespaces'
+    /// label index (the listed namespaces, then those only endpoints name,
+    /// without labels) and the sorted IPs.
+    pub(crate) fn finish(&mut self, scenario: &Scenario) {
+        let (_, namespace_keys) = selector_keys(scenario);
+        let count = self.members.len();
+        let labels = (0..count).map(|i| scenario.namespaces.get(i).map_or(&NO_LABELS, |n| &n.labels));
+        self.namespaces = LabelIndex::build(count, labels, &namespace_keys);
+        crate::sort::sort(&mut self.ips);
     }
 
     /// The endpoints of namespace `name` (none if no endpoint lives there).
