@@ -112,7 +112,10 @@ pub struct AllowedBy {
 /// port either scenario names, sorted; TCP/80 when there are none.
 pub fn probes(given: Vec<Probe>, before: &Scenario, after: &Scenario) -> Vec<Probe> {
     let mut probes = if given.is_empty() {
-        let all: BTreeSet<Probe> = before.probes_in_use().into_iter().chain(after.probes_in_use()).collect();
+        // Inserted, not collected: `collect` into a set sorts first (a whole
+        // stable sort instance in the wasm for this one element type).
+        let mut all = BTreeSet::new();
+        all.extend(before.probes_in_use().into_iter().chain(after.probes_in_use()));
         all.into_iter().collect()
     } else {
         given
