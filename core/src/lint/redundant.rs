@@ -98,9 +98,18 @@ pub(crate) fn check(cx: &Cx, out: &mut Vec<Finding>) {
     let mut covers: BTreeMap<Key, BTreeSet<Key>> = BTreeMap::new();
     let mut record = |set: BTreeSet<Key>| {
         for &a in &set {
-            let mut others = set.clone();
-            others.remove(&a);
-            covers.entry(a).and_modify(|c| c.retain(|b| others.contains(b))).or_insert(others);
+            // Rebuilt by `extend`, not `retain`/`remove`/`clone`: each of
+            // those would add B-tree code to the wasm for this one set type.
+            let mut others = BTreeSet::new();
+            others.extend(set.iter().copied().filter(|&b| b != a));
+            covers
+                .entry(a)
+                .and_modify(|c| {
+                    let mut kept = BTreeSet::new();
+                    kept.extend(c.iter().copied().filter(|b| others.contains(b)));
+                    *c = kept;
+                })
+                .or_insert(others);
         }
     };
     for (fi, &from) in ends.iter().enumerate() {

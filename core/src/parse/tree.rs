@@ -11,7 +11,6 @@
 //! with an error. Building is one pass over the events with an explicit
 //! stack: no recursion, no quadratic work.
 
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -337,7 +336,9 @@ struct Anchored {
 struct Builder<'p, 'a> {
     pos: &'p PosMap<'a>,
     stack: Vec<Frame>,
-    anchors: BTreeMap<usize, Anchored>,
+    /// Anchor id to its value, sorted by id (a sorted `Vec` rather than a
+    /// `BTreeMap`: one fewer map type instantiated in the wasm).
+    anchors: Vec<(usize, Anchored)>,
     budget: usize,
     /// Levels that enclose this text in its document (a List item parsed on
     /// its own sits one level below the root `items` list).
@@ -458,7 +459,15 @@ impl Builder<'_, '_> {
             if !self.spend(size, node.span) {
                 return;
             }
-            self.anchors.insert(anchor, Anchored { node: node.clone(), size, height });
+            let anchored = Anchored { node: node.clone(), size, height };
+            match self.anchors.binary_search_by_key(&anchor, |(id, _)| *id) {
+                Ok(i) => {
+                    if let Some(slot) = self.anchors.get_mut(i) {
+                        slot.1 = anchored;
+                    }
+                }
+                Err(i) => self.anchors.insert(i, (anchor, anchored)),
+            }
         }
         match self.stack.last_mut() {
             None => {
@@ -500,8 +509,14 @@ impl Builder<'_, '_> {
         }
     }
 
+    /// The value anchored as `id`, if any.
+    fn anchored(&self, id: usize) -> Option<&Anchored> {
+        let i = self.anchors.binary_search_by_key(&id, |(a, _)| *a).ok()?;
+        self.anchors.get(i).map(|(_, a)| a)
+    }
+
     fn alias(&mut self, id: usize, span: Span) {
-        let Some(a) = self.anchors.get(&id) else {
+        let Some(a) = self.anchored(id) else {
             let message = if self.skipped_anchors.contains(&id) {
                 format!(
                     "this alias refers to an anchor inside a field that is not read here ({}); copy the value instead",
@@ -521,7 +536,7 @@ impl Builder<'_, '_> {
         if !self.spend(size, span) {
             return;
         }
-        let node = self.anchors.get(&id).map(|a| a.node.clone());
+        let node = self.anchored(id).map(|a| a.node.clone());
         if let Some(mut node) = node {
             // The alias itself is where this value is written, so enclosing
             // spans stay inside the text around it; nodes inside keep the
@@ -558,7 +573,9 @@ impl Builder<'_, '_> {
         if !entries.iter().any(|(k, _)| is_merge_key(k)) && !has_duplicate_key(&entries) {
             return entries;
         }
-        let mut seen: BTreeMap<String, Loc> = BTreeMap::new();
+        // Keys seen so far with where they first appear, sorted by key (a
+        // sorted `Vec` rather than a `BTreeMap`: one fewer map type in the wasm).
+        let mut seen: Vec<(String, Loc)> = Vec::new();
         let mut kept = Vec::with_capacity(entries.len());
         let mut merges = Vec::new();
         for (k, v) in entries {
@@ -570,16 +587,19 @@ impl Builder<'_, '_> {
                 merges.push(v);
                 continue;
             }
-            if let Some(first) = seen.get(&text) {
-                let path = self.path();
-                self.out.issues.push(TreeIssue {
-                    span: k.span,
-                    path,
-                    message: format!("duplicate key `{text}` (first at line {}); remove one of them", first.line),
-                });
-                continue;
+            match seen.binary_search_by(|(s, _)| s.as_str().cmp(&text)) {
+                Ok(i) => {
+                    let line = seen.get(i).map_or(0, |(_, first)| first.line);
+                    let path = self.path();
+                    self.out.issues.push(TreeIssue {
+                        span: k.span,
+                        path,
+                        message: format!("duplicate key `{text}` (first at line {line}); remove one of them"),
+                    });
+                    continue;
+                }
+                Err(i) => seen.insert(i, (text, k.span.start)),
             }
-            seen.insert(text, k.span.start);
             kept.push((k, v));
         }
         for m in merges {
@@ -592,8 +612,8 @@ impl Builder<'_, '_> {
                 if let NodeKind::Map(es) = src.kind {
                     for (k, v) in es {
                         if let Some(t) = k.text() {
-                            if !seen.contains_key(t) {
-                                seen.insert(t.to_string(), k.span.start);
+                            if let Err(i) = seen.binary_search_by(|(s, _)| s.as_str().cmp(t)) {
+                                seen.insert(i, (t.to_string(), k.span.start));
                                 kept.push((k, v));
                             }
                         }
@@ -708,7 +728,7 @@ pub(crate) fn build_part(text: &str, pos: &PosMap<'_>, outer: usize, budget: &mu
     let mut b = Builder {
         pos,
         stack: Vec::new(),
-        anchors: BTreeMap::new(),
+        anchors: Vec::new(),
         budget: *budget,
         outer,
         out: Built::default(),
