@@ -556,7 +556,11 @@ pub fn App() -> impl IntoView {
         move || text.with_untracked(|t| share_link::download("scenario.yaml", "application/yaml", &evaluated_text(t)));
 
     let on_import = Callback::new(move |(names, added): (String, String)| {
-        // A large import is held outside the textarea (crate::large).
+        // A large import is held outside the textarea (crate::large); a
+        // preset's lesson no longer describes the scenario.
+        if large.with_untracked(Option::is_some) || added.len() > large::LARGE_BYTES / 2 {
+            lesson.set(None);
+        }
         if let Some(l) = large.get_untracked() {
             let joined = crate::import::append_documents(&l.text, &added);
             large.set(Some(Arc::new(Large::new(format!("{} + {names}", l.name), joined))));
@@ -714,6 +718,7 @@ pub fn App() -> impl IntoView {
                                 None => pasted,
                             };
                             large.set(Some(Arc::new(Large::new("pasted text", joined))));
+                            lesson.set(None);
                         })
                     />
                     {move || error_list(marks.get(), editor_ref)}

@@ -15,6 +15,11 @@ use crate::state::Evaluated;
 /// namespace view is the tool for big clusters).
 pub const TABLE_LIMIT: usize = 80;
 
+/// Above this many endpoints a probe the scenario does not name is not
+/// computed on the fly: that is a whole matrix, seconds of work on the
+/// input path for a 150,000-pod cluster (issue 5).
+pub const EXTRA_PROBE_LIMIT: usize = 5_000;
+
 /// A namespace and its endpoints (indices, input order).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Group {
@@ -37,16 +42,32 @@ pub struct Table {
     pub allowed: Vec<Vec<bool>>,
     /// Per shown endpoint: isolated for ingress, for egress.
     pub isolated: Vec<(bool, bool)>,
-    /// Endpoints left out because of [`TABLE_LIMIT`].
+    /// Endpoints left out because of [`TABLE_LIMIT`] or the filter.
     pub hidden: usize,
 }
 
-/// Groups the first `limit` endpoints by namespace (namespaces sorted by
-/// name, endpoints in input order within one).
-pub fn groups(scenario: &Scenario, limit: usize) -> Vec<Group> {
+/// Why no table is drawn for a probe.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoTable {
+    /// The probe is not one the scenario names, and the scenario is too big
+    /// to compute a matrix for it on the fly ([`EXTRA_PROBE_LIMIT`]).
+    UnnamedProbe(Probe),
+}
+
+/// Groups the first `limit` endpoints whose namespace contains `filter`
+/// (all for an empty one) by namespace (namespaces sorted by name,
+/// endpoints in input order within one).
+pub fn groups(scenario: &Scenario, filter: &str, limit: usize) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
-    let mut shown: Vec<(usize, &str)> =
-        scenario.endpoints.iter().enumerate().take(limit).map(|(i, e)| (i, e.namespace.as_str())).collect();
+    let filter = filter.trim();
+    let mut shown: Vec<(usize, &str)> = scenario
+        .endpoints
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.namespace.contains(filter))
+        .take(limit)
+        .map(|(i, e)| (i, e.namespace.as_str()))
+        .collect();
     netpol_core::sort::sort_by(&mut shown, |a, b| a.1.cmp(b.1).then(a.0.cmp(&b.0)));
     for (i, ns) in shown {
         match groups.last_mut() {
@@ -57,19 +78,22 @@ pub fn groups(scenario: &Scenario, limit: usize) -> Vec<Group> {
     groups
 }
 
-/// Builds the table for `probe` from the evaluated tables, running the
-/// fast engine for this one probe when the scenario does not name it.
-pub fn table(ev: &Evaluated, probe: Probe) -> Table {
+/// Builds the table for `probe` over the endpoints whose namespace contains
+/// `filter`, from the evaluated tables, running the fast engine for this
+/// one probe when the scenario does not name it (up to
+/// [`EXTRA_PROBE_LIMIT`] endpoints).
+pub fn table(ev: &Evaluated, probe: Probe, filter: &str) -> Result<Table, NoTable> {
     let extra;
     let (m, p): (&Matrix, usize) = match ev.matrix.probes().iter().position(|q| *q == probe) {
         Some(p) => (&ev.matrix, p),
+        None if ev.scenario.endpoints.len() > EXTRA_PROBE_LIMIT => return Err(NoTable::UnnamedProbe(probe)),
         None => {
             extra = matrix(&ev.scenario, &[probe]);
             (&extra, 0)
         }
     };
     let n = ev.scenario.endpoints.len().min(m.len());
-    let groups = groups(&ev.scenario, n.min(TABLE_LIMIT));
+    let groups = groups(&ev.scenario, filter, TABLE_LIMIT);
     let order: Vec<usize> = groups.iter().flat_map(|g| g.members.iter().copied()).collect();
     let labels = order
         .iter()
@@ -77,7 +101,7 @@ pub fn table(ev: &Evaluated, probe: Probe) -> Table {
         .collect();
     let allowed = order.iter().map(|&i| order.iter().map(|&j| m.allowed(p, i, j)).collect()).collect();
     let isolated = order.iter().map(|&i| (m.isolated_ingress(i), m.isolated_egress(i))).collect();
-    Table { probe, groups, labels, allowed, isolated, hidden: n.saturating_sub(order.len()) }
+    Ok(Table { probe, groups, labels, allowed, isolated, hidden: n.saturating_sub(order.len()) })
 }
 
 /// The matrix tab.
@@ -95,11 +119,15 @@ pub fn MatrixView(
     on_pick: Callback<(String, String, String)>,
 ) -> impl IntoView {
     let parsed = Memo::new(move |_| probe.with(|p| Probe::parse(p)));
+    // Which namespaces the table shows, for clusters bigger than a table.
+    let filter = RwSignal::new(String::new());
     let table = Memo::new(move |_| {
         let ev = evaluated.get()?;
         let probe = parsed.get()?;
-        Some(table(&ev, probe))
+        Some(filter.with(|f| table(&ev, probe, f)))
     });
+    let big =
+        Memo::new(move |_| evaluated.with(|e| e.as_ref().is_some_and(|e| e.scenario.endpoints.len() > TABLE_LIMIT)));
     let options = Memo::new(move |_| {
         evaluated
             .with(|e| e.as_ref().map(|e| e.probes.iter().map(|p| p.to_string()).collect::<Vec<_>>()))
@@ -140,6 +168,18 @@ pub fn MatrixView(
                         on:change=move |ev| probe.set(event_target_value(&ev))
                     />
                 </label>
+                <Show when=move || big.get() || filter.with(|f| !f.is_empty())>
+                    <label class="field">
+                        <span>"Namespace"</span>
+                        <input
+                            data-testid="matrix-filter"
+                            aria-label="Show only namespaces whose name contains this text"
+                            placeholder="part of a name"
+                            prop:value=move || filter.get()
+                            on:change=move |ev| filter.set(event_target_value(&ev))
+                        />
+                    </label>
+                </Show>
                 <span class="legend" aria-hidden="true">
                     <span class="cell-glyph allowed">"✓"</span>" allowed "
                     <span class="cell-glyph denied">"✕"</span>" denied "
@@ -149,10 +189,18 @@ pub fn MatrixView(
             {move || match (table.get(), parsed.get()) {
                 (_, None) => view! { <p class="empty">"Type a probe like TCP/80, UDP/53 or 8080."</p> }.into_any(),
                 (None, _) => view! { <p class="empty">"Nothing to show yet."</p> }.into_any(),
-                (Some(t), _) if t.labels.is_empty() => view! {
+                (Some(Err(NoTable::UnnamedProbe(p))), _) => view! {
+                    <p class="empty" data-testid="matrix-unnamed-probe">
+                        {format!("No policy names {p}, and at this size the page computes only the probes the policies name (see the list). Pick one of them.")}
+                    </p>
+                }.into_any(),
+                (Some(Ok(t)), _) if t.labels.is_empty() && filter.with(|f| !f.is_empty()) => view! {
+                    <p class="empty">"No namespace contains that text."</p>
+                }.into_any(),
+                (Some(Ok(t)), _) if t.labels.is_empty() => view! {
                     <p class="empty">"No pods or workloads in the scenario yet."</p>
                 }.into_any(),
-                (Some(t), Some(_)) => table_view(t, selected, on_pick).into_any(),
+                (Some(Ok(t)), Some(_)) => table_view(t, selected, on_pick).into_any(),
             }}
         </div>
     }
@@ -259,7 +307,7 @@ fn table_view(
             </table>
         </div>
         {(hidden > 0).then(|| view! {
-            <p class="note">{format!("{hidden} more endpoints are not shown; use the graph's namespace view for big clusters.")}</p>
+            <p class="note" data-testid="matrix-hidden">{format!("{hidden} more endpoints are not shown (at most {TABLE_LIMIT} at a time): type part of a namespace name above to pick which, or use the graph's namespace view.")}</p>
         })}
     }
 }
@@ -293,7 +341,7 @@ spec:
     #[test]
     fn endpoints_are_grouped_by_sorted_namespace_in_input_order() {
         let out = parse_str(TWO_NS);
-        let g = groups(&out.scenario, usize::MAX);
+        let g = groups(&out.scenario, "", usize::MAX);
         assert_eq!(g.len(), 2);
         assert_eq!(g[0].namespace, "a");
         assert_eq!(g[1].namespace, "b");
@@ -306,12 +354,37 @@ spec:
         let out = parse_str(TWO_NS);
         assert!(!out.has_errors(), "{:?}", out.diagnostics);
         let ev = Evaluated::new(out.scenario);
-        let t = table(&ev, Probe::parse("TCP/8443").expect("probe"));
+        let t = table(&ev, Probe::parse("TCP/8443").expect("probe"), "").expect("small enough");
         assert_eq!(t.labels.len(), 3);
         // Row/column 0 is a/a1; 1 and 2 are b's pods, isolated for ingress.
         assert_eq!(t.isolated[1], (true, false));
         assert!(t.allowed[1][0], "b -> a is not restricted");
         assert!(!t.allowed[0][1], "a -> b is denied by the deny-all ingress policy");
         assert_eq!(t.hidden, 0);
+    }
+
+    #[test]
+    fn a_namespace_filter_picks_the_rows_and_columns() {
+        let out = parse_str(TWO_NS);
+        let ev = Evaluated::new(out.scenario);
+        let t = table(&ev, Probe::parse("TCP/80").expect("probe"), " b ").expect("small enough");
+        assert_eq!(t.labels.iter().map(|l| l.2.as_str()).collect::<Vec<_>>(), ["b1", "b2"]);
+        assert_eq!(t.hidden, 1);
+        assert!(!t.allowed[0][1], "b -> b is denied by b's deny-all ingress");
+    }
+
+    #[test]
+    fn big_scenarios_do_not_compute_unnamed_probes_on_the_fly() {
+        let mut y = String::new();
+        for i in 0..=EXTRA_PROBE_LIMIT {
+            y.push_str(&format!("---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, namespace: n{}}}\n", i % 7));
+        }
+        let ev = Evaluated::new(parse_str(&y).scenario);
+        let named = ev.probes[0];
+        let t = table(&ev, named, "n3").expect("a named probe");
+        assert_eq!(t.labels.len(), TABLE_LIMIT);
+        assert!(t.labels.iter().all(|l| l.1 == "n3"));
+        let other = Probe::parse("UDP/53").expect("probe");
+        assert_eq!(table(&ev, other, ""), Err(NoTable::UnnamedProbe(other)));
     }
 }
