@@ -3,12 +3,12 @@
 //! wording helpers that keep messages consistent.
 
 use alloc::boxed::Box;
-use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
+use super::index::{Groups, SortedMap};
 use super::{rule, Finding, Severity};
 use crate::eval::{peer_admits, policy_selects};
 use crate::explain::FlowEnd;
@@ -24,13 +24,13 @@ pub(crate) struct Cx<'a> {
     /// policies never isolate them).
     selected: Vec<Vec<usize>>,
     /// Endpoints by namespace name, to look only where a peer can match.
-    by_namespace: BTreeMap<&'a str, Vec<usize>>,
+    by_namespace: Groups<&'a str>,
     /// Endpoints by one of their labels (`key`, `value`), ascending.
-    by_label: BTreeMap<(&'a str, &'a str), Vec<usize>>,
+    by_label: Groups<(&'a str, &'a str)>,
     /// [`Cx::admitted`] per peer of the scenario, by address (peers are
     /// borrowed from the scenario for the whole run, so addresses are stable
     /// and unique). Several checks ask about the same peer.
-    admitted_cache: RefCell<BTreeMap<usize, Vec<usize>>>,
+    admitted_cache: RefCell<SortedMap<usize, Vec<usize>>>,
     /// The fast matrix's selector bitsets (inverted label index, sorted
     /// IPs): a peer's admitted endpoints as a few bitset operations instead
     /// of one evaluator call per candidate endpoint. The two agree on every
@@ -42,20 +42,20 @@ pub(crate) struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     pub(crate) fn new(scenario: &'a Scenario) -> Self {
-        let mut by_namespace: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        let mut by_label: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+        let mut namespaces = Vec::with_capacity(scenario.endpoints.len());
+        let mut labels = Vec::new();
         for (i, e) in scenario.endpoints.iter().enumerate() {
-            by_namespace.entry(e.namespace.as_str()).or_default().push(i);
-            for (k, v) in &e.labels {
-                by_label.entry((k.as_str(), v.as_str())).or_default().push(i);
-            }
+            namespaces.push((e.namespace.as_str(), i));
+            labels.extend(e.labels.iter().map(|(k, v)| ((k.as_str(), v.as_str()), i)));
         }
+        let by_namespace = Groups::new(namespaces);
+        let by_label = Groups::new(labels);
         // A policy selects only in its namespace: try those endpoints alone.
         let selected: Vec<Vec<usize>> = scenario
             .policies
             .iter()
             .map(|p| {
-                let candidates = by_namespace.get(p.namespace.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                let candidates = by_namespace.get(&p.namespace.as_str()).unwrap_or(&[]);
                 candidates
                     .iter()
                     .copied()
@@ -70,7 +70,7 @@ impl<'a> Cx<'a> {
             selected,
             by_namespace,
             by_label,
-            admitted_cache: RefCell::new(BTreeMap::new()),
+            admitted_cache: RefCell::new(SortedMap::new()),
             selections,
             egress_keys,
         }
@@ -170,24 +170,25 @@ impl<'a> Cx<'a> {
         // selective equality label (only they can match).
         let namespaces: Vec<&str> =
             self.scenario.namespaces.iter().filter(|n| namespace_ok(n)).map(|n| n.name.as_str()).collect();
-        let in_namespaces: usize = namespaces.iter().filter_map(|n| self.by_namespace.get(n)).map(Vec::len).sum();
+        let in_namespaces: usize = namespaces.iter().filter_map(|n| self.by_namespace.get(n)).map(<[usize]>::len).sum();
         let by_label = pod_selector.as_ref().and_then(|s| self.smallest_label_list(s));
         match by_label {
             Some(listed) if listed.len() < in_namespaces => {
-                // Inserted, not collected: `collect` sorts (a stable sort instance in the wasm).
-                let mut set = BTreeSet::new();
-                set.extend(namespaces);
-                let namespaces = set;
+                let mut namespaces = namespaces;
+                crate::sort::sort(&mut namespaces);
                 Box::new(listed.iter().copied().filter(move |&i| {
-                    let in_namespace =
-                        self.scenario.endpoints.get(i).is_some_and(|e| namespaces.contains(e.namespace.as_str()));
+                    let in_namespace = self
+                        .scenario
+                        .endpoints
+                        .get(i)
+                        .is_some_and(|e| namespaces.binary_search(&e.namespace.as_str()).is_ok());
                     in_namespace && pod_ok(i)
                 }))
             }
             _ => Box::new(
                 namespaces
                     .into_iter()
-                    .filter_map(|n| self.by_namespace.get(n))
+                    .filter_map(|n| self.by_namespace.get(&n))
                     .flat_map(|v| v.iter().copied())
                     .filter(move |&i| pod_ok(i)),
             ),
@@ -203,7 +204,7 @@ impl<'a> Cx<'a> {
             .filter(|r| r.op == Operator::Equals)
             .map(|r| {
                 let value = r.values.first().map(String::as_str).unwrap_or("");
-                self.by_label.get(&(r.key.as_str(), value)).map(Vec::as_slice).unwrap_or(&[])
+                self.by_label.get(&(r.key.as_str(), value)).unwrap_or(&[])
             })
             .min_by_key(|l| l.len())
     }
@@ -246,7 +247,7 @@ impl<'a> Cx<'a> {
 
     /// Whether namespace `name` has at least one endpoint.
     pub(crate) fn has_endpoints_in(&self, name: &str) -> bool {
-        self.by_namespace.contains_key(name)
+        self.by_namespace.get(&name).is_some()
     }
 
     /// `ns/name` of each endpoint, at most five, then "and N more".

@@ -4,12 +4,12 @@
 //! side of a flow to each DNS pod on UDP/53 and TCP/53. The destination's
 //! ingress is NP008's business (a deny-all in kube-system), not this one's.
 
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use super::context::{finding, join, policy_name, rule_path, Cx};
+use super::index::{Groups, SortedMap};
 use super::Finding;
 use crate::eval::evaluate;
 use crate::explain::{Flow, FlowEnd};
@@ -120,11 +120,12 @@ fn no_dns(cx: &Cx, one_protocol: &[OneProtocol], out: &mut Vec<Finding>) {
     let scenario = cx.scenario;
     let (targets, synthetic) = dns_targets(scenario);
     let eval_on = synthetic.as_ref().unwrap_or(scenario);
-    let mut groups: BTreeMap<(usize, Failure), Vec<usize>> = BTreeMap::new();
+    // (isolating policy, failure) and endpoint, grouped below.
+    let mut failing: Vec<((usize, Failure), usize)> = Vec::new();
     // Endpoints selected by the same egress policies get the same verdicts
     // towards the same targets: evaluate once per such group.
     type Verdicts = ((bool, Option<usize>), bool);
-    let mut seen: BTreeMap<&[u32], Verdicts> = BTreeMap::new();
+    let mut seen: SortedMap<&[u32], Verdicts> = SortedMap::new();
     for (index, e) in scenario.endpoints.iter().enumerate() {
         if e.host_network || targets.contains(&index) {
             continue;
@@ -141,7 +142,7 @@ fn no_dns(cx: &Cx, one_protocol: &[OneProtocol], out: &mut Vec<Finding>) {
             (ok, isolating)
         };
         let key = cx.egress_key(index);
-        let known = key.and_then(|k| seen.get(k)).copied();
+        let known = key.and_then(|k| seen.get(&k)).copied();
         let ((udp, isolating), tcp) = match known {
             Some(v) => v,
             None => {
@@ -165,7 +166,7 @@ fn no_dns(cx: &Cx, one_protocol: &[OneProtocol], out: &mut Vec<Finding>) {
         if failure == Failure::TcpOnly && one_protocol.iter().any(|o| o.udp_only && selects(cx, o.policy, index)) {
             continue;
         }
-        groups.entry((policy, failure)).or_default().push(index);
+        failing.push(((policy, failure), index));
     }
     let dns_names = match synthetic {
         Some(_) => {
@@ -173,7 +174,7 @@ fn no_dns(cx: &Cx, one_protocol: &[OneProtocol], out: &mut Vec<Finding>) {
         }
         None => cx.names(&targets),
     };
-    for ((pi, failure), pods) in groups {
+    for ((pi, failure), pods) in Groups::new(failing).into_entries() {
         let Some(policy) = scenario.policies.get(pi) else { continue };
         if super::shape::kube_system_denied(policy).contains(&"egress") {
             // NP008 reports this deny-all, DNS included.

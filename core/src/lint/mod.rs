@@ -22,6 +22,7 @@ mod context;
 mod dns;
 #[cfg(feature = "yaml")]
 mod docs;
+mod index;
 mod names;
 mod peers;
 mod permissive;
