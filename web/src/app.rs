@@ -145,6 +145,7 @@ pub fn App() -> impl IntoView {
     // outside the textarea and evaluated together with it.
     let large = RwSignal::new(if shared.is_none() { large::load().map(Arc::new) } else { None });
     let large_error = RwSignal::new(None::<String>);
+    let text_error = RwSignal::new(None::<String>);
     let evaluated_text = move |t: &str| match large.get_untracked() {
         Some(l) => large::combine(&l, t),
         None => t.to_string(),
@@ -185,7 +186,11 @@ pub fn App() -> impl IntoView {
                 let _ = large::save(None);
             }
             viewing_shared.set(false);
-            dom::save(t);
+            // A refusal is shown under the editor.
+            let refused = large::save_text(t).err();
+            if text_error.with_untracked(|e| *e != refused) {
+                text_error.set(refused);
+            }
         })
     });
     // The large document is saved when it changes; when the browser's
@@ -706,6 +711,9 @@ pub fn App() -> impl IntoView {
                             on_remove=Callback::new(move |_| large.set(None))
                         />
                         <h3 class="changes-title" id="changes-title">"Your changes"</h3>
+                    })}
+                    {move || text_error.get().map(|e| view! {
+                        <p class="share-warn" role="alert" data-testid="not-saved">{e}</p>
                     })}
                     <Editor
                         text=text

@@ -144,6 +144,19 @@ pub fn save(large: Option<&Large>) -> Result<(), String> {
     })
 }
 
+/// Saves the editor's text (the changes, or everything when no document is
+/// held) under [`crate::dom::STORAGE_KEY`]. `Err` says, for the user, that
+/// the browser refused it; the previous saved version is left as it was.
+pub fn save_text(text: &str) -> Result<(), String> {
+    let Some(storage) = window().local_storage().ok().flatten() else { return Ok(()) };
+    storage.set_item(crate::dom::STORAGE_KEY, text).map_err(|_| {
+        format!(
+            "The scenario text ({}) is too large for this browser's storage: the last version that fit will come back after a reload. Export .yaml keeps a copy.",
+            size_text(text.len())
+        )
+    })
+}
+
 /// The large document saved by an earlier visit.
 pub fn load() -> Option<Large> {
     let storage = window().local_storage().ok().flatten()?;
