@@ -40,6 +40,15 @@ pub fn sort<T: Ord>(items: &mut [T]) {
     sort_by(items, T::cmp);
 }
 
+/// `items` ascending without duplicates: what collecting into a `BTreeSet`
+/// and back gives, without the B-tree code a set type brings into the wasm.
+/// Look items up with `binary_search`.
+pub fn sorted_unique<T: Ord>(mut items: Vec<T>) -> Vec<T> {
+    sort(&mut items);
+    items.dedup();
+    items
+}
+
 /// The swaps that sort positions `0..len` by `compare`: stable-sorts the
 /// positions (the one instance of the standard sort), then turns the
 /// permutation into swaps applied in order.
@@ -106,6 +115,15 @@ mod tests {
         let mut expected: Vec<(u64, usize)> = keys.iter().copied().zip(0..).collect();
         expected.sort_by_key(|&(k, _)| k);
         assert_eq!(items, expected);
+    }
+
+    #[test]
+    fn sorted_unique_is_a_btreeset_as_a_vec() {
+        let items = numbers(8, 300, 40);
+        let expected: Vec<u64> =
+            items.iter().copied().collect::<alloc::collections::BTreeSet<_>>().into_iter().collect();
+        assert_eq!(sorted_unique(items), expected);
+        assert!(sorted_unique(Vec::<u8>::new()).is_empty());
     }
 
     #[test]

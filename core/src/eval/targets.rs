@@ -1,7 +1,6 @@
 //! What front ends point flows at: endpoints named by text, a Service's
 //! backends, and representative external addresses.
 
-use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -95,10 +94,9 @@ pub fn external_nodes(scenario: &Scenario) -> Vec<ExternalNode> {
             }
         }
     }
-    // Built by inserting: `collect` into a set sorts first, a whole stable
-    // sort instance in the wasm for this one element type.
-    let mut pod_ips = BTreeSet::new();
-    pod_ips.extend(scenario.endpoints.iter().flat_map(|e| e.ips.iter().copied()));
+    // A sorted `Vec` (binary search), not a `BTreeSet`: a set type brings
+    // its own B-tree code into the wasm.
+    let pod_ips = crate::sort::sorted_unique(scenario.endpoints.iter().flat_map(|e| e.ips.iter().copied()).collect());
     let mut nodes = Vec::new();
     for (cidr, excepts) in &cidrs {
         let nested: Vec<IpNet> = cidrs.iter().map(|(c, _)| *c).filter(|c| c != cidr && cidr.contains(c)).collect();
@@ -108,7 +106,8 @@ pub fn external_nodes(scenario: &Scenario) -> Vec<ExternalNode> {
             candidates.push(offset(n.network(), -1));
         }
         let hard = |ip: &IpAddr| cidr.contains(ip) && !excepts.iter().any(|e| e.contains(ip));
-        let soft = |ip: &IpAddr| hard(ip) && !nested.iter().any(|n| n.contains(ip)) && !pod_ips.contains(ip);
+        let soft =
+            |ip: &IpAddr| hard(ip) && !nested.iter().any(|n| n.contains(ip)) && pod_ips.binary_search(ip).is_err();
         let candidates: Vec<IpAddr> = candidates.into_iter().flatten().collect();
         let Some(address) = candidates.iter().find(|ip| soft(ip)).or_else(|| candidates.iter().find(|ip| hard(ip)))
         else {
@@ -137,7 +136,7 @@ pub fn external_nodes(scenario: &Scenario) -> Vec<ExternalNode> {
     let outside = |ip: &IpAddr| !cidrs.iter().any(|(c, _)| c.contains(ip));
     let other = candidates
         .iter()
-        .find(|ip| outside(ip) && !pod_ips.contains(ip))
+        .find(|ip| outside(ip) && pod_ips.binary_search(ip).is_err())
         .or_else(|| candidates.iter().find(|ip| outside(ip)));
     if let Some(address) = other {
         nodes.push(ExternalNode { label: String::from("0.0.0.0/0 (other)"), cidr: None, address: *address });

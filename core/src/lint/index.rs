@@ -62,6 +62,17 @@ impl<K: Ord, V> SortedMap<K, V> {
         self.entries.get(i).map(|(_, v)| v)
     }
 
+    /// The value stored for `key`, to change it in place.
+    pub(crate) fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+        let i = self.entries.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
+        self.entries.get_mut(i).map(|(_, v)| v)
+    }
+
+    /// The entries, ascending by key.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
     /// Stores `value` for `key`, replacing any earlier one.
     pub(crate) fn insert(&mut self, key: K, value: V) {
         match self.entries.binary_search_by(|(k, _)| k.cmp(&key)) {
@@ -72,6 +83,31 @@ impl<K: Ord, V> SortedMap<K, V> {
             }
             Err(i) => self.entries.insert(i, (key, value)),
         }
+    }
+}
+
+/// A set filled by [`SortedSet::insert`], read in ascending order.
+pub(crate) struct SortedSet<T> {
+    items: Vec<T>,
+}
+
+impl<T: Ord> Default for SortedSet<T> {
+    fn default() -> Self {
+        SortedSet { items: Vec::new() }
+    }
+}
+
+impl<T: Ord> SortedSet<T> {
+    /// Adds `item` unless it is there already.
+    pub(crate) fn insert(&mut self, item: T) {
+        if let Err(i) = self.items.binary_search(&item) {
+            self.items.insert(i, item);
+        }
+    }
+
+    /// The items, ascending.
+    pub(crate) fn iter(&self) -> core::slice::Iter<'_, T> {
+        self.items.iter()
     }
 }
 
@@ -102,6 +138,19 @@ mod tests {
             m.insert(k, v);
         }
         assert_eq!((m.get(&1), m.get(&5), m.get(&9), m.get(&2)), (Some(&'b'), Some(&'d'), Some(&'c'), None));
-        assert_eq!(m.entries.iter().map(|(k, _)| *k).collect::<Vec<_>>(), [1, 5, 9]);
+        assert_eq!(m.iter().map(|(k, _)| *k).collect::<Vec<_>>(), [1, 5, 9]);
+        if let Some(v) = m.get_mut(&9) {
+            *v = 'e';
+        }
+        assert_eq!(m.get(&9), Some(&'e'));
+    }
+
+    #[test]
+    fn sorted_set_keeps_one_of_each_ascending() {
+        let mut s = SortedSet::default();
+        for x in [3, 1, 3, 2, 1] {
+            s.insert(x);
+        }
+        assert_eq!(s.iter().copied().collect::<Vec<_>>(), [1, 2, 3]);
     }
 }

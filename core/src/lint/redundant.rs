@@ -10,16 +10,17 @@
 //! YAML means the linter needs no theory of selector containment, and can
 //! never disagree with the evaluator.
 
-use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::context::{finding, policy_name, rule_path, Cx};
+use super::index::SortedMap;
 use super::Finding;
 use crate::eval::{evaluate, external_nodes};
 use crate::explain::{Flow, FlowEnd, SideExplanation};
 use crate::model::{Direction, PortRef, Probe, Protocol, Scenario};
+use crate::sort::sorted_unique;
 
 /// Above this many evaluations the check is skipped, so linting stays
 /// interactive in the browser on large scenarios.
@@ -32,10 +33,9 @@ type Key = (usize, Direction, usize);
 /// port, named ports' resolutions, and one port nobody uses; each in every
 /// protocol.
 pub(crate) fn probes(scenario: &Scenario) -> Vec<Probe> {
-    // Sets here are filled by `insert`/`extend`, never `collect` or `from`:
-    // those sort first, each a whole stable sort instance in the wasm.
-    let mut ports = BTreeSet::new();
-    ports.insert(65_535u16);
+    // Sets here are sorted `Vec`s (`sorted_unique`, binary search), not
+    // `BTreeSet`s: each set type brings its own B-tree code into the wasm.
+    let mut ports = Vec::from([65_535u16]);
     for policy in &scenario.policies {
         for rule in policy.ingress.iter().chain(&policy.egress) {
             for p in &rule.ports {
@@ -51,35 +51,38 @@ pub(crate) fn probes(scenario: &Scenario) -> Vec<Probe> {
     for e in &scenario.endpoints {
         ports.extend(e.ports.iter().filter(|p| p.name.is_some()).map(|p| p.port));
     }
-    ports.into_iter().flat_map(|port| Protocol::ALL.map(|protocol| Probe::new(protocol, port))).collect()
+    sorted_unique(ports).into_iter().flat_map(|port| Protocol::ALL.map(|protocol| Probe::new(protocol, port))).collect()
 }
 
 /// Whether some pod sees two or more rules of one direction (otherwise there
 /// is nothing to compare).
 fn worth_checking(cx: &Cx) -> bool {
-    let mut rules_per: BTreeMap<(usize, Direction), usize> = BTreeMap::new();
+    // Rules per (endpoint, direction), at `2 * endpoint + direction`.
+    let mut rules_per = alloc::vec![0usize; cx.scenario.endpoints.len().saturating_mul(2)];
     for (pi, policy) in cx.policies() {
         for direction in [Direction::Ingress, Direction::Egress] {
             if !policy.has_type(direction) {
                 continue;
             }
             for &e in cx.selected(pi) {
-                *rules_per.entry((e, direction)).or_default() += policy.rules(direction).len();
+                let slot = e.saturating_mul(2).saturating_add(usize::from(direction == Direction::Egress));
+                if let Some(n) = rules_per.get_mut(slot) {
+                    *n += policy.rules(direction).len();
+                }
             }
         }
     }
-    rules_per.values().any(|&n| n >= 2)
+    rules_per.iter().any(|&n| n >= 2)
 }
 
-/// The rules of `side` that admit the flow.
-fn matched(side: &SideExplanation, direction: Direction) -> BTreeSet<Key> {
-    let mut set = BTreeSet::new();
-    set.extend(
+/// The rules of `side` that admit the flow, ascending, each once.
+fn matched(side: &SideExplanation, direction: Direction) -> Vec<Key> {
+    sorted_unique(
         side.policies
             .iter()
-            .flat_map(|p| p.rules.iter().filter(|r| r.matched).map(move |r| (p.policy, direction, r.index))),
-    );
-    set
+            .flat_map(|p| p.rules.iter().filter(|r| r.matched).map(move |r| (p.policy, direction, r.index)))
+            .collect(),
+    )
 }
 
 pub(crate) fn check(cx: &Cx, out: &mut Vec<Finding>) {
@@ -95,21 +98,15 @@ pub(crate) fn check(cx: &Cx, out: &mut Vec<Finding>) {
     if pairs.saturating_mul(probes.len()) > MAX_EVALUATIONS {
         return;
     }
-    let mut covers: BTreeMap<Key, BTreeSet<Key>> = BTreeMap::new();
-    let mut record = |set: BTreeSet<Key>| {
+    // Rule A -> the rules matching every flow A matched so far (ascending).
+    let mut covers: SortedMap<Key, Vec<Key>> = SortedMap::new();
+    let mut record = |set: Vec<Key>| {
         for &a in &set {
-            // Rebuilt by `extend`, not `retain`/`remove`/`clone`: each of
-            // those would add B-tree code to the wasm for this one set type.
-            let mut others = BTreeSet::new();
-            others.extend(set.iter().copied().filter(|&b| b != a));
-            covers
-                .entry(a)
-                .and_modify(|c| {
-                    let mut kept = BTreeSet::new();
-                    kept.extend(c.iter().copied().filter(|b| others.contains(b)));
-                    *c = kept;
-                })
-                .or_insert(others);
+            let others = set.iter().copied().filter(|&b| b != a);
+            match covers.get_mut(&a) {
+                Some(c) => c.retain(|b| set.binary_search(b).is_ok() && *b != a),
+                None => covers.insert(a, others.collect()),
+            }
         }
     };
     for (fi, &from) in ends.iter().enumerate() {
@@ -124,11 +121,14 @@ pub(crate) fn check(cx: &Cx, out: &mut Vec<Finding>) {
             }
         }
     }
-    for (&a, by) in &covers {
+    for (&a, by) in covers.iter() {
         // Of two rules allowing exactly the same flows, the later one is the
         // redundant one.
-        let covering: Vec<Key> =
-            by.iter().copied().filter(|b| *b < a || !covers.get(b).is_some_and(|c| c.contains(&a))).collect();
+        let covering: Vec<Key> = by
+            .iter()
+            .copied()
+            .filter(|b| *b < a || !covers.get(b).is_some_and(|c| c.binary_search(&a).is_ok()))
+            .collect();
         if covering.is_empty() {
             continue;
         }

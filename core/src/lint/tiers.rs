@@ -23,13 +23,13 @@
 //! (as an Admin `Deny` in a policy with R's subject): the flow is refused
 //! there exactly when R matches it.
 
-use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::net::IpAddr;
 
 use super::context::{finding, rule_path};
+use super::index::SortedSet;
 use super::redundant::probes as network_policy_probes;
 use super::Finding;
 use crate::eval::tier::Verdict;
@@ -39,6 +39,7 @@ use crate::model::{
     ClusterAction, ClusterPeerKind, ClusterPolicy, ClusterPortKind, ClusterRule, ClusterTier, Direction, Probe,
     Protocol, Scenario,
 };
+use crate::sort::sorted_unique;
 use crate::span::Span;
 
 /// Above this many evaluations (chains plus single-rule checks) the check is
@@ -71,13 +72,15 @@ struct Seen {
     /// For a `Pass`: some flow it passed was then decided by a later tier.
     pass_handed_on: bool,
     /// Why the flows it matches but never reached were stopped.
-    stops: BTreeSet<Stop>,
+    stops: SortedSet<Stop>,
 }
 
 /// The ports worth probing: NP011's, plus each cluster port number, range
 /// end and the ports just outside them, in every protocol.
 fn probes(scenario: &Scenario) -> Vec<Probe> {
-    let mut ports: BTreeSet<u16> = BTreeSet::new();
+    // Sorted `Vec`s (`sorted_unique`, binary search) rather than `BTreeSet`s:
+    // each set type brings its own B-tree code into the wasm.
+    let mut ports: Vec<u16> = Vec::new();
     for policy in &scenario.cluster_policies {
         for rule in policy.ingress.iter().chain(&policy.egress) {
             for p in &rule.ports {
@@ -93,13 +96,11 @@ fn probes(scenario: &Scenario) -> Vec<Probe> {
         }
     }
     let mut out = network_policy_probes(scenario);
-    // Inserted, not collected: `collect` sorts (a stable sort instance in the wasm).
-    let mut known = BTreeSet::new();
-    known.extend(out.iter().copied());
-    for port in ports {
+    let known = sorted_unique(out.clone());
+    for port in sorted_unique(ports) {
         for protocol in Protocol::ALL {
             let probe = Probe::new(protocol, port);
-            if !known.contains(&probe) {
+            if known.binary_search(&probe).is_err() {
                 out.push(probe);
             }
         }
@@ -110,8 +111,9 @@ fn probes(scenario: &Scenario) -> Vec<Probe> {
 /// Representative addresses of the cluster policies' `networks` peers (which
 /// [`external_nodes`] does not know about): the first and last address of
 /// each CIDR, so a rule about one block can be compared with a broader one.
-fn network_addresses(scenario: &Scenario) -> BTreeSet<IpAddr> {
-    let mut out = BTreeSet::new();
+/// Ascending, each once.
+fn network_addresses(scenario: &Scenario) -> Vec<IpAddr> {
+    let mut out = Vec::new();
     for policy in &scenario.cluster_policies {
         for rule in policy.ingress.iter().chain(&policy.egress) {
             for peer in &rule.peers {
@@ -121,7 +123,7 @@ fn network_addresses(scenario: &Scenario) -> BTreeSet<IpAddr> {
             }
         }
     }
-    out
+    sorted_unique(out)
 }
 
 /// Every rule of every cluster policy.
