@@ -127,7 +127,7 @@ pub(crate) fn check(cx: &Cx, out: &mut Vec<Finding>) {
         let covering: Vec<Key> = by
             .iter()
             .copied()
-            .filter(|b| *b < a || !covers.get(b).is_some_and(|c| c.binary_search(&a).is_ok()))
+            .filter(|b| *b < a || covers.get(b).is_none_or(|c| c.binary_search(&a).is_err()))
             .collect();
         if covering.is_empty() {
             continue;
