@@ -32,7 +32,9 @@ impl ViewBox {
 
     /// The `viewBox` attribute value.
     pub fn attr(&self) -> String {
-        format!("{:.1} {:.1} {:.1} {:.1}", self.x, self.y, self.w, self.h)
+        let mut s = String::new();
+        super::num::join(&mut s, &[self.x, self.y, self.w, self.h], &[" ", " ", " "]);
+        s
     }
 
     /// Drawing units per CSS pixel on an element of `client_w` × `client_h`
@@ -103,6 +105,6 @@ mod tests {
         // An 800 × 400 element shows 2 units per pixel.
         let p = v.pan(10.0, -5.0, 800.0, 400.0);
         assert!(close(p.x, -20.0) && close(p.y, 10.0));
-        assert_eq!(p.attr(), "-20.0 10.0 1600.0 800.0");
+        assert_eq!(p.attr(), "-20 10 1600 800");
     }
 }

@@ -4,6 +4,7 @@
 //! It renders and reports clicks; it never decides a verdict. The model
 //! comes from [`super::model::build`], the geometry from [`super::layout`].
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use leptos::ev;
@@ -16,6 +17,7 @@ use super::compare::{self, ChangeKind};
 use super::focus::{self, LABEL_LIMIT};
 use super::layout::{self, EdgeGeom, Layout, Rect, NODE_H};
 use super::model::{is_aggregated, GraphEndpoint, GraphModel, Level, NodeKind, ViewState};
+use super::num::{self, num};
 use super::tiers::{self, TierFilter};
 use crate::state::Evaluated;
 
@@ -102,13 +104,21 @@ pub fn AllowGraph(
             m.edges.binary_search_by(|e| (e.from, e.to).cmp(&key)).ok()
         })
     });
+    // Which arrows the tier filter keeps.
+    let visible = move |m: &GraphModel, e: &super::model::GraphEdge, filter: TierFilter| {
+        filter == TierFilter::All || (m.tiers_classified && e.tiers & filter.bits() != 0)
+    };
+    // The overview of a big model, once per model and filter (not per hover).
+    let overview = Memo::new(move |_| {
+        let filter = tier.get();
+        model.with(|m| focus::overview(m, &|e| visible(m, e, filter)))
+    });
     let drawn = Memo::new(move |_| {
         let filter = tier.get();
         model.with(|m| {
-            let visible = |e: &super::model::GraphEdge| {
-                filter == TierFilter::All || (m.tiers_classified && e.tiers & filter.bits() != 0)
-            };
-            focus::drawn_edges_where(m, hovered.get(), selected.get(), &visible)
+            overview.with(|o| {
+                focus::drawn_edges_with(m, o.as_ref(), hovered.get(), selected.get(), &|e| visible(m, e, filter))
+            })
         })
     });
     // Denied-by-admin arrows: with the All and Admin filters; all of them
@@ -129,12 +139,21 @@ pub fn AllowGraph(
         })
     });
     let lit = Memo::new(move |_| hovered.get().map(|h| model.with(|m| focus::lit_by(m, h))));
+    // Bumped whenever the model or its layout changes: drawn arrows are
+    // keyed by (generation, edge), so hovering adds and removes only the
+    // arrows it changes instead of redrawing them all.
+    let generation = Memo::new(move |prev: Option<&u64>| {
+        model.track();
+        layout.track();
+        prev.map_or(0, |p| p.wrapping_add(1))
+    });
     let geoms = Memo::new(move |_| {
+        let gen = generation.get();
         model.with(|m| {
             layout.with(|l| {
                 let mut out: Vec<EdgeViewData> =
-                    drawn.with(|d| d.edges.iter().filter_map(|&k| edge_view_data(m, l, k)).collect());
-                denied_drawn.with(|ks| out.extend(ks.iter().filter_map(|&k| denied_view_data(m, l, k))));
+                    drawn.with(|d| d.edges.iter().filter_map(|&k| edge_view_data(m, l, k, gen)).collect());
+                denied_drawn.with(|ks| out.extend(ks.iter().filter_map(|&k| denied_view_data(m, l, k, gen))));
                 out
             })
         })
@@ -314,16 +333,16 @@ pub fn AllowGraph(
                                 <title>{node.title()}</title>
                                 <rect
                                     class="node-box"
-                                    x=r.x
-                                    y=r.y
-                                    width=r.w
-                                    height=r.h
-                                    rx=if kind == "external" { NODE_H / 2.0 } else { 6.0 }
+                                    x=num(r.x)
+                                    y=num(r.y)
+                                    width=num(r.w)
+                                    height=num(r.h)
+                                    rx=num(if kind == "external" { NODE_H / 2.0 } else { 6.0 })
                                 />
-                                <text class="node-label" x=r.x + 10.0 y=r.y + 17.0>
+                                <text class="node-label" x=num(r.x + 10.0) y=num(r.y + 17.0)>
                                     {if collapsed { format!("▸ {}", node.label) } else { node.label.clone() }}
                                 </text>
-                                <text class="node-detail" x=r.x + 10.0 y=r.y + 32.0>
+                                <text class="node-detail" x=num(r.x + 10.0) y=num(r.y + 32.0)>
                                     {detail}
                                 </text>
                                 {marker_views}
@@ -368,102 +387,102 @@ pub fn AllowGraph(
             layout.with(|l| {
                 let obstacles: Vec<Rect> = l.label_obstacles().into_iter().chain(badges).collect();
                 let bounds = Rect { x: 0.0, y: 0.0, w: l.width, h: l.height };
-                layout::place_labels_within(&curves, &obstacles, &wanted, bounds)
+                let spots = layout::place_labels_within(&curves, &obstacles, &wanted, bounds);
+                gs.iter()
+                    .zip(spots)
+                    .filter_map(|(d, spot)| Some(((d.denied, d.index), spot?)))
+                    .collect::<BTreeMap<(bool, usize), Rect>>()
             })
         })
     });
-    let edges_view = move || {
-        geoms
-            .get()
-            .into_iter()
-            .enumerate()
-            .map(|(pos, d)| {
-                let (k, denied, ends) = (d.index, d.denied, (d.from, d.to));
-                let dim = move || {
-                    lit.with(|l| {
-                        l.as_ref().is_some_and(|l| match denied {
-                            false => !l.edges.get(k).copied().unwrap_or(false),
-                            true => !(hovered.get() == Some(ends.0) || hovered.get() == Some(ends.1)),
-                        })
-                    })
-                };
-                let is_selected = move || !denied && selected.get() == Some(k);
-                let spot = move || placement.with(|p| p.get(pos).copied().flatten());
-                let g = d.geom;
-                let aria = d.title.clone();
-                let example = d.example;
-                let on_key = move |e: ev::KeyboardEvent| {
-                    if e.key() == "Enter" || e.key() == " " {
-                        e.prevent_default();
-                        edge_click(example);
-                    }
-                };
-                let change = d.change.map(ChangeKind::as_str);
-                let badge = d.change.map(ChangeKind::badge).filter(|b| !b.is_empty());
-                let (bx, by) = {
-                    let p = g.point_at(BADGE_AT);
-                    (p.x, p.y)
-                };
-                let head = if denied {
-                    let [tip, l, r] = g.arrow;
-                    let (cx, cy) = ((tip.x + (l.x + r.x) / 2.0) / 2.0, (tip.y + (l.y + r.y) / 2.0) / 2.0);
-                    view! {
-                        <g class="denied-mark">
-                            <circle cx=cx cy=cy r="5" />
-                            <line x1=cx - 3.4 y1=cy + 3.4 x2=cx + 3.4 y2=cy - 3.4 />
-                        </g>
-                    }
-                    .into_any()
-                } else {
-                    view! { <polygon class="edge-arrow" points=g.arrow_points() /> }.into_any()
-                };
-                view! {
-                    <g
-                        class=change.map_or_else(|| "edge".to_owned(), |c| format!("edge change-{c}"))
-                        class:aggregate=d.aggregate
-                        class:denied-admin=denied
-                        class:dim=dim
-                        class:selected=is_selected
-                        data-testid=if denied { "graph-edge-denied" } else { "graph-edge" }
-                        data-from=d.from_id
-                        data-to=d.to_id
-                        data-change=change
-                        data-tiers=d.tiers
-                        tabindex="0"
-                        role="button"
-                        aria-label=aria
-                        on:click=move |_| edge_click(example)
-                        on:keydown=on_key
-                    >
-                        <title>{d.title}</title>
-                        <path class="edge-hit" d=g.path() />
-                        <path class="edge-line" d=g.path() />
-                        {head}
-                        {badge.map(|b| view! {
-                            <g class="change-badge" aria-hidden="true">
-                                <circle cx=bx cy=by r="7" />
-                                <text x=bx y=by + 3.6>{b}</text>
-                            </g>
-                        })}
-                        <g class="edge-label" class:hidden=move || spot().is_none()>
-                            <rect
-                                x=move || spot().unwrap_or(g.label).x
-                                y=move || spot().unwrap_or(g.label).y
-                                width=g.label.w
-                                height=g.label.h
-                                rx="3"
-                            />
-                            <text
-                                x=move || { let r = spot().unwrap_or(g.label); r.x + r.w / 2.0 }
-                                y=move || { let r = spot().unwrap_or(g.label); r.y + r.h - 3.5 }
-                            >
-                                {d.label}
-                            </text>
-                        </g>
-                    </g>
-                }
+    let edge_view = move |d: EdgeViewData| {
+        let (k, denied, ends) = (d.index, d.denied, (d.from, d.to));
+        let dim = move || {
+            lit.with(|l| {
+                l.as_ref().is_some_and(|l| match denied {
+                    false => !l.edges.get(k).copied().unwrap_or(false),
+                    true => !(hovered.get() == Some(ends.0) || hovered.get() == Some(ends.1)),
+                })
             })
-            .collect_view()
+        };
+        let is_selected = move || !denied && selected.get() == Some(k);
+        let spot = move || placement.with(|p| p.get(&(denied, k)).copied());
+        let g = d.geom;
+        let aria = d.title.clone();
+        let example = d.example;
+        let on_key = move |e: ev::KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                edge_click(example);
+            }
+        };
+        let change = d.change.map(ChangeKind::as_str);
+        let badge = d.change.map(ChangeKind::badge).filter(|b| !b.is_empty());
+        let (bx, by) = {
+            let p = g.point_at(BADGE_AT);
+            (p.x, p.y)
+        };
+        let head = if denied {
+            let [tip, l, r] = g.arrow;
+            let (cx, cy) = ((tip.x + (l.x + r.x) / 2.0) / 2.0, (tip.y + (l.y + r.y) / 2.0) / 2.0);
+            view! {
+                <g class="denied-mark">
+                    <circle cx=num(cx) cy=num(cy) r="5" />
+                    <line x1=num(cx - 3.4) y1=num(cy + 3.4) x2=num(cx + 3.4) y2=num(cy - 3.4) />
+                </g>
+            }
+            .into_any()
+        } else {
+            view! { <polygon class="edge-arrow" points=g.arrow_points() /> }.into_any()
+        };
+        view! {
+            <g
+                class=change.map_or_else(|| "edge".to_owned(), |c| format!("edge change-{c}"))
+                class:aggregate=d.aggregate
+                class:denied-admin=denied
+                class:dim=dim
+                class:selected=is_selected
+                data-testid=if denied { "graph-edge-denied" } else { "graph-edge" }
+                data-from=d.from_id
+                data-to=d.to_id
+                data-change=change
+                data-tiers=d.tiers
+                tabindex="0"
+                role="button"
+                aria-label=aria
+                on:click=move |_| edge_click(example)
+                on:keydown=on_key
+            >
+                <title>{d.title}</title>
+                <path class="edge-hit" d=g.path() />
+                <path class="edge-line" d=g.path() />
+                {head}
+                {badge.map(|b| view! {
+                    <g class="change-badge" aria-hidden="true">
+                        <circle cx=num(bx) cy=num(by) r="7" />
+                        <text x=num(bx) y=num(by + 3.6)>{b}</text>
+                    </g>
+                })}
+                <g class="edge-label" class:hidden=move || spot().is_none()>
+                    <rect
+                        x=move || num(spot().unwrap_or(g.label).x)
+                        y=move || num(spot().unwrap_or(g.label).y)
+                        width=num(g.label.w)
+                        height=num(g.label.h)
+                        rx="3"
+                    />
+                    <text
+                        x=move || num({ let r = spot().unwrap_or(g.label); r.x + r.w / 2.0 })
+                        y=move || num({ let r = spot().unwrap_or(g.label); r.y + r.h - 3.5 })
+                    >
+                        {d.label}
+                    </text>
+                </g>
+            </g>
+        }
+    };
+    let edges_view = move || {
+        view! { <For each=move || geoms.get() key=|d| (d.generation, d.denied, d.index) children=edge_view /> }
     };
     let status = move || {
         let (hidden, total) = (drawn.with(|d| d.hidden), model.with(|m| m.edges.len()));
@@ -473,9 +492,8 @@ pub fn AllowGraph(
             parts.push("No allowed connections between different endpoints for the shown probes.".to_owned());
         }
         if hidden > 0 {
-            parts.push(format!(
-                "{hidden} of {total} arrows hidden to stay readable: hover a node to see its arrows, or click a namespace to expand it."
-            ));
+            let aggregated = model.with(|m| m.aggregated);
+            parts.extend(drawn.with(|d| focus::status_text(d, aggregated)));
         }
         if dropped > 0 {
             parts.push(format!("{dropped} more probes are not shown."));
@@ -672,11 +690,13 @@ struct EdgeViewData {
     example: (GraphEndpoint, GraphEndpoint),
     /// In compare mode, how the arrow changed.
     change: Option<ChangeKind>,
+    /// The model/layout generation it was computed in (part of its key).
+    generation: u64,
     /// The deciding tiers, as words (empty until classified).
     tiers: Option<String>,
 }
 
-fn edge_view_data(m: &GraphModel, l: &Layout, k: usize) -> Option<EdgeViewData> {
+fn edge_view_data(m: &GraphModel, l: &Layout, k: usize, generation: u64) -> Option<EdgeViewData> {
     let e = m.edges.get(k)?;
     let comparing = m.compare.is_some();
     let label = if comparing { compare::change_label(m, e) } else { m.edge_label(e) };
@@ -698,6 +718,7 @@ fn edge_view_data(m: &GraphModel, l: &Layout, k: usize) -> Option<EdgeViewData> 
         aggregate: e.pairs.total > 1,
         example: e.example,
         change: comparing.then(|| e.change.map_or(ChangeKind::Same, |c| c.kind())),
+        generation,
         tiers: (m.tiers_classified && !words.is_empty()).then(|| words.join(" ")),
         label,
     })
@@ -705,7 +726,7 @@ fn edge_view_data(m: &GraphModel, l: &Layout, k: usize) -> Option<EdgeViewData> 
 
 /// A denied-by-admin arrow: bent further than an allowed arrow between the
 /// same nodes, labelled with the Admin policy that denied.
-fn denied_view_data(m: &GraphModel, l: &Layout, k: usize) -> Option<EdgeViewData> {
+fn denied_view_data(m: &GraphModel, l: &Layout, k: usize, generation: u64) -> Option<EdgeViewData> {
     let d = m.denied.get(k)?;
     let (a, b) = (l.nodes.get(d.from)?, l.nodes.get(d.to)?);
     let (from_id, to_id) = (m.nodes.get(d.from)?.id.clone(), m.nodes.get(d.to)?.id.clone());
@@ -735,6 +756,7 @@ fn denied_view_data(m: &GraphModel, l: &Layout, k: usize) -> Option<EdgeViewData
         aggregate: d.pairs.total > 1,
         example: d.example,
         change: None,
+        generation,
         tiers: Some("Admin".to_owned()),
         label,
     })
@@ -743,12 +765,20 @@ fn denied_view_data(m: &GraphModel, l: &Layout, k: usize) -> Option<EdgeViewData
 /// The outline of a shield, 9 × 11 units, for isolation markers.
 const SHIELD_PATH: &str = "M4.5 0 L9 1.8 V5.2 C9 8 7 9.9 4.5 11 C2 9.9 0 8 0 5.2 V1.8 Z";
 
+/// `translate(x,y)` to tenths (see [`num`]).
+fn translate(x: f64, y: f64) -> String {
+    let mut s = String::from("translate(");
+    num::join(&mut s, &[x, y], &[","]);
+    s.push(')');
+    s
+}
+
 /// An isolation marker: a shield at (`x`, `top`) and its text (`in`, `out`).
 fn marker_view(x: f64, top: f64, text: String) -> impl IntoView {
     view! {
         <g class="iso-marker">
-            <path class="shield" d=SHIELD_PATH transform=format!("translate({x:.1},{top:.1})") />
-            <text class="node-detail iso-text" x=x + layout::SHIELD_W + 2.0 y=top + 8.0>
+            <path class="shield" d=SHIELD_PATH transform=translate(x, top) />
+            <text class="node-detail iso-text" x=num(x + layout::SHIELD_W + 2.0) y=num(top + 8.0)>
                 {text}
             </text>
         </g>
@@ -769,12 +799,12 @@ fn group_view(
     let ns_click = ns.clone();
     view! {
         <g class="group" data-namespace=ns.clone()>
-            <rect class="group-box" x=r.x y=r.y width=r.w height=r.h rx="10" />
+            <rect class="group-box" x=num(r.x) y=num(r.y) width=num(r.w) height=num(r.h) rx="10" />
             <text
                 class="group-label"
                 class:toggle=toggle
-                x=r.x + 12.0
-                y=r.y + 19.0
+                x=num(r.x + 12.0)
+                y=num(r.y + 19.0)
                 role=if toggle { Some("button") } else { None }
                 tabindex=if toggle { Some("0") } else { None }
                 on:click=move |_| {
@@ -786,7 +816,7 @@ fn group_view(
                 <title>{if toggle { format!("namespace {ns}: click to collapse") } else { format!("namespace {ns}") }}</title>
                 {header}
             </text>
-            {empty.then(|| view! { <text class="node-detail" x=r.x + 12.0 y=r.y + 46.0>"no pods"</text> })}
+            {empty.then(|| view! { <text class="node-detail" x=num(r.x + 12.0) y=num(r.y + 46.0)>"no pods"</text> })}
         </g>
     }
 }

@@ -1,50 +1,156 @@
 //! Which edges the graph draws and which it lights up.
 //!
 //! A fully open cluster of 500 namespaces has 250,000 namespace pairs:
-//! drawing them all is neither fast nor readable. Above [`EDGE_BUDGET`] the
-//! graph draws the edges of what the user looks at (the hovered node, the
-//! selected edge, the expanded namespaces) and says how many it left out.
+//! drawing them all is neither fast nor readable. Up to [`EDGE_BUDGET`]
+//! edges everything is drawn. Above it the graph opens on an *overview*:
+//! at most [`OVERVIEW_BUDGET`] arrows chosen because they differ from the
+//! cluster's common case (see [`Overview`]), with the rest summarised in
+//! words ([`status_text`]); the hovered node's, the selected edge's and the
+//! expanded namespaces' arrows are added on top, up to [`EDGE_BUDGET`].
 
 use super::model::{GraphEdge, GraphModel, NodeKind};
 
 /// The most edges drawn at once.
 pub const EDGE_BUDGET: usize = 1200;
+/// Above [`EDGE_BUDGET`], the most arrows drawn before the user points at
+/// anything: enough to see the shape of a 100-namespace cluster, few enough
+/// to stay readable and cheap to draw when a result is published.
+pub const OVERVIEW_BUDGET: usize = 300;
 /// Above this many drawn edges, labels show only for the focused ones.
 pub const LABEL_LIMIT: usize = 40;
+
+/// What the cluster mostly does between different units, measured in
+/// endpoint pairs, and so which arrows the overview picks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Emphasis {
+    /// Fewer than half of the endpoint pairs between units are allowed
+    /// (isolated namespaces): the allowed arrows are the exception, the
+    /// widest first (largest allowed fraction, then most allowed pairs).
+    Openings,
+    /// At least half are allowed (an open cluster): restrictions are the
+    /// exception, so partly allowed arrows come first, the most restricted
+    /// first (smallest allowed fraction), fully allowed arrows last; unit
+    /// pairs with no arrow at all are counted in words.
+    Restrictions,
+}
+
+/// The overview of a model with more edges than [`EDGE_BUDGET`]: the
+/// arrows drawn unfocused and what they leave out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Overview {
+    /// Which arrows were picked.
+    pub emphasis: Emphasis,
+    /// Edge indices drawn unfocused, in model order.
+    pub edges: Vec<usize>,
+    /// Arrows (visible under the filter) left out.
+    pub more: usize,
+    /// Ordered pairs of different endpoint units with no allowed pair.
+    pub closed: u64,
+    /// Ordered pairs of different endpoint units.
+    pub unit_pairs: u64,
+}
 
 /// The edges to draw, in model order, and how many are left out.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Drawn {
     /// Indices into `GraphModel::edges`.
     pub edges: Vec<usize>,
-    /// Edges of the model not drawn.
+    /// Edges of the model (visible under the filter) not drawn.
     pub hidden: usize,
+    /// Set when the model is over [`EDGE_BUDGET`]: the overview's choice.
+    pub overview: Option<Overview>,
 }
 
 /// Chooses the edges to draw given the focused node and the selected edge.
 pub fn drawn_edges(model: &GraphModel, focus: Option<usize>, selected: Option<usize>) -> Drawn {
-    drawn_edges_where(model, focus, selected, &|_| true)
+    let overview = overview(model, &|_| true);
+    drawn_edges_with(model, overview.as_ref(), focus, selected, &|_| true)
 }
 
-/// [`drawn_edges`] among the edges `visible` keeps (the tier filter); the
-/// others are neither drawn nor counted as hidden.
-pub fn drawn_edges_where(
+/// The overview among the edges `visible` keeps (the tier filter), or
+/// `None` when they fit in [`EDGE_BUDGET`] and are all drawn. Independent
+/// of hover, so the page computes it once per model and filter.
+pub fn overview(model: &GraphModel, visible: &dyn Fn(&GraphEdge) -> bool) -> Option<Overview> {
+    let shown: Vec<usize> = (0..model.edges.len()).filter(|&k| model.edges.get(k).is_some_and(visible)).collect();
+    if shown.len() <= EDGE_BUDGET {
+        return None;
+    }
+    // Endpoint units (collapsed namespaces and endpoints) and their sizes.
+    let size = |n: usize| match model.nodes.get(n).map(|n| (&n.kind, n.isolation.members)) {
+        Some((NodeKind::External { .. }, _)) | None => None,
+        Some((_, members)) => Some(members as u64),
+    };
+    let (mut units, mut endpoints, mut squares) = (0u64, 0u64, 0u64);
+    for n in 0..model.nodes.len() {
+        if let Some(k) = size(n) {
+            units += 1;
+            endpoints += k;
+            squares += k * k;
+        }
+    }
+    // Endpoint pairs between different units, and how many are allowed.
+    let possible = endpoints * endpoints - squares;
+    let mut allowed = 0u64;
+    let mut open_unit_pairs = 0u64;
+    for e in &model.edges {
+        if size(e.from).is_some() && size(e.to).is_some() {
+            allowed += e.pairs.allowed;
+            open_unit_pairs += 1;
+        }
+    }
+    let emphasis = if allowed * 2 < possible { Emphasis::Openings } else { Emphasis::Restrictions };
+    let mut ranked = shown.clone();
+    // Allowed fraction a/t compared exactly: a1/t1 < a2/t2 ⇔ a1·t2 < a2·t1.
+    let frac =
+        |k: usize| model.edges.get(k).map_or((0u128, 1u128), |e| (e.pairs.allowed.into(), e.pairs.total.max(1).into()));
+    netpol_core::sort::sort_by(&mut ranked, |&a, &b| {
+        let ((aa, at), (ba, bt)) = (frac(a), frac(b));
+        let by_fraction = (aa * bt).cmp(&(ba * at));
+        let by_count = aa.cmp(&ba);
+        match emphasis {
+            Emphasis::Openings => by_fraction.reverse().then(by_count.reverse()),
+            Emphasis::Restrictions => by_fraction.then(by_count),
+        }
+        .then(a.cmp(&b))
+    });
+    ranked.truncate(OVERVIEW_BUDGET);
+    netpol_core::sort::sort(&mut ranked);
+    let unit_pairs = units * units.saturating_sub(1);
+    Some(Overview {
+        emphasis,
+        more: shown.len() - ranked.len(),
+        edges: ranked,
+        closed: unit_pairs.saturating_sub(open_unit_pairs),
+        unit_pairs,
+    })
+}
+
+/// The edges to draw: all visible ones without an overview; else the
+/// overview's, plus the selected edge, the focused node's edges and (when
+/// some namespaces are aggregated) the edges of expanded endpoints, in
+/// that priority, up to [`EDGE_BUDGET`].
+pub fn drawn_edges_with(
     model: &GraphModel,
+    overview: Option<&Overview>,
     focus: Option<usize>,
     selected: Option<usize>,
     visible: &dyn Fn(&GraphEdge) -> bool,
 ) -> Drawn {
     let shown: Vec<bool> = model.edges.iter().map(visible).collect();
     let total = shown.iter().filter(|&&v| v).count();
-    if total <= EDGE_BUDGET {
+    let Some(overview) = overview else {
         let edges = shown.iter().enumerate().filter(|(_, &v)| v).map(|(k, _)| k).collect();
-        return Drawn { edges, hidden: 0 };
-    }
+        return Drawn { edges, hidden: 0, overview: None };
+    };
     let is_pod = |n: usize| matches!(model.nodes.get(n).map(|n| &n.kind), Some(NodeKind::Endpoint { .. }));
     let mut keep = vec![false; model.edges.len()];
     let mut kept = 0;
-    // Priority: the selected edge, the focused node's edges, then (only when
-    // some namespaces are aggregated) the edges of expanded endpoints.
+    for &k in &overview.edges {
+        if let Some(slot) = keep.get_mut(k).filter(|_| shown.get(k).copied().unwrap_or(false)) {
+            *slot = true;
+            kept += 1;
+        }
+    }
     let tiers: [&dyn Fn(usize) -> bool; 3] = [
         &|k| Some(k) == selected,
         &|k| model.edges.get(k).is_some_and(|e| Some(e.from) == focus || Some(e.to) == focus),
@@ -52,7 +158,7 @@ pub fn drawn_edges_where(
     ];
     for wanted in tiers {
         for (k, slot) in keep.iter_mut().enumerate() {
-            if kept == EDGE_BUDGET {
+            if kept >= EDGE_BUDGET {
                 break;
             }
             if !*slot && shown.get(k).copied().unwrap_or(false) && wanted(k) {
@@ -62,7 +168,52 @@ pub fn drawn_edges_where(
         }
     }
     let edges: Vec<usize> = keep.iter().enumerate().filter(|(_, &k)| k).map(|(k, _)| k).collect();
-    Drawn { hidden: total - edges.len(), edges }
+    Drawn { hidden: total - edges.len(), edges, overview: Some(overview.clone()) }
+}
+
+/// The words under the toolbar for an overview: what is drawn, why, and
+/// what is left out. `None` when every arrow is drawn.
+pub fn status_text(drawn: &Drawn, aggregated: bool) -> Option<String> {
+    let o = drawn.overview.as_ref()?;
+    let unit = if aggregated { "namespace" } else { "endpoint" };
+    let shown = thousands(o.edges.len() as u64);
+    let mut s = match o.emphasis {
+        Emphasis::Openings => format!(
+            "Most {unit}s are isolated from each other: showing the {shown} widest openings (largest share of allowed pod pairs first)."
+        ),
+        Emphasis::Restrictions => format!(
+            "Most {unit}s are open to each other: showing the {shown} most restricted arrows (smallest share of allowed pod pairs first)."
+        ),
+    };
+    if drawn.hidden > 0 {
+        let pairs = if drawn.hidden == 1 { "pair" } else { "pairs" };
+        s.push_str(&format!(
+            " {} more {unit} {pairs} allowed, not drawn: hover a {unit} to see its arrows",
+            thousands(drawn.hidden as u64)
+        ));
+        s.push_str(if aggregated { ", click it to expand it." } else { "." });
+    }
+    if o.emphasis == Emphasis::Restrictions && o.closed > 0 {
+        s.push_str(&format!(
+            " {} of {} {unit} pairs allow nothing at all.",
+            thousands(o.closed),
+            thousands(o.unit_pairs)
+        ));
+    }
+    Some(s)
+}
+
+/// `12345` as `12,345`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// What the focused node touches: itself, its neighbours and its edges.
@@ -91,4 +242,132 @@ pub fn lit_by(model: &GraphModel, node: usize) -> Lit {
         }
     }
     lit
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::{GraphEdge, GraphEndpoint, GraphNode, Isolation, PairCount};
+    use super::*;
+
+    /// `units` collapsed namespaces of `members` endpoints each, and an
+    /// edge for every ordered pair `pairs(a, b)` returns allowed pairs for.
+    fn model(units: usize, members: usize, pairs: impl Fn(usize, usize) -> u64) -> GraphModel {
+        let nodes = (0..units)
+            .map(|n| GraphNode {
+                id: format!("ns{n}"),
+                label: format!("ns{n}"),
+                badge: None,
+                kind: NodeKind::Namespace { name: format!("ns{n}") },
+                isolation: Isolation { members, ..Isolation::default() },
+                internal: None,
+            })
+            .collect();
+        let total = (members * members) as u64;
+        let mut edges = Vec::new();
+        for a in 0..units {
+            for b in (0..units).filter(|&b| b != a) {
+                let allowed = pairs(a, b);
+                if allowed > 0 {
+                    edges.push(GraphEdge {
+                        from: a,
+                        to: b,
+                        probes: 1,
+                        pairs: PairCount { allowed, total },
+                        example: (GraphEndpoint::Endpoint(a), GraphEndpoint::Endpoint(b)),
+                        tiers: 0,
+                        change: None,
+                    });
+                }
+            }
+        }
+        GraphModel { nodes, edges, aggregated: true, ..GraphModel::default() }
+    }
+
+    #[test]
+    fn everything_is_drawn_within_the_budget() {
+        let m = model(30, 4, |_, _| 1);
+        assert_eq!(m.edges.len(), 870);
+        let d = drawn_edges(&m, None, None);
+        assert_eq!((d.edges.len(), d.hidden, &d.overview), (870, 0, &None));
+        assert_eq!(status_text(&d, true), None);
+    }
+
+    /// An isolated cluster (few allowed pairs): the overview shows the
+    /// widest openings, at once, without hover; hovering adds the node's
+    /// arrows; the words count what is left out.
+    #[test]
+    fn isolated_clusters_open_on_their_widest_openings() {
+        // 100 namespaces of 20 pods: every pair allows 1 of 400 pod pairs,
+        // except ns0 → ns{b}, fully open, and ns1 → ns{b}, half open.
+        let m = model(100, 20, |a, _| match a {
+            0 => 400,
+            1 => 200,
+            _ => 1,
+        });
+        assert_eq!(m.edges.len(), 9900);
+        let d = drawn_edges(&m, None, None);
+        let o = d.overview.clone().expect("over the budget");
+        assert_eq!(o.emphasis, Emphasis::Openings);
+        assert_eq!(d.edges.len(), OVERVIEW_BUDGET);
+        assert_eq!(d.hidden, 9900 - OVERVIEW_BUDGET);
+        // ns0's 99 arrows first, then ns1's, then the rest in model order.
+        let from = |k: usize| m.edges[k].from;
+        assert_eq!(d.edges.iter().filter(|&&k| from(k) == 0).count(), 99);
+        assert_eq!(d.edges.iter().filter(|&&k| from(k) == 1).count(), 99);
+        assert!(d.edges.windows(2).all(|w| w[0] < w[1]), "model order");
+        let text = status_text(&d, true).unwrap_or_default();
+        assert!(text.contains("showing the 300 widest openings"), "{text}");
+        assert!(text.contains("9,600 more namespace pairs allowed"), "{text}");
+
+        // Hovering ns50 adds its 198 arrows (those not drawn yet).
+        let hovered = drawn_edges(&m, Some(50), None);
+        let of_50 = |k: &usize| m.edges[*k].from == 50 || m.edges[*k].to == 50;
+        assert_eq!(hovered.edges.iter().filter(|k| of_50(k)).count(), 198);
+        assert!(d.edges.iter().all(|k| hovered.edges.contains(k)), "the overview stays while hovering");
+        assert_eq!(hovered.hidden, 9900 - hovered.edges.len());
+    }
+
+    /// An open cluster: restrictions are the news. Partly allowed arrows
+    /// come first (most restricted first) and closed pairs are counted.
+    #[test]
+    fn open_clusters_open_on_their_restrictions() {
+        // 60 namespaces of 10 pods, fully open except: ns3 → anything is
+        // closed, anything → ns7 allows 10 of 100 pairs, ns9 → ns8 50.
+        let m = model(60, 10, |a, b| match (a, b) {
+            (3, _) => 0,
+            (_, 7) => 10,
+            (9, 8) => 50,
+            _ => 100,
+        });
+        let d = drawn_edges(&m, None, None);
+        let o = d.overview.clone().expect("over the budget");
+        assert_eq!(o.emphasis, Emphasis::Restrictions);
+        assert_eq!((o.closed, o.unit_pairs), (59, 60 * 59));
+        let restricted: Vec<usize> = (0..m.edges.len()).filter(|&k| m.edges[k].pairs.allowed < 100).collect();
+        assert_eq!(restricted.len(), 58 + 1);
+        assert!(restricted.iter().all(|k| d.edges.contains(k)), "every restricted arrow is drawn");
+        assert_eq!(d.edges.len(), OVERVIEW_BUDGET);
+        let text = status_text(&d, true).unwrap_or_default();
+        assert!(text.contains("most restricted"), "{text}");
+        assert!(text.contains("59 of 3,540 namespace pairs allow nothing at all"), "{text}");
+    }
+
+    /// The tier filter's hidden arrows are neither drawn nor counted.
+    #[test]
+    fn the_filter_applies_before_the_budget() {
+        let m = model(100, 2, |a, _| if a < 5 { 4 } else { 1 });
+        let visible = |e: &GraphEdge| e.from < 10;
+        let o = overview(&m, &visible);
+        assert_eq!(o, None, "990 visible arrows fit the budget");
+        let d = drawn_edges_with(&m, None, None, None, &visible);
+        assert_eq!((d.edges.len(), d.hidden), (990, 0));
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
 }

@@ -14,6 +14,7 @@
 //! already ordered).
 
 use super::model::{GraphEdge, GraphModel, GraphNode, NodeKind};
+use super::num;
 
 /// Node label font size (px); the CSS must use the same.
 pub const LABEL_FONT: f64 = 12.0;
@@ -111,16 +112,18 @@ impl EdgeGeom {
     /// The SVG path data of the curve (stopping at the arrowhead's base).
     pub fn path(&self) -> String {
         let base = self.arrow_base();
-        format!(
-            "M{:.1},{:.1} Q{:.1},{:.1} {:.1},{:.1}",
-            self.start.x, self.start.y, self.control.x, self.control.y, base.x, base.y
-        )
+        let mut s = String::from("M");
+        let values = [self.start.x, self.start.y, self.control.x, self.control.y, base.x, base.y];
+        num::join(&mut s, &values, &[",", " Q", ",", " ", ","]);
+        s
     }
 
     /// The arrowhead as SVG `points`.
     pub fn arrow_points(&self) -> String {
         let [a, b, c] = self.arrow;
-        format!("{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}", a.x, a.y, b.x, b.y, c.x, c.y)
+        let mut s = String::new();
+        num::join(&mut s, &[a.x, a.y, b.x, b.y, c.x, c.y], &[",", " ", ",", " ", ","]);
+        s
     }
 
     /// The curve's point at parameter `t` in `0..=1`.

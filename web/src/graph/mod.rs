@@ -19,6 +19,7 @@ mod external;
 pub mod focus;
 pub mod layout;
 pub mod model;
+pub mod num;
 mod tally;
 #[cfg(test)]
 mod testdata;
@@ -27,3 +28,4 @@ pub mod tiers;
 pub use component::AllowGraph;
 pub use model::{build, GraphEndpoint, GraphModel, Level, ViewState};
 pub use tiers::TierFilter;
+
