@@ -90,6 +90,18 @@ impl Job {
         Job { stage: Stage::Start(text.into()) }
     }
 
+    /// The stage the job is in, as named in its User Timing marks
+    /// (`netpol-stage:<name>`, see [`Pipeline`]).
+    pub fn stage_name(&self) -> &'static str {
+        match self.stage {
+            Stage::Start(_) | Stage::Parse(_) => "parse",
+            Stage::Plan(_) | Stage::Matrix { .. } => "matrix",
+            Stage::Externals { .. } => "externals",
+            Stage::Lint(..) => "lint",
+            Stage::Done(..) | Stage::Moving => "done",
+        }
+    }
+
     /// Whether the evaluation is complete.
     pub fn is_done(&self) -> bool {
         matches!(self.stage, Stage::Done(..))
@@ -211,6 +223,11 @@ impl Scheduler {
         Some(self.generation)
     }
 
+    /// The stage of the current job, if any.
+    pub fn stage_name(&self) -> Option<&'static str> {
+        self.job.as_ref().map(Job::stage_name)
+    }
+
     /// Runs a slice of the job of `generation` while `out_of_time()` allows.
     pub fn slice(&mut self, generation: u64, out_of_time: &mut dyn FnMut() -> bool) -> Slice {
         if generation != self.generation {
@@ -315,7 +332,20 @@ impl Pipeline {
     fn slice(self, generation: u64, ms: f64) {
         let Some(scheduler) = self.runner.try_with_value(|r| r.scheduler.clone()) else { return };
         let start = now();
+        let before = scheduler.borrow().stage_name();
         let outcome = scheduler.borrow_mut().slice(generation, &mut || now() - start >= ms);
+        // A mark where a stage ends (within a slice): traces of a big
+        // evaluation show where parse, matrix, externals and lint took
+        // their time.
+        if let Some(before) = before {
+            let after = match &outcome {
+                Slice::Done(_) => Some("done"),
+                _ => scheduler.borrow().stage_name(),
+            };
+            if after.is_some_and(|a| a != before) {
+                user_timing_mark(&["netpol-stage-end:", before].concat());
+            }
+        }
         match outcome {
             Slice::Stale => {}
             Slice::Pending(p) => {
@@ -467,6 +497,19 @@ mod tests {
         // The same text again starts nothing; a different one does.
         assert!(s.submit("apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n").is_none());
         assert!(s.submit("").is_some());
+    }
+
+    #[test]
+    fn stages_are_named_in_order() {
+        let mut job = Job::new(cluster(40));
+        let mut names = vec![job.stage_name()];
+        while !job.run(&mut || true) {
+            if names.last() != Some(&job.stage_name()) {
+                names.push(job.stage_name());
+            }
+        }
+        names.push(job.stage_name());
+        assert_eq!(names, ["parse", "matrix", "externals", "lint", "done"]);
     }
 
     #[test]
