@@ -99,21 +99,22 @@ pub fn overview(model: &GraphModel, visible: &dyn Fn(&GraphEdge) -> bool) -> Opt
         }
     }
     let emphasis = if allowed * 2 < possible { Emphasis::Openings } else { Emphasis::Restrictions };
-    let mut ranked = shown.clone();
-    // Allowed fraction a/t compared exactly: a1/t1 < a2/t2 ⇔ a1·t2 < a2·t1.
-    let frac =
-        |k: usize| model.edges.get(k).map_or((0u128, 1u128), |e| (e.pairs.allowed.into(), e.pairs.total.max(1).into()));
-    netpol_core::sort::sort_by(&mut ranked, |&a, &b| {
-        let ((aa, at), (ba, bt)) = (frac(a), frac(b));
-        let by_fraction = (aa * bt).cmp(&(ba * at));
-        let by_count = aa.cmp(&ba);
-        match emphasis {
-            Emphasis::Openings => by_fraction.reverse().then(by_count.reverse()),
-            Emphasis::Restrictions => by_fraction.then(by_count),
-        }
-        .then(a.cmp(&b))
-    });
-    ranked.truncate(OVERVIEW_BUDGET);
+    // One integer key per arrow, sorted once (100,000 arrows at 500
+    // namespaces): the allowed share in 2^-32 units, then the allowed count,
+    // both inverted for openings (widest first), then the model order.
+    let mut keyed: Vec<(u64, u64, usize)> = shown
+        .iter()
+        .filter_map(|&k| {
+            let p = model.edges.get(k)?.pairs;
+            let share = ((u128::from(p.allowed) << 32) / u128::from(p.total.max(1))).min(u128::from(u64::MAX)) as u64;
+            Some(match emphasis {
+                Emphasis::Openings => (u64::MAX - share, u64::MAX - p.allowed, k),
+                Emphasis::Restrictions => (share, p.allowed, k),
+            })
+        })
+        .collect();
+    netpol_core::sort::sort(&mut keyed);
+    let mut ranked: Vec<usize> = keyed.iter().take(OVERVIEW_BUDGET).map(|&(_, _, k)| k).collect();
     netpol_core::sort::sort(&mut ranked);
     let unit_pairs = units * units.saturating_sub(1);
     Some(Overview {
@@ -191,7 +192,7 @@ pub fn status_text(drawn: &Drawn, aggregated: bool) -> Option<String> {
             " {} more {unit} {pairs} allowed, not drawn: hover a {unit} to see its arrows",
             thousands(drawn.hidden as u64)
         ));
-        s.push_str(if aggregated { ", click it to expand it." } else { "." });
+        s.push_str(if aggregated { ", or click it to expand it." } else { "." });
     }
     if o.emphasis == Emphasis::Restrictions && o.closed > 0 {
         s.push_str(&format!(

@@ -22,7 +22,7 @@ use netpol_core::{FlowEnd, Probe, Scenario};
 
 use super::compare::{CompareSummary, EdgeChange};
 use super::external;
-use super::tally::{self, UnitTally};
+use super::tally;
 use super::tiers::{self, DeniedEdge, TierFilter};
 
 /// Above this many endpoints the graph opens aggregated at namespace level
@@ -403,9 +403,10 @@ pub fn is_aggregated(endpoints: usize, view: &ViewState) -> bool {
 /// `matrix.probes()`), with `externals` from
 /// [`netpol_core::eval::external_nodes`].
 ///
-/// Cost: one matrix lookup per endpoint pair and shown probe, and one
-/// `is_allowed` per endpoint, external node, direction and probe; memory is
-/// linear in the number of units, not quadratic.
+/// Cost: unit pairs from class pairs (O(classes² + endpoints), see
+/// `tally`), and one `is_allowed` per distinct endpoint of a namespace,
+/// external node, direction and probe; memory is linear in the number of
+/// units and classes, never quadratic in endpoints.
 pub fn build(
     scenario: &Scenario,
     matrix: &Matrix,
@@ -502,34 +503,22 @@ pub fn build(
     }
 
     let mut acc = Accumulator::new(units + externals.len());
-    let runs = tally::runs(&model.endpoint_node);
     let chosen_index: Vec<usize> = chosen.iter().map(|&(p, _)| p).collect();
-    let mut tally = UnitTally::new(matrix, &chosen_index, n);
-    let ext_verdicts = external::verdicts_alike(scenario, n, externals, &model.probes, &tally.alike());
+    let ext_verdicts =
+        external::verdicts_alike(scenario, n, externals, &model.probes, &tally::alike(matrix, &chosen_index));
 
-    // Unit → unit (word operations on the unit's rows, see `tally`) and
-    // unit → external.
-    for (u, list) in unit_members.iter().enumerate() {
-        tally.clear();
-        for &i in list {
-            tally.add(matrix, i);
+    // Unit → unit, from class pairs (see `tally`), then unit → external.
+    let mut from_unit: Vec<Vec<tally::UnitPair>> = vec![Vec::new(); units];
+    for pair in tally::unit_pairs(matrix, &chosen_index, &model.endpoint_node) {
+        if let Some(list) = from_unit.get_mut(pair.from) {
+            list.push(pair);
         }
-        tally.each_run(&runs, &model.endpoint_node, |hit| {
-            // One allowed pair per edge, looked up once: the first member
-            // that reaches the run's first reached destination.
-            let source = if acc.has(hit.unit) {
-                list.first().copied()
-            } else {
-                // Some member reaches it on some shown probe.
-                list.iter()
-                    .copied()
-                    .find(|&i| i != hit.first && chosen_index.iter().any(|&p| matrix.allowed(p, i, hit.first)))
-            };
-            if let Some(i) = source {
-                let pair = (GraphEndpoint::Endpoint(i), GraphEndpoint::Endpoint(hit.first));
-                acc.add(hit.unit, hit.pairs, hit.probes, pair);
-            }
-        });
+    }
+    for (u, list) in unit_members.iter().enumerate() {
+        for p in from_unit.get(u).map(Vec::as_slice).unwrap_or(&[]) {
+            let example = (GraphEndpoint::Endpoint(p.example.0), GraphEndpoint::Endpoint(p.example.1));
+            acc.add(p.to, p.pairs, p.probes, example);
+        }
         for &i in list {
             for (x, ext) in externals.iter().enumerate() {
                 let pair = (GraphEndpoint::Endpoint(i), GraphEndpoint::External(ext.address));
@@ -603,11 +592,6 @@ impl Accumulator {
     fn new(size: usize) -> Self {
         let blank = (GraphEndpoint::Endpoint(0), GraphEndpoint::Endpoint(0));
         Accumulator { count: vec![0; size], mask: vec![0; size], example: vec![blank; size], touched: Vec::new() }
-    }
-
-    /// Whether `v` was touched (so it has its example pair).
-    fn has(&self, v: usize) -> bool {
-        self.count.get(v).is_some_and(|&c| c > 0)
     }
 
     /// Records `pairs` allowed pairs towards `v`, together allowed on the
@@ -806,6 +790,67 @@ mod tests {
         assert!(g.nodes.iter().all(|n| n.isolation.ingress == n.isolation.members));
     }
 
+    /// Issue 5's class path: unit pairs come from class pairs times
+    /// per-class unit histograms. Whatever the view (all collapsed, some
+    /// namespaces expanded, every endpoint shown), each edge and internal
+    /// count equals the matrix's allowed endpoint pairs between the units,
+    /// and the test data does put several endpoints in one class.
+    #[test]
+    fn class_level_counts_are_exact_in_every_view() {
+        // Replicas that may talk to each other (no policy): a class allowed
+        // on its own diagonal, with several members in one unit.
+        let mut open = String::new();
+        for i in 0..12 {
+            let _ = write!(
+                open,
+                "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\n  namespace: team-00{}\n  labels:\n    app: a{}\n",
+                i % 2,
+                i % 3
+            );
+        }
+        for s in [testdata::scenario(300, 4), parsed(&open)] {
+            check_class_counts(&s);
+        }
+    }
+
+    fn check_class_counts(s: &Scenario) {
+        let mut probes = s.probes_in_use();
+        if probes.is_empty() {
+            probes.extend(Probe::parse("TCP/80"));
+        }
+        let m = matrix(s, &probes);
+        assert!(m.class_count() * 4 <= m.len(), "{} classes for {} endpoints", m.class_count(), m.len());
+        let mut some = ViewState { level: Level::Namespaces, ..ViewState::default() };
+        some.toggle_namespace("team-001");
+        let views = [ViewState { level: Level::Namespaces, ..ViewState::default() }, some, pods_view()];
+        for view in views {
+            let g = build(s, &m, &all(&m), &[], &view);
+            let mut want: BTreeMap<(usize, usize), (u64, u64)> = BTreeMap::new();
+            for i in 0..m.len() {
+                for j in (0..m.len()).filter(|&j| j != i) {
+                    let mask = (0..probes.len()).filter(|&p| m.allowed(p, i, j)).fold(0u64, |a, p| a | 1 << p);
+                    if mask != 0 {
+                        let w = want.entry((g.endpoint_node[i], g.endpoint_node[j])).or_default();
+                        w.0 += 1;
+                        w.1 |= mask;
+                    }
+                }
+            }
+            let mut got: BTreeMap<(usize, usize), (u64, u64)> = BTreeMap::new();
+            for e in &g.edges {
+                got.insert((e.from, e.to), (e.pairs.allowed, e.probes));
+            }
+            for (n, node) in g.nodes.iter().enumerate() {
+                if let Some(p) = node.internal.filter(|p| p.allowed > 0) {
+                    let mask = want.get(&(n, n)).map_or(0, |w| w.1);
+                    got.insert((n, n), (p.allowed, mask));
+                }
+            }
+            assert!(!got.is_empty());
+            assert_eq!(got, want, "view {view:?}");
+        }
+    }
+
     #[test]
     fn auto_level_aggregates_above_the_threshold_and_expansion_shows_pods() {
         let small = testdata::scenario(AUTO_AGGREGATE_ABOVE, 3);
@@ -912,7 +957,7 @@ mod tests {
         };
         let g = build(&s, &m, &all(&m), &ext, &ViewState::default());
         let model_time = best(&|| drop(build(&s, &m, &all(&m), &ext, &ViewState::default())));
-        let alike = UnitTally::new(&m, &all(&m), s.endpoints.len()).alike();
+        let alike = tally::alike(&m, &all(&m));
         let external_time = best(&|| drop(external::verdicts_alike(&s, s.endpoints.len(), &ext, &probes, &alike)));
         let no_external_time = best(&|| drop(build(&s, &m, &all(&m), &[], &ViewState::default())));
         println!("graph model without external nodes: {no_external_time:?}");
