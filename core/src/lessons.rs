@@ -42,7 +42,9 @@ pub struct Lesson {
     /// What the lesson explains, for people new to Kubernetes networking.
     /// Paragraphs are separated by a blank line.
     pub intro: &'static str,
-    /// The scenario, as multi-document YAML.
+    /// The scenario, as multi-document YAML (feature `embedded-content`;
+    /// the page fetches `<`[`DIR`]`>/<id>.yaml` instead, see [`file_name`]).
+    #[cfg(feature = "embedded-content")]
     pub yaml: &'static str,
     /// The verdict the user guesses before it is revealed.
     pub prediction: Prediction,
@@ -107,6 +109,21 @@ pub struct Edit {
     pub replace: &'static str,
 }
 
+impl Lesson {
+    /// The scenario when it is compiled in (feature `embedded-content`).
+    #[cfg(feature = "embedded-content")]
+    pub fn embedded_yaml(&self) -> Option<&'static str> {
+        Some(self.yaml)
+    }
+
+    /// Without the `embedded-content` feature, never: the page fetches the
+    /// file [`file_name`] names.
+    #[cfg(not(feature = "embedded-content"))]
+    pub fn embedded_yaml(&self) -> Option<&'static str> {
+        None
+    }
+}
+
 /// The lesson with this [`Lesson::id`].
 pub fn by_id(id: &str) -> Option<&'static Lesson> {
     LESSONS.iter().find(|l| l.id == id)
@@ -131,7 +148,17 @@ pub fn resolve(scenario: &Scenario, flow: &FocusFlow) -> Result<Flow, Unresolved
     Ok(Flow { from, to, probe })
 }
 
+/// The folder, next to the page, that serves `core/lessons/*.yaml`.
+pub const DIR: &str = "lessons";
+
+/// The file holding the lesson `id`'s scenario, in `core/lessons/` and, on
+/// the page, under [`DIR`]: `<id>.yaml`.
+pub fn file_name(id: &str) -> String {
+    format!("{id}.yaml")
+}
+
 /// The lesson's own scenario, parsed.
+#[cfg(feature = "embedded-content")]
 pub fn scenario(lesson: &Lesson) -> Scenario {
     parse_str(lesson.yaml).scenario
 }
@@ -139,10 +166,24 @@ pub fn scenario(lesson: &Lesson) -> Scenario {
 /// The answer to the lesson's prediction: the core's explanation of the
 /// prediction flow in the lesson's own scenario (not the editor's, which the
 /// user may already have changed). `None` only if the course is broken.
+#[cfg(feature = "embedded-content")]
 pub fn prediction(lesson: &Lesson) -> Option<Explanation> {
-    let scenario = scenario(lesson);
+    prediction_in(lesson, lesson.yaml)
+}
+
+/// [`prediction`] with the lesson's scenario text given: the page fetches
+/// it (`yaml` is the file [`file_name`] names, checked by [`verify`]).
+pub fn prediction_in(lesson: &Lesson, yaml: &str) -> Option<Explanation> {
+    let scenario = parse_str(yaml).scenario;
     let flow = resolve(&scenario, &lesson.prediction.flow).ok()?;
     Some(crate::evaluate(&scenario, &flow))
+}
+
+/// Checks a fetched scenario text for `lesson` with the editor's parser: it
+/// must parse without errors and resolve the prediction's flow
+/// ([`crate::presets::verify`]).
+pub fn verify(lesson: &Lesson, yaml: &str) -> Result<(), crate::presets::Unfit> {
+    crate::presets::verify(yaml, &lesson.prediction.flow)
 }
 
 /// What one expectation came to.
@@ -314,6 +355,25 @@ mod tests {
                 assert!(matches!(r.outcome, Outcome::Unresolved(_)), "{}: {:?}", lesson.id, r);
                 assert!(r.describe().contains("Load the lesson's scenario"), "{}", r.describe());
             }
+        }
+    }
+
+    #[cfg(feature = "embedded-content")]
+    #[test]
+    fn every_lesson_scenario_verifies_and_prediction_in_is_prediction() {
+        for lesson in LESSONS {
+            assert_eq!(verify(lesson, lesson.yaml), Ok(()), "{}", lesson.id);
+            assert_eq!(prediction_in(lesson, lesson.yaml), prediction(lesson), "{}", lesson.id);
+            assert!(prediction(lesson).is_some(), "{}", lesson.id);
+        }
+    }
+
+    #[test]
+    fn a_fetched_text_that_is_not_the_lesson_is_refused() {
+        let other = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: elsewhere\n";
+        for lesson in LESSONS {
+            assert!(verify(lesson, other).is_err(), "{}", lesson.id);
+            assert!(prediction_in(lesson, other).is_none(), "{}", lesson.id);
         }
     }
 

@@ -123,8 +123,7 @@ pub fn App() -> impl IntoView {
         Some(Err(e)) => (None, Some(e.to_string())),
         None => (None, None),
     };
-    let own_text =
-        move || dom::load_saved().unwrap_or_else(|| default_preset().map(|p| p.yaml.to_string()).unwrap_or_default());
+    let own_text = move || dom::load_saved().unwrap_or_else(|| netpol_core::presets::DEFAULT_YAML.to_string());
     let own_choice = move || {
         dom::load_saved().and_then(|_| load_choice()).or_else(|| default_preset().map(focus_choice)).unwrap_or_default()
     };
@@ -425,11 +424,11 @@ pub fn App() -> impl IntoView {
         // Evaluate at once: the user asked for this text, no need to wait.
         debounced.set(s.to_string());
     };
-    let on_preset = Callback::new(move |p: &'static Preset| {
+    let on_preset = Callback::new(move |(p, yaml): (&'static Preset, &'static str)| {
         let previous = text.get_untracked();
         let previous_large = large.get_untracked();
         large.set(None);
-        set_text_undoably(p.yaml);
+        set_text_undoably(yaml);
         choice.set(focus_choice(p));
         matrix_probe.set(p.focus.probe.to_string());
         prefer_valid.set(false);
@@ -477,8 +476,8 @@ pub fn App() -> impl IntoView {
             Duration::from_secs(10),
         );
     };
-    let on_lesson_load = Callback::new(move |l: &'static netpol_core::lessons::Lesson| {
-        learn_text(l.yaml, format!("Loaded the lesson “{}”.", l.title));
+    let on_lesson_load = Callback::new(move |(l, yaml): (&'static netpol_core::lessons::Lesson, &'static str)| {
+        learn_text(yaml, format!("Loaded the lesson “{}”.", l.title));
         // The source and probe of the prediction, but no destination yet:
         // the inspector must not give the answer away before the guess.
         let f = l.prediction.flow;

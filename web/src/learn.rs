@@ -9,6 +9,10 @@
 //! Everything it says about verdicts comes from `netpol_core::lessons`: the
 //! answer to a prediction is [`lessons::prediction`] and a task's status is
 //! [`lessons::check`]. This module renders them and keeps [`Progress`].
+//!
+//! A lesson's scenario may have to be fetched ([`crate::content`]): opening
+//! a lesson starts the fetch, the load button says "Loading…" until it is
+//! there, and a failed fetch is said in the panel with a "Try again".
 
 mod progress;
 
@@ -18,6 +22,7 @@ use leptos::prelude::*;
 use netpol_core::lessons::{self, Lesson, TaskStatus, LESSONS};
 
 pub use self::progress::{Entry, Progress, STORAGE_KEY};
+use crate::content::{self, Load};
 use crate::flow_sel::FlowChoice;
 use crate::state::Evaluated;
 
@@ -95,8 +100,8 @@ pub fn LearnPanel(
     /// The editor's current evaluated scenario; `None` while the text has
     /// errors (a stale result must not tick a task off).
     scenario: Signal<Option<Arc<Evaluated>>>,
-    /// Load a lesson's scenario into the editor, undoably.
-    on_load: Callback<&'static Lesson>,
+    /// Load a lesson's scenario (the text given) into the editor, undoably.
+    on_load: Callback<(&'static Lesson, &'static str)>,
     /// Replace the editor's text, undoably (the solution).
     on_text: Callback<String>,
     /// Show a flow in the flow inspector.
@@ -246,16 +251,30 @@ fn LessonView(
     loaded: RwSignal<Vec<&'static str>>,
     status: Memo<Option<Option<TaskStatus>>>,
     text: Signal<String>,
-    on_load: Callback<&'static Lesson>,
+    on_load: Callback<(&'static Lesson, &'static str)>,
     on_text: Callback<String>,
     on_inspect: Callback<FlowChoice>,
     on_open: Callback<Option<&'static Lesson>>,
 ) -> impl IntoView {
+    // The lesson's scenario, fetched as the lesson opens (at once if cached).
+    let source = RwSignal::new(Load::Loading);
+    let fetch = move || {
+        source.set(Load::Loading);
+        content::lesson_yaml(lesson, move |r| {
+            // The lesson may have been left while it loaded.
+            let _ = source.try_set(Load::from(r));
+        });
+    };
+    fetch();
     let position = LESSONS.iter().position(|l| l.id == lesson.id).unwrap_or(0);
     let prev = position.checked_sub(1).and_then(|i| LESSONS.get(i));
     let next = LESSONS.get(position + 1);
-    // The answer, computed by the core on the lesson's own scenario.
-    let answer = lessons::prediction(lesson).map(|ex| ex.allowed);
+    // The answer, computed by the core on the lesson's own scenario:
+    // `None` until it is there.
+    let answer = Memo::new(move |_| match source.get() {
+        Load::Ready(yaml) => Some(lessons::prediction_in(lesson, yaml).map(|ex| ex.allowed)),
+        _ => None,
+    });
     let entry = move || progress.with(|p| p.get(lesson.id));
     let is_loaded = move || loaded.with(|l| l.contains(&lesson.id));
     let show_flow = move || {
@@ -284,8 +303,11 @@ fn LessonView(
                 <button
                     class="btn primary"
                     data-testid="learn-load"
+                    disabled=move || !matches!(source.get(), Load::Ready(_))
+                    aria-busy=move || (source.get() == Load::Loading).to_string()
                     on:click=move |_| {
-                        on_load.run(lesson);
+                        let Load::Ready(yaml) = source.get_untracked() else { return };
+                        on_load.run((lesson, yaml));
                         loaded.update(|l| {
                             if !l.contains(&lesson.id) {
                                 l.push(lesson.id);
@@ -294,8 +316,21 @@ fn LessonView(
                         apply_failed.set(false);
                     }
                 >
-                    {move || if is_loaded() { "Load it again" } else { "Load the lesson's scenario" }}
+                    {move || match (source.get() == Load::Loading, is_loaded()) {
+                        (true, _) => "Loading the scenario…",
+                        (false, true) => "Load it again",
+                        (false, false) => "Load the lesson's scenario",
+                    }}
                 </button>
+                {move || match source.get() {
+                    Load::Failed(why) => Some(view! {
+                        <div class="learn-error" role="alert" data-testid="learn-load-error">
+                            <p>{format!("The lesson's scenario could not be loaded. {why}")}</p>
+                            <button class="btn small" data-testid="learn-retry" on:click=move |_| fetch()>"Try again"</button>
+                        </div>
+                    }),
+                    _ => None,
+                }}
                 <Show when=is_loaded>
                     <p class="learn-note">"It is in the editor now. Ctrl+Z, or Undo in the message below, brings your scenario back."</p>
                 </Show>
@@ -308,14 +343,14 @@ fn LessonView(
                     <p class="learn-flow">
                         <code>{flow.from}</code>" → "<code>{flow.to}</code>" on "<code>{flow.probe}</code>
                     </p>
-                    {move || match (entry().guess, answer) {
+                    {move || match (entry().guess, answer.get()) {
                         (None, _) => view! {
                             <div class="learn-choices" role="group" aria-label="Your prediction">
                                 <button class="btn choice" data-testid="predict-allowed" on:click=move |_| guess(true)>"Allowed"</button>
                                 <button class="btn choice" data-testid="predict-denied" on:click=move |_| guess(false)>"Denied"</button>
                             </div>
                         }.into_any(),
-                        (Some(g), Some(actual)) => view! {
+                        (Some(g), Some(Some(actual))) => view! {
                             <div
                                 id="learn-reveal"
                                 tabindex="-1"
@@ -337,8 +372,14 @@ fn LessonView(
                                 </button>
                             </div>
                         }.into_any(),
-                        (Some(_), None) => view! {
+                        (Some(_), Some(None)) => view! {
                             <p class="learn-note">"This lesson's flow does not resolve in its scenario."</p>
+                        }.into_any(),
+                        // Fetching the scenario (or it failed, said above).
+                        (Some(_), None) => view! {
+                            <p class="learn-note" aria-busy="true" data-testid="learn-reveal-pending">
+                                "The verdict appears once the lesson's scenario is loaded."
+                            </p>
                         }.into_any(),
                     }}
                 </section>

@@ -14,6 +14,7 @@
 
 pub mod app;
 pub mod compare;
+pub mod content;
 pub mod dom;
 pub mod editor;
 pub mod export;

@@ -1,13 +1,20 @@
 //! The presets menu: every ready-made scenario with its title and summary.
+//!
+//! A preset's scenario may have to be fetched first ([`crate::content`]):
+//! the picked item then says "Loading…" and the menu stays open until it
+//! arrives; if it cannot, the menu says why and the editor is untouched.
 
 use leptos::prelude::*;
 use netpol_core::presets::{Preset, PRESETS};
 
-/// A button that opens the list of presets; picking one calls `on_pick`.
+use crate::content;
+
+/// A button that opens the list of presets; picking one calls `on_pick`
+/// with the preset and its scenario text.
 #[component]
 pub fn PresetsMenu(
-    /// A preset was chosen.
-    on_pick: Callback<&'static Preset>,
+    /// A preset was chosen and its scenario is here.
+    on_pick: Callback<(&'static Preset, &'static str)>,
     /// Whether the menu is open (the header's "Presets" link opens it too).
     open: RwSignal<bool>,
 ) -> impl IntoView {
@@ -18,6 +25,28 @@ pub fn PresetsMenu(
             request_animation_frame(|| focus_item(0, 0));
         }
     });
+    // The preset being fetched, and why the last one could not be.
+    let pending = RwSignal::new(None::<&'static str>);
+    let failed = RwSignal::new(None::<String>);
+    let pick = move |p: &'static Preset| {
+        if pending.get_untracked().is_some() {
+            return;
+        }
+        failed.set(None);
+        pending.set(Some(p.id));
+        content::preset_yaml(p, move |r| {
+            pending.set(None);
+            match r {
+                // Closing the menu while it loaded meant "never mind".
+                Ok(yaml) if open.get_untracked() => {
+                    open.set(false);
+                    on_pick.run((p, yaml));
+                }
+                Ok(_) => {}
+                Err(why) => failed.set(Some(format!("“{}” could not be loaded. {why} Your scenario is unchanged.", p.title))),
+            }
+        });
+    };
     view! {
         <div class="menu-wrap">
             <button
@@ -37,6 +66,7 @@ pub fn PresetsMenu(
                     role="menu"
                     data-testid="preset-menu"
                     aria-label="Ready-made scenarios"
+                    aria-busy=move || pending.get().is_some().to_string()
                     on:keydown=move |ev| match ev.key().as_str() {
                         "Escape" => open.set(false),
                         "ArrowDown" => {
@@ -50,20 +80,30 @@ pub fn PresetsMenu(
                         _ => {}
                     }
                 >
-                    {PRESETS.iter().map(|p| view! {
-                        <button
-                            class="menu-item"
-                            role="menuitem"
-                            data-testid="preset-item"
-                            data-id=p.id
-                            on:click=move |_| {
-                                open.set(false);
-                                on_pick.run(p);
-                            }
-                        >
-                            <span class="menu-title">{p.title}</span>
-                            <span class="menu-summary">{p.summary}</span>
-                        </button>
+                    {move || failed.get().map(|why| view! {
+                        <p class="menu-error" role="alert" data-testid="preset-error">{why}</p>
+                    })}
+                    {PRESETS.iter().map(|p| {
+                        let loading = move || pending.get() == Some(p.id);
+                        view! {
+                            <button
+                                class="menu-item"
+                                class:loading=loading
+                                role="menuitem"
+                                data-testid="preset-item"
+                                data-id=p.id
+                                aria-busy=move || loading().to_string()
+                                on:click=move |_| pick(p)
+                            >
+                                <span class="menu-title">
+                                    {p.title}
+                                    <Show when=loading>
+                                        <span class="menu-loading" data-testid="preset-loading">" Loading…"</span>
+                                    </Show>
+                                </span>
+                                <span class="menu-summary">{p.summary}</span>
+                            </button>
+                        }
                     }).collect_view()}
                 </div>
             </Show>

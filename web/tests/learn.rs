@@ -59,10 +59,10 @@ async fn a_lesson_loads_reveals_the_computed_verdict_and_checks_the_task_live() 
                 open=open
                 text=Signal::from(text)
                 scenario=Signal::from(scenario)
-                on_load=Callback::new(move |l: &'static Lesson| {
+                on_load=Callback::new(move |(l, yaml): (&'static Lesson, &'static str)| {
                     loads.update(|v| v.push(l.id));
-                    text.set(l.yaml.to_string());
-                    scenario.set(evaluated(l.yaml));
+                    text.set(yaml.to_string());
+                    scenario.set(evaluated(yaml));
                 })
                 on_text=Callback::new(move |t: String| {
                     scenario.set(evaluated(&t));

@@ -59,6 +59,7 @@ pub const LESSONS: &[Lesson] = &[
 A NetworkPolicy changes that for the pods it selects. Its podSelector picks pods by their labels, and only in the policy's own namespace. A selected pod becomes isolated for the directions listed in policyTypes: from then on, only what some rule allows gets through. So a policy with no rules at all allows nothing. Written for every pod of a namespace, that is the usual first step, the \"default deny\".
 
 The shop team wrote such a policy here. Read carefully which pods it selects.",
+        #[cfg(feature = "embedded-content")]
         yaml: include_str!("../../lessons/default-deny.yaml"),
         prediction: Prediction {
             flow: flow("dev/debug", "shop/db", "TCP/5432"),
@@ -93,6 +94,7 @@ The shop team wrote such a policy here. Read carefully which pods it selects.",
 A policy's policyTypes says which of the two directions it controls for the pods it selects. If you leave policyTypes out, Kubernetes fills it in: Ingress always, and Egress only when the policy has an egress section. So a policy controls ingress only, unless it says otherwise.
 
 The lock-down policy here was meant to cut the app namespace off from everything, in and out.",
+        #[cfg(feature = "embedded-content")]
         yaml: include_str!("../../lessons/ingress-egress.yaml"),
         prediction: Prediction {
             flow: flow("app/web", "203.0.113.10", "TCP/443"),
@@ -124,6 +126,7 @@ In YAML the difference is a single dash. Each dash starts a new entry. Two selec
 One more thing: a podSelector with no namespaceSelector in its entry only looks at pods in the policy's own namespace.
 
 The data team wants its database to accept the client pods of alice's namespace, and nobody else.",
+        #[cfg(feature = "embedded-content")]
         yaml: include_str!("../../lessons/or-vs-and.yaml"),
         prediction: Prediction {
             flow: flow("alice/web", "data/db", "TCP/5432"),
@@ -154,6 +157,7 @@ The data team wants its database to accept the client pods of alice's namespace,
 There is one exception. The Kubernetes control plane sets the label kubernetes.io/metadata.name on every namespace, with the namespace's own name as its value, and nobody can change it. Nobody has to add it either. It is the reliable way to say \"this namespace\" in a selector.
 
 The production team wants only the monitoring namespace to reach its API.",
+        #[cfg(feature = "embedded-content")]
         yaml: include_str!("../../lessons/namespace-labels.yaml"),
         prediction: Prediction {
             flow: flow("monitoring/prometheus", "production/api", "TCP/8080"),
@@ -192,6 +196,7 @@ A port can be a number or a name. A name is looked up in the container ports of 
 A number with an endPort allows a whole range, both ends included. endPort needs a numeric port and Kubernetes 1.25 or later.
 
 Here, version 2 of the API moved its http port from 8080 to 9090, and a media server takes a block of UDP ports.",
+        #[cfg(feature = "embedded-content")]
         yaml: include_str!("../../lessons/ports.yaml"),
         prediction: Prediction {
             flow: flow("shop/web", "shop/media", "UDP/40100"),
@@ -222,6 +227,7 @@ Here, version 2 of the API moved its http port from 8080 to 9090, and a media se
 A NetworkPolicy has no deny rule. A policy with no rules does only one thing: it isolates the pods it selects, so that only what some rule allows gets through. If other policies already isolate those pods, it changes nothing.
 
 So to take access away, you change or delete the rule that grants it.",
+        #[cfg(feature = "embedded-content")]
         yaml: include_str!("../../lessons/policies-add-up.yaml"),
         prediction: Prediction {
             flow: flow("blue/client", "api/server", "TCP/8080"),
@@ -251,6 +257,7 @@ So to take access away, you change or delete the rule that grants it.",
 The query is a connection like any other. Once a pod is isolated for egress, it can reach only what its egress rules allow, and DNS is not allowed unless a rule says so. Connections by IP address still work, which makes this outage confusing: everything that uses a name fails with resolution errors.
 
 The production namespace here denies all egress and then lets web call the api on port 8080.",
+        #[cfg(feature = "embedded-content")]
         yaml: include_str!("../../lessons/dns-egress.yaml"),
         prediction: Prediction {
             flow: flow("production/web", "kube-system/coredns", "UDP/53"),
@@ -290,6 +297,7 @@ The production namespace here denies all egress and then lets web call the api o
 ClusterNetworkPolicy, from the Kubernetes network-policy-api project (it replaces AdminNetworkPolicy and BaselineAdminNetworkPolicy), adds cluster-wide tiers around NetworkPolicy. The Admin tier is consulted first, by ascending priority. Its rules have actions: Accept and Deny are final and no NetworkPolicy can change them, while Pass hands the decision down to the NetworkPolicies. After them comes the Baseline tier, a default for pods that no NetworkPolicy isolates. Whatever nobody decides is allowed.
 
 Inside one cluster policy, rules are read in order and the first rule that matches decides. Your network plugin has to implement these APIs for them to take effect.",
+        #[cfg(feature = "embedded-content")]
         yaml: include_str!("../../lessons/cluster-guardrails.yaml"),
         prediction: Prediction {
             flow: flow("tenant-a/web", "sensitive/db", "TCP/5432"),

@@ -1,0 +1,144 @@
+// Scenarios fetched on demand (issue 3's size budget, web/src/content.rs): the page embeds only the
+// default preset; every other preset's and lesson's scenario is a file next to the page
+// (dist/presets/*.yaml, dist/lessons/*.yaml), fetched on first use with a visible loading state, kept
+// for the visit, and refused with a clear message (editor untouched) when the host cannot serve it.
+// Screenshots: target/e2e-screenshots/content-*.png.
+import type { Page, Route } from '@playwright/test';
+import { test, expect } from '../fixtures';
+
+const editor = (page: Page) => page.getByTestId('editor');
+const item = (page: Page, id: string) => page.locator(`[data-testid="preset-item"][data-id="${id}"]`);
+
+async function open(page: Page) {
+  await page.goto('/');
+  await expect(editor(page)).toBeVisible();
+  await expect(page.getByTestId('allow-graph')).toBeVisible();
+}
+
+async function openMenu(page: Page) {
+  await page.getByRole('button', { name: /Presets/ }).click();
+  await expect(page.getByTestId('preset-menu')).toBeVisible();
+}
+
+/** Holds every request to `pattern` until the returned function is called. */
+async function hold(page: Page, pattern: string): Promise<() => void> {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  await page.route(pattern, async (route: Route) => {
+    await gate;
+    await route.continue();
+  });
+  return release;
+}
+
+// The 404s below are what the test provokes; Chromium logs each as a console error.
+test.use({ allowedConsoleErrors: [/Failed to load resource/] });
+
+test('first paint needs no fetch: the default scenario is embedded', async ({ page, network }) => {
+  await open(page);
+  await expect(editor(page)).toHaveValue(/name: shop/);
+  const fetched = network.requests.filter((r) => /\/(presets|lessons)\//.test(r.url));
+  expect(fetched).toEqual([]);
+});
+
+test('a preset is fetched on first use with a loading state, then kept for the visit', async ({ page, network, shot }) => {
+  await open(page);
+  const before = await editor(page).inputValue();
+  const release = await hold(page, '**/presets/or-vs-and.yaml');
+  await openMenu(page);
+  await item(page, 'or-vs-and').click();
+  await expect(item(page, 'or-vs-and')).toHaveAttribute('aria-busy', 'true');
+  await expect(page.getByTestId('preset-loading')).toBeVisible();
+  await expect(page.getByTestId('preset-menu')).toHaveAttribute('aria-busy', 'true');
+  await shot('content-preset-loading');
+  expect(await editor(page).inputValue()).toBe(before);
+
+  release();
+  await expect(page.getByTestId('preset-menu')).toBeHidden();
+  await expect(editor(page)).toHaveValue(/name: or-demo/);
+  await expect(page.getByLabel('What this preset teaches')).toContainText('OR vs AND');
+  await shot('content-preset-loaded');
+
+  // Picked again: no second request.
+  await page.unroute('**/presets/or-vs-and.yaml');
+  await openMenu(page);
+  await item(page, 'default-allow').click();
+  await expect(page.getByTestId('preset-menu')).toBeHidden();
+  await openMenu(page);
+  await item(page, 'or-vs-and').click();
+  await expect(page.getByTestId('preset-menu')).toBeHidden();
+  await expect(editor(page)).toHaveValue(/name: or-demo/);
+  const asked = network.requests.filter((r) => r.url.endsWith('/presets/or-vs-and.yaml'));
+  expect(asked.length).toBe(1);
+  // Loading a fetched preset is still an undoable edit.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(editor(page)).toHaveValue(/name: dev\b|namespace: dev/);
+});
+
+test('a preset the host cannot serve is refused with a reason, and the editor is untouched', async ({ page, shot }) => {
+  await open(page);
+  const before = await editor(page).inputValue();
+  await page.route('**/presets/named-ports.yaml', (route) => route.fulfill({ status: 404, body: 'not here' }));
+  await openMenu(page);
+  await item(page, 'named-ports').click();
+  const error = page.getByTestId('preset-error');
+  await expect(error).toBeVisible();
+  await expect(error).toContainText('“Named ports” could not be loaded');
+  await expect(error).toContainText('presets/named-ports.yaml');
+  await expect(error).toContainText('HTTP 404');
+  await expect(error).toContainText('Your scenario is unchanged');
+  await expect(page.getByTestId('preset-menu')).toBeVisible();
+  expect(await editor(page).inputValue()).toBe(before);
+  await shot('content-preset-error');
+
+  // A host that answers every path with its own HTML page: the core's parser refuses it.
+  await page.unroute('**/presets/named-ports.yaml');
+  await page.route('**/presets/named-ports.yaml', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><html><body>Welcome</body></html>' }),
+  );
+  await item(page, 'named-ports').click();
+  await expect(error).toContainText('is not the scenario');
+  expect(await editor(page).inputValue()).toBe(before);
+
+  // Once the host serves it, picking it again works.
+  await page.unroute('**/presets/named-ports.yaml');
+  await item(page, 'named-ports').click();
+  await expect(page.getByTestId('preset-menu')).toBeHidden();
+  await expect(editor(page)).toHaveValue(/api-legacy/);
+});
+
+test('a lesson fetches its scenario as it opens; a failure says so and can be retried', async ({ page, shot }) => {
+  await open(page);
+  const release = await hold(page, '**/lessons/ports.yaml');
+  await page.getByTestId('learn-open').click();
+  await page.locator('[data-testid="learn-item"][data-id="ports"]').click();
+  const load = page.getByTestId('learn-load');
+  await expect(load).toBeDisabled();
+  await expect(load).toHaveText('Loading the scenario…');
+  await shot('content-lesson-loading');
+  release();
+  await expect(load).toBeEnabled();
+  await expect(load).toHaveText("Load the lesson's scenario");
+  await load.click();
+  await expect(editor(page)).toHaveValue(/endPort/);
+  await page.getByTestId('predict-allowed').click();
+  await expect(page.getByTestId('learn-reveal')).toBeVisible();
+
+  // Another lesson whose file is missing on this host.
+  await page.unroute('**/lessons/ports.yaml');
+  await page.route('**/lessons/dns-egress.yaml', (route) => route.fulfill({ status: 404, body: 'not here' }));
+  await page.getByTestId('learn-back').click();
+  await page.locator('[data-testid="learn-item"][data-id="dns-egress"]').click();
+  const error = page.getByTestId('learn-load-error');
+  await expect(error).toBeVisible();
+  await expect(error).toContainText('lessons/dns-egress.yaml');
+  await expect(error).toContainText('HTTP 404');
+  await expect(load).toBeDisabled();
+  await shot('content-lesson-error');
+  await page.unroute('**/lessons/dns-egress.yaml');
+  await page.getByTestId('learn-retry').click();
+  await expect(error).toBeHidden();
+  await expect(load).toBeEnabled();
+  await load.click();
+  await expect(editor(page)).toHaveValue(/kube-dns|kube-system/);
+});

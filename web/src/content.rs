@@ -1,0 +1,106 @@
+//! Scenario texts fetched on first use (issue 3's size budget).
+//!
+//! The page's wasm is built without netpol-core's `embedded-content`
+//! feature: of the presets' and lessons' scenarios it embeds only the
+//! default preset (its first paint). The others are the very files of
+//! `core/presets` and `core/lessons`, copied next to the page by Trunk
+//! (`index.html`), fetched from the page's own origin (the CSP allows
+//! `connect-src 'self'`) the first time they are asked for, checked by the
+//! core's parser ([`presets::verify`], [`lessons::verify`]) and kept for the
+//! rest of the visit.
+//!
+//! A text compiled in (the default preset; every text in builds with the
+//! feature, such as the wasm-bindgen tests) is answered at once, without a
+//! fetch, as is a text fetched before: the callback then runs before
+//! [`preset_yaml`]/[`lesson_yaml`] return, so no loading state flashes.
+
+use std::cell::RefCell;
+
+use netpol_core::lessons::{self, Lesson};
+use netpol_core::presets::{self, Preset};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// A text being fetched, arrived, or refused, for views to show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Load {
+    /// The fetch is under way.
+    Loading,
+    /// The checked text.
+    Ready(&'static str),
+    /// Why it is not there, as a sentence for the user.
+    Failed(String),
+}
+
+impl From<Result<&'static str, String>> for Load {
+    fn from(r: Result<&'static str, String>) -> Self {
+        r.map_or_else(Load::Failed, Load::Ready)
+    }
+}
+
+thread_local! {
+    /// Fetched texts by path. Each is leaked once so it lives as long as the
+    /// page, like an embedded text: at most one copy per file, a few KB each.
+    static CACHE: RefCell<Vec<(String, &'static str)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn cached(path: &str) -> Option<&'static str> {
+    CACHE.with_borrow(|c| c.iter().find(|(p, _)| p == path).map(|(_, t)| *t))
+}
+
+/// The preset's scenario: embedded, cached, or fetched from
+/// `presets/<id>.yaml`; `done` receives it or the reason it is missing.
+pub fn preset_yaml(p: &'static Preset, done: impl FnOnce(Result<&'static str, String>) + 'static) {
+    let path = format!("{}/{}", presets::DIR, presets::file_name(p.id));
+    let check = move |t: &str| presets::verify(t, &p.focus);
+    get(p.embedded_yaml(), path, check, done);
+}
+
+/// The lesson's scenario: embedded, cached, or fetched from
+/// `lessons/<id>.yaml`; `done` receives it or the reason it is missing.
+pub fn lesson_yaml(l: &'static Lesson, done: impl FnOnce(Result<&'static str, String>) + 'static) {
+    let path = format!("{}/{}", lessons::DIR, lessons::file_name(l.id));
+    let check = move |t: &str| lessons::verify(l, t);
+    get(l.embedded_yaml(), path, check, done);
+}
+
+fn get(
+    embedded: Option<&'static str>,
+    path: String,
+    check: impl Fn(&str) -> Result<(), presets::Unfit> + 'static,
+    done: impl FnOnce(Result<&'static str, String>) + 'static,
+) {
+    if let Some(t) = embedded.or_else(|| cached(&path)) {
+        return done(Ok(t));
+    }
+    leptos::task::spawn_local(async move {
+        let result = match fetch_text(&path).await {
+            Ok(text) => match check(&text) {
+                Ok(()) => {
+                    let text: &'static str = Box::leak(text.into_boxed_str());
+                    CACHE.with_borrow_mut(|c| c.push((path, text)));
+                    Ok(text)
+                }
+                Err(why) => Err(format!("The file {path} {}.", why.describe())),
+            },
+            Err(why) => Err(format!("Could not fetch {path} from this site ({why}).")),
+        };
+        done(result);
+    });
+}
+
+/// GETs `path` relative to the page; the error says what went wrong in a
+/// few words (an HTTP status, or the browser's reason: offline, a page
+/// opened from `file://`).
+async fn fetch_text(path: &str) -> Result<String, String> {
+    let reason = |e: wasm_bindgen::JsValue| {
+        e.dyn_ref::<js_sys::Error>().map_or_else(|| "network error".to_string(), |e| String::from(e.message()))
+    };
+    let response = JsFuture::from(leptos::prelude::window().fetch_with_str(path)).await.map_err(reason)?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| "not an HTTP response".to_string())?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(reason)?).await.map_err(reason)?;
+    text.as_string().ok_or_else(|| "not text".to_string())
+}
