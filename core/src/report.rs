@@ -16,7 +16,6 @@
 
 mod markdown;
 
-use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt::Write;
@@ -75,11 +74,18 @@ fn json_array<'a>(out: &mut String, items: impl IntoIterator<Item = &'a str>) {
 pub fn matrix_json(scenario: &Scenario, m: &Matrix) -> String {
     let names = endpoint_names(scenario);
     let probes: Vec<String> = m.probes().iter().map(ToString::to_string).collect();
-    // One entry per distinct probe text, sorted as strings: the map the CLI
-    // has always printed.
-    let mut allowed: BTreeMap<&str, usize> = BTreeMap::new();
-    for (p, probe) in probes.iter().enumerate() {
-        allowed.insert(probe, p);
+    // One entry per distinct probe text, sorted as strings, the last probe of
+    // a repeated text winning: the map the CLI has always printed. A sorted
+    // `Vec` rather than a `BTreeMap` (one fewer B-tree type in the wasm); the
+    // stable sort keeps a text's probes in order, so the last one is kept.
+    let mut by_text: Vec<(&str, usize)> = probes.iter().map(String::as_str).zip(0..).collect();
+    crate::sort::sort_by(&mut by_text, |a, b| a.0.cmp(b.0));
+    let mut allowed: Vec<(&str, usize)> = Vec::with_capacity(by_text.len());
+    for (text, p) in by_text {
+        match allowed.last_mut() {
+            Some(last) if last.0 == text => last.1 = p,
+            _ => allowed.push((text, p)),
+        }
     }
     let mut out = String::new();
     out.push_str("{\"endpoints\":");
@@ -87,7 +93,7 @@ pub fn matrix_json(scenario: &Scenario, m: &Matrix) -> String {
     out.push_str(",\"probes\":");
     json_array(&mut out, probes.iter().map(String::as_str));
     out.push_str(",\"allowed\":{");
-    for (k, (probe, &p)) in allowed.iter().enumerate() {
+    for (k, &(probe, p)) in allowed.iter().enumerate() {
         if k > 0 {
             out.push(',');
         }
