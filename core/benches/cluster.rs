@@ -30,6 +30,20 @@ use netpol_core::{Flow, FlowEnd};
 #[allow(dead_code, unused_imports)]
 mod gen;
 
+/// The longest single [`MatrixJob::step`] of 64 rows over a whole job.
+fn longest_step(s: &Scenario, probes: &[Probe]) -> std::time::Duration {
+    let mut job = MatrixJob::new(s, probes);
+    let mut longest = std::time::Duration::ZERO;
+    loop {
+        let t = std::time::Instant::now();
+        let done = job.step(s, 64);
+        longest = longest.max(t.elapsed());
+        if done {
+            return longest;
+        }
+    }
+}
+
 /// Source rows of the sampled per-flow loop at 10k pods.
 const SAMPLE_ROWS: usize = 20;
 
@@ -112,10 +126,13 @@ fn benches(c: &mut Criterion) {
         g.bench_function(id("fast"), |b| b.iter(|| matrix(black_box(&s), &ten)));
         g.finish();
 
-        // The non-resumable part of a MatrixJob (plan and probe signatures).
-        let mut g = c.benchmark_group("matrix_job_new");
+        // The longest uninterrupted unit of a 1-probe MatrixJob driven as the
+        // page drives it (64-row steps, web/src/pipeline.rs MATRIX_UNIT).
+        let mut g = c.benchmark_group("matrix_job_step");
         g.sampling_mode(SamplingMode::Flat).sample_size(10);
-        g.bench_function(id("plan"), |b| b.iter(|| MatrixJob::new(black_box(&s), &one_probe())));
+        g.bench_function(id("longest"), |b| {
+            b.iter_custom(|iters| (0..iters).map(|_| longest_step(black_box(&s), &one_probe())).sum())
+        });
         g.finish();
 
         let mut g = c.benchmark_group("lint");

@@ -19,7 +19,7 @@ const GROUPS: [(&str, &str); 7] = [
     ("parse", "parse"),
     ("matrix_1_probe", "matrix, 1 probe"),
     ("matrix_10_probes", "matrix, 10 probes"),
-    ("matrix_job_new", "MatrixJob::new (plan, not resumable)"),
+    ("matrix_job_step", "longest MatrixJob step (64 rows, 1 probe)"),
     ("lint", "lint (all rules)"),
     ("explain_one_flow", "explain 1 flow"),
     ("per_flow_loop", "per-flow is_allowed loop, 1 probe"),
