@@ -1,33 +1,45 @@
-//! The fast whole-cluster evaluator: endpoint × endpoint allow tables per
-//! probe, computed from precomputed selector bitsets, never by evaluating
-//! pairs one by one.
+//! The fast whole-cluster evaluator: allow tables per probe, computed from
+//! precomputed selector bitsets, never by evaluating pairs one by one, and
+//! stored per *output class*, not per endpoint.
 //!
-//! Once per scenario (`plan`): every distinct pod and namespace selector
-//! and every distinct ipBlock becomes an endpoint bitset (from an inverted
-//! label index), every rule gets the set of endpoints its peer list admits,
-//! and endpoints are grouped into classes selected by the same policies.
-//! Per probe (`probe`): rows per class, a blocked 64×64 bit transpose to
-//! combine the destination's ingress with the source's egress, and the pod
-//! diagonal. Probes that every rule treats alike (same port matches, same
-//! named-port resolutions) share one table.
+//! Once per scenario (`build`, `plan`): every distinct pod and namespace
+//! selector and every distinct ipBlock becomes an endpoint bitset (from an
+//! inverted label index), every rule gets the set of endpoints its peer list
+//! admits, and endpoints are grouped into subject classes (selected by the
+//! same policies) and into output classes (`classes`: endpoints that no rule
+//! of any tier can tell apart, by exact partition refinement over every peer
+//! set). Every set is then compressed to one bit per output class.
+//! Per probe (`probe`): rows per subject class, a blocked 64×64 bit
+//! transpose to combine the destination's ingress with the source's egress,
+//! giving a class × class table whose bit `(a, b)` is the verdict between
+//! *different* members of `a` and `b`. Pod loopback (a pod may always reach
+//! itself) is applied at lookup. Probes that every rule treats alike (same
+//! port matches, same named-port resolutions) share one table.
 //!
-//! [`MatrixJob`] runs the same computation in bounded steps (a page keeps
-//! handling input between them); [`matrix`] is a job run in one step. With
-//! Admin-tier cluster policies, a second bit table records the pairs an
-//! Admin `Deny` decided ([`Matrix::admin_denied`]).
+//! [`MatrixJob`] runs the same computation in bounded steps, plan included
+//! (a page keeps handling input between them); [`matrix`] is a job run to
+//! the end. With Admin-tier cluster policies, a second bit table records the
+//! pairs an Admin `Deny` decided ([`Matrix::admin_denied`]).
 //!
 //! The result equals [`crate::eval::is_allowed`] on every pair (property
-//! test `core/tests/prop_matrix.rs`): same semantics, including host-network
-//! exemption and pod loopback (workload endpoints' diagonal is
-//! replica-to-replica traffic and follows policy).
+//! test `core/tests/prop_matrix.rs`, which also checks the class queries):
+//! same semantics, including host-network exemption and pod loopback
+//! (workload endpoints' diagonal is replica-to-replica traffic and follows
+//! policy).
 //!
-//! Cost and limits: per distinct table, `N²/8` bytes of output (12.5 MB at
-//! 10,000 endpoints) and one pass of 64×64 transposes over it; rows are
-//! computed per endpoint class, so the policy work scales with classes, not
-//! endpoints. The dense output is the limit: at 150,000 endpoints a table
-//! would need 2.8 GB, so that size needs class-level output (issue 5), which
-//! this module does not provide yet. `cargo run --release -p netpol-core
-//! --example matrix_10k` times the issue-5 cluster size.
+//! Cost and limits (figures in `BENCHMARKS.md`): with `N` endpoints, `C`
+//! output classes, `S` rule peer sets: the plan holds `S` bitsets over `N`
+//! while it is built (`S·N/8` bytes: 6,000 sets at 150,000 pods ≈ 110 MB),
+//! refinement reads `S·N/64` words plus each set's smaller side, then the
+//! sets shrink to `C` bits. Per distinct table: `C²/8` bytes and one pass of
+//! 64×64 transposes (the `netpol gen` cluster: `C` = 1,492 at 10,000 pods,
+//! 10,164 at 150,000, so 12.9 MB per table instead of a dense 2.8 GB).
+//! Nothing is `O(N²)`: endpoint queries read the class of each end; a dense
+//! endpoint row ([`Matrix::row_words_into`]) costs one step per allowed
+//! destination. The limit is `C`: a cluster whose pods all differ to the
+//! policies (unique labels every selector names) has `C = N` and needs the
+//! dense table again. `cargo run --release -p netpol-core --example
+//! profile_150k` times the largest size.
 
 pub(crate) mod bitset;
 mod build;
