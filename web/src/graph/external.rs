@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 use netpol_core::eval::{is_allowed, ExternalNode};
 use netpol_core::labels::Labels;
+use netpol_core::matrix::Matrix;
 use netpol_core::{Flow, FlowEnd, Probe, Scenario};
 
 /// Allowed-probe masks (bit `k` for `probes[k]`) per endpoint and external
@@ -49,14 +50,19 @@ pub(super) fn verdicts(
     probes: &[Probe],
 ) -> ExternalVerdicts {
     let own: Vec<usize> = (0..probes.len()).collect();
-    verdicts_alike(scenario, n, externals, probes, &own)
+    verdicts_alike(scenario, None, n, externals, probes, &own)
 }
 
 /// [`verdicts`] asking only once per group of probes every rule treats
 /// alike: `alike[k]` is the first probe of `k`'s group (see
-/// `UnitTally::alike`), whose answers `k` reuses.
+/// `tally::alike`), whose answers `k` reuses. With `classes` (the
+/// scenario's matrix), endpoints of one namespace in one matrix class are
+/// asked once: a class is endpoints every rule of every policy treats alike
+/// (`Matrix::class_of`), so their flows to and from an address are decided
+/// alike too.
 pub(super) fn verdicts_alike(
     scenario: &Scenario,
+    classes: Option<&Matrix>,
     n: usize,
     externals: &[ExternalNode],
     probes: &[Probe],
@@ -92,10 +98,22 @@ pub(super) fn verdicts_alike(
         // end is never an endpoint: `external_nodes` picks addresses no
         // endpoint has), so each such class is asked once.
         let mut seen: BTreeMap<(&Labels, bool), Vec<usize>> = BTreeMap::new();
+        let mut by_class: BTreeMap<usize, usize> = BTreeMap::new();
         for &i in list {
             let Some(e) = scenario.endpoints.get(i) else { continue };
-            let reps = seen.entry((&e.labels, e.host_network)).or_default();
-            let twin = reps.iter().copied().find(|&r| scenario.endpoints.get(r).is_some_and(|o| o.ports == e.ports));
+            let class = classes.and_then(|m| m.class_of(i));
+            let twin = match class {
+                Some(c) => by_class.get(&c).copied(),
+                None => {
+                    let reps = seen.entry((&e.labels, e.host_network)).or_default();
+                    let twin =
+                        reps.iter().copied().find(|&r| scenario.endpoints.get(r).is_some_and(|o| o.ports == e.ports));
+                    if twin.is_none() {
+                        reps.push(i);
+                    }
+                    twin
+                }
+            };
             if let Some(r) = twin {
                 for x in 0..x_count {
                     v.out[i * x_count + x] = v.out[r * x_count + x];
@@ -103,7 +121,9 @@ pub(super) fn verdicts_alike(
                 }
                 continue;
             }
-            reps.push(i);
+            if let Some(c) = class {
+                by_class.insert(c, i);
+            }
             for (x, ext) in externals.iter().enumerate() {
                 let (me, them) = (FlowEnd::Endpoint(i), FlowEnd::Ip(ext.address));
                 let (mut out, mut into) = (0u64, 0u64);

@@ -504,8 +504,14 @@ pub fn build(
 
     let mut acc = Accumulator::new(units + externals.len());
     let chosen_index: Vec<usize> = chosen.iter().map(|&(p, _)| p).collect();
-    let ext_verdicts =
-        external::verdicts_alike(scenario, n, externals, &model.probes, &tally::alike(matrix, &chosen_index));
+    let ext_verdicts = external::verdicts_alike(
+        scenario,
+        Some(matrix),
+        n,
+        externals,
+        &model.probes,
+        &tally::alike(matrix, &chosen_index),
+    );
 
     // Unit → unit, from class pairs (see `tally`), then unit → external.
     let mut from_unit: Vec<Vec<tally::UnitPair>> = vec![Vec::new(); units];
@@ -958,7 +964,8 @@ mod tests {
         let g = build(&s, &m, &all(&m), &ext, &ViewState::default());
         let model_time = best(&|| drop(build(&s, &m, &all(&m), &ext, &ViewState::default())));
         let alike = tally::alike(&m, &all(&m));
-        let external_time = best(&|| drop(external::verdicts_alike(&s, s.endpoints.len(), &ext, &probes, &alike)));
+        let external_time =
+            best(&|| drop(external::verdicts_alike(&s, Some(&m), s.endpoints.len(), &ext, &probes, &alike)));
         let no_external_time = best(&|| drop(build(&s, &m, &all(&m), &[], &ViewState::default())));
         println!("graph model without external nodes: {no_external_time:?}");
         let t = Instant::now();
