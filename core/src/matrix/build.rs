@@ -23,7 +23,7 @@ use crate::model::{EndpointKind, PortRef, Protocol, Rule, Scenario};
 
 /// Endpoints per run in the per-endpoint units (a few ms at most in wasm);
 /// tiny in unit tests, so their scenarios cross many run boundaries.
-const CHUNK: usize = if cfg!(test) { 7 } else { 2048 };
+const CHUNK: usize = if cfg!(test) { 7 } else { 1024 };
 
 /// Which planned peer set: a NetworkPolicy's ingress or egress rule, or a
 /// cluster policy's (policy index, rule index).
@@ -201,11 +201,17 @@ impl PlanBuilder {
         }
     }
 
-    /// Whether the next unit is one of the long ones (a run of endpoints or
-    /// a whole-scenario unit: the cluster tiers, numbering the output
-    /// classes, the assembly): a job ends its step after one.
-    pub(crate) fn heavy(&self) -> bool {
-        !matches!(self.unit(self.done), Unit::Policy(_) | Unit::Refine(_) | Unit::Compress(_))
+    /// What the next unit costs in rows of a job's step budget. The long
+    /// ones (a run of endpoints, or a whole-scenario unit: the cluster
+    /// tiers, numbering the output classes, the assembly) end a step; a
+    /// policy or a peer set reads a few bitsets over all endpoints, so it
+    /// costs more rows in a bigger cluster (a step of 64 rows stays a few
+    /// ms at 150,000 endpoints).
+    pub(crate) fn cost(&self) -> usize {
+        match self.unit(self.done) {
+            Unit::Policy(_) | Unit::Refine(_) | Unit::Compress(_) => 1 + self.endpoints / 4096,
+            _ => usize::MAX,
+        }
     }
 
     /// Units left.

@@ -103,12 +103,12 @@ impl MatrixJob {
         while budget > 0 && !self.is_done() {
             if self.plan.is_none() {
                 let Some(builder) = self.builder.as_mut() else { break };
-                let heavy = builder.heavy();
+                let cost = builder.cost();
                 if let Some(plan) = builder.step(scenario) {
                     self.builder = None;
                     self.start_tables(scenario, plan);
                 }
-                budget = if heavy { 0 } else { budget - 1 };
+                budget = budget.saturating_sub(cost);
                 continue;
             }
             let Some(plan) = self.plan.as_ref() else { break };
