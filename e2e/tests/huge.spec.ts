@@ -139,13 +139,13 @@ test.describe('a generated cluster of many thousands of pods', () => {
     }, pasted);
     await expect(page.getByTestId('large-doc')).toContainText('pasted text');
     await expect(editor(page)).toHaveValue('');
-    await expect(page.getByTestId('eval-progress')).toBeHidden({ timeout: 60_000 });
+    await expect(page.getByTestId('eval-progress')).toBeHidden({ timeout: 120_000 });
 
     // A broken line typed into the changes is marked at ITS line (2), not at the combined text's.
     await editor(page).focus();
     await page.keyboard.type('# mine\nmetadata: [\n');
     const item = page.getByTestId('error-item').first();
-    await expect(item).toBeVisible({ timeout: 60_000 });
+    await expect(item).toBeVisible({ timeout: 120_000 });
     await expect(item.locator('.err-pos')).toHaveText(/^[23]:\d+$/);
     await expect(page.getByTestId('stale-badge')).toBeVisible();
     await shot('huge-paste-error');
