@@ -41,7 +41,7 @@ test('first paint needs no fetch: the default scenario is embedded', async ({ pa
   expect(fetched).toEqual([]);
 });
 
-test('a preset is fetched on first use with a loading state, then kept for the visit', async ({ page, network, shot }) => {
+test('a preset is fetched on first use with a loading state', async ({ page, shot }) => {
   await open(page);
   const before = await editor(page).inputValue();
   const release = await hold(page, '**/presets/or-vs-and.yaml');
@@ -58,21 +58,21 @@ test('a preset is fetched on first use with a loading state, then kept for the v
   await expect(editor(page)).toHaveValue(/name: or-demo/);
   await expect(page.getByLabel('What this preset teaches')).toContainText('OR vs AND');
   await shot('content-preset-loaded');
+  // Loading a fetched preset is still an undoable edit.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  expect(await editor(page).inputValue()).toBe(before);
+});
 
-  // Picked again: no second request.
-  await page.unroute('**/presets/or-vs-and.yaml');
-  await openMenu(page);
-  await item(page, 'default-allow').click();
-  await expect(page.getByTestId('preset-menu')).toBeHidden();
-  await openMenu(page);
-  await item(page, 'or-vs-and').click();
-  await expect(page.getByTestId('preset-menu')).toBeHidden();
+test('a fetched preset is kept for the visit: picked again, it is not fetched again', async ({ page, network }) => {
+  await open(page);
+  for (const id of ['or-vs-and', 'default-allow', 'or-vs-and']) {
+    await openMenu(page);
+    await item(page, id).click();
+    await expect(page.getByTestId('preset-menu')).toBeHidden();
+  }
   await expect(editor(page)).toHaveValue(/name: or-demo/);
   const asked = network.requests.filter((r) => r.url.endsWith('/presets/or-vs-and.yaml'));
   expect(asked.length).toBe(1);
-  // Loading a fetched preset is still an undoable edit.
-  await page.getByRole('button', { name: 'Undo' }).click();
-  await expect(editor(page)).toHaveValue(/name: dev\b|namespace: dev/);
 });
 
 test('a preset the host cannot serve is refused with a reason, and the editor is untouched', async ({ page, shot }) => {
@@ -107,7 +107,7 @@ test('a preset the host cannot serve is refused with a reason, and the editor is
   await expect(editor(page)).toHaveValue(/api-legacy/);
 });
 
-test('a lesson fetches its scenario as it opens; a failure says so and can be retried', async ({ page, shot }) => {
+test('a lesson fetches its scenario as it opens, with a loading state', async ({ page, shot }) => {
   await open(page);
   const release = await hold(page, '**/lessons/ports.yaml');
   await page.getByTestId('learn-open').click();
@@ -123,12 +123,14 @@ test('a lesson fetches its scenario as it opens; a failure says so and can be re
   await expect(editor(page)).toHaveValue(/endPort/);
   await page.getByTestId('predict-allowed').click();
   await expect(page.getByTestId('learn-reveal')).toBeVisible();
+});
 
-  // Another lesson whose file is missing on this host.
-  await page.unroute('**/lessons/ports.yaml');
+test('a lesson whose scenario the host cannot serve says so and can be retried', async ({ page, shot }) => {
+  await open(page);
   await page.route('**/lessons/dns-egress.yaml', (route) => route.fulfill({ status: 404, body: 'not here' }));
-  await page.getByTestId('learn-back').click();
+  await page.getByTestId('learn-open').click();
   await page.locator('[data-testid="learn-item"][data-id="dns-egress"]').click();
+  const load = page.getByTestId('learn-load');
   const error = page.getByTestId('learn-load-error');
   await expect(error).toBeVisible();
   await expect(error).toContainText('lessons/dns-egress.yaml');

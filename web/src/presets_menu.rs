@@ -27,7 +27,8 @@ pub fn PresetsMenu(
     });
     // The preset being fetched, and why the last one could not be.
     let pending = RwSignal::new(None::<&'static str>);
-    let failed = RwSignal::new(None::<String>);
+    // Said under the item that failed, which has focus (the menu scrolls).
+    let failed = RwSignal::new(None::<(&'static str, String)>);
     let pick = move |p: &'static Preset| {
         if pending.get_untracked().is_some() {
             return;
@@ -43,7 +44,8 @@ pub fn PresetsMenu(
                     on_pick.run((p, yaml));
                 }
                 Ok(_) => {}
-                Err(why) => failed.set(Some(format!("“{}” could not be loaded. {why} Your scenario is unchanged.", p.title))),
+                Err(why) => failed
+                    .set(Some((p.id, format!("“{}” could not be loaded. {why} Your scenario is unchanged.", p.title)))),
             }
         });
     };
@@ -80,9 +82,6 @@ pub fn PresetsMenu(
                         _ => {}
                     }
                 >
-                    {move || failed.get().map(|why| view! {
-                        <p class="menu-error" role="alert" data-testid="preset-error">{why}</p>
-                    })}
                     {PRESETS.iter().map(|p| {
                         let loading = move || pending.get() == Some(p.id);
                         view! {
@@ -102,6 +101,9 @@ pub fn PresetsMenu(
                                     </Show>
                                 </span>
                                 <span class="menu-summary">{p.summary}</span>
+                                {move || failed.get().filter(|(id, _)| *id == p.id).map(|(_, why)| view! {
+                                    <span class="menu-error" role="alert" data-testid="preset-error">{why}</span>
+                                })}
                             </button>
                         }
                     }).collect_view()}
