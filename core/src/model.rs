@@ -451,7 +451,8 @@ impl Scenario {
         // Sets, not list scans: a 10,000-pod cluster has hundreds of
         // namespaces (issue 5), and objects come grouped by namespace, so
         // the previous name is checked first.
-        let declared: alloc::collections::BTreeSet<&str> = self.namespaces.iter().map(|n| n.name.as_str()).collect();
+        let mut declared: alloc::collections::BTreeSet<&str> = alloc::collections::BTreeSet::new();
+        declared.extend(self.namespaces.iter().map(|n| n.name.as_str()));
         let mut implied: alloc::collections::BTreeSet<&str> = alloc::collections::BTreeSet::new();
         let in_use = self
             .endpoints

@@ -36,8 +36,8 @@ impl LabelIndex {
     /// Indexes only the `wanted` keys: labels no selector mentions (pod
     /// template hashes, versions, …) would cost time and never be asked for.
     fn build<'a>(len: usize, labels: impl Iterator<Item = &'a Labels>, wanted: &BTreeSet<&str>) -> Self {
-        let keys: BTreeMap<String, KeyMembers> =
-            wanted.iter().map(|k| ((*k).to_owned(), KeyMembers::default())).collect();
+        let mut keys: BTreeMap<String, KeyMembers> = BTreeMap::new();
+        keys.extend(wanted.iter().map(|k| ((*k).to_owned(), KeyMembers::default())));
         let mut index = LabelIndex { len, keys };
         for (i, l) in labels.enumerate() {
             index.add(i as u32, l);
