@@ -70,7 +70,7 @@ enum Stage {
     },
     Externals {
         parsed: Box<Parsed>,
-        matrix: Matrix,
+        matrix: Box<Matrix>,
     },
     Lint(Box<Evaluated>, Vec<Diagnostic>),
     Done(Box<Evaluated>, Vec<Diagnostic>),
@@ -161,7 +161,7 @@ impl Job {
             }
             Stage::Matrix { parsed, mut job, rows } => {
                 if job.step(&parsed.scenario, MATRIX_UNIT) {
-                    Stage::Externals { parsed, matrix: job.finish() }
+                    Stage::Externals { parsed, matrix: Box::new(job.finish()) }
                 } else {
                     Stage::Matrix { parsed, job, rows }
                 }
@@ -169,7 +169,7 @@ impl Job {
             Stage::Externals { parsed, matrix } => {
                 let Parsed { diagnostics, scenario, probes } = *parsed;
                 let externals = external_nodes(&scenario);
-                Stage::Lint(Box::new(Evaluated { scenario, probes, matrix, externals, lint: Vec::new() }), diagnostics)
+                Stage::Lint(Box::new(Evaluated { scenario, probes, matrix: *matrix, externals, lint: Vec::new() }), diagnostics)
             }
             Stage::Lint(mut ev, diagnostics) => {
                 ev.lint = lint(&ev.scenario);
