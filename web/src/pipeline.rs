@@ -169,7 +169,10 @@ impl Job {
             Stage::Externals { parsed, matrix } => {
                 let Parsed { diagnostics, scenario, probes } = *parsed;
                 let externals = external_nodes(&scenario);
-                Stage::Lint(Box::new(Evaluated { scenario, probes, matrix: *matrix, externals, lint: Vec::new() }), diagnostics)
+                Stage::Lint(
+                    Box::new(Evaluated { scenario, probes, matrix: *matrix, externals, lint: Vec::new() }),
+                    diagnostics,
+                )
             }
             Stage::Lint(mut ev, diagnostics) => {
                 ev.lint = lint(&ev.scenario);

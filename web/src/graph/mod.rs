@@ -28,4 +28,3 @@ pub mod tiers;
 pub use component::AllowGraph;
 pub use model::{build, GraphEndpoint, GraphModel, Level, ViewState};
 pub use tiers::TierFilter;
-
