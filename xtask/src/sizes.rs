@@ -13,13 +13,15 @@ use crate::run::{Error, Result};
 /// The gate on the whole app's wasm + JS, gzipped (1 KB = 1000 bytes): a ratchet, lowered to
 /// the last measured size plus a small margin whenever size work lands.
 ///
-/// Issue 3 asks for [`TARGET_GZIP_BYTES`]. This session's features (compare, export, Learn,
-/// tiers, pipeline) took the page from 474 KB to 598 KB at `d8e5653`; Leptos'
-/// `erase_components` (`.cargo/config.toml`) and the shared sort (`netpol_core::sort`) brought
-/// it to 547 KB, and the remaining shared-sort call sites to 539 KB (fresh-clone CI run at
-/// `4faed13`). The gate is that plus 8 KB; ARCHITECTURE.md ("Where the bytes go") lists what the remaining cuts are. A larger
-/// page fails the build, and the table always shows the distance to the target.
-pub const BUDGET_GZIP_BYTES: u64 = 547_000;
+/// Issue 3 asks for [`TARGET_GZIP_BYTES`]. Session 2's features (compare, export, Learn, tiers,
+/// pipeline) took the page from 474 KB to 598 KB at `d8e5653`; Leptos' `erase_components`
+/// (`.cargo/config.toml`) and the shared sort (`netpol_core::sort`) brought it to 539 KB at
+/// `4faed13`. Session 3's large-scenario mode and graph overview (about +23 KB) and its cuts
+/// (B-tree and sort instances, terser-minified glue, presets and lessons fetched on demand) left
+/// 536 KB at `f53a96d` (fresh-clone CI run). The gate is that plus 8 KB; ARCHITECTURE.md ("Where
+/// the bytes go") lists the remaining cuts. A larger page fails the build, and the table always
+/// shows the distance to the target.
+pub const BUDGET_GZIP_BYTES: u64 = 544_000;
 
 /// Issue 3's target for wasm + JS gzipped; shown beside the gate, not yet enforced.
 pub const TARGET_GZIP_BYTES: u64 = 400_000;
