@@ -130,6 +130,38 @@ test('typing a deny-all policy removes an allowed cell and an arrow', async ({ p
   ).toHaveAttribute('data-allowed', 'false');
 });
 
+test('replacing the whole text opens a flow of the new scenario and drops the preset lesson', async ({ page }) => {
+  await open(page);
+  // The first visit shows the default preset's lesson and its flow.
+  await expect(page.getByRole('complementary', { name: 'What this preset teaches' })).toBeVisible();
+  const other = [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata: {name: client, namespace: lab, labels: {app: client}}',
+    '---',
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata: {name: server, namespace: lab, labels: {app: server}}',
+    '---',
+    'apiVersion: networking.k8s.io/v1',
+    'kind: NetworkPolicy',
+    'metadata: {name: server-from-client, namespace: lab}',
+    'spec:',
+    '  podSelector: {matchLabels: {app: server}}',
+    '  ingress:',
+    '  - from: [{podSelector: {matchLabels: {app: client}}}]',
+    '    ports: [{port: 8080}]',
+    '',
+  ].join('\n');
+  await editor(page).fill(other);
+  // Neither end of the preset's flow exists any more: the inspector opens one of this scenario
+  // (into the isolated pod, from the pod it admits) instead of "No pod or workload …".
+  await expect(page.getByTestId('verdict')).toContainText('lab/client → lab/server');
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-allowed', 'true');
+  await expect(page.getByText(/No pod or workload/)).toHaveCount(0);
+  await expect(page.getByRole('complementary', { name: 'What this preset teaches' })).toHaveCount(0);
+});
+
 test('Tab indents with spaces and Ctrl+Z undoes it', async ({ page }) => {
   await open(page);
   const ta = editor(page);

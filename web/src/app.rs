@@ -403,6 +403,24 @@ pub fn App() -> impl IntoView {
     // Presets, lesson, toast.
     let lesson = RwSignal::new(if first_visit { default_preset() } else { None });
     let lesson_open = RwSignal::new(false);
+    // A new scenario in which neither end of the inspected flow exists (the
+    // user replaced a preset's text with their cluster): open a flow of the
+    // new scenario instead of "No pod `shop/web`", and drop the preset's
+    // lesson, which no longer describes what is on screen.
+    Effect::new(move |_| {
+        shown.with(|s| {
+            let (Shown::Fresh, Some(ev)) = (s.mode, s.evaluated.as_ref()) else { return };
+            if lesson.with_untracked(|l| l.is_some_and(|p| flow_sel::stranded(&ev.scenario, &focus_choice(p)))) {
+                lesson.set(None);
+            }
+            if choice.with_untracked(|c| flow_sel::stranded(&ev.scenario, c)) {
+                if let Some(c) = flow_sel::suggest(&ev.scenario, &ev.matrix) {
+                    matrix_probe.set(c.probe.clone());
+                    choice.set(c);
+                }
+            }
+        })
+    });
     let toast = RwSignal::new(None::<Toast>);
     let menu_open = RwSignal::new(false);
     let help_open = RwSignal::new(false);

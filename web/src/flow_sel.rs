@@ -7,6 +7,7 @@
 //! own explanation, because policies never select Services, only pods.
 
 use netpol_core::eval::{evaluate, resolve_end, service_targets, ServiceTarget};
+use netpol_core::matrix::Matrix;
 use netpol_core::{Explanation, Flow, FlowEnd, Probe, Scenario};
 
 /// The prefix that marks a destination as a Service (`service:ns/name`).
@@ -124,5 +125,109 @@ pub fn end_text(scenario: &Scenario, end: FlowEnd) -> String {
             scenario.endpoints.get(i).map(|e| format!("{}/{}", e.namespace, e.name)).unwrap_or_default()
         }
         FlowEnd::Ip(ip) => ip.to_string(),
+    }
+}
+
+/// Whether neither end of `choice` names anything in `scenario`: the
+/// choice belongs to another scenario (a preset's flow after the user
+/// replaced the whole text), so showing "No pod `shop/web`" would only
+/// confuse. A half-typed choice (one end known or empty) is the user's.
+pub fn stranded(scenario: &Scenario, choice: &FlowChoice) -> bool {
+    let unknown = |text: &str| !text.trim().is_empty() && resolve_end(scenario, text).is_none();
+    unknown(&choice.from) && unknown(&choice.to) && resolve_target(scenario, &choice.to).is_none()
+}
+
+/// A flow worth opening in a scenario the user has just brought in: into
+/// the first endpoint some policy isolates for ingress (so the inspector has
+/// a policy to explain), from the first other endpoint the matrix lets in on
+/// the first probe, else from the first other endpoint at all. Without any
+/// ingress isolation, the first two endpoints. `None` without endpoints.
+///
+/// Cost: two scans of the endpoints with O(1) matrix lookups, so it is fine
+/// at 150,000 pods.
+pub fn suggest(scenario: &Scenario, matrix: &Matrix) -> Option<FlowChoice> {
+    let n = scenario.endpoints.len().min(matrix.len());
+    let probe = matrix.probes().first()?;
+    let to = (0..n).find(|&j| matrix.isolated_ingress(j)).unwrap_or(usize::from(n > 1));
+    let others = || (0..n).filter(move |&i| i != to);
+    let from = others().find(|&i| matrix.allowed(0, i, to)).or_else(|| others().next()).unwrap_or(to);
+    (to < n).then(|| FlowChoice {
+        from: end_text(scenario, FlowEnd::Endpoint(from)),
+        to: end_text(scenario, FlowEnd::Endpoint(to)),
+        probe: probe.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use netpol_core::matrix::matrix;
+    use netpol_core::parse::parse_str;
+
+    use super::*;
+
+    const TWO_NAMESPACES: &str = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: x, labels: {app: a}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b, namespace: x, labels: {app: b}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: c, namespace: y, labels: {app: c}}
+";
+
+    const ONLY_C_INTO_B: &str = "\
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: b-from-c, namespace: x}
+spec:
+  podSelector: {matchLabels: {app: b}}
+  ingress:
+  - from:
+    - namespaceSelector: {}
+      podSelector: {matchLabels: {app: c}}
+    ports: [{port: 80}]
+";
+
+    fn scenario(text: &str) -> Scenario {
+        parse_str(text).scenario
+    }
+
+    fn choice(from: &str, to: &str) -> FlowChoice {
+        FlowChoice { from: from.into(), to: to.into(), probe: "TCP/80".into() }
+    }
+
+    #[test]
+    fn a_choice_is_stranded_only_when_neither_end_exists() {
+        let s = scenario(TWO_NAMESPACES);
+        assert!(stranded(&s, &choice("shop/web", "shop/api")));
+        assert!(!stranded(&s, &choice("x/a", "shop/api")), "one end known: the user is picking");
+        assert!(!stranded(&s, &choice("shop/web", "x/b")));
+        assert!(!stranded(&s, &choice("", "shop/api")), "an empty end is a choice in progress");
+        assert!(!stranded(&s, &choice("shop/web", "10.0.0.1")), "an address is always a valid end");
+    }
+
+    #[test]
+    fn the_suggested_flow_enters_an_isolated_pod_from_a_source_it_admits() {
+        let s = scenario(&format!("{TWO_NAMESPACES}{ONLY_C_INTO_B}"));
+        let probes = s.probes_in_use();
+        let m = matrix(&s, &probes);
+        let c = suggest(&s, &m).expect("a flow");
+        assert_eq!((c.from.as_str(), c.to.as_str(), c.probe.as_str()), ("y/c", "x/b", "TCP/80"));
+        assert!(matches!(inspect(&s, &c), Ok(Inspection::Flow(ex)) if ex.allowed));
+    }
+
+    #[test]
+    fn without_isolation_the_suggestion_is_the_first_two_endpoints() {
+        let s = scenario(TWO_NAMESPACES);
+        let m = matrix(&s, &[Probe::parse("TCP/80").expect("probe")]);
+        let c = suggest(&s, &m).expect("a flow");
+        assert_eq!((c.from.as_str(), c.to.as_str()), ("x/a", "x/b"));
+        let empty = scenario("");
+        assert_eq!(suggest(&empty, &matrix(&empty, &[Probe::parse("TCP/80").expect("probe")])), None);
     }
 }
