@@ -13,8 +13,9 @@
 //!   columns destinations (`to`), `✓` allowed, `·` denied. Columns are keyed
 //!   by row number, with the legend being the numbered row labels.
 //! - `summary`: per probe the number of endpoints, pairs, allowed and denied
-//!   pairs — for timing big clusters without printing every cell. Works at
-//!   any size (the counts come from the matrix's class tables).
+//!   pairs, and the number of output classes — for timing big clusters
+//!   without printing every cell. Works at any size (the counts come from
+//!   the matrix's class tables).
 //!
 //! The formats with one cell per pair refuse clusters where that output
 //! would be unreadable or too big to build in memory ([`MAX_TABLE`],
@@ -124,11 +125,18 @@ fn write_table(out: &mut impl Write, names: &[String], probes: &[Probe], m: &Mat
 fn write_summary(out: &mut impl Write, probes: &[Probe], m: &Matrix) -> io::Result<()> {
     let n = m.len();
     let pairs = (n as u128) * (n as u128);
-    writeln!(out, "{:<12} {:>10} {:>14} {:>14} {:>14}", "probe", "endpoints", "pairs", "allowed", "denied")?;
+    // `classes` (last, so readers of the first five columns are unaffected): the output classes
+    // the matrix was computed on, endpoints no rule tells apart (issue 5); the same on every row.
+    let classes = m.class_count();
+    writeln!(
+        out,
+        "{:<12} {:>10} {:>14} {:>14} {:>14} {:>10}",
+        "probe", "endpoints", "pairs", "allowed", "denied", "classes"
+    )?;
     for (p, probe) in probes.iter().enumerate() {
         let allowed = m.allowed_count(p) as u128;
         let denied = pairs.saturating_sub(allowed);
-        writeln!(out, "{:<12} {n:>10} {pairs:>14} {allowed:>14} {denied:>14}", probe.to_string())?;
+        writeln!(out, "{:<12} {n:>10} {pairs:>14} {allowed:>14} {denied:>14} {classes:>10}", probe.to_string())?;
     }
     Ok(())
 }
