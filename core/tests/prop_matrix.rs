@@ -426,7 +426,8 @@ proptest! {
     }
 
     /// A job advanced by random step sizes (down to one row) ends with the
-    /// same matrix as `matrix()`, and each step does bounded work.
+    /// same matrix as `matrix()`, each step does bounded work, and the
+    /// progress shown moves forward with every step, plan steps included.
     #[test]
     fn matrix_job_in_random_steps_equals_matrix(s in scenario(), sizes in prop::collection::vec(1usize..200, 1..40)) {
         let whole = matrix(&s, &PROBES);
@@ -436,8 +437,12 @@ proptest! {
         while !done {
             let size = sizes.get(steps % sizes.len()).copied().unwrap_or(1);
             let before = job.remaining();
+            let progress_before = job.progress();
             done = job.step(&s, size);
             prop_assert!(done || job.remaining() < before, "a step makes progress");
+            let progress = job.progress();
+            prop_assert!((done || progress > progress_before) && (0.0..=1.0).contains(&progress),
+                "progress {progress} after {progress_before}");
             steps += 1;
             prop_assert!(steps < 100_000);
         }

@@ -66,7 +66,6 @@ enum Stage {
     Matrix {
         parsed: Box<Parsed>,
         job: Box<MatrixJob>,
-        rows: usize,
     },
     Externals {
         parsed: Box<Parsed>,
@@ -121,7 +120,7 @@ impl Job {
                 }
             }
             Stage::Plan(_) | Stage::Moving => 0.6,
-            Stage::Matrix { job, rows, .. } => 0.6 + 0.3 * (1.0 - job.remaining() as f64 / (*rows).max(1) as f64),
+            Stage::Matrix { job, .. } => 0.6 + 0.3 * job.progress(),
             Stage::Externals { .. } => 0.9,
             Stage::Lint(..) => 0.95,
             Stage::Done(..) => 1.0,
@@ -156,14 +155,13 @@ impl Job {
             }
             Stage::Plan(parsed) => {
                 let job = MatrixJob::new(&parsed.scenario, &parsed.probes);
-                let rows = job.remaining();
-                Stage::Matrix { parsed, job: Box::new(job), rows }
+                Stage::Matrix { parsed, job: Box::new(job) }
             }
-            Stage::Matrix { parsed, mut job, rows } => {
+            Stage::Matrix { parsed, mut job } => {
                 if job.step(&parsed.scenario, MATRIX_UNIT) {
                     Stage::Externals { parsed, matrix: Box::new(job.finish()) }
                 } else {
-                    Stage::Matrix { parsed, job, rows }
+                    Stage::Matrix { parsed, job }
                 }
             }
             Stage::Externals { parsed, matrix } => {

@@ -214,6 +214,11 @@ impl PlanBuilder {
         }
     }
 
+    /// The share of units done, from 0 to 1.
+    pub(crate) fn fraction_done(&self) -> f64 {
+        self.done as f64 / self.total().max(1) as f64
+    }
+
     /// Units left.
     pub(crate) fn remaining(&self) -> usize {
         self.total().saturating_sub(self.done)

@@ -56,6 +56,9 @@ pub struct MatrixJob {
     table_of: Vec<usize>,
     tables: Vec<Table>,
     current: Option<Work>,
+    /// [`MatrixJob::remaining`] when the plan was finished: the table
+    /// rows, for [`MatrixJob::progress`].
+    table_rows: usize,
 }
 
 impl MatrixJob {
@@ -71,6 +74,7 @@ impl MatrixJob {
             table_of: Vec::new(),
             tables: Vec::new(),
             current: None,
+            table_rows: 0,
         }
     }
 
@@ -93,6 +97,18 @@ impl MatrixJob {
         let done_in_current =
             self.current.as_ref().map_or(0, |w| w.ingress.len() + w.egress.len() + (w.next_block * 64).min(plan.len));
         left.saturating_sub(done_in_current)
+    }
+
+    /// How far the job is, from 0 to 1, for a progress display: the plan's
+    /// units are the first half, the tables' rows the second. Unlike
+    /// [`MatrixJob::remaining`], whose count before the plan is an upper
+    /// bound (one class per endpoint) that the plan then cuts by orders of
+    /// magnitude, it moves while the plan is built. Never decreases.
+    pub fn progress(&self) -> f64 {
+        match &self.builder {
+            Some(builder) => 0.5 * builder.fraction_done(),
+            None => 0.5 + 0.5 * (1.0 - self.remaining() as f64 / self.table_rows.max(1) as f64),
+        }
     }
 
     /// Does roughly `work` rows of work (at least one unit); returns true
@@ -155,6 +171,7 @@ impl MatrixJob {
             self.table_of.push(index);
         }
         self.plan = Some(plan);
+        self.table_rows = self.remaining();
     }
 
     /// Runs the job to the end and returns the matrix: always equal to
