@@ -135,14 +135,13 @@ pub fn App() -> impl IntoView {
     // user's own scenario is still there to go back to.
     let viewing_shared = RwSignal::new(shared.is_some());
     let share_error = RwSignal::new(share_failure);
-    // Compare mode (crate::compare): on when the link carried an after text.
-    let compare = crate::compare::Compare::new(shared.as_ref().and_then(|s| s.compare.clone()));
-
     let shared_text = StoredValue::new(initial_text.clone());
     let text = RwSignal::new(initial_text.clone());
     // Large-scenario mode (crate::large): a text of several MB is held
     // outside the textarea and evaluated together with it.
     let large = RwSignal::new(if shared.is_none() { large::load().map(Arc::new) } else { None });
+    // Compare mode (crate::compare): on when the link carried an after text.
+    let compare = crate::compare::Compare::new(shared.as_ref().and_then(|s| s.compare.clone()), large);
     let large_error = RwSignal::new(None::<String>);
     let text_error = RwSignal::new(None::<String>);
     let evaluated_text = move |t: &str| match large.get_untracked() {

@@ -7,6 +7,11 @@
 //! The page owns one [`Compare`]; [`ComparePanel`] is its tab panel.
 //! [`Compare::after_for_graph`] is what the allow graph draws added and
 //! removed arrows from (`None` while compare mode is off).
+//!
+//! With a large document (crate::large) the main editor holds only "your
+//! changes"; the after editor then holds the after version of those
+//! changes, and both versions are evaluated with the same document in
+//! front, so the diff shows what the change does to the whole cluster.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +27,7 @@ use crate::flow_sel::{self, FlowChoice};
 use crate::highlight;
 use crate::inspector::InspectorBody;
 use crate::inspector_vm::{inspector_data, InspectorData};
+use crate::large::{self, Large, Place};
 use crate::pipeline::Pipeline;
 use crate::state::{Evaluated, Shown};
 use crate::text;
@@ -54,6 +60,8 @@ pub struct Compare {
     pub text: RwSignal<String>,
     debounced: RwSignal<String>,
     pipeline: Pipeline,
+    /// The page's large document, evaluated in front of the after text too.
+    large: RwSignal<Option<Arc<Large>>>,
     /// The after version's evaluation (the last valid one while the text
     /// has errors), whether or not compare mode is on.
     pub after: Memo<Option<Arc<Evaluated>>>,
@@ -63,13 +71,17 @@ pub struct Compare {
 
 impl Compare {
     /// Compare mode, on with `initial` as the after text when a link
-    /// carried one, else off.
-    pub fn new(initial: Option<String>) -> Compare {
+    /// carried one, else off; `large` is the page's large document.
+    pub fn new(initial: Option<String>, large: RwSignal<Option<Arc<Large>>>) -> Compare {
         let on = RwSignal::new(initial.is_some());
         let start = initial.unwrap_or_default();
         let text = RwSignal::new(start.clone());
         let debounced = RwSignal::new(start.clone());
-        let pipeline = Pipeline::new(&start);
+        let evaluated = move |t: &str| match large.get_untracked() {
+            Some(l) => large::combine(&l, t),
+            None => t.to_string(),
+        };
+        let pipeline = Pipeline::new(&evaluated(&start));
         let timer = StoredValue::new(None::<TimeoutHandle>);
         Effect::new(move |_| {
             let t = text.get();
@@ -87,10 +99,13 @@ impl Compare {
             .ok();
             timer.set_value(handle);
         });
-        Effect::new(move |_| debounced.with(|t| pipeline.submit(t)));
+        Effect::new(move |_| {
+            large.track();
+            debounced.with(|t| pipeline.submit(&evaluated(t)))
+        });
         let analysis = pipeline.analysis;
         let after = Memo::new(move |_| analysis.with(|a| a.shown(false).1));
-        Compare { on, text, debounced, pipeline, after, selected: RwSignal::new(None) }
+        Compare { on, text, debounced, pipeline, large, after, selected: RwSignal::new(None) }
     }
 
     /// Turns compare mode on; the after version starts as a copy of
@@ -184,12 +199,25 @@ fn side_data(ev: Option<&Evaluated>, change: &Change, after: bool) -> InspectorD
     inspector_data(&ev.scenario, &flow_sel::inspect(&ev.scenario, &choice))
 }
 
-fn marks_of(a: &crate::state::Analysis) -> Vec<Mark> {
+/// The line of the after editor that line `line` of the evaluated text is
+/// (`None` for a line of the large document in front of it).
+fn after_line(large: Option<&Large>, line: u32) -> Option<u32> {
+    match large.map(|l| l.place(line)) {
+        None => Some(line),
+        Some(Place::Changes(line)) => Some(line),
+        Some(Place::Large(_)) => None,
+    }
+}
+
+/// The after editor's marks: diagnostics of its own lines (the large
+/// document's are shown in the main pane).
+fn marks_of(a: &crate::state::Analysis, large: Option<&Large>) -> Vec<Mark> {
     a.diagnostics
         .iter()
         .filter(|d| d.span.source == highlight::EDITOR_SOURCE)
-        .map(|d| Mark {
-            line: d.span.start.line.max(1),
+        .filter_map(|d| Some((after_line(large, d.span.start.line)?, d)))
+        .map(|(line, d)| Mark {
+            line: line.max(1),
             col: d.span.start.col.max(1),
             error: d.severity == Severity::Error,
             message: if d.path.is_empty() { d.message.clone() } else { format!("{}: {}", d.path, d.message) },
@@ -217,10 +245,17 @@ pub fn ComparePanel(
     on_close: Callback<()>,
 ) -> impl IntoView {
     let analysis = compare.pipeline.analysis;
-    let marks = Memo::new(move |_| analysis.with(marks_of));
+    let large = compare.large;
+    let marks = Memo::new(move |_| large.with(|l| analysis.with(|a| marks_of(a, l.as_deref()))));
     let after_focus = RwSignal::new(Vec::<Span>::new());
     let line_count = Memo::new(move |_| compare.text.with(|t| text::line_count(t)));
-    let highlight_lines = Memo::new(move |_| after_focus.with(|s| highlight::lines_of(s, line_count.get())));
+    let highlight_lines = Memo::new(move |_| {
+        let lines = after_focus.with(|s| highlight::lines_of(s, u32::MAX));
+        large.with(|l| {
+            let count = line_count.get();
+            lines.into_iter().filter_map(|n| after_line(l.as_deref(), n)).filter(|&n| n <= count).collect::<Vec<_>>()
+        })
+    });
     let editor_ref = NodeRef::<html::Textarea>::new();
     let on_focus_after = Callback::new(move |spans: Vec<Span>| after_focus.set(spans));
     let stale = move || analysis.with(|a| a.shown(false).0 != Shown::Fresh);
@@ -262,6 +297,12 @@ pub fn ComparePanel(
                 <p class="compare-intro">
                     "The main editor is the "<strong>"before"</strong>" version; edit the "<strong>"after"</strong>
                     " version (your change) here. Pick a changed flow to see why, before and after."
+                    {move || large.with(|l| l.as_ref().map(|l| view! {
+                        <span class="compare-large" data-testid="compare-large">
+                            " Both versions are evaluated after the large document "<strong>{l.name.clone()}</strong>
+                            ": the main editor and this one hold the changes before and after."
+                        </span>
+                    }))}
                 </p>
                 <div class="compare-actions">
                     <button class="btn small ghost" data-testid="compare-reset" on:click=move |_| on_reset.run(())>
@@ -468,5 +509,26 @@ metadata: {name: b, namespace: x, labels: {app: b}}
             other => panic!("a message: {other:?}"),
         }
         assert_eq!(counts_label(&diff_between(&b, &b)), "");
+    }
+
+    /// With a large document, both versions are the document plus a text:
+    /// a policy added to the after text denies flows of the document's pods,
+    /// and the after editor's marks are on its own lines.
+    #[test]
+    fn with_a_large_document_the_after_text_is_evaluated_after_it() {
+        let doc = Large::new("cluster.yaml", BEFORE.to_string());
+        let deny = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: x}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n";
+        let broken = format!("{deny}---\nkind: Pod\nmetadata: {{name: [}}\n");
+        let (b, a) = (evaluated(&large::combine(&doc, "")), evaluated(&large::combine(&doc, deny)));
+        let flows: Vec<(String, String)> =
+            diff_between(&b, &a).newly_denied.iter().map(|c| (c.from.clone(), c.to.clone())).collect();
+        assert_eq!(flows, [("x/a".to_string(), "x/b".to_string()), ("x/b".to_string(), "x/a".to_string())]);
+
+        let analysis = crate::state::Analysis::new(&large::combine(&doc, &broken), None);
+        let marks = marks_of(&analysis, Some(&doc));
+        assert!(!marks.is_empty() && marks.iter().all(|m| m.line > 5 && m.line <= 7), "{marks:?}");
+        assert_eq!(after_line(Some(&doc), doc.offset()), None, "the separator is the document's");
+        assert_eq!(after_line(Some(&doc), doc.offset() + 1), Some(1));
+        assert_eq!(after_line(None, 3), Some(3));
     }
 }
