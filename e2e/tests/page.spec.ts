@@ -133,7 +133,7 @@ test('typing a deny-all policy removes an allowed cell and an arrow', async ({ p
 test('replacing the whole text opens a flow of the new scenario and drops the preset lesson', async ({ page }) => {
   await open(page);
   // The first visit shows the default preset's lesson and its flow.
-  await expect(page.getByRole('complementary', { name: 'What this preset teaches' })).toBeVisible();
+  await expect(page.getByLabel('What this preset teaches')).toBeVisible();
   const other = [
     'apiVersion: v1',
     'kind: Pod',
@@ -159,7 +159,7 @@ test('replacing the whole text opens a flow of the new scenario and drops the pr
   await expect(page.getByTestId('verdict')).toContainText('lab/client → lab/server');
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-allowed', 'true');
   await expect(page.getByText(/No pod or workload/)).toHaveCount(0);
-  await expect(page.getByRole('complementary', { name: 'What this preset teaches' })).toHaveCount(0);
+  await expect(page.getByLabel('What this preset teaches')).toHaveCount(0);
 });
 
 test('Tab indents with spaces and Ctrl+Z undoes it', async ({ page }) => {
