@@ -409,6 +409,11 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         shown.with(|s| {
             let (Shown::Fresh, Some(ev)) = (s.mode, s.evaluated.as_ref()) else { return };
+            // Nothing to open in an empty scenario: the pipeline's placeholder
+            // before the first result, or a text the user is about to replace.
+            if ev.scenario.endpoints.is_empty() {
+                return;
+            }
             if lesson.with_untracked(|l| l.is_some_and(|p| flow_sel::stranded(&ev.scenario, &focus_choice(p)))) {
                 lesson.set(None);
             }
