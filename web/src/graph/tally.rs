@@ -12,13 +12,11 @@
 //! pairs of an endpoint with itself (its loopback is not an edge).
 //!
 //! That is exact, and costs one pass over the endpoints (per-class unit
-//! histograms) plus one verdict per class pair and distinct table, plus one
-//! step per (class pair, unit pair) that is allowed: O(classes² +
-//! endpoints + allowed unit pairs) whatever the endpoint count (150,000
-//! pods are a few thousand classes), where endpoint rows would cost
-//! O(endpoints²).
-
-use std::collections::BTreeMap;
+//! histograms), one word read per 64 class pairs and distinct table, plus
+//! one step per allowed (class pair, unit of the destination class):
+//! O(classes²/64 + allowed class pairs + endpoints) whatever the endpoint
+//! count (150,000 pods are about 10,000 classes), where endpoint rows
+//! would cost O(endpoints²).
 
 use netpol_core::matrix::Matrix;
 
@@ -59,12 +57,9 @@ struct Share {
     first: usize,
 }
 
-/// Every unit pair with an allowed endpoint pair, sorted by `(from, to)`.
-/// `endpoint_node[i]` is endpoint `i`'s unit (`usize::MAX`: not drawn);
-/// `probes` are matrix probe indices (at most 64).
-pub(super) fn unit_pairs(matrix: &Matrix, probes: &[usize], endpoint_node: &[usize]) -> Vec<UnitPair> {
-    // Distinct tables among the shown probes, each with the mask of the
-    // shown probes using it.
+/// The distinct tables among the shown probes (matrix probe indices), each
+/// with the mask of the shown probes using it.
+fn distinct_tables(matrix: &Matrix, probes: &[usize]) -> Vec<(usize, u64)> {
     let mut tables: Vec<(usize, u64)> = Vec::new();
     for (k, &p) in probes.iter().enumerate().take(64) {
         let Some(t) = matrix.table_index(p) else { continue };
@@ -73,38 +68,184 @@ pub(super) fn unit_pairs(matrix: &Matrix, probes: &[usize], endpoint_node: &[usi
             None => tables.push((p, 1 << k)),
         }
     }
-    // Per class, its members per unit (one pass over the members).
-    let classes = matrix.class_count();
-    let mut shares: Vec<Vec<Share>> = vec![Vec::new(); classes];
-    let mut slot: BTreeMap<usize, usize> = BTreeMap::new();
-    for (c, list) in shares.iter_mut().enumerate() {
-        slot.clear();
-        for &m in matrix.class_members(c) {
-            let i = m as usize;
-            let Some(&unit) = endpoint_node.get(i).filter(|&&u| u != usize::MAX) else { continue };
-            match slot.get(&unit) {
-                Some(&at) => {
-                    if let Some(s) = list.get_mut(at) {
-                        s.count += 1;
+    tables
+}
+
+/// Per class, its members per unit, flattened: class `c`'s shares are
+/// `shares[start[c]..start[c + 1]]`, in the order of their first member.
+struct Shares {
+    start: Vec<usize>,
+    shares: Vec<Share>,
+}
+
+impl Shares {
+    /// One pass over the classes' members (a unit's slot is found through
+    /// the last class that touched it, so no map).
+    fn new(matrix: &Matrix, endpoint_node: &[usize], units: usize) -> Self {
+        let classes = matrix.class_count();
+        let mut start = Vec::with_capacity(classes + 1);
+        let mut shares: Vec<Share> = Vec::new();
+        let mut last_class = vec![usize::MAX; units];
+        let mut slot = vec![0usize; units];
+        for c in 0..classes {
+            start.push(shares.len());
+            for &m in matrix.class_members(c) {
+                let i = m as usize;
+                let Some(&unit) = endpoint_node.get(i).filter(|&&u| u < units) else { continue };
+                match (last_class.get_mut(unit), slot.get_mut(unit)) {
+                    (Some(last), Some(at)) if *last == c => {
+                        if let Some(s) = shares.get_mut(*at) {
+                            s.count += 1;
+                        }
                     }
-                }
-                None => {
-                    slot.insert(unit, list.len());
-                    list.push(Share { unit, count: 1, first: i });
+                    (Some(last), Some(at)) => {
+                        *last = c;
+                        *at = shares.len();
+                        shares.push(Share { unit, count: 1, first: i });
+                    }
+                    _ => {}
                 }
             }
         }
+        start.push(shares.len());
+        Shares { start, shares }
     }
-    let active: Vec<usize> = (0..classes).filter(|&c| !shares[c].is_empty()).collect();
+
+    fn of(&self, class: usize) -> &[Share] {
+        let (Some(&a), Some(&b)) = (self.start.get(class), self.start.get(class + 1)) else { return &[] };
+        self.shares.get(a..b).unwrap_or(&[])
+    }
+}
+
+/// Every unit pair with an allowed endpoint pair, sorted by `(from, to)`.
+/// `endpoint_node[i]` is endpoint `i`'s unit (`usize::MAX`: not drawn);
+/// `probes` are matrix probe indices (at most 64).
+///
+/// Source unit by source unit, each of its classes' table rows is scanned
+/// word by word ([`Matrix::class_row_words`]): a destination class costs
+/// one step per allowed bit (and per unit it has members in), the probe
+/// mask of a word is shared by its bits when every table's word is either
+/// the union or empty (the common case), and the per-destination counters
+/// are dense and reset in O(touched). O(classes²/64 · tables + allowed
+/// class pairs + endpoints), no map; the example of each unit pair is that
+/// of its smallest allowed class pair, as [`unit_pairs_reference`] finds.
+pub(super) fn unit_pairs(matrix: &Matrix, probes: &[usize], endpoint_node: &[usize]) -> Vec<UnitPair> {
+    let tables = distinct_tables(matrix, probes);
+    let units = endpoint_node.iter().copied().filter(|&u| u != usize::MAX).max().map_or(0, |u| u + 1);
+    let shares = Shares::new(matrix, endpoint_node, units);
+    // Per unit, its (class, share) in class order (a counting sort).
+    let mut unit_start = vec![0usize; units + 1];
+    for s in &shares.shares {
+        if let Some(n) = unit_start.get_mut(s.unit + 1) {
+            *n += 1;
+        }
+    }
+    for u in 0..units {
+        unit_start[u + 1] += unit_start[u];
+    }
+    let mut fill = unit_start.clone();
+    let mut by_unit = vec![(0usize, 0usize); shares.shares.len()];
+    for c in 0..matrix.class_count() {
+        let base = shares.start.get(c).copied().unwrap_or(0);
+        for (k, s) in shares.of(c).iter().enumerate() {
+            if let Some(f) = fill.get_mut(s.unit) {
+                if let Some(slot) = by_unit.get_mut(*f) {
+                    *slot = (c, base + k);
+                }
+                *f += 1;
+            }
+        }
+    }
+
+    let words = matrix.class_count().div_ceil(64);
+    let mut count = vec![0u64; units];
+    let mut mask = vec![0u64; units];
+    let mut example = vec![(0usize, 0usize); units];
+    let mut touched: Vec<usize> = Vec::new();
+    let mut rows: Vec<(&[u64], u64)> = Vec::with_capacity(tables.len());
+    let mut out = Vec::new();
+    for u in 0..units {
+        let list = by_unit.get(unit_start[u]..unit_start[u + 1]).unwrap_or(&[]);
+        for &(a, si) in list {
+            let Some(&sa) = shares.shares.get(si) else { continue };
+            rows.clear();
+            rows.extend(tables.iter().map(|&(p, e)| (matrix.class_row_words(p, a), e)));
+            for wi in 0..words {
+                let word = |row: &[u64]| row.get(wi).copied().unwrap_or(0);
+                let union = rows.iter().fold(0u64, |acc, &(row, _)| acc | word(row));
+                if union == 0 {
+                    continue;
+                }
+                // The word's probe mask, when every table either allows all
+                // of `union` or none of it.
+                let mut uniform = Some(0u64);
+                for &(row, e) in &rows {
+                    let w = word(row);
+                    if w == union {
+                        uniform = uniform.map(|m| m | e);
+                    } else if w != 0 {
+                        uniform = None;
+                    }
+                }
+                let mut bits = union;
+                while bits != 0 {
+                    let bit = bits.trailing_zeros();
+                    bits &= bits - 1;
+                    let b = wi * 64 + bit as usize;
+                    let m = uniform.unwrap_or_else(|| {
+                        rows.iter().filter(|&&(row, _)| word(row) >> bit & 1 == 1).fold(0u64, |m, &(_, e)| m | e)
+                    });
+                    for sb in shares.of(b) {
+                        let pairs =
+                            if a == b && sa.unit == sb.unit { sa.count * (sa.count - 1) } else { sa.count * sb.count };
+                        let v = sb.unit;
+                        let (Some(c), Some(mk), Some(ex)) = (count.get_mut(v), mask.get_mut(v), example.get_mut(v))
+                        else {
+                            continue;
+                        };
+                        if pairs == 0 {
+                            continue;
+                        }
+                        if *c == 0 {
+                            touched.push(v);
+                            *ex = (sa.first, sb.first);
+                        }
+                        *c += pairs;
+                        *mk |= m;
+                    }
+                }
+            }
+        }
+        netpol_core::sort::sort(&mut touched);
+        for &v in &touched {
+            out.push(UnitPair { from: u, to: v, pairs: count[v], probes: mask[v], example: example[v] });
+            count[v] = 0;
+            mask[v] = 0;
+        }
+        touched.clear();
+    }
+    out
+}
+
+/// The straightforward [`unit_pairs`]: every allowed class pair times every
+/// pair of their shares, summed in a map. The reference the fast path is
+/// tested against.
+#[cfg(test)]
+pub(super) fn unit_pairs_reference(matrix: &Matrix, probes: &[usize], endpoint_node: &[usize]) -> Vec<UnitPair> {
+    use std::collections::BTreeMap;
+    let tables = distinct_tables(matrix, probes);
+    let units = endpoint_node.iter().copied().filter(|&u| u != usize::MAX).max().map_or(0, |u| u + 1);
+    let shares = Shares::new(matrix, endpoint_node, units);
+    let classes = matrix.class_count();
     let mut acc: BTreeMap<(usize, usize), UnitPair> = BTreeMap::new();
-    for &a in &active {
-        for &b in &active {
+    for a in 0..classes {
+        for b in 0..classes {
             let mask = tables.iter().filter(|&&(p, _)| matrix.class_allowed(p, a, b)).fold(0u64, |m, &(_, e)| m | e);
             if mask == 0 {
                 continue;
             }
-            for sa in &shares[a] {
-                for sb in &shares[b] {
+            for sa in shares.of(a) {
+                for sb in shares.of(b) {
                     let pairs =
                         if a == b && sa.unit == sb.unit { sa.count * (sa.count - 1) } else { sa.count * sb.count };
                     if pairs == 0 {
@@ -124,4 +265,82 @@ pub(super) fn unit_pairs(matrix: &Matrix, probes: &[usize], endpoint_node: &[usi
         }
     }
     acc.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use netpol_core::matrix::matrix;
+    use netpol_core::Probe;
+
+    use super::super::testdata;
+    use super::*;
+
+    /// The word-scanning [`unit_pairs`] equals the straightforward
+    /// reference (counts, probe masks and examples) and the matrix's
+    /// endpoint verdicts, on random clusters, in every kind of view (all
+    /// namespaces collapsed, some expanded, every endpoint its own unit,
+    /// some endpoints not drawn) and for several probe selections.
+    #[test]
+    fn word_scan_equals_the_reference_on_random_clusters() {
+        let mut compared = 0;
+        for seed in 1..=24u64 {
+            let count = 20 + (seed as usize * 7) % 60;
+            let namespaces = 2 + seed as usize % 5;
+            let s = testdata::random_scenario(seed, count, namespaces);
+            let mut probes = s.probes_in_use();
+            probes.extend(Probe::parse("TCP/80"));
+            probes.extend(Probe::parse("UDP/53"));
+            let m = matrix(&s, &probes);
+            let n = m.len();
+            let ns_of: Vec<usize> = s
+                .endpoints
+                .iter()
+                .map(|e| s.namespaces.binary_search_by(|x| x.name.as_str().cmp(&e.namespace)).unwrap_or(0))
+                .collect();
+            // Collapsed: namespace index; expanded: own unit after the namespaces.
+            let collapsed = ns_of.clone();
+            let some_expanded: Vec<usize> =
+                (0..n).map(|i| if ns_of[i] == 0 { namespaces + i } else { ns_of[i] }).collect();
+            let pods: Vec<usize> = (0..n).collect();
+            let hidden: Vec<usize> = (0..n).map(|i| if i % 5 == 3 { usize::MAX } else { ns_of[i] }).collect();
+            let all: Vec<usize> = (0..probes.len()).collect();
+            let reversed: Vec<usize> = all.iter().rev().copied().collect();
+            let one = vec![0];
+            for nodes in [&collapsed, &some_expanded, &pods, &hidden] {
+                for chosen in [&all, &reversed, &one] {
+                    let fast = unit_pairs(&m, chosen, nodes);
+                    assert_eq!(fast, unit_pairs_reference(&m, chosen, nodes), "seed {seed}");
+                    // And the matrix, endpoint pair by endpoint pair.
+                    let mut want: BTreeMap<(usize, usize), (u64, u64)> = BTreeMap::new();
+                    for i in 0..n {
+                        for j in (0..n).filter(|&j| j != i && nodes[i] != usize::MAX && nodes[j] != usize::MAX) {
+                            let mask = chosen
+                                .iter()
+                                .enumerate()
+                                .filter(|&(_, &p)| m.allowed(p, i, j))
+                                .fold(0u64, |a, (k, _)| a | 1 << k);
+                            if mask != 0 {
+                                let w = want.entry((nodes[i], nodes[j])).or_default();
+                                w.0 += 1;
+                                w.1 |= mask;
+                            }
+                        }
+                    }
+                    let got: BTreeMap<(usize, usize), (u64, u64)> =
+                        fast.iter().map(|p| ((p.from, p.to), (p.pairs, p.probes))).collect();
+                    assert_eq!(got, want, "seed {seed}");
+                    // (A unit's pairs inside itself have no meaningful example.)
+                    for p in fast.iter().filter(|p| p.from != p.to) {
+                        let (i, j) = p.example;
+                        assert_eq!((nodes[i], nodes[j]), (p.from, p.to), "seed {seed}: example inside its pair");
+                        assert!(i != j && chosen.iter().any(|&q| m.allowed(q, i, j)), "seed {seed}: example allowed");
+                    }
+                    compared += fast.len();
+                }
+            }
+        }
+        assert!(compared > 1000, "the random clusters allow enough to compare ({compared})");
+    }
 }
