@@ -10,8 +10,12 @@
 //! "selects pods in the policy's namespace", networking.k8s.io/v1 API
 //! reference), and the external end of such a flow is never subject to a
 //! policy, so only the endpoint's side is decided and only its namespace's
-//! policies can decide it. `external_edges_follow_is_allowed` in `model`
-//! checks the answers against the core on the whole scenario.
+//! policies can decide it. Nor does the core look at any endpoint but the
+//! flow's own for such a flow, so the copy holds just that endpoint (as
+//! endpoint 0), the namespaces and the cluster policies: copying all
+//! 150,000 endpoints (and dropping the copy) cost more than every question
+//! asked. `external_edges_follow_is_allowed` in `model` checks the answers
+//! against the core on the whole scenario.
 
 use std::collections::BTreeMap;
 
@@ -87,23 +91,33 @@ pub(super) fn verdicts_alike(
             policies[k].push(p);
         }
     }
-    let mut local = scenario.clone();
+    // The scenario the core is asked against: the namespaces and cluster
+    // policies, then per namespace its policies and per question its
+    // endpoint (index 0).
+    let mut local = Scenario {
+        namespaces: scenario.namespaces.clone(),
+        cluster_policies: scenario.cluster_policies.clone(),
+        ..Scenario::default()
+    };
+    // One representative per matrix class, whatever its namespace: a class
+    // is endpoints every rule of every policy (and so every namespace's
+    // policies) treats alike.
+    let mut by_class: Vec<usize> = vec![usize::MAX; classes.map_or(0, Matrix::class_count)];
     for (list, own) in members.iter().zip(&policies) {
         if list.is_empty() {
             continue;
         }
         local.policies = own.iter().filter_map(|&p| scenario.policies.get(p).cloned()).collect();
-        // Endpoints of one namespace with equal labels, declared ports and
-        // host-network flag are the same question to the core (an external
-        // end is never an endpoint: `external_nodes` picks addresses no
-        // endpoint has), so each such class is asked once.
+        // Without classes, endpoints of one namespace with equal labels,
+        // declared ports and host-network flag are the same question to the
+        // core (an external end is never an endpoint: `external_nodes` picks
+        // addresses no endpoint has), so each such group is asked once.
         let mut seen: BTreeMap<(&Labels, bool), Vec<usize>> = BTreeMap::new();
-        let mut by_class: BTreeMap<usize, usize> = BTreeMap::new();
         for &i in list {
             let Some(e) = scenario.endpoints.get(i) else { continue };
             let class = classes.and_then(|m| m.class_of(i));
             let twin = match class {
-                Some(c) => by_class.get(&c).copied(),
+                Some(c) => by_class.get(c).copied().filter(|&r| r != usize::MAX),
                 None => {
                     let reps = seen.entry((&e.labels, e.host_network)).or_default();
                     let twin =
@@ -121,11 +135,14 @@ pub(super) fn verdicts_alike(
                 }
                 continue;
             }
-            if let Some(c) = class {
-                by_class.insert(c, i);
+            if let Some(slot) = class.and_then(|c| by_class.get_mut(c)) {
+                *slot = i;
             }
+            local.endpoints.clear();
+            local.endpoints.push(e.clone());
+            let me = FlowEnd::Endpoint(0);
             for (x, ext) in externals.iter().enumerate() {
-                let (me, them) = (FlowEnd::Endpoint(i), FlowEnd::Ip(ext.address));
+                let them = FlowEnd::Ip(ext.address);
                 let (mut out, mut into) = (0u64, 0u64);
                 for (k, &probe) in probes.iter().enumerate() {
                     let first = alike.get(k).copied().filter(|&f| f < k);

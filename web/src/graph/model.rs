@@ -513,35 +513,55 @@ pub fn build(
         &tally::alike(matrix, &chosen_index),
     );
 
-    // Unit → unit, from class pairs (see `tally`), then unit → external.
-    let mut from_unit: Vec<Vec<tally::UnitPair>> = vec![Vec::new(); units];
-    for pair in tally::unit_pairs(matrix, &chosen_index, &model.endpoint_node) {
-        if let Some(list) = from_unit.get_mut(pair.from) {
-            list.push(pair);
-        }
-    }
+    // Unit → unit, from class pairs (see `tally`: sorted by `(from, to)`),
+    // then unit → external (external nodes come after every unit, so each
+    // unit's edges are pushed in `(from, to)` order without sorting).
+    let unit_pairs = tally::unit_pairs(matrix, &chosen_index, &model.endpoint_node);
+    let size = |w: usize| unit_members.get(w).map_or(1, Vec::len) as u64;
+    let mut next = 0;
+    // Per external node: members allowed to reach it, their probes, the first.
+    let mut to_external: Vec<Tally> = vec![Tally::default(); externals.len()];
     for (u, list) in unit_members.iter().enumerate() {
-        for p in from_unit.get(u).map(Vec::as_slice).unwrap_or(&[]) {
+        let rest = unit_pairs.get(next..).unwrap_or(&[]);
+        let mine = &rest[..rest.partition_point(|p| p.from <= u)];
+        next += mine.len();
+        for p in mine.iter().filter(|p| p.from == u) {
             let example = (GraphEndpoint::Endpoint(p.example.0), GraphEndpoint::Endpoint(p.example.1));
-            acc.add(p.to, p.pairs, p.probes, example);
-        }
-        for &i in list {
-            for (x, ext) in externals.iter().enumerate() {
-                let pair = (GraphEndpoint::Endpoint(i), GraphEndpoint::External(ext.address));
-                acc.add(units + x, 1, ext_verdicts.out(i, x), pair);
-            }
-        }
-        for (v, count, mask, example) in acc.drain() {
-            let size = |w: usize| unit_members.get(w).map_or(1, Vec::len) as u64;
-            let (a, b) = (size(u), size(v));
-            let total = if v == u { a * a.saturating_sub(1) } else { a * b };
-            let pairs = PairCount { allowed: count, total };
-            if v == u {
+            let (a, b) = (size(u), size(p.to));
+            let total = if p.to == u { a * a.saturating_sub(1) } else { a * b };
+            let pairs = PairCount { allowed: p.pairs, total };
+            if p.to == u {
                 if let Some(node) = model.nodes.get_mut(u) {
                     node.internal = Some(pairs);
                 }
             } else {
-                model.edges.push(GraphEdge { from: u, to: v, probes: mask, pairs, example, tiers: 0, change: None });
+                let edge = GraphEdge { from: u, to: p.to, probes: p.probes, pairs, example, tiers: 0, change: None };
+                model.edges.push(edge);
+            }
+        }
+        for &i in list {
+            for (x, ext) in externals.iter().enumerate() {
+                let mask = ext_verdicts.out(i, x);
+                if let Some(t) = to_external.get_mut(x).filter(|_| mask != 0) {
+                    t.0 += 1;
+                    t.1 |= mask;
+                    t.2.get_or_insert((GraphEndpoint::Endpoint(i), GraphEndpoint::External(ext.address)));
+                }
+            }
+        }
+        for (x, t) in to_external.iter_mut().enumerate() {
+            let (count, mask, example) = std::mem::take(t);
+            if let Some(example) = example {
+                let pairs = PairCount { allowed: count, total: size(u) };
+                model.edges.push(GraphEdge {
+                    from: u,
+                    to: units + x,
+                    probes: mask,
+                    pairs,
+                    example,
+                    tiers: 0,
+                    change: None,
+                });
             }
         }
     }
@@ -585,6 +605,9 @@ pub fn build(
     model.denied_complete = denied.complete;
     model
 }
+
+/// Pairs allowed, their probes and the first of them.
+type Tally = (u64, u64, Option<(GraphEndpoint, GraphEndpoint)>);
 
 /// Per-destination counters for one source unit, reset in O(touched).
 struct Accumulator {
@@ -698,8 +721,11 @@ mod tests {
     #[test]
     fn external_edges_follow_is_allowed() {
         let mut checked = 0;
-        let scenarios =
-            PRESETS.iter().map(|p| (p.id, parsed(p.yaml))).chain([("generated", testdata::scenario(40, 4))]);
+        let scenarios = PRESETS.iter().map(|p| (p.id, parsed(p.yaml))).chain([
+            ("generated", testdata::scenario(40, 4)),
+            ("random", testdata::random_scenario(3, 60, 4)),
+            ("random", testdata::random_scenario(8, 60, 5)),
+        ]);
         for (id, s) in scenarios {
             let probes = s.probes_in_use();
             let m = matrix(&s, &probes);
@@ -994,6 +1020,18 @@ mod tests {
             drop(g.nodes.iter().map(|n| (n.title(), n.detail(), n.markers())).collect::<Vec<_>>());
         });
         assert!(g.aggregated);
+        // A fingerprint of everything computed, to check a faster version
+        // computes exactly the same (compare it before and after a change).
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            format!("{:?}", g).hash(&mut h);
+            format!("{:?}", drawn).hash(&mut h);
+            format!("{:?}", super::super::focus::drawn_edges(&g, Some(0), None)).hash(&mut h);
+            format!("{:?}", l).hash(&mut h);
+            h.finish()
+        };
+        println!("model, drawn edges and layout fingerprint {fingerprint:016x}");
         println!(
             "{} endpoints / {} namespaces / {} policies, {} probes, {} classes: parse {parse:?}, matrix {matrix_time:?}",
             s.endpoints.len(),
