@@ -158,11 +158,12 @@ pub(super) fn unit_pairs(matrix: &Matrix, probes: &[usize], endpoint_node: &[usi
     }
 
     let words = matrix.class_count().div_ceil(64);
-    let mut count = vec![0u64; units];
-    let mut mask = vec![0u64; units];
-    let mut example = vec![(0usize, 0usize); units];
+    // Per destination unit: allowed pairs, probe mask, example (one array,
+    // so a touch reads one cache line).
+    let mut acc = vec![(0u64, 0u64, (0usize, 0usize)); units];
     let mut touched: Vec<usize> = Vec::new();
     let mut rows: Vec<(&[u64], u64)> = Vec::with_capacity(tables.len());
+    let mut bit_masks = [0u64; 64];
     let mut out = Vec::new();
     for u in 0..units {
         let list = by_unit.get(unit_start[u]..unit_start[u + 1]).unwrap_or(&[]);
@@ -176,8 +177,11 @@ pub(super) fn unit_pairs(matrix: &Matrix, probes: &[usize], endpoint_node: &[usi
                 if union == 0 {
                     continue;
                 }
-                // The word's probe mask, when every table either allows all
-                // of `union` or none of it.
+                // The probe mask of each bit of the word: one for all when
+                // every table either allows all of `union` or none of it (the
+                // common case), else per group of bits the same tables allow
+                // (a few groups per word, each found with one pass over the
+                // tables).
                 let mut uniform = Some(0u64);
                 for &(row, e) in &rows {
                     let w = word(row);
@@ -187,40 +191,57 @@ pub(super) fn unit_pairs(matrix: &Matrix, probes: &[usize], endpoint_node: &[usi
                         uniform = None;
                     }
                 }
+                if uniform.is_none() {
+                    let mut rest = union;
+                    while rest != 0 {
+                        let bit = rest.trailing_zeros();
+                        let (mut group, mut m) = (rest, 0u64);
+                        for &(row, e) in &rows {
+                            let w = word(row);
+                            if w >> bit & 1 == 1 {
+                                group &= w;
+                                m |= e;
+                            } else {
+                                group &= !w;
+                            }
+                        }
+                        rest &= !group;
+                        let mut g = group;
+                        while g != 0 {
+                            if let Some(slot) = bit_masks.get_mut(g.trailing_zeros() as usize) {
+                                *slot = m;
+                            }
+                            g &= g - 1;
+                        }
+                    }
+                }
                 let mut bits = union;
                 while bits != 0 {
                     let bit = bits.trailing_zeros();
                     bits &= bits - 1;
                     let b = wi * 64 + bit as usize;
-                    let m = uniform.unwrap_or_else(|| {
-                        rows.iter().filter(|&&(row, _)| word(row) >> bit & 1 == 1).fold(0u64, |m, &(_, e)| m | e)
-                    });
+                    let m = uniform.unwrap_or_else(|| bit_masks.get(bit as usize).copied().unwrap_or(0));
                     for sb in shares.of(b) {
                         let pairs =
                             if a == b && sa.unit == sb.unit { sa.count * (sa.count - 1) } else { sa.count * sb.count };
                         let v = sb.unit;
-                        let (Some(c), Some(mk), Some(ex)) = (count.get_mut(v), mask.get_mut(v), example.get_mut(v))
-                        else {
-                            continue;
-                        };
-                        if pairs == 0 {
-                            continue;
-                        }
-                        if *c == 0 {
+                        let Some(t) = acc.get_mut(v).filter(|_| pairs != 0) else { continue };
+                        if t.0 == 0 {
                             touched.push(v);
-                            *ex = (sa.first, sb.first);
+                            t.2 = (sa.first, sb.first);
                         }
-                        *c += pairs;
-                        *mk |= m;
+                        t.0 += pairs;
+                        t.1 |= m;
                     }
                 }
             }
         }
         netpol_core::sort::sort(&mut touched);
         for &v in &touched {
-            out.push(UnitPair { from: u, to: v, pairs: count[v], probes: mask[v], example: example[v] });
-            count[v] = 0;
-            mask[v] = 0;
+            if let Some(t) = acc.get_mut(v) {
+                out.push(UnitPair { from: u, to: v, pairs: t.0, probes: t.1, example: t.2 });
+                *t = (0, 0, (0, 0));
+            }
         }
         touched.clear();
     }
