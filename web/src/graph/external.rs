@@ -54,19 +54,34 @@ pub(super) fn verdicts(
     probes: &[Probe],
 ) -> ExternalVerdicts {
     let own: Vec<usize> = (0..probes.len()).collect();
-    verdicts_alike(scenario, None, n, externals, probes, &own)
+    verdicts_alike(scenario, None, &namespace_members(scenario, n), n, externals, probes, &own)
+}
+
+/// The first `n` endpoints by namespace: `members[k]` lists, ascending,
+/// those in `scenario.namespaces[k]` (an endpoint in a namespace the list
+/// lacks is in none).
+pub(super) fn namespace_members(scenario: &Scenario, n: usize) -> Vec<Vec<usize>> {
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); scenario.namespaces.len()];
+    for (i, e) in scenario.endpoints.iter().enumerate().take(n) {
+        if let Ok(k) = scenario.namespaces.binary_search_by(|x| x.name.as_str().cmp(&e.namespace)) {
+            members[k].push(i);
+        }
+    }
+    members
 }
 
 /// [`verdicts`] asking only once per group of probes every rule treats
 /// alike: `alike[k]` is the first probe of `k`'s group (see
 /// `tally::alike`), whose answers `k` reuses. With `classes` (the
-/// scenario's matrix), endpoints of one namespace in one matrix class are
-/// asked once: a class is endpoints every rule of every policy treats alike
+/// scenario's matrix), endpoints in one matrix class are asked once: a
+/// class is endpoints every rule of every policy treats alike
 /// (`Matrix::class_of`), so their flows to and from an address are decided
-/// alike too.
+/// alike too. `members` are the first `n` endpoints by namespace
+/// ([`namespace_members`]).
 pub(super) fn verdicts_alike(
     scenario: &Scenario,
     classes: Option<&Matrix>,
+    members: &[Vec<usize>],
     n: usize,
     externals: &[ExternalNode],
     probes: &[Probe],
@@ -77,14 +92,9 @@ pub(super) fn verdicts_alike(
     if x_count == 0 || n == 0 {
         return v;
     }
-    // Endpoints and policies per namespace, in one pass each.
+    // Policies per namespace, in one pass (`members`: the endpoints, from
+    // `namespace_members(scenario, n)`).
     let ns_index = |name: &str| scenario.namespaces.binary_search_by(|x| x.name.as_str().cmp(name)).ok();
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); scenario.namespaces.len()];
-    for (i, e) in scenario.endpoints.iter().enumerate().take(n) {
-        if let Some(k) = ns_index(&e.namespace) {
-            members[k].push(i);
-        }
-    }
     let mut policies: Vec<Vec<usize>> = vec![Vec::new(); scenario.namespaces.len()];
     for (p, policy) in scenario.policies.iter().enumerate() {
         if let Some(k) = ns_index(&policy.namespace) {
@@ -113,7 +123,7 @@ pub(super) fn verdicts_alike(
         // core (an external end is never an endpoint: `external_nodes` picks
         // addresses no endpoint has), so each such group is asked once.
         let mut seen: BTreeMap<(&Labels, bool), Vec<usize>> = BTreeMap::new();
-        for &i in list {
+        for &i in list.iter().filter(|&&i| i < n) {
             let Some(e) = scenario.endpoints.get(i) else { continue };
             let class = classes.and_then(|m| m.class_of(i));
             let twin = match class {

@@ -433,12 +433,18 @@ pub fn build(
 
     // Endpoints per namespace (scenario.namespaces is sorted and holds every
     // namespace an endpoint is in; an unknown one is skipped, not a panic).
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); scenario.namespaces.len()];
-    for (i, e) in scenario.endpoints.iter().enumerate().take(n) {
-        if let Ok(ns) = scenario.namespaces.binary_search_by(|x| x.name.as_str().cmp(&e.namespace)) {
-            members[ns].push(i);
-        }
-    }
+    let mut members = external::namespace_members(scenario, n);
+    // Endpoint ↔ external verdicts (before the units take `members`).
+    let chosen_index: Vec<usize> = chosen.iter().map(|&(p, _)| p).collect();
+    let ext_verdicts = external::verdicts_alike(
+        scenario,
+        Some(matrix),
+        &members,
+        n,
+        externals,
+        &model.probes,
+        &tally::alike(matrix, &chosen_index),
+    );
 
     // Units: the nodes that stand for endpoints, each with its members.
     let mut unit_members: Vec<Vec<usize>> = Vec::new();
@@ -503,21 +509,13 @@ pub fn build(
     }
 
     let mut acc = Accumulator::new(units + externals.len());
-    let chosen_index: Vec<usize> = chosen.iter().map(|&(p, _)| p).collect();
-    let ext_verdicts = external::verdicts_alike(
-        scenario,
-        Some(matrix),
-        n,
-        externals,
-        &model.probes,
-        &tally::alike(matrix, &chosen_index),
-    );
 
     // Unit → unit, from class pairs (see `tally`: sorted by `(from, to)`),
     // then unit → external (external nodes come after every unit, so each
     // unit's edges are pushed in `(from, to)` order without sorting).
     let unit_pairs = tally::unit_pairs(matrix, &chosen_index, &model.endpoint_node);
     let size = |w: usize| unit_members.get(w).map_or(1, Vec::len) as u64;
+    model.edges.reserve(unit_pairs.len() + 2 * units * externals.len());
     let mut next = 0;
     // Per external node: members allowed to reach it, their probes, the first.
     let mut to_external: Vec<Tally> = vec![Tally::default(); externals.len()];
@@ -992,8 +990,17 @@ mod tests {
         let mut g = GraphModel::default();
         let model_time = best(&mut || g = build(&s, &m, &all(&m), &ext, &ViewState::default()));
         let alike = tally::alike(&m, &all(&m));
-        let external_time =
-            best(&mut || drop(external::verdicts_alike(&s, Some(&m), s.endpoints.len(), &ext, &probes, &alike)));
+        let external_time = best(&mut || {
+            drop(external::verdicts_alike(
+                &s,
+                Some(&m),
+                &external::namespace_members(&s, s.endpoints.len()),
+                s.endpoints.len(),
+                &ext,
+                &probes,
+                &alike,
+            ))
+        });
         let mut l = super::super::layout::Layout::default();
         let layout_time = best(&mut || l = super::super::layout::layout_nodes(&g));
         let mut drawn = super::super::focus::Drawn::default();
