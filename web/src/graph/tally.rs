@@ -117,22 +117,141 @@ impl Shares {
     }
 }
 
+/// Calls `f(b, mask)` for every class `b` some table of `rows` allows, in
+/// ascending order, with the mask of the tables (probes) allowing it. A
+/// word's mask is shared by its bits when every table either allows all of
+/// the word's union or none of it (the common case); else the word is split
+/// into groups of bits the same tables allow, one pass over the tables per
+/// group.
+fn scan_row(rows: &[(&[u64], u64)], words: usize, mut f: impl FnMut(usize, u64)) {
+    let mut bit_masks = [0u64; 64];
+    for wi in 0..words {
+        let word = |row: &[u64]| row.get(wi).copied().unwrap_or(0);
+        let union = rows.iter().fold(0u64, |acc, &(row, _)| acc | word(row));
+        if union == 0 {
+            continue;
+        }
+        let mut uniform = Some(0u64);
+        for &(row, e) in rows {
+            let w = word(row);
+            if w == union {
+                uniform = uniform.map(|m| m | e);
+            } else if w != 0 {
+                uniform = None;
+            }
+        }
+        if uniform.is_none() {
+            let mut rest = union;
+            while rest != 0 {
+                let bit = rest.trailing_zeros();
+                let (mut group, mut m) = (rest, 0u64);
+                for &(row, e) in rows {
+                    let w = word(row);
+                    if w >> bit & 1 == 1 {
+                        group &= w;
+                        m |= e;
+                    } else {
+                        group &= !w;
+                    }
+                }
+                rest &= !group;
+                let mut g = group;
+                while g != 0 {
+                    if let Some(slot) = bit_masks.get_mut(g.trailing_zeros() as usize) {
+                        *slot = m;
+                    }
+                    g &= g - 1;
+                }
+            }
+        }
+        let mut bits = union;
+        while bits != 0 {
+            let bit = bits.trailing_zeros();
+            bits &= bits - 1;
+            let m = uniform.unwrap_or_else(|| bit_masks.get(bit as usize).copied().unwrap_or(0));
+            f(wi * 64 + bit as usize, m);
+        }
+    }
+}
+
+/// Numbers the classes' rows (all shown tables together): classes with the
+/// same number have the same row in every table. Returns each class's row
+/// number and each row's first class. Rows are hashed, sorted by hash and
+/// compared word by word within a hash, so equal numbers mean equal rows.
+fn distinct_rows(matrix: &Matrix, tables: &[(usize, u64)]) -> (Vec<usize>, Vec<usize>) {
+    let classes = matrix.class_count();
+    let mut hashed: Vec<(u64, usize)> = (0..classes)
+        .map(|c| {
+            let mut h = 0xcbf2_9ce4_8422_2325u64;
+            for &(p, _) in tables {
+                for &w in matrix.class_row_words(p, c) {
+                    h = (h ^ w).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(23);
+                }
+            }
+            (h, c)
+        })
+        .collect();
+    netpol_core::sort::sort(&mut hashed);
+    let same =
+        |a: usize, b: usize| tables.iter().all(|&(p, _)| matrix.class_row_words(p, a) == matrix.class_row_words(p, b));
+    let mut row_of = vec![0usize; classes];
+    let mut first: Vec<usize> = Vec::new();
+    let mut run_start = 0;
+    while run_start < hashed.len() {
+        let h = hashed[run_start].0;
+        let run_end = run_start + hashed[run_start..].iter().take_while(|&&(g, _)| g == h).count();
+        // Rows of this hash, each with its first class (the run is sorted by class).
+        let mut reps: Vec<usize> = Vec::new();
+        for &(_, c) in &hashed[run_start..run_end] {
+            let r = match reps.iter().copied().find(|&r| first.get(r).is_some_and(|&f| same(f, c))) {
+                Some(r) => r,
+                None => {
+                    first.push(c);
+                    reps.push(first.len() - 1);
+                    first.len() - 1
+                }
+            };
+            if let Some(slot) = row_of.get_mut(c) {
+                *slot = r;
+            }
+        }
+        run_start = run_end;
+    }
+    (row_of, first)
+}
+
+/// One destination unit of a row: the members of the row's allowed classes
+/// in it, the probes allowing some of them, and the first member of the
+/// smallest such class.
+#[derive(Clone, Copy)]
+struct Dest {
+    unit: usize,
+    members: u64,
+    mask: u64,
+    first: usize,
+}
+
 /// Every unit pair with an allowed endpoint pair, sorted by `(from, to)`.
 /// `endpoint_node[i]` is endpoint `i`'s unit (`usize::MAX`: not drawn);
 /// `probes` are matrix probe indices (at most 64).
 ///
-/// Source unit by source unit, each of its classes' table rows is scanned
-/// word by word ([`Matrix::class_row_words`]): a destination class costs
-/// one step per allowed bit (and per unit it has members in), the probe
-/// mask of a word is shared by its bits when every table's word is either
-/// the union or empty (the common case), and the per-destination counters
-/// are dense and reset in O(touched). O(classes²/64 · tables + allowed
-/// class pairs + endpoints), no map; the example of each unit pair is that
-/// of its smallest allowed class pair, as [`unit_pairs_reference`] finds.
+/// Classes with the same row in every shown table reach the same
+/// destinations (at 150,000 pods ≈ 10,000 classes have ≈ 1,000 distinct
+/// rows), so each distinct row is scanned once ([`scan_row`]) into its
+/// destination units with their member counts ([`Dest`]), and a source unit
+/// adds, per distinct row among its classes, its members of those classes
+/// times each destination's count. Pairs inside a unit (where a class meets
+/// itself and an endpoint's pair with itself is left out) are counted class
+/// pair by class pair among the unit's own classes. Examples are those of
+/// the smallest allowed class pair, as [`unit_pairs_reference`] finds.
+/// Cost: O(classes²/64 · tables) to tell rows apart and scan them, plus
+/// O(destinations of the rows) per (unit, distinct row), never per
+/// endpoint pair or per allowed class pair.
 pub(super) fn unit_pairs(matrix: &Matrix, probes: &[usize], endpoint_node: &[usize]) -> Vec<UnitPair> {
     let tables = distinct_tables(matrix, probes);
     let units = endpoint_node.iter().copied().filter(|&u| u != usize::MAX).max().map_or(0, |u| u + 1);
     let shares = Shares::new(matrix, endpoint_node, units);
+    let classes = matrix.class_count();
     // Per unit, its (class, share) in class order (a counting sort).
     let mut unit_start = vec![0usize; units + 1];
     for s in &shares.shares {
@@ -145,7 +264,7 @@ pub(super) fn unit_pairs(matrix: &Matrix, probes: &[usize], endpoint_node: &[usi
     }
     let mut fill = unit_start.clone();
     let mut by_unit = vec![(0usize, 0usize); shares.shares.len()];
-    for c in 0..matrix.class_count() {
+    for c in 0..classes {
         let base = shares.start.get(c).copied().unwrap_or(0);
         for (k, s) in shares.of(c).iter().enumerate() {
             if let Some(f) = fill.get_mut(s.unit) {
@@ -157,83 +276,90 @@ pub(super) fn unit_pairs(matrix: &Matrix, probes: &[usize], endpoint_node: &[usi
         }
     }
 
-    let words = matrix.class_count().div_ceil(64);
-    // Per destination unit: allowed pairs, probe mask, example (one array,
-    // so a touch reads one cache line).
+    let words = classes.div_ceil(64);
+    let (row_of, row_first) = distinct_rows(matrix, &tables);
+    let rows_of =
+        |c: usize| -> Vec<(&[u64], u64)> { tables.iter().map(|&(p, e)| (matrix.class_row_words(p, c), e)).collect() };
+    // Per distinct row, its destinations (computed when first needed).
+    let mut dests: Vec<Option<Vec<Dest>>> = vec![None; row_first.len()];
+    // Per destination unit: allowed pairs, probe mask, example.
     let mut acc = vec![(0u64, 0u64, (0usize, 0usize)); units];
     let mut touched: Vec<usize> = Vec::new();
-    let mut rows: Vec<(&[u64], u64)> = Vec::with_capacity(tables.len());
-    let mut bit_masks = [0u64; 64];
+    let mut dest_acc = vec![Dest { unit: 0, members: 0, mask: 0, first: 0 }; units];
+    // Per unit: its distinct rows, each with the members of its classes and
+    // the first member of the smallest; `seen` maps a row to its slot.
+    let mut seen = vec![(usize::MAX, 0usize); row_first.len()];
+    let mut mine: Vec<(usize, u64, usize)> = Vec::new();
     let mut out = Vec::new();
     for u in 0..units {
         let list = by_unit.get(unit_start[u]..unit_start[u + 1]).unwrap_or(&[]);
+        mine.clear();
+        for &(a, si) in list {
+            let (Some(&r), Some(sa)) = (row_of.get(a), shares.shares.get(si)) else { continue };
+            let Some(slot) = seen.get_mut(r) else { continue };
+            if slot.0 == u {
+                if let Some(m) = mine.get_mut(slot.1) {
+                    m.1 += sa.count;
+                }
+            } else {
+                *slot = (u, mine.len());
+                mine.push((r, sa.count, sa.first));
+            }
+        }
+        // Other units, row by row in the order of their smallest class.
+        for &(r, weight, first) in &mine {
+            let Some(entry) = dests.get_mut(r) else { continue };
+            let list = entry.get_or_insert_with(|| {
+                let rep = row_first.get(r).copied().unwrap_or(0);
+                let mut hit: Vec<usize> = Vec::new();
+                scan_row(&rows_of(rep), words, |b, m| {
+                    for sb in shares.of(b) {
+                        let Some(d) = dest_acc.get_mut(sb.unit) else { continue };
+                        if d.members == 0 {
+                            hit.push(sb.unit);
+                            *d = Dest { unit: sb.unit, members: 0, mask: 0, first: sb.first };
+                        }
+                        d.members += sb.count;
+                        d.mask |= m;
+                    }
+                });
+                netpol_core::sort::sort(&mut hit);
+                hit.iter()
+                    .filter_map(|&v| {
+                        dest_acc
+                            .get_mut(v)
+                            .map(|d| std::mem::replace(d, Dest { unit: 0, members: 0, mask: 0, first: 0 }))
+                    })
+                    .collect()
+            });
+            for d in list.iter().filter(|d| d.unit != u) {
+                let Some(t) = acc.get_mut(d.unit) else { continue };
+                if t.0 == 0 {
+                    touched.push(d.unit);
+                    t.2 = (first, d.first);
+                }
+                t.0 += weight * d.members;
+                t.1 |= d.mask;
+            }
+        }
+        // Inside the unit: class pair by class pair among its classes.
         for &(a, si) in list {
             let Some(&sa) = shares.shares.get(si) else { continue };
-            rows.clear();
-            rows.extend(tables.iter().map(|&(p, e)| (matrix.class_row_words(p, a), e)));
-            for wi in 0..words {
-                let word = |row: &[u64]| row.get(wi).copied().unwrap_or(0);
-                let union = rows.iter().fold(0u64, |acc, &(row, _)| acc | word(row));
-                if union == 0 {
-                    continue;
+            let rows = rows_of(a);
+            for &(b, sj) in list {
+                let Some(&sb) = shares.shares.get(sj) else { continue };
+                let m = rows
+                    .iter()
+                    .filter(|&&(row, _)| row.get(b / 64).is_some_and(|w| w >> (b % 64) & 1 == 1))
+                    .fold(0u64, |m, &(_, e)| m | e);
+                let pairs = if a == b { sa.count * (sa.count - 1) } else { sa.count * sb.count };
+                let Some(t) = acc.get_mut(u).filter(|_| m != 0 && pairs != 0) else { continue };
+                if t.0 == 0 {
+                    touched.push(u);
+                    t.2 = (sa.first, sb.first);
                 }
-                // The probe mask of each bit of the word: one for all when
-                // every table either allows all of `union` or none of it (the
-                // common case), else per group of bits the same tables allow
-                // (a few groups per word, each found with one pass over the
-                // tables).
-                let mut uniform = Some(0u64);
-                for &(row, e) in &rows {
-                    let w = word(row);
-                    if w == union {
-                        uniform = uniform.map(|m| m | e);
-                    } else if w != 0 {
-                        uniform = None;
-                    }
-                }
-                if uniform.is_none() {
-                    let mut rest = union;
-                    while rest != 0 {
-                        let bit = rest.trailing_zeros();
-                        let (mut group, mut m) = (rest, 0u64);
-                        for &(row, e) in &rows {
-                            let w = word(row);
-                            if w >> bit & 1 == 1 {
-                                group &= w;
-                                m |= e;
-                            } else {
-                                group &= !w;
-                            }
-                        }
-                        rest &= !group;
-                        let mut g = group;
-                        while g != 0 {
-                            if let Some(slot) = bit_masks.get_mut(g.trailing_zeros() as usize) {
-                                *slot = m;
-                            }
-                            g &= g - 1;
-                        }
-                    }
-                }
-                let mut bits = union;
-                while bits != 0 {
-                    let bit = bits.trailing_zeros();
-                    bits &= bits - 1;
-                    let b = wi * 64 + bit as usize;
-                    let m = uniform.unwrap_or_else(|| bit_masks.get(bit as usize).copied().unwrap_or(0));
-                    for sb in shares.of(b) {
-                        let pairs =
-                            if a == b && sa.unit == sb.unit { sa.count * (sa.count - 1) } else { sa.count * sb.count };
-                        let v = sb.unit;
-                        let Some(t) = acc.get_mut(v).filter(|_| pairs != 0) else { continue };
-                        if t.0 == 0 {
-                            touched.push(v);
-                            t.2 = (sa.first, sb.first);
-                        }
-                        t.0 += pairs;
-                        t.1 |= m;
-                    }
-                }
+                t.0 += pairs;
+                t.1 |= m;
             }
         }
         netpol_core::sort::sort(&mut touched);
