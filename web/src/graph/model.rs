@@ -403,10 +403,10 @@ pub fn is_aggregated(endpoints: usize, view: &ViewState) -> bool {
 /// `matrix.probes()`), with `externals` from
 /// [`netpol_core::eval::external_nodes`].
 ///
-/// Cost: unit pairs from class pairs (O(classes² + endpoints), see
-/// `tally`), and one `is_allowed` per distinct endpoint of a namespace,
-/// external node, direction and probe; memory is linear in the number of
-/// units and classes, never quadratic in endpoints.
+/// Cost: unit pairs from the matrix's distinct class rows (see `tally`),
+/// and one `is_allowed` per matrix class, external node, direction and
+/// group of probes the matrix treats alike; memory is linear in the number
+/// of units, classes and edges, never quadratic in endpoints.
 pub fn build(
     scenario: &Scenario,
     matrix: &Matrix,

@@ -11,12 +11,17 @@
 //! `|a ∩ U| · |b ∩ V|`, minus, when `a = b` and `U = V`, the `|a ∩ U|`
 //! pairs of an endpoint with itself (its loopback is not an edge).
 //!
-//! That is exact, and costs one pass over the endpoints (per-class unit
-//! histograms), one word read per 64 class pairs and distinct table, plus
-//! one step per allowed (class pair, unit of the destination class):
-//! O(classes²/64 + allowed class pairs + endpoints) whatever the endpoint
-//! count (150,000 pods are about 10,000 classes), where endpoint rows
-//! would cost O(endpoints²).
+//! Classes with the same row in every shown table (the same allowed
+//! destination classes on every probe) contribute alike, so the sum is
+//! taken per distinct row: each is scanned once into its destination units
+//! and a unit multiplies by its members of the row's classes. That is
+//! exact, and costs one pass over the endpoints (per-class unit
+//! histograms), a few word reads per 64 class pairs and distinct table (to
+//! tell rows apart and scan the distinct ones), plus one step per (unit,
+//! distinct row among its classes, destination unit of the row): at
+//! 150,000 pods, 10,164 classes have 993 distinct rows, where the 20.7
+//! million allowed class pairs or endpoint rows (O(endpoints²)) would cost
+//! far more.
 
 use netpol_core::matrix::Matrix;
 
