@@ -12,7 +12,8 @@
 //! policy, so only the endpoint's side is decided and only its namespace's
 //! policies can decide it. Nor does the core look at any endpoint but the
 //! flow's own for such a flow, so the copy holds just that endpoint (as
-//! endpoint 0), the namespaces and the cluster policies: copying all
+//! endpoint 0), the cluster policies and the namespaces (only the
+//! endpoint's own when there are no cluster policies): copying all
 //! 150,000 endpoints (and dropping the copy) cost more than every question
 //! asked. `external_edges_follow_is_allowed` in `model` checks the answers
 //! against the core on the whole scenario.
@@ -104,8 +105,12 @@ pub(super) fn verdicts_alike(
     // The scenario the core is asked against: the namespaces and cluster
     // policies, then per namespace its policies and per question its
     // endpoint (index 0).
+    // Without cluster policies only the endpoint's own namespace is read
+    // (its labels, for the endpoint's end), so the copy holds just that one
+    // and the core's namespace lookups stay short.
+    let own_namespace_only = scenario.cluster_policies.is_empty();
     let mut local = Scenario {
-        namespaces: scenario.namespaces.clone(),
+        namespaces: if own_namespace_only { Vec::new() } else { scenario.namespaces.clone() },
         cluster_policies: scenario.cluster_policies.clone(),
         ..Scenario::default()
     };
@@ -113,11 +118,10 @@ pub(super) fn verdicts_alike(
     // is endpoints every rule of every policy (and so every namespace's
     // policies) treats alike.
     let mut by_class: Vec<usize> = vec![usize::MAX; classes.map_or(0, Matrix::class_count)];
-    for (list, own) in members.iter().zip(&policies) {
-        if list.is_empty() {
-            continue;
-        }
-        local.policies = own.iter().filter_map(|&p| scenario.policies.get(p).cloned()).collect();
+    for (k, (list, own)) in members.iter().zip(&policies).enumerate() {
+        // The namespace's policies (and namespace) are copied when its first
+        // question is asked: many namespaces only reuse answers.
+        let mut loaded = false;
         // Without classes, endpoints of one namespace with equal labels,
         // declared ports and host-network flag are the same question to the
         // core (an external end is never an endpoint: `external_nodes` picks
@@ -147,6 +151,13 @@ pub(super) fn verdicts_alike(
             }
             if let Some(slot) = class.and_then(|c| by_class.get_mut(c)) {
                 *slot = i;
+            }
+            if !loaded {
+                local.policies = own.iter().filter_map(|&p| scenario.policies.get(p).cloned()).collect();
+                if own_namespace_only {
+                    local.namespaces = scenario.namespaces.get(k).cloned().into_iter().collect();
+                }
+                loaded = true;
             }
             local.endpoints.clear();
             local.endpoints.push(e.clone());
