@@ -185,7 +185,9 @@ fn scan_row(rows: &[(&[u64], u64)], words: usize, mut f: impl FnMut(usize, u64))
 /// compared word by word within a hash, so equal numbers mean equal rows.
 fn distinct_rows(matrix: &Matrix, tables: &[(usize, u64)]) -> (Vec<usize>, Vec<usize>) {
     let classes = matrix.class_count();
-    let mut hashed: Vec<(u64, usize)> = (0..classes)
+    // (hash, 0, class): the key type the overview already sorts, so no
+    // second instance of the sort in the page's wasm.
+    let mut hashed: Vec<(u64, u64, usize)> = (0..classes)
         .map(|c| {
             let mut h = 0xcbf2_9ce4_8422_2325u64;
             for &(p, _) in tables {
@@ -193,7 +195,7 @@ fn distinct_rows(matrix: &Matrix, tables: &[(usize, u64)]) -> (Vec<usize>, Vec<u
                     h = (h ^ w).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(23);
                 }
             }
-            (h, c)
+            (h, 0, c)
         })
         .collect();
     netpol_core::sort::sort(&mut hashed);
@@ -204,10 +206,10 @@ fn distinct_rows(matrix: &Matrix, tables: &[(usize, u64)]) -> (Vec<usize>, Vec<u
     let mut run_start = 0;
     while run_start < hashed.len() {
         let h = hashed[run_start].0;
-        let run_end = run_start + hashed[run_start..].iter().take_while(|&&(g, _)| g == h).count();
+        let run_end = run_start + hashed[run_start..].iter().take_while(|&&(g, _, _)| g == h).count();
         // Rows of this hash, each with its first class (the run is sorted by class).
         let mut reps: Vec<usize> = Vec::new();
-        for &(_, c) in &hashed[run_start..run_end] {
+        for &(_, _, c) in &hashed[run_start..run_end] {
             let r = match reps.iter().copied().find(|&r| first.get(r).is_some_and(|&f| same(f, c))) {
                 Some(r) => r,
                 None => {
