@@ -248,6 +248,19 @@ impl Matrix {
             && self.table(probe).is_some_and(|t| bit(t, self.words, from_class, to_class))
     }
 
+    /// Row `from_class` of probe `probe`'s class table as words: bit
+    /// `b % 64` of word `b / 64` is [`Matrix::class_allowed`]`(probe,
+    /// from_class, b)`; `class_count().div_ceil(64)` words, bits past
+    /// [`Matrix::class_count`] zero. For consumers that scan class pairs
+    /// with word operations (the page's namespace graph at 150,000 pods).
+    /// Empty for out-of-range indices.
+    pub fn class_row_words(&self, probe: usize, from_class: usize) -> &[u64] {
+        if from_class >= self.class_count() {
+            return &[];
+        }
+        self.table(probe).and_then(|t| t.get(from_class * self.words..(from_class + 1) * self.words)).unwrap_or(&[])
+    }
+
     /// Whether an Admin-tier `Deny` decided the verdict between different
     /// members of the two classes (see [`Matrix::admin_denied`]; a pod's
     /// traffic to itself is exempt whatever this says).

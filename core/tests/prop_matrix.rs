@@ -411,6 +411,18 @@ proptest! {
                     pairs[a * c + b] += u64::from(want);
                 }
             }
+            for a in 0..c {
+                let row = m.class_row_words(p, a);
+                prop_assert_eq!(row.len(), c.div_ceil(64));
+                for (wi, &w) in row.iter().enumerate() {
+                    for bit in 0..64 {
+                        let b = wi * 64 + bit;
+                        let want = b < c && m.class_allowed(p, a, b);
+                        prop_assert_eq!(w >> bit & 1 == 1, want, "class_row_words {} {} {}", p, a, b);
+                    }
+                }
+            }
+            prop_assert!(m.class_row_words(p, c).is_empty());
             let mut total = 0u64;
             for a in 0..c {
                 for b in 0..c {
@@ -423,6 +435,7 @@ proptest! {
         }
         prop_assert!(!m.row_words_into(0, n, &mut words) && words.is_empty());
         prop_assert!(!m.row_words_into(PROBES.len(), 0, &mut words));
+        prop_assert!(m.class_row_words(PROBES.len(), 0).is_empty());
     }
 
     /// A job advanced by random step sizes (down to one row) ends with the

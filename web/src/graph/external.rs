@@ -10,8 +10,13 @@
 //! "selects pods in the policy's namespace", networking.k8s.io/v1 API
 //! reference), and the external end of such a flow is never subject to a
 //! policy, so only the endpoint's side is decided and only its namespace's
-//! policies can decide it. `external_edges_follow_is_allowed` in `model`
-//! checks the answers against the core on the whole scenario.
+//! policies can decide it. Nor does the core look at any endpoint but the
+//! flow's own for such a flow, so the copy holds just that endpoint (as
+//! endpoint 0), the cluster policies and the namespaces (only the
+//! endpoint's own when there are no cluster policies): copying all
+//! 150,000 endpoints (and dropping the copy) cost more than every question
+//! asked. `external_edges_follow_is_allowed` in `model` checks the answers
+//! against the core on the whole scenario.
 
 use std::collections::BTreeMap;
 
@@ -50,19 +55,34 @@ pub(super) fn verdicts(
     probes: &[Probe],
 ) -> ExternalVerdicts {
     let own: Vec<usize> = (0..probes.len()).collect();
-    verdicts_alike(scenario, None, n, externals, probes, &own)
+    verdicts_alike(scenario, None, &namespace_members(scenario, n), n, externals, probes, &own)
+}
+
+/// The first `n` endpoints by namespace: `members[k]` lists, ascending,
+/// those in `scenario.namespaces[k]` (an endpoint in a namespace the list
+/// lacks is in none).
+pub(super) fn namespace_members(scenario: &Scenario, n: usize) -> Vec<Vec<usize>> {
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); scenario.namespaces.len()];
+    for (i, e) in scenario.endpoints.iter().enumerate().take(n) {
+        if let Ok(k) = scenario.namespaces.binary_search_by(|x| x.name.as_str().cmp(&e.namespace)) {
+            members[k].push(i);
+        }
+    }
+    members
 }
 
 /// [`verdicts`] asking only once per group of probes every rule treats
 /// alike: `alike[k]` is the first probe of `k`'s group (see
 /// `tally::alike`), whose answers `k` reuses. With `classes` (the
-/// scenario's matrix), endpoints of one namespace in one matrix class are
-/// asked once: a class is endpoints every rule of every policy treats alike
+/// scenario's matrix), endpoints in one matrix class are asked once: a
+/// class is endpoints every rule of every policy treats alike
 /// (`Matrix::class_of`), so their flows to and from an address are decided
-/// alike too.
+/// alike too. `members` are the first `n` endpoints by namespace
+/// ([`namespace_members`]).
 pub(super) fn verdicts_alike(
     scenario: &Scenario,
     classes: Option<&Matrix>,
+    members: &[Vec<usize>],
     n: usize,
     externals: &[ExternalNode],
     probes: &[Probe],
@@ -73,37 +93,45 @@ pub(super) fn verdicts_alike(
     if x_count == 0 || n == 0 {
         return v;
     }
-    // Endpoints and policies per namespace, in one pass each.
+    // Policies per namespace, in one pass (`members`: the endpoints, from
+    // `namespace_members(scenario, n)`).
     let ns_index = |name: &str| scenario.namespaces.binary_search_by(|x| x.name.as_str().cmp(name)).ok();
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); scenario.namespaces.len()];
-    for (i, e) in scenario.endpoints.iter().enumerate().take(n) {
-        if let Some(k) = ns_index(&e.namespace) {
-            members[k].push(i);
-        }
-    }
     let mut policies: Vec<Vec<usize>> = vec![Vec::new(); scenario.namespaces.len()];
     for (p, policy) in scenario.policies.iter().enumerate() {
         if let Some(k) = ns_index(&policy.namespace) {
             policies[k].push(p);
         }
     }
-    let mut local = scenario.clone();
-    for (list, own) in members.iter().zip(&policies) {
-        if list.is_empty() {
-            continue;
-        }
-        local.policies = own.iter().filter_map(|&p| scenario.policies.get(p).cloned()).collect();
-        // Endpoints of one namespace with equal labels, declared ports and
-        // host-network flag are the same question to the core (an external
-        // end is never an endpoint: `external_nodes` picks addresses no
-        // endpoint has), so each such class is asked once.
+    // The scenario the core is asked against: the namespaces and cluster
+    // policies, then per namespace its policies and per question its
+    // endpoint (index 0).
+    // Without cluster policies only the endpoint's own namespace is read
+    // (its labels, for the endpoint's end), so the copy holds just that one
+    // and the core's namespace lookups stay short.
+    let own_namespace_only = scenario.cluster_policies.is_empty();
+    let mut local = Scenario {
+        namespaces: if own_namespace_only { Vec::new() } else { scenario.namespaces.clone() },
+        cluster_policies: scenario.cluster_policies.clone(),
+        ..Scenario::default()
+    };
+    // One representative per matrix class, whatever its namespace: a class
+    // is endpoints every rule of every policy (and so every namespace's
+    // policies) treats alike.
+    let mut by_class: Vec<usize> = vec![usize::MAX; classes.map_or(0, Matrix::class_count)];
+    for (k, (list, own)) in members.iter().zip(&policies).enumerate() {
+        // The namespace's policies (and namespace) are copied when its first
+        // question is asked: many namespaces only reuse answers.
+        let mut loaded = false;
+        // Without classes, endpoints of one namespace with equal labels,
+        // declared ports and host-network flag are the same question to the
+        // core (an external end is never an endpoint: `external_nodes` picks
+        // addresses no endpoint has), so each such group is asked once.
         let mut seen: BTreeMap<(&Labels, bool), Vec<usize>> = BTreeMap::new();
-        let mut by_class: BTreeMap<usize, usize> = BTreeMap::new();
-        for &i in list {
+        for &i in list.iter().filter(|&&i| i < n) {
             let Some(e) = scenario.endpoints.get(i) else { continue };
             let class = classes.and_then(|m| m.class_of(i));
             let twin = match class {
-                Some(c) => by_class.get(&c).copied(),
+                Some(c) => by_class.get(c).copied().filter(|&r| r != usize::MAX),
                 None => {
                     let reps = seen.entry((&e.labels, e.host_network)).or_default();
                     let twin =
@@ -121,11 +149,21 @@ pub(super) fn verdicts_alike(
                 }
                 continue;
             }
-            if let Some(c) = class {
-                by_class.insert(c, i);
+            if let Some(slot) = class.and_then(|c| by_class.get_mut(c)) {
+                *slot = i;
             }
+            if !loaded {
+                local.policies = own.iter().filter_map(|&p| scenario.policies.get(p).cloned()).collect();
+                if own_namespace_only {
+                    local.namespaces = scenario.namespaces.get(k).cloned().into_iter().collect();
+                }
+                loaded = true;
+            }
+            local.endpoints.clear();
+            local.endpoints.push(e.clone());
+            let me = FlowEnd::Endpoint(0);
             for (x, ext) in externals.iter().enumerate() {
-                let (me, them) = (FlowEnd::Endpoint(i), FlowEnd::Ip(ext.address));
+                let them = FlowEnd::Ip(ext.address);
                 let (mut out, mut into) = (0u64, 0u64);
                 for (k, &probe) in probes.iter().enumerate() {
                     let first = alike.get(k).copied().filter(|&f| f < k);

@@ -73,3 +73,85 @@ pub fn scenario(count: usize, namespaces: usize) -> Scenario {
     assert!(errors.is_empty(), "generated YAML has errors: {errors:?}");
     out.scenario
 }
+
+/// A small xorshift generator: reproducible test clusters without a crate.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// A random cluster for comparing a fast path with a straightforward one:
+/// `count` pods and workloads over `namespaces` namespaces drawn from few
+/// labels (so output classes have several members, spread over several
+/// namespaces), and random ingress and egress policies with pod,
+/// namespace and ipBlock peers on numbered and named ports. Deterministic
+/// for a seed.
+pub fn random_scenario(seed: u64, count: usize, namespaces: usize) -> Scenario {
+    let mut r = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let apps = ["web", "api", "db"];
+    let envs = ["prod", "dev"];
+    let mut y = String::new();
+    for k in 0..namespaces {
+        let _ = write!(
+            y,
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns-{k:02}\n  labels:\n    env: {}\n---\n",
+            r.pick(&envs)
+        );
+    }
+    for i in 0..count {
+        let ns = r.below(namespaces);
+        let app = r.pick(&apps);
+        let port = ["8080", "5432"][r.below(2)];
+        if r.below(4) == 0 {
+            let _ = write!(
+                y,
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w{i}\n  namespace: ns-{ns:02}\nspec:\n  selector:\n    matchLabels:\n      app: {app}\n  template:\n    metadata:\n      labels:\n        app: {app}\n    spec:\n      containers:\n        - name: c\n          ports:\n            - name: http\n              containerPort: {port}\n---\n"
+            );
+        } else {
+            let _ = write!(
+                y,
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\n  namespace: ns-{ns:02}\n  labels:\n    app: {app}\nspec:\n  containers:\n    - name: c\n      ports:\n        - name: http\n          containerPort: {port}\nstatus:\n  podIP: 10.1.{}.{}\n---\n",
+                i / 200,
+                i % 200 + 1
+            );
+        }
+    }
+    for k in 0..namespaces {
+        for p in 0..r.below(3) {
+            let subject = match r.below(3) {
+                0 => "{}".to_owned(),
+                _ => format!("\n    matchLabels:\n      app: {}", r.pick(&apps)),
+            };
+            let types = ["[Ingress]", "[Egress]", "[Ingress, Egress]"][r.below(3)];
+            let peer = match r.below(4) {
+                0 => format!("podSelector:\n            matchLabels:\n              app: {}", r.pick(&apps)),
+                1 => format!("namespaceSelector:\n            matchLabels:\n              env: {}", r.pick(&envs)),
+                2 => format!(
+                    "namespaceSelector:\n            matchLabels:\n              env: {}\n          podSelector:\n            matchLabels:\n              app: {}",
+                    r.pick(&envs),
+                    r.pick(&apps)
+                ),
+                _ => "ipBlock:\n            cidr: 10.1.0.0/24".to_owned(),
+            };
+            let port = ["80", "http", "5432", "8080"][r.below(4)];
+            let _ = write!(
+                y,
+                "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p{p}\n  namespace: ns-{k:02}\nspec:\n  podSelector: {subject}\n  policyTypes: {types}\n  ingress:\n    - from:\n        - {peer}\n      ports:\n        - port: {port}\n  egress:\n    - to:\n        - {peer}\n---\n"
+            );
+        }
+    }
+    let out = parse_str(&y);
+    let errors: Vec<_> = out.errors().map(|d| format!("{d:?}")).collect();
+    assert!(errors.is_empty(), "generated YAML has errors: {errors:?}");
+    out.scenario
+}
