@@ -41,7 +41,12 @@ pub(crate) struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
+    #[cfg(test)]
     pub(crate) fn new(scenario: &'a Scenario) -> Self {
+        Self::new_marked(scenario, &mut |_| {})
+    }
+
+    pub(crate) fn new_marked(scenario: &'a Scenario, mark: &mut dyn FnMut(&'static str)) -> Self {
         let mut namespaces = Vec::with_capacity(scenario.endpoints.len());
         let mut labels = Vec::new();
         for (i, e) in scenario.endpoints.iter().enumerate() {
@@ -50,6 +55,7 @@ impl<'a> Cx<'a> {
         }
         let by_namespace = Groups::new(namespaces);
         let by_label = Groups::new(labels);
+        mark("cx: namespace+label groups");
         // A policy selects only in its namespace: try those endpoints alone.
         let selected: Vec<Vec<usize>> = scenario
             .policies
@@ -63,8 +69,11 @@ impl<'a> Cx<'a> {
                     .collect()
             })
             .collect();
+        mark("cx: selected");
         let mut selections = Selections::new(scenario);
+        mark("cx: Selections::new");
         let egress_keys = egress_keys(scenario, &selected, &mut selections);
+        mark("cx: egress_keys");
         Cx {
             scenario,
             selected,

@@ -115,18 +115,36 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 
 /// Every finding for `scenario`, sorted by source position, then id.
 pub fn lint(scenario: &Scenario) -> Vec<Finding> {
-    let cx = context::Cx::new(scenario);
+    lint_marked(scenario, &mut |_| {})
+}
+
+/// [`lint`], calling `mark` after each phase with its name (for profiling).
+#[doc(hidden)]
+pub fn lint_marked(scenario: &Scenario, mark: &mut dyn FnMut(&'static str)) -> Vec<Finding> {
+    let cx = context::Cx::new_marked(scenario, mark);
     let mut out = Vec::new();
     dns::check(&cx, &mut out);
+    mark("dns NP001 NP005");
     selectors::check(&cx, &mut out);
+    mark("selectors");
     ports::check(&cx, &mut out);
+    mark("ports");
     permissive::check(&cx, &mut out);
+    mark("permissive");
     shape::check(&cx, &mut out);
+    mark("shape");
     peers::check(&cx, &mut out);
+    mark("peers");
     redundant::check(&cx, &mut out);
+    mark("redundant");
     names::check(&cx, &mut out);
+    mark("names");
     tiers::check(&cx, &mut out);
+    mark("tiers");
     sort(&mut out);
+    mark("sort");
+    drop(cx);
+    mark("drop context");
     out
 }
 

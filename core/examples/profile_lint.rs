@@ -1,0 +1,70 @@
+//! Where the time of the page's last single units goes on a large cluster:
+//! the parse job's steps (the longest ordinary one, the last one and
+//! `finish`), then the lint phase by phase (its shared context, each check).
+//!
+//! `cargo run --release -p netpol-core --example profile_lint FILE`
+//!
+//! FILE is e.g. `netpol gen --pods 150000 --namespaces 1000 --policies 3000
+//! --seed 1 --compact`.
+
+use std::time::{Duration, Instant};
+
+use netpol_core::lint::lint_marked;
+use netpol_core::parse::ParseJob;
+
+/// Bytes per parse step, as the page's pipeline (`PARSE_UNIT`).
+const PARSE_UNIT: usize = 4 * 1024;
+
+fn main() {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: profile_lint FILE");
+        std::process::exit(2);
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{path}: {e}");
+            std::process::exit(2);
+        }
+    };
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!("load average before: {}", load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
+    let start = Instant::now();
+    let mut job = ParseJob::new(text);
+    let mut longest = Duration::ZERO;
+    let mut steps = 0usize;
+    let last = loop {
+        let t = Instant::now();
+        let done = job.step(PARSE_UNIT);
+        let took = t.elapsed();
+        steps += 1;
+        if done {
+            break took;
+        }
+        longest = longest.max(took);
+    };
+    let t = Instant::now();
+    let out = job.finish();
+    let finish = t.elapsed();
+    println!(
+        "parse job: {:?} in {steps} steps; longest step before the last {longest:?}, last step {last:?}, finish {finish:?}",
+        start.elapsed()
+    );
+    let s = out.scenario;
+    println!("{} endpoints, {} policies, {} namespaces", s.endpoints.len(), s.policies.len(), s.namespaces.len());
+    for round in 0..2 {
+        let start = Instant::now();
+        let mut at = start;
+        let mut phases = Vec::new();
+        let findings = lint_marked(&s, &mut |name| {
+            let now = Instant::now();
+            phases.push((name, now - at));
+            at = now;
+        });
+        let total = start.elapsed();
+        println!("lint round {round}: {total:?}, {} findings", findings.len());
+        for (name, took) in phases {
+            println!("  {name:<28} {:>10.1} ms", took.as_secs_f64() * 1e3);
+        }
+    }
+}
