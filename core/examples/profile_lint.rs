@@ -62,7 +62,10 @@ fn main() {
             at = now;
         });
         let total = start.elapsed();
-        println!("lint round {round}: {total:?}, {} findings", findings.len());
+        let mut hasher = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(&format!("{findings:?}"), &mut hasher);
+        let hash = std::hash::Hasher::finish(&hasher);
+        println!("lint round {round}: {total:?}, {} findings (hash {hash:016x})", findings.len());
         for (name, took) in phases {
             println!("  {name:<28} {:>10.1} ms", took.as_secs_f64() * 1e3);
         }

@@ -6,13 +6,14 @@ use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::cell::RefCell;
+use core::cell::{OnceCell, RefCell};
 
-use super::index::{Groups, SortedMap};
+use super::index::Groups;
 use super::{rule, Finding, Severity};
 use crate::eval::{peer_admits, policy_selects};
 use crate::explain::FlowEnd;
 use crate::labels::{LabelSelector, Labels, Operator, Requirement};
+use crate::matrix::bitset::BitSet;
 use crate::matrix::select::Selections;
 use crate::model::{Direction, Endpoint, Namespace, NetworkPolicy, Peer, PeerKind, Scenario};
 use crate::span::Span;
@@ -25,17 +26,18 @@ pub(crate) struct Cx<'a> {
     selected: Vec<Vec<usize>>,
     /// Endpoints by namespace name, to look only where a peer can match.
     by_namespace: Groups<&'a str>,
-    /// Endpoints by one of their labels (`key`, `value`), ascending.
-    by_label: Groups<(&'a str, &'a str)>,
-    /// [`Cx::admitted`] per peer of the scenario, by address (peers are
-    /// borrowed from the scenario for the whole run, so addresses are stable
-    /// and unique). Several checks ask about the same peer.
-    admitted_cache: RefCell<SortedMap<usize, Vec<usize>>>,
+    /// Endpoints by one of their labels (`key`, `value`), ascending. Built
+    /// on first use: only selectors the bitsets cannot answer (a key no
+    /// selector of the scenario mentions) need it, and sorting every label
+    /// of a 150,000-pod cluster costs more than the rest of the lint.
+    by_label: OnceCell<Groups<(&'a str, &'a str)>>,
     /// The fast matrix's selector bitsets (inverted label index, sorted
-    /// IPs): a peer's admitted endpoints as a few bitset operations instead
-    /// of one evaluator call per candidate endpoint. The two agree on every
-    /// peer (the matrix property test, `core/tests/prop_matrix.rs`).
-    selections: Selections<'a>,
+    /// IPs), with their caches per distinct selector and ipBlock: a peer's
+    /// admitted endpoints are a few bitset operations instead of one
+    /// evaluator call per candidate endpoint. The two agree on every peer
+    /// (the matrix property test, `core/tests/prop_matrix.rs`, and
+    /// `fast_admitted_equals_the_evaluator_on_every_preset_peer` below).
+    selections: RefCell<Selections<'a>>,
     /// Per endpoint, [`Cx::egress_key`].
     egress_keys: Vec<Vec<u32>>,
 }
@@ -47,15 +49,10 @@ impl<'a> Cx<'a> {
     }
 
     pub(crate) fn new_marked(scenario: &'a Scenario, mark: &mut dyn FnMut(&'static str)) -> Self {
-        let mut namespaces = Vec::with_capacity(scenario.endpoints.len());
-        let mut labels = Vec::new();
-        for (i, e) in scenario.endpoints.iter().enumerate() {
-            namespaces.push((e.namespace.as_str(), i));
-            labels.extend(e.labels.iter().map(|(k, v)| ((k.as_str(), v.as_str()), i)));
-        }
+        let namespaces: Vec<(&str, usize)> =
+            scenario.endpoints.iter().enumerate().map(|(i, e)| (e.namespace.as_str(), i)).collect();
         let by_namespace = Groups::new(namespaces);
-        let by_label = Groups::new(labels);
-        mark("cx: namespace+label groups");
+        mark("cx: namespace groups");
         // A policy selects only in its namespace: try those endpoints alone.
         let selected: Vec<Vec<usize>> = scenario
             .policies
@@ -78,9 +75,8 @@ impl<'a> Cx<'a> {
             scenario,
             selected,
             by_namespace,
-            by_label,
-            admitted_cache: RefCell::new(SortedMap::new()),
-            selections,
+            by_label: OnceCell::new(),
+            selections: RefCell::new(selections),
             egress_keys,
         }
     }
@@ -95,23 +91,22 @@ impl<'a> Cx<'a> {
         self.scenario.policies.iter().enumerate()
     }
 
-    /// The endpoints `peer`, an entry of a policy of the scenario in
-    /// `namespace`, admits, by the evaluator's own test. Cached per peer.
-    pub(crate) fn admitted(&self, namespace: &str, peer: &'a Peer) -> Vec<usize> {
-        let key = peer as *const Peer as usize;
-        if let Some(hit) = self.admitted_cache.borrow().get(&key) {
-            return hit.clone();
+    /// The endpoints `peer`, an entry of a policy in `namespace` (of the
+    /// scenario or built by a check to compare readings), admits, by the
+    /// evaluator's own test.
+    pub(crate) fn admitted(&self, namespace: &str, peer: &Peer) -> BitSet {
+        if let Some(set) = self.admitted_set(namespace, peer) {
+            return set;
         }
-        let result = self.admitted_uncached(namespace, peer);
-        self.admitted_cache.borrow_mut().insert(key, result.clone());
-        result
+        let admitted = self
+            .candidates(namespace, peer)
+            .filter(|&i| peer_admits(self.scenario, namespace, peer, FlowEnd::Endpoint(i)))
+            .filter_map(|i| u32::try_from(i).ok());
+        BitSet::from_indices(self.scenario.endpoints.len(), admitted)
     }
 
     /// Whether `peer` admits at least one endpoint.
-    pub(crate) fn admits_any(&self, namespace: &str, peer: &'a Peer) -> bool {
-        if let Some(hit) = self.admitted_cache.borrow().get(&(peer as *const Peer as usize)) {
-            return !hit.is_empty();
-        }
+    pub(crate) fn admits_any(&self, namespace: &str, peer: &Peer) -> bool {
         if let Some(set) = self.admitted_set(namespace, peer) {
             return set.iter().next().is_some();
         }
@@ -123,39 +118,25 @@ impl<'a> Cx<'a> {
     /// endpoints; ipBlocks admit endpoints by any of their IPs). `None` when
     /// the label index lacks a key the peer mentions (a peer built by a
     /// check can mention keys no scenario selector does).
-    fn admitted_set(&self, namespace: &str, peer: &Peer) -> Option<crate::matrix::bitset::BitSet> {
-        let sel = &self.selections;
+    fn admitted_set(&self, namespace: &str, peer: &Peer) -> Option<BitSet> {
+        let mut sel = self.selections.borrow_mut();
         match &peer.kind {
-            PeerKind::IpBlock(block) => Some(sel.block_uncached(block)),
+            PeerKind::IpBlock(block) => Some(sel.block(block).clone()),
             PeerKind::Selectors { namespace_selector, pod_selector } => {
                 if !sel.indexes(namespace_selector.as_ref(), pod_selector.as_ref()) {
                     return None;
                 }
                 let mut s = match namespace_selector {
-                    Some(n) => sel.namespaces_uncached(n),
+                    Some(n) => sel.namespaces(n).clone(),
                     None => sel.in_namespace(namespace),
                 };
                 if let Some(p) = pod_selector {
-                    s.intersect_with(&sel.pods_uncached(p));
+                    s.intersect_with(sel.pods(p));
                 }
                 s.subtract(&sel.host_network);
                 Some(s)
             }
         }
-    }
-
-    /// [`Cx::admitted`] for a peer that is not part of the scenario (built
-    /// by a check to compare readings), never cached.
-    pub(crate) fn admitted_uncached(&self, namespace: &str, peer: &Peer) -> Vec<usize> {
-        if let Some(set) = self.admitted_set(namespace, peer) {
-            return set.iter().collect();
-        }
-        let mut out: Vec<usize> = self
-            .candidates(namespace, peer)
-            .filter(|&i| peer_admits(self.scenario, namespace, peer, FlowEnd::Endpoint(i)))
-            .collect();
-        crate::sort::sort(&mut out);
-        out
     }
 
     /// The endpoints a peer can possibly admit: for a selector entry, those
@@ -204,6 +185,16 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Endpoints by label, built on first use.
+    fn by_label(&self) -> &Groups<(&'a str, &'a str)> {
+        self.by_label.get_or_init(|| {
+            let labels = self.scenario.endpoints.iter().enumerate();
+            Groups::new(
+                labels.flat_map(|(i, e)| e.labels.iter().map(move |(k, v)| ((k.as_str(), v.as_str()), i))).collect(),
+            )
+        })
+    }
+
     /// The shortest label-index list among `selector`'s equality
     /// requirements: a superset of the endpoints it matches.
     fn smallest_label_list<'s>(&'s self, selector: &'s LabelSelector) -> Option<&'s [usize]> {
@@ -213,7 +204,7 @@ impl<'a> Cx<'a> {
             .filter(|r| r.op == Operator::Equals)
             .map(|r| {
                 let value = r.values.first().map(String::as_str).unwrap_or("");
-                self.by_label.get(&(r.key.as_str(), value)).unwrap_or(&[])
+                self.by_label().get(&(r.key.as_str(), value)).unwrap_or(&[])
             })
             .min_by_key(|l| l.len())
     }
@@ -222,11 +213,13 @@ impl<'a> Cx<'a> {
     /// `selector` matches, ascending; through the label index when the
     /// selector has an equality requirement.
     pub(crate) fn labelled(&self, selector: &LabelSelector) -> Vec<usize> {
-        if self.selections.indexes(None, Some(selector)) {
-            let mut s = self.selections.pods_uncached(selector);
-            s.subtract(&self.selections.host_network);
+        let mut sel = self.selections.borrow_mut();
+        if sel.indexes(None, Some(selector)) {
+            let mut s = sel.pods(selector).clone();
+            s.subtract(&sel.host_network);
             return s.iter().collect();
         }
+        drop(sel);
         let ok = |i: &usize| self.endpoint(*i).is_some_and(|e| !e.host_network && selector.matches(&e.labels));
         match self.smallest_label_list(selector) {
             Some(listed) => listed.iter().copied().filter(ok).collect(),
@@ -234,10 +227,12 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// The endpoints (host-network ones included) with an IP in `block`,
-    /// ascending.
-    pub(crate) fn in_block(&self, block: &crate::model::IpBlock) -> Vec<usize> {
-        self.selections.block_uncached(block).iter().collect()
+    /// The endpoints (host-network ones excluded) with an IP in `block`.
+    pub(crate) fn in_block_on_pod_network(&self, block: &crate::model::IpBlock) -> BitSet {
+        let mut sel = self.selections.borrow_mut();
+        let mut s = sel.block(block).clone();
+        s.subtract(&sel.host_network);
+        s
     }
 
     /// What an egress verdict of endpoint `index` towards a fixed
@@ -257,6 +252,26 @@ impl<'a> Cx<'a> {
     /// Whether namespace `name` has at least one endpoint.
     pub(crate) fn has_endpoints_in(&self, name: &str) -> bool {
         self.by_namespace.get(&name).is_some()
+    }
+
+    /// The endpoints of the namespaces named `names` (as the endpoints spell
+    /// their namespace), ascending.
+    pub(crate) fn in_namespaces(&self, names: &[&str]) -> Vec<usize> {
+        let mut out: Vec<usize> = names.iter().filter_map(|n| self.by_namespace.get(n)).flatten().copied().collect();
+        crate::sort::sort(&mut out);
+        out.dedup();
+        out
+    }
+
+    /// [`Cx::names`] of the members of `set`.
+    pub(crate) fn names_in(&self, set: &BitSet) -> String {
+        let shown = set.iter().take(5).filter_map(|i| self.endpoint(i)).map(endpoint_name);
+        let mut out = list(shown, 5);
+        let count = set.count();
+        if count > 5 {
+            out.push_str(&format!(" and {} more", count - 5));
+        }
+        out
     }
 
     /// `ns/name` of each endpoint, at most five, then "and N more".
@@ -460,7 +475,8 @@ mod tests {
                     let slow: Vec<usize> = (0..s.endpoints.len())
                         .filter(|&i| peer_admits(&s, &policy.namespace, peer, FlowEnd::Endpoint(i)))
                         .collect();
-                    assert_eq!(cx.admitted(&policy.namespace, peer), slow, "{} {:?}", preset.id, peer.kind);
+                    let fast: Vec<usize> = cx.admitted(&policy.namespace, peer).iter().collect();
+                    assert_eq!(fast, slow, "{} {:?}", preset.id, peer.kind);
                     if let PeerKind::Selectors { pod_selector: Some(sel), .. } = &peer.kind {
                         let slow: Vec<usize> = (0..s.endpoints.len())
                             .filter(|&i| cx.endpoint(i).is_some_and(|e| !e.host_network && sel.matches(&e.labels)))

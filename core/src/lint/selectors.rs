@@ -56,7 +56,8 @@ fn policy_selector(cx: &Cx, pi: usize, policy: &NetworkPolicy, out: &mut Vec<Fin
         return;
     }
     let sel = &policy.pod_selector;
-    let here = cx.scenario.endpoints.iter().filter(|e| e.namespace == policy.namespace && !e.host_network);
+    let here = cx.in_namespaces(&[policy.namespace.as_str()]).into_iter().filter_map(|i| cx.endpoint(i));
+    let here = here.filter(|e| !e.host_network);
     let mut hint = match closest(sel, here.map(|e| (e, &e.labels))) {
         Some((e, labels)) => format!(" The closest is: {}.", why_not(&format!("`{}`", endpoint_name(e)), sel, labels)),
         None => String::new(),
@@ -281,7 +282,7 @@ fn pod_matches_nothing(
     path: &str,
 ) -> Finding {
     let names: Vec<&str> = namespaces.iter().map(|n| n.name.as_str()).collect();
-    let inside = |e: &&crate::model::Endpoint| names.contains(&e.namespace.as_str()) && !e.host_network;
+    let inside = cx.in_namespaces(&names).into_iter().filter_map(|i| cx.endpoint(i)).filter(|e| !e.host_network);
     let where_ = if has_namespace_selector {
         format!("the namespaces the namespaceSelector picks ({})", names.join(", "))
     } else {
@@ -295,7 +296,7 @@ fn pod_matches_nothing(
         selector_text(sel),
         policy_name(policy)
     );
-    if let Some((e, labels)) = closest(sel, cx.scenario.endpoints.iter().filter(inside).map(|e| (e, &e.labels))) {
+    if let Some((e, labels)) = closest(sel, inside.map(|e| (e, &e.labels))) {
         message.push_str(&format!(" The closest is: {}.", why_not(&format!("`{}`", endpoint_name(e)), sel, labels)));
     }
     let elsewhere: Vec<usize> = cx
