@@ -324,10 +324,11 @@ impl<'a> Selections<'a> {
         s
     }
 
-    /// [`Selections::pods`] without the cache (check
-    /// [`Selections::indexes`] first).
-    pub(crate) fn pods_uncached(&self, selector: &LabelSelector) -> BitSet {
-        self.pods.eval(selector)
+    /// The namespaces `selector` matches, by index in the scenario's
+    /// namespaces (then those only endpoints name), or `None` when the index
+    /// lacks one of its keys.
+    pub(crate) fn matching_namespaces(&self, selector: &LabelSelector) -> Option<BitSet> {
+        self.indexes(Some(selector), None).then(|| self.namespaces.eval(selector))
     }
 
     /// Whether the label index answers `pods` and `namespaces` exactly: the
