@@ -52,7 +52,12 @@ fn main() {
     );
     let s = out.scenario;
     println!("{} endpoints, {} policies, {} namespaces", s.endpoints.len(), s.policies.len(), s.namespaces.len());
-    for round in 0..2 {
+    // Several rounds, the fastest of each phase kept: the machine is shared,
+    // so single timings are noisy.
+    let rounds: usize = std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(5);
+    let mut best: Vec<(&'static str, Duration)> = Vec::new();
+    let mut best_total = Duration::MAX;
+    for round in 0..rounds {
         let start = Instant::now();
         let mut at = start;
         let mut phases = Vec::new();
@@ -62,12 +67,21 @@ fn main() {
             at = now;
         });
         let total = start.elapsed();
+        best_total = best_total.min(total);
         let mut hasher = std::hash::DefaultHasher::new();
         std::hash::Hash::hash(&format!("{findings:?}"), &mut hasher);
         let hash = std::hash::Hasher::finish(&hasher);
         println!("lint round {round}: {total:?}, {} findings (hash {hash:016x})", findings.len());
-        for (name, took) in phases {
-            println!("  {name:<28} {:>10.1} ms", took.as_secs_f64() * 1e3);
+        if best.is_empty() {
+            best = phases;
+        } else {
+            for (b, (_, t)) in best.iter_mut().zip(phases) {
+                b.1 = b.1.min(t);
+            }
         }
+    }
+    println!("lint fastest round {best_total:?}; fastest time of each phase:");
+    for (name, took) in best {
+        println!("  {name:<28} {:>10.1} ms", took.as_secs_f64() * 1e3);
     }
 }

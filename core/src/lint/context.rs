@@ -51,22 +51,26 @@ impl<'a> Cx<'a> {
     pub(crate) fn new_marked(scenario: &'a Scenario, mark: &mut dyn FnMut(&'static str)) -> Self {
         let by_namespace = NamespaceGroups::new(scenario);
         mark("cx: namespace groups");
-        // A policy selects only in its namespace: try those endpoints alone.
+        let mut selections = Selections::new(scenario);
+        mark("cx: Selections::new");
+        // A policy selects only in its namespace: try those endpoints alone,
+        // against the bitset of its podSelector (one per distinct selector).
         let selected: Vec<Vec<usize>> = scenario
             .policies
             .iter()
             .map(|p| {
-                let candidates = by_namespace.get(&p.namespace.as_str()).unwrap_or(&[]);
-                candidates
-                    .iter()
-                    .copied()
-                    .filter(|&i| scenario.endpoints.get(i).is_some_and(|e| !e.host_network && policy_selects(p, e)))
-                    .collect()
+                let candidates = by_namespace.get(p.namespace.as_str()).unwrap_or(&[]).iter().copied();
+                let selectable = |i: &usize| scenario.endpoints.get(*i).is_some_and(|e| !e.host_network);
+                if selections.indexes(None, Some(&p.pod_selector)) {
+                    let pods = selections.pods(&p.pod_selector);
+                    candidates.filter(|i| pods.contains(*i)).filter(selectable).collect()
+                } else {
+                    let endpoint = |i: &usize| scenario.endpoints.get(*i);
+                    candidates.filter(selectable).filter(|i| endpoint(i).is_some_and(|e| policy_selects(p, e))).collect()
+                }
             })
             .collect();
         mark("cx: selected");
-        let mut selections = Selections::new(scenario);
-        mark("cx: Selections::new");
         let egress_keys = egress_keys(scenario, &selected, &mut selections);
         mark("cx: egress_keys");
         Cx {
