@@ -31,7 +31,7 @@ fn main() {
     println!("load average before: {}", load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
     let start = Instant::now();
     let mut job = ParseJob::new(text);
-    let mut longest = Duration::ZERO;
+    let mut longest = (Duration::ZERO, 0, 0);
     let mut steps = 0usize;
     let last = loop {
         let t = Instant::now();
@@ -41,8 +41,15 @@ fn main() {
         if done {
             break took;
         }
-        longest = longest.max(took);
+        if took > longest.0 {
+            longest = (took, steps, job.progress().0);
+        }
+        if took > Duration::from_millis(30) {
+            println!("parse job: step {steps} took {took:?}, at progress {} of {}", job.progress().0, job.progress().1);
+        }
     };
+    let (longest, at_step, at_progress) = longest;
+    println!("parse job: longest step is step {at_step}, at progress {at_progress} of {}", job.progress().1);
     let t = Instant::now();
     let out = job.finish();
     let finish = t.elapsed();
@@ -51,6 +58,13 @@ fn main() {
         start.elapsed()
     );
     let s = out.scenario;
+    let mut again = s.clone();
+    let t = Instant::now();
+    again.normalize();
+    println!("normalize (again, on a copy): {:?}", t.elapsed());
+    let t = Instant::now();
+    drop(again);
+    println!("dropping a copy of the scenario: {:?}", t.elapsed());
     println!("{} endpoints, {} policies, {} namespaces", s.endpoints.len(), s.policies.len(), s.namespaces.len());
     // Several rounds, the fastest of each phase kept: the machine is shared,
     // so single timings are noisy.

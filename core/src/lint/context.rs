@@ -66,7 +66,10 @@ impl<'a> Cx<'a> {
                     candidates.filter(|i| pods.contains(*i)).filter(selectable).collect()
                 } else {
                     let endpoint = |i: &usize| scenario.endpoints.get(*i);
-                    candidates.filter(selectable).filter(|i| endpoint(i).is_some_and(|e| policy_selects(p, e))).collect()
+                    candidates
+                        .filter(selectable)
+                        .filter(|i| endpoint(i).is_some_and(|e| policy_selects(p, e)))
+                        .collect()
                 }
             })
             .collect();

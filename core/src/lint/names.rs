@@ -71,13 +71,7 @@ impl Selecting {
     }
 }
 
-fn expects_deny(
-    cx: &Cx,
-    pi: usize,
-    policy: &NetworkPolicy,
-    selecting: &mut Option<Selecting>,
-    out: &mut Vec<Finding>,
-) {
+fn expects_deny(cx: &Cx, pi: usize, policy: &NetworkPolicy, selecting: &mut Option<Selecting>, out: &mut Vec<Finding>) {
     let lower = policy.name.to_ascii_lowercase();
     let Some(word) = DENY_WORDS.iter().find(|w| lower.contains(*w)) else { return };
     if DEFAULT_WORDS.iter().any(|w| lower.contains(w)) {
