@@ -47,14 +47,27 @@ impl LabelIndex {
 
     /// Adds member `i` (members must come in ascending order).
     fn add(&mut self, i: u32, labels: &Labels) {
-        for (key, entry) in self.keys.iter_mut() {
-            if let Some(v) = labels.get(key.as_str()) {
-                entry.0.push(i);
-                match entry.1.get_mut(v.as_str()) {
-                    Some(members) => members.push(i),
-                    None => {
-                        entry.1.insert(v.clone(), alloc::vec![i]);
-                    }
+        let add = |entry: &mut KeyMembers, v: &String| {
+            entry.0.push(i);
+            match entry.1.get_mut(v.as_str()) {
+                Some(members) => members.push(i),
+                None => {
+                    entry.1.insert(v.clone(), alloc::vec![i]);
+                }
+            }
+        };
+        // Look up from the shorter side: a pod usually has fewer labels than
+        // the selectors mention keys (each member list still gets `i` once).
+        if labels.len() < self.keys.len() {
+            for (key, v) in labels {
+                if let Some(entry) = self.keys.get_mut(key.as_str()) {
+                    add(entry, v);
+                }
+            }
+        } else {
+            for (key, entry) in self.keys.iter_mut() {
+                if let Some(v) = labels.get(key.as_str()) {
+                    add(entry, v);
                 }
             }
         }
