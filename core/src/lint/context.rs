@@ -18,50 +18,105 @@ use crate::matrix::select::Selections;
 use crate::model::{Direction, Endpoint, Namespace, NetworkPolicy, Peer, PeerKind, Scenario};
 use crate::span::Span;
 
-/// The scenario with per-policy selections computed once.
-pub(crate) struct Cx<'a> {
-    pub(crate) scenario: &'a Scenario,
+/// What every check needs, computed once per scenario and owned (no
+/// borrow of the scenario), so a [`super::LintJob`] can keep it between
+/// steps. Built in bounded steps by [`Prepare`].
+pub(crate) struct Prepared {
     /// Per policy: the endpoints it selects (host-network pods excluded:
     /// policies never isolate them).
     selected: Vec<Vec<usize>>,
     /// Endpoints by namespace name, to look only where a peer can match.
-    by_namespace: NamespaceGroups<'a>,
-    /// Endpoints by one of their labels (`key`, `value`), ascending. Built
-    /// on first use: only selectors the bitsets cannot answer (a key no
-    /// selector of the scenario mentions) need it, and sorting every label
-    /// of a 150,000-pod cluster costs more than the rest of the lint.
-    by_label: OnceCell<Groups<(&'a str, &'a str)>>,
+    by_namespace: NamespaceGroups,
     /// The fast matrix's selector bitsets (inverted label index, sorted
     /// IPs), with their caches per distinct selector and ipBlock: a peer's
     /// admitted endpoints are a few bitset operations instead of one
     /// evaluator call per candidate endpoint. The two agree on every peer
     /// (the matrix property test, `core/tests/prop_matrix.rs`, and
     /// `fast_admitted_equals_the_evaluator_on_every_preset_peer` below).
-    selections: RefCell<Selections<'a>>,
+    selections: RefCell<Selections<'static>>,
     /// Per endpoint, [`Cx::egress_key`].
     egress_keys: Vec<Vec<u32>>,
 }
 
-impl<'a> Cx<'a> {
-    #[cfg(test)]
-    pub(crate) fn new(scenario: &'a Scenario) -> Self {
-        Self::new_marked(scenario, &mut |_| {})
+/// Endpoints the label index takes in per [`Prepare::step`] (a few in unit
+/// tests, so the presets' small clusters are indexed in several runs too).
+const INDEX_RUN: usize = if cfg!(test) { 3 } else { 16 * 1024 };
+/// Policies whose selected endpoints are found per [`Prepare::step`].
+const SELECTED_RUN: usize = if cfg!(test) { 2 } else { 1024 };
+
+/// [`Prepared`] under construction, one bounded piece per
+/// [`Prepare::step`]: the namespace groups, the label index in runs of
+/// endpoints, its completion, the policies' selections in runs of policies,
+/// then the egress keys. The scenario must be the same at every step.
+pub(crate) struct Prepare {
+    by_namespace: Option<NamespaceGroups>,
+    selections: Option<Selections<'static>>,
+    indexed: usize,
+    index_finished: bool,
+    selected: Vec<Vec<usize>>,
+    done: Option<Prepared>,
+}
+
+impl Prepare {
+    pub(crate) fn new() -> Self {
+        Prepare {
+            by_namespace: None,
+            selections: None,
+            indexed: 0,
+            index_finished: false,
+            selected: Vec::new(),
+            done: None,
+        }
     }
 
-    pub(crate) fn new_marked(scenario: &'a Scenario, mark: &mut dyn FnMut(&'static str)) -> Self {
-        let by_namespace = NamespaceGroups::new(scenario);
-        mark("cx: namespace groups");
-        let mut selections = Selections::new(scenario);
-        mark("cx: Selections::new");
-        // A policy selects only in its namespace: try those endpoints alone,
-        // against the bitset of its podSelector (one per distinct selector).
-        let selected: Vec<Vec<usize>> = scenario
-            .policies
-            .iter()
-            .map(|p| {
+    /// Whether the context is complete.
+    pub(crate) fn prepared_ready(&self) -> bool {
+        self.done.is_some()
+    }
+
+    /// What the next step does, for profiling marks.
+    pub(crate) fn next_name(&self) -> &'static str {
+        match (&self.by_namespace, &self.selections) {
+            _ if self.done.is_some() => "context: done",
+            (None, _) => "context: namespace groups",
+            (Some(_), _) if !self.index_finished => "context: label index",
+            _ => "context: selected pods, egress keys",
+        }
+    }
+
+    /// Does one bounded piece; returns the finished context when this step
+    /// completed it (then and later: `Some`).
+    pub(crate) fn step(&mut self, scenario: &Scenario) -> Option<&Prepared> {
+        if self.done.is_some() {
+            return self.done.as_ref();
+        }
+        let Some(by_namespace) = &self.by_namespace else {
+            self.by_namespace = Some(NamespaceGroups::new(scenario));
+            self.selections = Some(Selections::start(scenario));
+            return None;
+        };
+        let Some(selections) = &mut self.selections else { return None };
+        let endpoints = scenario.endpoints.len();
+        if self.indexed < endpoints {
+            let end = endpoints.min(self.indexed + INDEX_RUN);
+            selections.add(scenario, self.indexed..end);
+            self.indexed = end;
+            return None;
+        }
+        if !self.index_finished {
+            selections.finish(scenario);
+            self.index_finished = true;
+            return None;
+        }
+        if self.selected.len() < scenario.policies.len() {
+            // A policy selects only in its namespace: try those endpoints
+            // alone, against the bitset of its podSelector (one per distinct
+            // selector).
+            let policies = scenario.policies.iter().skip(self.selected.len()).take(SELECTED_RUN);
+            for p in policies {
                 let candidates = by_namespace.get(p.namespace.as_str()).unwrap_or(&[]).iter().copied();
                 let selectable = |i: &usize| scenario.endpoints.get(*i).is_some_and(|e| !e.host_network);
-                if selections.indexes(None, Some(&p.pod_selector)) {
+                let selected = if selections.indexes(None, Some(&p.pod_selector)) {
                     let pods = selections.pods(&p.pod_selector);
                     candidates.filter(|i| pods.contains(*i)).filter(selectable).collect()
                 } else {
@@ -70,19 +125,57 @@ impl<'a> Cx<'a> {
                         .filter(selectable)
                         .filter(|i| endpoint(i).is_some_and(|e| policy_selects(p, e)))
                         .collect()
-                }
-            })
-            .collect();
-        mark("cx: selected");
+                };
+                self.selected.push(selected);
+            }
+            if self.selected.len() < scenario.policies.len() {
+                return None;
+            }
+        }
+        let (Some(by_namespace), Some(mut selections)) = (self.by_namespace.take(), self.selections.take()) else {
+            return None;
+        };
+        let selected = core::mem::take(&mut self.selected);
         let egress_keys = egress_keys(scenario, &selected, &mut selections);
-        mark("cx: egress_keys");
+        self.done = Some(Prepared { selected, by_namespace, selections: RefCell::new(selections), egress_keys });
+        self.done.as_ref()
+    }
+}
+
+#[cfg(test)]
+impl Prepared {
+    /// The whole context at once.
+    pub(crate) fn new(scenario: &Scenario) -> Self {
+        let mut prepare = Prepare::new();
+        while prepare.step(scenario).is_none() {}
+        prepare.done.expect("Prepare::step ends with the context")
+    }
+}
+
+/// The scenario and its [`Prepared`] context, as the checks see them.
+pub(crate) struct Cx<'a> {
+    pub(crate) scenario: &'a Scenario,
+    selected: &'a [Vec<usize>],
+    by_namespace: &'a NamespaceGroups,
+    selections: &'a RefCell<Selections<'static>>,
+    egress_keys: &'a [Vec<u32>],
+    /// Endpoints by one of their labels (`key`, `value`), ascending. Built
+    /// on first use: only selectors the bitsets cannot answer (a key no
+    /// selector of the scenario mentions) need it, and sorting every label
+    /// of a 150,000-pod cluster costs more than the rest of the lint.
+    by_label: OnceCell<Groups<(&'a str, &'a str)>>,
+}
+
+impl<'a> Cx<'a> {
+    /// The checks' view of `scenario`, whose context `prepared` is.
+    pub(crate) fn view(scenario: &'a Scenario, prepared: &'a Prepared) -> Self {
         Cx {
             scenario,
-            selected,
-            by_namespace,
+            selected: &prepared.selected,
+            by_namespace: &prepared.by_namespace,
+            selections: &prepared.selections,
+            egress_keys: &prepared.egress_keys,
             by_label: OnceCell::new(),
-            selections: RefCell::new(selections),
-            egress_keys,
         }
     }
 
@@ -183,7 +276,7 @@ impl<'a> Cx<'a> {
             _ => Box::new(
                 namespaces
                     .into_iter()
-                    .filter_map(|n| self.by_namespace.get(&n))
+                    .filter_map(|n| self.by_namespace.get(n))
                     .flat_map(|v| v.iter().copied())
                     .filter(move |&i| pod_ok(i)),
             ),
@@ -273,7 +366,7 @@ impl<'a> Cx<'a> {
 
     /// Whether namespace `name` has at least one endpoint.
     pub(crate) fn has_endpoints_in(&self, name: &str) -> bool {
-        self.by_namespace.get(&name).is_some()
+        self.by_namespace.get(name).is_some()
     }
 
     /// The endpoints of the namespaces named `names` (as the endpoints spell
@@ -312,17 +405,17 @@ impl<'a> Cx<'a> {
 /// grouped by namespace, so the previous endpoint's namespace is tried
 /// first), plus the namespaces only endpoints name. Linear where sorting
 /// 150,000 (name, endpoint) pairs was not.
-struct NamespaceGroups<'a> {
+struct NamespaceGroups {
     /// Namespace names, ascending; `members` has one list per name.
-    names: Vec<&'a str>,
+    names: Vec<String>,
     members: Vec<Vec<usize>>,
     /// Endpoints of namespaces the scenario does not list.
-    unlisted: Groups<&'a str>,
+    unlisted: Groups<String>,
 }
 
-impl<'a> NamespaceGroups<'a> {
-    fn new(scenario: &'a Scenario) -> Self {
-        let names = crate::sort::sorted_unique(scenario.namespaces.iter().map(|n| n.name.as_str()).collect());
+impl NamespaceGroups {
+    fn new(scenario: &Scenario) -> Self {
+        let names = crate::sort::sorted_unique(scenario.namespaces.iter().map(|n| n.name.clone()).collect());
         let mut members = alloc::vec![Vec::new(); names.len()];
         let mut unlisted = Vec::new();
         let mut last: Option<(&str, Option<usize>)> = None;
@@ -330,12 +423,12 @@ impl<'a> NamespaceGroups<'a> {
             let name = e.namespace.as_str();
             let slot = match last {
                 Some((n, slot)) if n == name => slot,
-                _ => names.binary_search(&name).ok(),
+                _ => names.binary_search_by(|n| n.as_str().cmp(name)).ok(),
             };
             last = Some((name, slot));
             match slot.and_then(|s| members.get_mut(s)) {
                 Some(list) => list.push(i),
-                None => unlisted.push((name, i)),
+                None => unlisted.push((String::from(name), i)),
             }
         }
         NamespaceGroups { names, members, unlisted: Groups::new(unlisted) }
@@ -343,7 +436,7 @@ impl<'a> NamespaceGroups<'a> {
 
     /// The endpoints of namespace `name`, if it has any.
     fn get(&self, name: &str) -> Option<&[usize]> {
-        let listed = match self.names.binary_search(&name) {
+        let listed = match self.names.binary_search_by(|n| n.as_str().cmp(name)) {
             Ok(i) => self.members.get(i).map(Vec::as_slice),
             Err(_) => None,
         };
@@ -358,7 +451,7 @@ impl<'a> NamespaceGroups<'a> {
 /// [`Cx::egress_key`] of every endpoint: the egress-typed policies in
 /// `selected`, then the cluster policies with egress rules whose subject
 /// selects it (host-network endpoints are never subjects).
-fn egress_keys<'a>(scenario: &'a Scenario, selected: &[Vec<usize>], sel: &mut Selections<'a>) -> Vec<Vec<u32>> {
+fn egress_keys(scenario: &Scenario, selected: &[Vec<usize>], sel: &mut Selections<'_>) -> Vec<Vec<u32>> {
     let mut keys = alloc::vec![Vec::new(); scenario.endpoints.len()];
     for ((pi, policy), members) in scenario.policies.iter().enumerate().zip(selected) {
         if policy.policy_types.egress {
@@ -539,7 +632,8 @@ mod tests {
     fn fast_admitted_equals_the_evaluator_on_every_preset_peer() {
         for preset in crate::presets::PRESETS {
             let s = crate::parse::parse_str(preset.yaml).scenario;
-            let cx = Cx::new(&s);
+            let prepared = Prepared::new(&s);
+            let cx = Cx::view(&s, &prepared);
             for policy in &s.policies {
                 for peer in policy.ingress.iter().chain(&policy.egress).flat_map(|r| &r.peers) {
                     let slow: Vec<usize> = (0..s.endpoints.len())

@@ -217,13 +217,6 @@ fn selector_keys<'a>(scenario: &'a Scenario) -> (BTreeSet<&'a str>, BTreeSet<&'a
 }
 
 impl<'a> Selections<'a> {
-    pub(crate) fn new(scenario: &Scenario) -> Self {
-        let mut sel = Selections::start(scenario);
-        sel.add(scenario, 0..scenario.endpoints.len());
-        sel.finish(scenario);
-        sel
-    }
-
     /// The part before any endpoint: the scenario's namespaces and the keys
     /// to index. Endpoints are then indexed by [`Selections::add`] in runs
     /// (a [`super::MatrixJob`] does one run per step), and
