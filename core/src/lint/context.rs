@@ -35,7 +35,7 @@ pub(crate) struct Prepared {
     /// `fast_admitted_equals_the_evaluator_on_every_preset_peer` below).
     selections: RefCell<Selections<'static>>,
     /// Per endpoint, [`Cx::egress_key`].
-    egress_keys: Vec<Vec<u32>>,
+    egress_keys: EgressKeys,
 }
 
 /// Endpoints the label index takes in per [`Prepare::step`] (a few in unit
@@ -45,9 +45,9 @@ const INDEX_RUN: usize = if cfg!(test) { 3 } else { 16 * 1024 };
 const SELECTED_RUN: usize = if cfg!(test) { 2 } else { 1024 };
 
 /// [`Prepared`] under construction, one bounded piece per
-/// [`Prepare::step`]: the namespace groups, the label index in runs of
-/// endpoints, its completion, the policies' selections in runs of policies,
-/// then the egress keys. The scenario must be the same at every step.
+/// [`Prepare::step`]: the label index's start, the index in runs of
+/// endpoints, its completion with the namespace groups, the policies'
+/// selections in runs of policies, then the egress keys. The scenario must be the same at every step.
 pub(crate) struct Prepare {
     by_namespace: Option<NamespaceGroups>,
     selections: Option<Selections<'static>>,
@@ -76,11 +76,11 @@ impl Prepare {
 
     /// What the next step does, for profiling marks.
     pub(crate) fn next_name(&self) -> &'static str {
-        match (&self.by_namespace, &self.selections) {
+        match &self.selections {
             _ if self.done.is_some() => "context: done",
-            (None, _) => "context: namespace groups",
-            (Some(_), _) if !self.index_finished => "context: label index",
-            _ => "context: selected pods, egress keys",
+            None => "context: start",
+            Some(_) if !self.index_finished => "context: label index, namespace groups",
+            Some(_) => "context: selected pods, egress keys",
         }
     }
 
@@ -90,12 +90,10 @@ impl Prepare {
         if self.done.is_some() {
             return self.done.as_ref();
         }
-        let Some(by_namespace) = &self.by_namespace else {
-            self.by_namespace = Some(NamespaceGroups::new(scenario));
+        let Some(selections) = &mut self.selections else {
             self.selections = Some(Selections::start(scenario));
             return None;
         };
-        let Some(selections) = &mut self.selections else { return None };
         let endpoints = scenario.endpoints.len();
         if self.indexed < endpoints {
             let end = endpoints.min(self.indexed + INDEX_RUN);
@@ -105,9 +103,11 @@ impl Prepare {
         }
         if !self.index_finished {
             selections.finish(scenario);
+            self.by_namespace = Some(NamespaceGroups::new(selections));
             self.index_finished = true;
             return None;
         }
+        let Some(by_namespace) = &self.by_namespace else { return None };
         if self.selected.len() < scenario.policies.len() {
             // A policy selects only in its namespace: try those endpoints
             // alone, against the bitset of its podSelector (one per distinct
@@ -158,7 +158,7 @@ pub(crate) struct Cx<'a> {
     selected: &'a [Vec<usize>],
     by_namespace: &'a NamespaceGroups,
     selections: &'a RefCell<Selections<'static>>,
-    egress_keys: &'a [Vec<u32>],
+    egress_keys: &'a EgressKeys,
     /// Endpoints by one of their labels (`key`, `value`), ascending. Built
     /// on first use: only selectors the bitsets cannot answer (a key no
     /// selector of the scenario mentions) need it, and sorting every label
@@ -356,7 +356,7 @@ impl<'a> Cx<'a> {
     /// as `u32::MAX - index`). Endpoints with equal keys get equal egress
     /// sides, so a check can evaluate one of them for all.
     pub(crate) fn egress_key(&self, index: usize) -> Option<&[u32]> {
-        self.egress_keys.get(index).map(Vec::as_slice)
+        self.egress_keys.get(index)
     }
 
     /// The endpoint at `index`.    /// The endpoint at `index`.
@@ -400,66 +400,43 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// Endpoints grouped by namespace name, ascending within a namespace: one
-/// list per namespace of the scenario, found by binary search (objects come
-/// grouped by namespace, so the previous endpoint's namespace is tried
-/// first), plus the namespaces only endpoints name. Linear where sorting
-/// 150,000 (name, endpoint) pairs was not.
+/// Endpoints grouped by namespace name, ascending within a namespace: the
+/// label index's own grouping (it looks every endpoint's namespace up once
+/// anyway), kept as sorted names and one list per name.
 struct NamespaceGroups {
     /// Namespace names, ascending; `members` has one list per name.
     names: Vec<String>,
     members: Vec<Vec<usize>>,
-    /// Endpoints of namespaces the scenario does not list.
-    unlisted: Groups<String>,
 }
 
 impl NamespaceGroups {
-    fn new(scenario: &Scenario) -> Self {
-        let names = crate::sort::sorted_unique(scenario.namespaces.iter().map(|n| n.name.clone()).collect());
-        let mut members = alloc::vec![Vec::new(); names.len()];
-        let mut unlisted = Vec::new();
-        let mut last: Option<(&str, Option<usize>)> = None;
-        for (i, e) in scenario.endpoints.iter().enumerate() {
-            let name = e.namespace.as_str();
-            let slot = match last {
-                Some((n, slot)) if n == name => slot,
-                _ => names.binary_search_by(|n| n.as_str().cmp(name)).ok(),
-            };
-            last = Some((name, slot));
-            match slot.and_then(|s| members.get_mut(s)) {
-                Some(list) => list.push(i),
-                None => unlisted.push((String::from(name), i)),
-            }
+    fn new(selections: &Selections<'_>) -> Self {
+        let (mut names, mut members) = (Vec::new(), Vec::new());
+        for (name, list) in selections.namespace_members() {
+            names.push(String::from(name));
+            members.push(list.iter().map(|&i| i as usize).collect());
         }
-        NamespaceGroups { names, members, unlisted: Groups::new(unlisted) }
+        NamespaceGroups { names, members }
     }
 
     /// The endpoints of namespace `name`, if it has any.
     fn get(&self, name: &str) -> Option<&[usize]> {
-        let listed = match self.names.binary_search_by(|n| n.as_str().cmp(name)) {
-            Ok(i) => self.members.get(i).map(Vec::as_slice),
-            Err(_) => None,
-        };
-        match listed {
-            Some(list) if !list.is_empty() => Some(list),
-            Some(_) => None,
-            None => self.unlisted.get::<str>(name),
-        }
+        let i = self.names.binary_search_by(|n| n.as_str().cmp(name)).ok()?;
+        self.members.get(i).map(Vec::as_slice).filter(|list| !list.is_empty())
     }
 }
 
 /// [`Cx::egress_key`] of every endpoint: the egress-typed policies in
 /// `selected`, then the cluster policies with egress rules whose subject
 /// selects it (host-network endpoints are never subjects).
-fn egress_keys(scenario: &Scenario, selected: &[Vec<usize>], sel: &mut Selections<'_>) -> Vec<Vec<u32>> {
-    let mut keys = alloc::vec![Vec::new(); scenario.endpoints.len()];
+fn egress_keys(scenario: &Scenario, selected: &[Vec<usize>], sel: &mut Selections<'_>) -> EgressKeys {
+    // (endpoint, key entry) pairs in the order each endpoint's key lists
+    // them, then laid out as one list (no vector per endpoint: 150,000 of
+    // them cost more to allocate and free than to fill).
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
     for ((pi, policy), members) in scenario.policies.iter().enumerate().zip(selected) {
         if policy.policy_types.egress {
-            for &e in members {
-                if let Some(k) = keys.get_mut(e) {
-                    k.push(pi as u32);
-                }
-            }
+            pairs.extend(members.iter().filter_map(|&e| u32::try_from(e).ok()).map(|e| (e, pi as u32)));
         }
     }
     for (ci, policy) in scenario.cluster_policies.iter().enumerate() {
@@ -475,13 +452,47 @@ fn egress_keys(scenario: &Scenario, selected: &[Vec<usize>], sel: &mut Selection
             }
         };
         subject.subtract(&sel.host_network);
-        for e in subject.iter() {
-            if let Some(k) = keys.get_mut(e) {
-                k.push(u32::MAX - ci as u32);
-            }
+        pairs.extend(subject.iter().filter_map(|e| u32::try_from(e).ok()).map(|e| (e, u32::MAX - ci as u32)));
+    }
+    // Counting sort by endpoint, stable: each key keeps the order above.
+    let len = scenario.endpoints.len();
+    let mut start = alloc::vec![0u32; len + 1];
+    for &(e, _) in &pairs {
+        if let Some(c) = start.get_mut(e as usize + 1) {
+            *c += 1;
         }
     }
-    keys
+    for e in 0..len {
+        let before = start.get(e).copied().unwrap_or(0);
+        if let Some(c) = start.get_mut(e + 1) {
+            *c += before;
+        }
+    }
+    let mut next = start.clone();
+    let mut keys = alloc::vec![0u32; pairs.len()];
+    for (e, k) in pairs {
+        if let Some(slot) = next.get_mut(e as usize) {
+            if let Some(place) = keys.get_mut(*slot as usize) {
+                *place = k;
+            }
+            *slot += 1;
+        }
+    }
+    EgressKeys { start, keys }
+}
+
+/// Every endpoint's [`Cx::egress_key`], laid out as one list: endpoint
+/// `e`'s is `keys[start[e]..start[e + 1]]`.
+pub(crate) struct EgressKeys {
+    start: Vec<u32>,
+    keys: Vec<u32>,
+}
+
+impl EgressKeys {
+    fn get(&self, e: usize) -> Option<&[u32]> {
+        let (a, b) = (*self.start.get(e)?, *self.start.get(e + 1)?);
+        self.keys.get(a as usize..b as usize)
+    }
 }
 
 /// A finding of catalogue rule `id` (severity and title from [`super::RULES`]).

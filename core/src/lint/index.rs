@@ -42,6 +42,7 @@ impl<K: Ord> Groups<K> {
     }
 
     /// The groups, ascending by key.
+    #[cfg(test)]
     pub(crate) fn into_entries(self) -> Vec<(K, Vec<usize>)> {
         self.entries
     }

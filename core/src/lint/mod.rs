@@ -153,9 +153,9 @@ const CHECKS: [(&str, Check); 9] = [
 
 /// The lint done a bounded piece at a time, as [`crate::matrix::MatrixJob`]
 /// does the matrix, so the page can let input events run in between: first
-/// the shared context (namespace groups, the label index in runs of
-/// endpoints, the policies' selected pods in runs of policies, egress keys),
-/// then one check per step, then the sort. It owns everything it keeps
+/// the shared context (the label index in runs of endpoints, then the
+/// namespace groups, the policies' selected pods in runs of policies, egress
+/// keys), then one check per step, then the sort. It owns everything it keeps
 /// between steps; every [`LintJob::step`] must be given the same scenario.
 /// [`LintJob::finish`] returns exactly what [`lint`] does.
 pub struct LintJob {
@@ -183,9 +183,10 @@ impl LintJob {
         self.sorted
     }
 
-    /// Checks done and checks in all (the context counts as none done).
+    /// Steps done and steps in all, counting each check and the final sort
+    /// as one (the context's steps count as none): equal only once done.
     pub fn progress(&self) -> (usize, usize) {
-        (self.next_check, CHECKS.len())
+        (self.next_check + usize::from(self.sorted), CHECKS.len() + 1)
     }
 
     /// What the next step does.
@@ -267,7 +268,7 @@ mod tests {
                 assert!(steps < 100_000, "the job ends");
             }
             assert!(job.is_done());
-            assert_eq!(job.progress(), (CHECKS.len(), CHECKS.len()));
+            assert_eq!(job.progress(), (CHECKS.len() + 1, CHECKS.len() + 1));
             assert!(steps > CHECKS.len() + 2, "context in several steps: {steps}");
             assert_eq!(job.finish(s), lint(s), "scenario {i}");
             assert_eq!(interleaved.finish(other), lint(other));

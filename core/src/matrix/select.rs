@@ -301,6 +301,14 @@ impl<'a> Selections<'a> {
         crate::sort::sort(&mut self.ips);
     }
 
+    /// Each namespace name (the scenario's, then those only endpoints use)
+    /// with its endpoints, ascending by name.
+    pub(crate) fn namespace_members(&self) -> impl Iterator<Item = (&str, &[u32])> {
+        self.lookup
+            .iter()
+            .map(|(name, &i)| (name.as_str(), self.members.get(i as usize).map_or(&[][..], Vec::as_slice)))
+    }
+
     /// The endpoints of namespace `name` (none if no endpoint lives there).
     pub(crate) fn in_namespace(&self, name: &str) -> BitSet {
         let members = self.lookup.get(name).and_then(|&i| self.members.get(i as usize));
