@@ -13,12 +13,14 @@ use netpol_core::lint::lint_marked;
 use netpol_core::parse::ParseJob;
 
 /// `struct timespec` of 64-bit Linux.
+#[cfg(target_os = "linux")]
 #[repr(C)]
 struct Timespec {
     sec: i64,
     nsec: i64,
 }
 
+#[cfg(target_os = "linux")]
 extern "C" {
     fn clock_gettime(clock: i32, tp: *mut Timespec) -> i32;
 }
@@ -26,6 +28,7 @@ extern "C" {
 /// This thread's CPU time (Linux `CLOCK_THREAD_CPUTIME_ID`): what a phase
 /// costs without the time other processes took the core, which on the
 /// shared 2-core machine is most of the wall-clock noise.
+#[cfg(target_os = "linux")]
 fn cpu_time() -> Duration {
     let mut t = Timespec { sec: 0, nsec: 0 };
     // SAFETY: `t` is a valid, writable timespec; clock 3 is
@@ -35,6 +38,13 @@ fn cpu_time() -> Duration {
         return Duration::ZERO;
     }
     Duration::new(t.sec.max(0) as u64, t.nsec.clamp(0, 999_999_999) as u32)
+}
+
+/// Elsewhere: wall-clock time since the first call.
+#[cfg(not(target_os = "linux"))]
+fn cpu_time() -> Duration {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed()
 }
 
 /// Bytes per parse step, as the page's pipeline (`PARSE_UNIT`).
