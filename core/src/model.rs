@@ -447,34 +447,9 @@ impl Scenario {
     /// Adds implied namespaces (those objects live in but nobody declared),
     /// gives every namespace its [`NAMESPACE_NAME_LABEL`], and sorts them.
     pub fn normalize(&mut self) {
-        use alloc::string::ToString;
-        // Sets, not list scans: a 10,000-pod cluster has hundreds of
-        // namespaces (issue 5), and objects come grouped by namespace, so
-        // the previous name is checked first.
-        let mut declared: alloc::collections::BTreeSet<&str> = alloc::collections::BTreeSet::new();
-        declared.extend(self.namespaces.iter().map(|n| n.name.as_str()));
-        let mut implied: alloc::collections::BTreeSet<&str> = alloc::collections::BTreeSet::new();
-        let in_use = self
-            .endpoints
-            .iter()
-            .map(|e| e.namespace.as_str())
-            .chain(self.services.iter().map(|s| s.namespace.as_str()))
-            .chain(self.policies.iter().map(|p| p.namespace.as_str()));
-        let mut last = None;
-        for ns in in_use {
-            if last != Some(ns) && !declared.contains(ns) {
-                implied.insert(ns);
-            }
-            last = Some(ns);
-        }
-        let implied: Vec<String> = implied.into_iter().map(String::from).collect();
-        for name in implied {
-            self.namespaces.push(Namespace { name, labels: Labels::new(), span: None });
-        }
-        for ns in &mut self.namespaces {
-            ns.labels.insert(NAMESPACE_NAME_LABEL.to_string(), ns.name.clone());
-        }
-        crate::sort::sort_by(&mut self.namespaces, |a, b| a.name.cmp(&b.name));
+        let mut n = Normalizer::new(self);
+        n.scan(self, usize::MAX);
+        n.finish(self);
     }
 
     /// The namespace called `name`.
@@ -561,6 +536,78 @@ impl Scenario {
     }
 }
 
+/// [`Scenario::normalize`] in parts, so a resumable parse
+/// ([`crate::parse::ParseJob`]) can spread it over steps: the pass over every
+/// object's namespace (150,000 pods in a large cluster) is done by
+/// [`Normalizer::scan`] a run of objects at a time, and only the namespaces
+/// themselves are changed by [`Normalizer::finish`]. The scenario must not
+/// change in between.
+#[derive(Clone, Debug, Default)]
+pub struct Normalizer {
+    /// The declared namespaces' names, ascending.
+    declared: Vec<String>,
+    /// Namespaces objects live in that nobody declared, ascending.
+    implied: Vec<String>,
+    /// Objects scanned so far: endpoints, then services, then policies.
+    next: usize,
+}
+
+impl Normalizer {
+    /// Ready to scan `scenario`'s objects.
+    pub fn new(scenario: &Scenario) -> Self {
+        let declared = crate::sort::sorted_unique(scenario.namespaces.iter().map(|n| n.name.clone()).collect());
+        Normalizer { declared, implied: Vec::new(), next: 0 }
+    }
+
+    /// Looks at the namespaces of the next (at least one, at most `budget`)
+    /// objects; returns whether every object has been looked at.
+    pub fn scan(&mut self, scenario: &Scenario, budget: usize) -> bool {
+        let (endpoints, services) = (scenario.endpoints.len(), scenario.services.len());
+        let total = endpoints + services + scenario.policies.len();
+        let end = total.min(self.next.saturating_add(budget.max(1)));
+        let mut last = None;
+        while self.next < end {
+            let i = self.next;
+            self.next += 1;
+            let ns = if i < endpoints {
+                scenario.endpoints.get(i).map(|e| e.namespace.as_str())
+            } else if i < endpoints + services {
+                scenario.services.get(i - endpoints).map(|s| s.namespace.as_str())
+            } else {
+                scenario.policies.get(i - endpoints - services).map(|p| p.namespace.as_str())
+            };
+            let Some(ns) = ns else { continue };
+            // Objects come grouped by namespace more often than not.
+            if last == Some(ns) {
+                continue;
+            }
+            last = Some(ns);
+            if self.declared.binary_search_by(|d| d.as_str().cmp(ns)).is_ok() {
+                continue;
+            }
+            if let Err(at) = self.implied.binary_search_by(|d| d.as_str().cmp(ns)) {
+                self.implied.insert(at, String::from(ns));
+            }
+        }
+        self.next >= total
+    }
+
+    /// Adds the implied namespaces (ascending), gives every namespace its
+    /// name label and sorts them by name. Scans what [`Normalizer::scan`]
+    /// has not yet.
+    pub fn finish(mut self, scenario: &mut Scenario) {
+        use alloc::string::ToString;
+        while !self.scan(scenario, usize::MAX) {}
+        for name in self.implied {
+            scenario.namespaces.push(Namespace { name, labels: Labels::new(), span: None });
+        }
+        for ns in &mut scenario.namespaces {
+            ns.labels.insert(NAMESPACE_NAME_LABEL.to_string(), ns.name.clone());
+        }
+        crate::sort::sort_by(&mut scenario.namespaces, |a, b| a.name.cmp(&b.name));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -592,5 +639,36 @@ mod tests {
         let ns = s.namespace("shop").expect("implied namespace");
         assert_eq!(ns.labels.get(NAMESPACE_NAME_LABEL).map(String::as_str), Some("shop"));
         assert!(ns.span.is_none());
+    }
+
+    /// A [`Normalizer`] scanning one object per step ends where
+    /// `normalize` does: implied namespaces of services and endpoints, in
+    /// any order, each once, declared ones left alone.
+    #[test]
+    fn normalizer_in_steps_equals_normalize() {
+        let mut s = Scenario::default();
+        s.namespaces.push(Namespace { name: "prod".into(), labels: Labels::new(), span: None });
+        for ns in ["zeta", "shop", "prod", "shop", "alpha"] {
+            s.services.push(Service {
+                namespace: ns.into(),
+                name: "api".into(),
+                selector: None,
+                ports: Vec::new(),
+                cluster_ip: None,
+                span: Span::default(),
+            });
+        }
+        let mut whole = s.clone();
+        whole.normalize();
+        let mut n = Normalizer::new(&s);
+        let mut steps = 0;
+        while !n.scan(&s, 1) {
+            steps += 1;
+        }
+        n.finish(&mut s);
+        assert_eq!(steps, 4);
+        assert_eq!(s, whole);
+        let names: Vec<&str> = s.namespaces.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, ["alpha", "prod", "shop", "zeta"]);
     }
 }

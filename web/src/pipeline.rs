@@ -5,8 +5,8 @@
 //! A worker would have to send the whole evaluated scenario back to the
 //! page (serde code in a bundle that must shrink to 400 KB gzip) and would
 //! hold a second copy of a cluster of up to 150,000 pods. Instead the work
-//! is cut into units ([`ParseJob`] steps, [`MatrixJob`] steps, then one
-//! unit each for the externals and the lint) and run in slices: a slice
+//! is cut into units ([`ParseJob`] steps, [`MatrixJob`] steps, one unit for
+//! the externals, then [`LintJob`] steps) and run in slices: a slice
 //! does units until its time is up, then yields to the browser (a
 //! `MessageChannel` message, which, unlike a nested `setTimeout(0)`, is not
 //! clamped to 4 ms), so keystrokes are handled between slices.
@@ -28,7 +28,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use netpol_core::eval::external_nodes;
-use netpol_core::lint::lint;
+use netpol_core::lint::LintJob;
 use netpol_core::matrix::{Matrix, MatrixJob};
 use netpol_core::parse::{Diagnostic, ParseJob};
 use netpol_core::{Probe, Scenario};
@@ -71,7 +71,7 @@ enum Stage {
         parsed: Box<Parsed>,
         matrix: Box<Matrix>,
     },
-    Lint(Box<Evaluated>, Vec<Diagnostic>),
+    Lint(Box<Evaluated>, Vec<Diagnostic>, Box<LintJob>),
     Done(Box<Evaluated>, Vec<Diagnostic>),
     /// Only while a stage is being advanced.
     Moving,
@@ -122,7 +122,10 @@ impl Job {
             Stage::Plan(_) | Stage::Moving => 0.6,
             Stage::Matrix { job, .. } => 0.6 + 0.3 * job.progress(),
             Stage::Externals { .. } => 0.9,
-            Stage::Lint(..) => 0.95,
+            Stage::Lint(_, _, job) => {
+                let (done, total) = job.progress();
+                0.95 + 0.05 * done as f64 / total.max(1) as f64
+            }
             Stage::Done(..) => 1.0,
         }
     }
@@ -170,11 +173,16 @@ impl Job {
                 Stage::Lint(
                     Box::new(Evaluated { scenario, probes, matrix: *matrix, externals, lint: Vec::new() }),
                     diagnostics,
+                    Box::new(LintJob::new()),
                 )
             }
-            Stage::Lint(mut ev, diagnostics) => {
-                ev.lint = lint(&ev.scenario);
-                Stage::Done(ev, diagnostics)
+            Stage::Lint(mut ev, diagnostics, mut job) => {
+                if job.step(&ev.scenario) {
+                    ev.lint = job.finish(&ev.scenario);
+                    Stage::Done(ev, diagnostics)
+                } else {
+                    Stage::Lint(ev, diagnostics, job)
+                }
             }
             done @ (Stage::Done(..) | Stage::Moving) => done,
         };

@@ -6,73 +6,176 @@ use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::cell::RefCell;
+use core::cell::{OnceCell, RefCell};
 
-use super::index::{Groups, SortedMap};
+use super::index::Groups;
 use super::{rule, Finding, Severity};
 use crate::eval::{peer_admits, policy_selects};
 use crate::explain::FlowEnd;
 use crate::labels::{LabelSelector, Labels, Operator, Requirement};
+use crate::matrix::bitset::BitSet;
 use crate::matrix::select::Selections;
 use crate::model::{Direction, Endpoint, Namespace, NetworkPolicy, Peer, PeerKind, Scenario};
 use crate::span::Span;
 
-/// The scenario with per-policy selections computed once.
-pub(crate) struct Cx<'a> {
-    pub(crate) scenario: &'a Scenario,
+/// What every check needs, computed once per scenario and owned (no
+/// borrow of the scenario), so a [`super::LintJob`] can keep it between
+/// steps. Built in bounded steps by [`Prepare`].
+pub(crate) struct Prepared {
     /// Per policy: the endpoints it selects (host-network pods excluded:
     /// policies never isolate them).
     selected: Vec<Vec<usize>>,
     /// Endpoints by namespace name, to look only where a peer can match.
-    by_namespace: Groups<&'a str>,
-    /// Endpoints by one of their labels (`key`, `value`), ascending.
-    by_label: Groups<(&'a str, &'a str)>,
-    /// [`Cx::admitted`] per peer of the scenario, by address (peers are
-    /// borrowed from the scenario for the whole run, so addresses are stable
-    /// and unique). Several checks ask about the same peer.
-    admitted_cache: RefCell<SortedMap<usize, Vec<usize>>>,
+    by_namespace: NamespaceGroups,
     /// The fast matrix's selector bitsets (inverted label index, sorted
-    /// IPs): a peer's admitted endpoints as a few bitset operations instead
-    /// of one evaluator call per candidate endpoint. The two agree on every
-    /// peer (the matrix property test, `core/tests/prop_matrix.rs`).
-    selections: Selections<'a>,
+    /// IPs), with their caches per distinct selector and ipBlock: a peer's
+    /// admitted endpoints are a few bitset operations instead of one
+    /// evaluator call per candidate endpoint. The two agree on every peer
+    /// (the matrix property test, `core/tests/prop_matrix.rs`, and
+    /// `fast_admitted_equals_the_evaluator_on_every_preset_peer` below).
+    selections: RefCell<Selections<'static>>,
     /// Per endpoint, [`Cx::egress_key`].
-    egress_keys: Vec<Vec<u32>>,
+    egress_keys: EgressKeys,
+}
+
+/// Endpoints the label index takes in per [`Prepare::step`] (a few in unit
+/// tests, so the presets' small clusters are indexed in several runs too).
+const INDEX_RUN: usize = if cfg!(test) { 3 } else { 16 * 1024 };
+/// Policies whose selected endpoints are found per [`Prepare::step`].
+const SELECTED_RUN: usize = if cfg!(test) { 2 } else { 1024 };
+
+/// [`Prepared`] under construction, one bounded piece per
+/// [`Prepare::step`]: the label index's start, the index in runs of
+/// endpoints, its completion with the namespace groups, the policies'
+/// selections in runs of policies, then the egress keys. The scenario must be the same at every step.
+pub(crate) struct Prepare {
+    by_namespace: Option<NamespaceGroups>,
+    selections: Option<Selections<'static>>,
+    indexed: usize,
+    index_finished: bool,
+    selected: Vec<Vec<usize>>,
+    done: Option<Prepared>,
+}
+
+impl Prepare {
+    pub(crate) fn new() -> Self {
+        Prepare {
+            by_namespace: None,
+            selections: None,
+            indexed: 0,
+            index_finished: false,
+            selected: Vec::new(),
+            done: None,
+        }
+    }
+
+    /// Whether the context is complete.
+    pub(crate) fn prepared_ready(&self) -> bool {
+        self.done.is_some()
+    }
+
+    /// What the next step does, for profiling marks.
+    pub(crate) fn next_name(&self) -> &'static str {
+        match &self.selections {
+            _ if self.done.is_some() => "context: done",
+            None => "context: start",
+            Some(_) if !self.index_finished => "context: label index, namespace groups",
+            Some(_) => "context: selected pods, egress keys",
+        }
+    }
+
+    /// Does one bounded piece; returns the finished context when this step
+    /// completed it (then and later: `Some`).
+    pub(crate) fn step(&mut self, scenario: &Scenario) -> Option<&Prepared> {
+        if self.done.is_some() {
+            return self.done.as_ref();
+        }
+        let Some(selections) = &mut self.selections else {
+            self.selections = Some(Selections::start(scenario));
+            return None;
+        };
+        let endpoints = scenario.endpoints.len();
+        if self.indexed < endpoints {
+            let end = endpoints.min(self.indexed + INDEX_RUN);
+            selections.add(scenario, self.indexed..end);
+            self.indexed = end;
+            return None;
+        }
+        if !self.index_finished {
+            selections.finish(scenario);
+            self.by_namespace = Some(NamespaceGroups::new(selections));
+            self.index_finished = true;
+            return None;
+        }
+        let Some(by_namespace) = &self.by_namespace else { return None };
+        if self.selected.len() < scenario.policies.len() {
+            // A policy selects only in its namespace: try those endpoints
+            // alone, against the bitset of its podSelector (one per distinct
+            // selector).
+            let policies = scenario.policies.iter().skip(self.selected.len()).take(SELECTED_RUN);
+            for p in policies {
+                let candidates = by_namespace.get(p.namespace.as_str()).unwrap_or(&[]).iter().copied();
+                let selectable = |i: &usize| scenario.endpoints.get(*i).is_some_and(|e| !e.host_network);
+                let selected = if selections.indexes(None, Some(&p.pod_selector)) {
+                    let pods = selections.pods(&p.pod_selector);
+                    candidates.filter(|i| pods.contains(*i)).filter(selectable).collect()
+                } else {
+                    let endpoint = |i: &usize| scenario.endpoints.get(*i);
+                    candidates
+                        .filter(selectable)
+                        .filter(|i| endpoint(i).is_some_and(|e| policy_selects(p, e)))
+                        .collect()
+                };
+                self.selected.push(selected);
+            }
+            if self.selected.len() < scenario.policies.len() {
+                return None;
+            }
+        }
+        let (Some(by_namespace), Some(mut selections)) = (self.by_namespace.take(), self.selections.take()) else {
+            return None;
+        };
+        let selected = core::mem::take(&mut self.selected);
+        let egress_keys = egress_keys(scenario, &selected, &mut selections);
+        self.done = Some(Prepared { selected, by_namespace, selections: RefCell::new(selections), egress_keys });
+        self.done.as_ref()
+    }
+}
+
+#[cfg(test)]
+impl Prepared {
+    /// The whole context at once.
+    pub(crate) fn new(scenario: &Scenario) -> Self {
+        let mut prepare = Prepare::new();
+        while prepare.step(scenario).is_none() {}
+        prepare.done.expect("Prepare::step ends with the context")
+    }
+}
+
+/// The scenario and its [`Prepared`] context, as the checks see them.
+pub(crate) struct Cx<'a> {
+    pub(crate) scenario: &'a Scenario,
+    selected: &'a [Vec<usize>],
+    by_namespace: &'a NamespaceGroups,
+    selections: &'a RefCell<Selections<'static>>,
+    egress_keys: &'a EgressKeys,
+    /// Endpoints by one of their labels (`key`, `value`), ascending. Built
+    /// on first use: only selectors the bitsets cannot answer (a key no
+    /// selector of the scenario mentions) need it, and sorting every label
+    /// of a 150,000-pod cluster costs more than the rest of the lint.
+    by_label: OnceCell<Groups<(&'a str, &'a str)>>,
 }
 
 impl<'a> Cx<'a> {
-    pub(crate) fn new(scenario: &'a Scenario) -> Self {
-        let mut namespaces = Vec::with_capacity(scenario.endpoints.len());
-        let mut labels = Vec::new();
-        for (i, e) in scenario.endpoints.iter().enumerate() {
-            namespaces.push((e.namespace.as_str(), i));
-            labels.extend(e.labels.iter().map(|(k, v)| ((k.as_str(), v.as_str()), i)));
-        }
-        let by_namespace = Groups::new(namespaces);
-        let by_label = Groups::new(labels);
-        // A policy selects only in its namespace: try those endpoints alone.
-        let selected: Vec<Vec<usize>> = scenario
-            .policies
-            .iter()
-            .map(|p| {
-                let candidates = by_namespace.get(&p.namespace.as_str()).unwrap_or(&[]);
-                candidates
-                    .iter()
-                    .copied()
-                    .filter(|&i| scenario.endpoints.get(i).is_some_and(|e| !e.host_network && policy_selects(p, e)))
-                    .collect()
-            })
-            .collect();
-        let mut selections = Selections::new(scenario);
-        let egress_keys = egress_keys(scenario, &selected, &mut selections);
+    /// The checks' view of `scenario`, whose context `prepared` is.
+    pub(crate) fn view(scenario: &'a Scenario, prepared: &'a Prepared) -> Self {
         Cx {
             scenario,
-            selected,
-            by_namespace,
-            by_label,
-            admitted_cache: RefCell::new(SortedMap::new()),
-            selections,
-            egress_keys,
+            selected: &prepared.selected,
+            by_namespace: &prepared.by_namespace,
+            selections: &prepared.selections,
+            egress_keys: &prepared.egress_keys,
+            by_label: OnceCell::new(),
         }
     }
 
@@ -86,23 +189,22 @@ impl<'a> Cx<'a> {
         self.scenario.policies.iter().enumerate()
     }
 
-    /// The endpoints `peer`, an entry of a policy of the scenario in
-    /// `namespace`, admits, by the evaluator's own test. Cached per peer.
-    pub(crate) fn admitted(&self, namespace: &str, peer: &'a Peer) -> Vec<usize> {
-        let key = peer as *const Peer as usize;
-        if let Some(hit) = self.admitted_cache.borrow().get(&key) {
-            return hit.clone();
+    /// The endpoints `peer`, an entry of a policy in `namespace` (of the
+    /// scenario or built by a check to compare readings), admits, by the
+    /// evaluator's own test.
+    pub(crate) fn admitted(&self, namespace: &str, peer: &Peer) -> BitSet {
+        if let Some(set) = self.admitted_set(namespace, peer) {
+            return set;
         }
-        let result = self.admitted_uncached(namespace, peer);
-        self.admitted_cache.borrow_mut().insert(key, result.clone());
-        result
+        let admitted = self
+            .candidates(namespace, peer)
+            .filter(|&i| peer_admits(self.scenario, namespace, peer, FlowEnd::Endpoint(i)))
+            .filter_map(|i| u32::try_from(i).ok());
+        BitSet::from_indices(self.scenario.endpoints.len(), admitted)
     }
 
     /// Whether `peer` admits at least one endpoint.
-    pub(crate) fn admits_any(&self, namespace: &str, peer: &'a Peer) -> bool {
-        if let Some(hit) = self.admitted_cache.borrow().get(&(peer as *const Peer as usize)) {
-            return !hit.is_empty();
-        }
+    pub(crate) fn admits_any(&self, namespace: &str, peer: &Peer) -> bool {
         if let Some(set) = self.admitted_set(namespace, peer) {
             return set.iter().next().is_some();
         }
@@ -114,39 +216,25 @@ impl<'a> Cx<'a> {
     /// endpoints; ipBlocks admit endpoints by any of their IPs). `None` when
     /// the label index lacks a key the peer mentions (a peer built by a
     /// check can mention keys no scenario selector does).
-    fn admitted_set(&self, namespace: &str, peer: &Peer) -> Option<crate::matrix::bitset::BitSet> {
-        let sel = &self.selections;
+    fn admitted_set(&self, namespace: &str, peer: &Peer) -> Option<BitSet> {
+        let mut sel = self.selections.borrow_mut();
         match &peer.kind {
-            PeerKind::IpBlock(block) => Some(sel.block_uncached(block)),
+            PeerKind::IpBlock(block) => Some(sel.block(block).clone()),
             PeerKind::Selectors { namespace_selector, pod_selector } => {
                 if !sel.indexes(namespace_selector.as_ref(), pod_selector.as_ref()) {
                     return None;
                 }
                 let mut s = match namespace_selector {
-                    Some(n) => sel.namespaces_uncached(n),
+                    Some(n) => sel.namespaces(n).clone(),
                     None => sel.in_namespace(namespace),
                 };
                 if let Some(p) = pod_selector {
-                    s.intersect_with(&sel.pods_uncached(p));
+                    s.intersect_with(sel.pods(p));
                 }
                 s.subtract(&sel.host_network);
                 Some(s)
             }
         }
-    }
-
-    /// [`Cx::admitted`] for a peer that is not part of the scenario (built
-    /// by a check to compare readings), never cached.
-    pub(crate) fn admitted_uncached(&self, namespace: &str, peer: &Peer) -> Vec<usize> {
-        if let Some(set) = self.admitted_set(namespace, peer) {
-            return set.iter().collect();
-        }
-        let mut out: Vec<usize> = self
-            .candidates(namespace, peer)
-            .filter(|&i| peer_admits(self.scenario, namespace, peer, FlowEnd::Endpoint(i)))
-            .collect();
-        crate::sort::sort(&mut out);
-        out
     }
 
     /// The endpoints a peer can possibly admit: for a selector entry, those
@@ -188,11 +276,36 @@ impl<'a> Cx<'a> {
             _ => Box::new(
                 namespaces
                     .into_iter()
-                    .filter_map(|n| self.by_namespace.get(&n))
+                    .filter_map(|n| self.by_namespace.get(n))
                     .flat_map(|v| v.iter().copied())
                     .filter(move |&i| pod_ok(i)),
             ),
         }
+    }
+
+    /// The scenario's namespaces `selector` matches, in order.
+    pub(crate) fn matching_namespaces(&self, selector: &LabelSelector) -> Vec<&'a Namespace> {
+        let namespaces = &self.scenario.namespaces;
+        match self.selections.borrow().matching_namespaces(selector) {
+            Some(set) => set.iter().map_while(|i| namespaces.get(i)).collect(),
+            None => namespaces.iter().filter(|n| selector.matches(&n.labels)).collect(),
+        }
+    }
+
+    /// The endpoints of the namespaces named `names` as a set.
+    pub(crate) fn in_namespaces_set(&self, names: &[&str]) -> BitSet {
+        let members = names.iter().filter_map(|n| self.by_namespace.get(n)).flatten();
+        BitSet::from_indices(self.scenario.endpoints.len(), members.filter_map(|&i| u32::try_from(i).ok()))
+    }
+
+    /// Endpoints by label, built on first use.
+    fn by_label(&self) -> &Groups<(&'a str, &'a str)> {
+        self.by_label.get_or_init(|| {
+            let labels = self.scenario.endpoints.iter().enumerate();
+            Groups::new(
+                labels.flat_map(|(i, e)| e.labels.iter().map(move |(k, v)| ((k.as_str(), v.as_str()), i))).collect(),
+            )
+        })
     }
 
     /// The shortest label-index list among `selector`'s equality
@@ -204,7 +317,7 @@ impl<'a> Cx<'a> {
             .filter(|r| r.op == Operator::Equals)
             .map(|r| {
                 let value = r.values.first().map(String::as_str).unwrap_or("");
-                self.by_label.get(&(r.key.as_str(), value)).unwrap_or(&[])
+                self.by_label().get(&(r.key.as_str(), value)).unwrap_or(&[])
             })
             .min_by_key(|l| l.len())
     }
@@ -212,23 +325,29 @@ impl<'a> Cx<'a> {
     /// The endpoints (of any namespace, not host-network) whose labels
     /// `selector` matches, ascending; through the label index when the
     /// selector has an equality requirement.
-    pub(crate) fn labelled(&self, selector: &LabelSelector) -> Vec<usize> {
-        if self.selections.indexes(None, Some(selector)) {
-            let mut s = self.selections.pods_uncached(selector);
-            s.subtract(&self.selections.host_network);
-            return s.iter().collect();
+    pub(crate) fn labelled(&self, selector: &LabelSelector) -> BitSet {
+        let mut sel = self.selections.borrow_mut();
+        if sel.indexes(None, Some(selector)) {
+            let mut s = sel.pods(selector).clone();
+            s.subtract(&sel.host_network);
+            return s;
         }
+        drop(sel);
         let ok = |i: &usize| self.endpoint(*i).is_some_and(|e| !e.host_network && selector.matches(&e.labels));
-        match self.smallest_label_list(selector) {
-            Some(listed) => listed.iter().copied().filter(ok).collect(),
-            None => (0..self.scenario.endpoints.len()).filter(ok).collect(),
-        }
+        let len = self.scenario.endpoints.len();
+        let members: Vec<u32> = match self.smallest_label_list(selector) {
+            Some(listed) => listed.iter().copied().filter(ok).filter_map(|i| u32::try_from(i).ok()).collect(),
+            None => (0..len).filter(ok).filter_map(|i| u32::try_from(i).ok()).collect(),
+        };
+        BitSet::from_indices(len, members)
     }
 
-    /// The endpoints (host-network ones included) with an IP in `block`,
-    /// ascending.
-    pub(crate) fn in_block(&self, block: &crate::model::IpBlock) -> Vec<usize> {
-        self.selections.block_uncached(block).iter().collect()
+    /// The endpoints (host-network ones excluded) with an IP in `block`.
+    pub(crate) fn in_block_on_pod_network(&self, block: &crate::model::IpBlock) -> BitSet {
+        let mut sel = self.selections.borrow_mut();
+        let mut s = sel.block(block).clone();
+        s.subtract(&sel.host_network);
+        s
     }
 
     /// What an egress verdict of endpoint `index` towards a fixed
@@ -237,7 +356,7 @@ impl<'a> Cx<'a> {
     /// as `u32::MAX - index`). Endpoints with equal keys get equal egress
     /// sides, so a check can evaluate one of them for all.
     pub(crate) fn egress_key(&self, index: usize) -> Option<&[u32]> {
-        self.egress_keys.get(index).map(Vec::as_slice)
+        self.egress_keys.get(index)
     }
 
     /// The endpoint at `index`.    /// The endpoint at `index`.
@@ -247,7 +366,27 @@ impl<'a> Cx<'a> {
 
     /// Whether namespace `name` has at least one endpoint.
     pub(crate) fn has_endpoints_in(&self, name: &str) -> bool {
-        self.by_namespace.get(&name).is_some()
+        self.by_namespace.get(name).is_some()
+    }
+
+    /// The endpoints of the namespaces named `names` (as the endpoints spell
+    /// their namespace), ascending.
+    pub(crate) fn in_namespaces(&self, names: &[&str]) -> Vec<usize> {
+        let mut out: Vec<usize> = names.iter().filter_map(|n| self.by_namespace.get(n)).flatten().copied().collect();
+        crate::sort::sort(&mut out);
+        out.dedup();
+        out
+    }
+
+    /// [`Cx::names`] of the members of `set`.
+    pub(crate) fn names_in(&self, set: &BitSet) -> String {
+        let shown = set.iter().take(5).filter_map(|i| self.endpoint(i)).map(endpoint_name);
+        let mut out = list(shown, 5);
+        let count = set.count();
+        if count > 5 {
+            out.push_str(&format!(" and {} more", count - 5));
+        }
+        out
     }
 
     /// `ns/name` of each endpoint, at most five, then "and N more".
@@ -261,18 +400,43 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// Endpoints grouped by namespace name, ascending within a namespace: the
+/// label index's own grouping (it looks every endpoint's namespace up once
+/// anyway), kept as sorted names and one list per name.
+struct NamespaceGroups {
+    /// Namespace names, ascending; `members` has one list per name.
+    names: Vec<String>,
+    members: Vec<Vec<usize>>,
+}
+
+impl NamespaceGroups {
+    fn new(selections: &Selections<'_>) -> Self {
+        let (mut names, mut members) = (Vec::new(), Vec::new());
+        for (name, list) in selections.namespace_members() {
+            names.push(String::from(name));
+            members.push(list.iter().map(|&i| i as usize).collect());
+        }
+        NamespaceGroups { names, members }
+    }
+
+    /// The endpoints of namespace `name`, if it has any.
+    fn get(&self, name: &str) -> Option<&[usize]> {
+        let i = self.names.binary_search_by(|n| n.as_str().cmp(name)).ok()?;
+        self.members.get(i).map(Vec::as_slice).filter(|list| !list.is_empty())
+    }
+}
+
 /// [`Cx::egress_key`] of every endpoint: the egress-typed policies in
 /// `selected`, then the cluster policies with egress rules whose subject
 /// selects it (host-network endpoints are never subjects).
-fn egress_keys<'a>(scenario: &'a Scenario, selected: &[Vec<usize>], sel: &mut Selections<'a>) -> Vec<Vec<u32>> {
-    let mut keys = alloc::vec![Vec::new(); scenario.endpoints.len()];
+fn egress_keys(scenario: &Scenario, selected: &[Vec<usize>], sel: &mut Selections<'_>) -> EgressKeys {
+    // (endpoint, key entry) pairs in the order each endpoint's key lists
+    // them, then laid out as one list (no vector per endpoint: 150,000 of
+    // them cost more to allocate and free than to fill).
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
     for ((pi, policy), members) in scenario.policies.iter().enumerate().zip(selected) {
         if policy.policy_types.egress {
-            for &e in members {
-                if let Some(k) = keys.get_mut(e) {
-                    k.push(pi as u32);
-                }
-            }
+            pairs.extend(members.iter().filter_map(|&e| u32::try_from(e).ok()).map(|e| (e, pi as u32)));
         }
     }
     for (ci, policy) in scenario.cluster_policies.iter().enumerate() {
@@ -288,13 +452,47 @@ fn egress_keys<'a>(scenario: &'a Scenario, selected: &[Vec<usize>], sel: &mut Se
             }
         };
         subject.subtract(&sel.host_network);
-        for e in subject.iter() {
-            if let Some(k) = keys.get_mut(e) {
-                k.push(u32::MAX - ci as u32);
-            }
+        pairs.extend(subject.iter().filter_map(|e| u32::try_from(e).ok()).map(|e| (e, u32::MAX - ci as u32)));
+    }
+    // Counting sort by endpoint, stable: each key keeps the order above.
+    let len = scenario.endpoints.len();
+    let mut start = alloc::vec![0u32; len + 1];
+    for &(e, _) in &pairs {
+        if let Some(c) = start.get_mut(e as usize + 1) {
+            *c += 1;
         }
     }
-    keys
+    for e in 0..len {
+        let before = start.get(e).copied().unwrap_or(0);
+        if let Some(c) = start.get_mut(e + 1) {
+            *c += before;
+        }
+    }
+    let mut next = start.clone();
+    let mut keys = alloc::vec![0u32; pairs.len()];
+    for (e, k) in pairs {
+        if let Some(slot) = next.get_mut(e as usize) {
+            if let Some(place) = keys.get_mut(*slot as usize) {
+                *place = k;
+            }
+            *slot += 1;
+        }
+    }
+    EgressKeys { start, keys }
+}
+
+/// Every endpoint's [`Cx::egress_key`], laid out as one list: endpoint
+/// `e`'s is `keys[start[e]..start[e + 1]]`.
+pub(crate) struct EgressKeys {
+    start: Vec<u32>,
+    keys: Vec<u32>,
+}
+
+impl EgressKeys {
+    fn get(&self, e: usize) -> Option<&[u32]> {
+        let (a, b) = (*self.start.get(e)?, *self.start.get(e + 1)?);
+        self.keys.get(a as usize..b as usize)
+    }
 }
 
 /// A finding of catalogue rule `id` (severity and title from [`super::RULES`]).
@@ -445,18 +643,20 @@ mod tests {
     fn fast_admitted_equals_the_evaluator_on_every_preset_peer() {
         for preset in crate::presets::PRESETS {
             let s = crate::parse::parse_str(preset.yaml).scenario;
-            let cx = Cx::new(&s);
+            let prepared = Prepared::new(&s);
+            let cx = Cx::view(&s, &prepared);
             for policy in &s.policies {
                 for peer in policy.ingress.iter().chain(&policy.egress).flat_map(|r| &r.peers) {
                     let slow: Vec<usize> = (0..s.endpoints.len())
                         .filter(|&i| peer_admits(&s, &policy.namespace, peer, FlowEnd::Endpoint(i)))
                         .collect();
-                    assert_eq!(cx.admitted(&policy.namespace, peer), slow, "{} {:?}", preset.id, peer.kind);
+                    let fast: Vec<usize> = cx.admitted(&policy.namespace, peer).iter().collect();
+                    assert_eq!(fast, slow, "{} {:?}", preset.id, peer.kind);
                     if let PeerKind::Selectors { pod_selector: Some(sel), .. } = &peer.kind {
                         let slow: Vec<usize> = (0..s.endpoints.len())
                             .filter(|&i| cx.endpoint(i).is_some_and(|e| !e.host_network && sel.matches(&e.labels)))
                             .collect();
-                        assert_eq!(cx.labelled(sel), slow, "{}", preset.id);
+                        assert_eq!(cx.labelled(sel).iter().collect::<Vec<_>>(), slow, "{}", preset.id);
                     }
                 }
             }

@@ -9,7 +9,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use super::context::{finding, join, policy_name, rule_path, Cx};
-use super::index::{Groups, SortedMap};
+use super::index::SortedMap;
 use super::Finding;
 use crate::eval::evaluate;
 use crate::explain::{Flow, FlowEnd};
@@ -120,8 +120,8 @@ fn no_dns(cx: &Cx, one_protocol: &[OneProtocol], out: &mut Vec<Finding>) {
     let scenario = cx.scenario;
     let (targets, synthetic) = dns_targets(scenario);
     let eval_on = synthetic.as_ref().unwrap_or(scenario);
-    // (isolating policy, failure) and endpoint, grouped below.
-    let mut failing: Vec<((usize, Failure), usize)> = Vec::new();
+    // The failing endpoints by (isolating policy, failure), ascending.
+    let mut failing: SortedMap<(usize, Failure), Vec<usize>> = SortedMap::new();
     // Endpoints selected by the same egress policies get the same verdicts
     // towards the same targets: evaluate once per such group.
     type Verdicts = ((bool, Option<usize>), bool);
@@ -166,7 +166,10 @@ fn no_dns(cx: &Cx, one_protocol: &[OneProtocol], out: &mut Vec<Finding>) {
         if failure == Failure::TcpOnly && one_protocol.iter().any(|o| o.udp_only && selects(cx, o.policy, index)) {
             continue;
         }
-        failing.push(((policy, failure), index));
+        match failing.get_mut(&(policy, failure)) {
+            Some(pods) => pods.push(index),
+            None => failing.insert((policy, failure), Vec::from([index])),
+        }
     }
     let dns_names = match synthetic {
         Some(_) => {
@@ -174,7 +177,7 @@ fn no_dns(cx: &Cx, one_protocol: &[OneProtocol], out: &mut Vec<Finding>) {
         }
         None => cx.names(&targets),
     };
-    for ((pi, failure), pods) in Groups::new(failing).into_entries() {
+    for (&(pi, failure), pods) in failing.iter() {
         let Some(policy) = scenario.policies.get(pi) else { continue };
         if super::shape::kube_system_denied(policy).contains(&"egress") {
             // NP008 reports this deny-all, DNS included.
@@ -187,7 +190,7 @@ fn no_dns(cx: &Cx, one_protocol: &[OneProtocol], out: &mut Vec<Finding>) {
         };
         let message = format!(
             "{} {} isolated for egress by {} and cannot reach {dns_names} {consequence}.",
-            cx.names(&pods),
+            cx.names(pods),
             if pods.len() == 1 { "is" } else { "are" },
             policy_name(policy),
         );

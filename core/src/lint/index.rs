@@ -33,12 +33,16 @@ impl<K: Ord> Groups<K> {
     }
 
     /// The values of `key`, if it has any.
-    pub(crate) fn get(&self, key: &K) -> Option<&[usize]> {
-        let i = self.entries.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
+    pub(crate) fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&[usize]>
+    where
+        K: core::borrow::Borrow<Q>,
+    {
+        let i = self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key)).ok()?;
         self.entries.get(i).map(|(_, values)| values.as_slice())
     }
 
     /// The groups, ascending by key.
+    #[cfg(test)]
     pub(crate) fn into_entries(self) -> Vec<(K, Vec<usize>)> {
         self.entries
     }

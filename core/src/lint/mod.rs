@@ -113,21 +113,125 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
 }
 
-/// Every finding for `scenario`, sorted by source position, then id.
+/// Every finding for `scenario`, sorted by source position, then id: a
+/// [`LintJob`] run to the end.
 pub fn lint(scenario: &Scenario) -> Vec<Finding> {
-    let cx = context::Cx::new(scenario);
-    let mut out = Vec::new();
-    dns::check(&cx, &mut out);
-    selectors::check(&cx, &mut out);
-    ports::check(&cx, &mut out);
-    permissive::check(&cx, &mut out);
-    shape::check(&cx, &mut out);
-    peers::check(&cx, &mut out);
-    redundant::check(&cx, &mut out);
-    names::check(&cx, &mut out);
-    tiers::check(&cx, &mut out);
-    sort(&mut out);
-    out
+    lint_marked(scenario, &mut |_| {})
+}
+
+/// [`lint`], calling `mark` after each step with its name (for profiling:
+/// `core/examples/profile_lint.rs`).
+#[doc(hidden)]
+pub fn lint_marked(scenario: &Scenario, mark: &mut dyn FnMut(&'static str)) -> Vec<Finding> {
+    let mut job = LintJob::new();
+    loop {
+        let name = job.next_name();
+        let done = job.step(scenario);
+        mark(name);
+        if done {
+            return job.finish(scenario);
+        }
+    }
+}
+
+/// One check: its findings from the shared context.
+type Check = fn(&context::Cx, &mut Vec<Finding>);
+
+/// The checks, in the order their findings are collected (the output is
+/// sorted afterwards), with the names profiling marks give them.
+const CHECKS: [(&str, Check); 9] = [
+    ("NP001 NP005 dns", dns::check),
+    ("NP002 NP003 NP013 selectors", selectors::check),
+    ("NP004 ports", ports::check),
+    ("NP006 NP007 permissive", permissive::check),
+    ("NP008 NP009 NP016 shape", shape::check),
+    ("NP010 peers", peers::check),
+    ("NP011 redundant", redundant::check),
+    ("NP012 NP015 names", names::check),
+    ("NP017 NP018 NP019 tiers", tiers::check),
+];
+
+/// The lint done a bounded piece at a time, as [`crate::matrix::MatrixJob`]
+/// does the matrix, so the page can let input events run in between: first
+/// the shared context (the label index in runs of endpoints, then the
+/// namespace groups, the policies' selected pods in runs of policies, egress
+/// keys), then one check per step, then the sort. It owns everything it keeps
+/// between steps; every [`LintJob::step`] must be given the same scenario.
+/// [`LintJob::finish`] returns exactly what [`lint`] does.
+pub struct LintJob {
+    prepare: context::Prepare,
+    /// Checks run so far.
+    next_check: usize,
+    sorted: bool,
+    out: Vec<Finding>,
+}
+
+impl Default for LintJob {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl LintJob {
+    /// A job with nothing done yet.
+    pub fn new() -> Self {
+        LintJob { prepare: context::Prepare::new(), next_check: 0, sorted: false, out: Vec::new() }
+    }
+
+    /// Whether every step is done.
+    pub fn is_done(&self) -> bool {
+        self.sorted
+    }
+
+    /// Steps done and steps in all, counting each check and the final sort
+    /// as one (the context's steps count as none): equal only once done.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next_check + usize::from(self.sorted), CHECKS.len() + 1)
+    }
+
+    /// What the next step does.
+    fn next_name(&self) -> &'static str {
+        if self.prepare.prepared_ready() {
+            match CHECKS.get(self.next_check) {
+                Some((name, _)) => name,
+                None => "sort",
+            }
+        } else {
+            self.prepare.next_name()
+        }
+    }
+
+    /// Does one bounded piece of work on `scenario` (the same at every
+    /// step); returns whether the job is done.
+    pub fn step(&mut self, scenario: &Scenario) -> bool {
+        if self.sorted {
+            return true;
+        }
+        let ready = self.prepare.prepared_ready();
+        let Some(prepared) = self.prepare.step(scenario) else { return false };
+        if !ready {
+            // This step finished the context.
+            return false;
+        }
+        match CHECKS.get(self.next_check) {
+            Some((_, check)) => {
+                check(&context::Cx::view(scenario, prepared), &mut self.out);
+                self.next_check += 1;
+            }
+            None => {
+                sort(&mut self.out);
+                self.sorted = true;
+            }
+        }
+        self.sorted
+    }
+
+    /// Completes the remaining steps and returns the findings, sorted by
+    /// source position, then id.
+    pub fn finish(mut self, scenario: &Scenario) -> Vec<Finding> {
+        while !self.step(scenario) {}
+        self.out
+    }
 }
 
 /// Sorts findings by source, position, id, then message (for a total order).
@@ -141,4 +245,33 @@ fn sort(findings: &mut [Finding]) {
             &b.message,
         ))
     });
+}
+
+#[cfg(all(test, feature = "yaml", feature = "embedded-content"))]
+mod tests {
+    use super::*;
+
+    /// A job stepped one piece at a time, with another scenario's job
+    /// stepped in between (nothing is shared between jobs), gives what
+    /// `lint` gives, on every preset; the context takes several steps.
+    #[test]
+    fn lint_job_in_steps_equals_lint() {
+        let scenarios: Vec<Scenario> =
+            crate::presets::PRESETS.iter().map(|p| crate::parse::parse_str(p.yaml).scenario).collect();
+        for (i, s) in scenarios.iter().enumerate() {
+            let other = scenarios.get(i + 1).or(scenarios.first()).unwrap_or(s);
+            let (mut job, mut interleaved) = (LintJob::new(), LintJob::new());
+            let mut steps = 0;
+            while !job.step(s) {
+                interleaved.step(other);
+                steps += 1;
+                assert!(steps < 100_000, "the job ends");
+            }
+            assert!(job.is_done());
+            assert_eq!(job.progress(), (CHECKS.len() + 1, CHECKS.len() + 1));
+            assert!(steps > CHECKS.len() + 2, "context in several steps: {steps}");
+            assert_eq!(job.finish(s), lint(s), "scenario {i}");
+            assert_eq!(interleaved.finish(other), lint(other));
+        }
+    }
 }

@@ -16,15 +16,62 @@ const DENY_WORDS: &[&str] = &["deny", "block", "reject", "drop", "forbid", "blac
 const DEFAULT_WORDS: &[&str] = &["all", "default", "baseline"];
 
 pub(crate) fn check(cx: &Cx, out: &mut Vec<Finding>) {
+    let mut selecting = None;
     for (pi, policy) in cx.policies() {
-        expects_deny(cx, pi, policy, out);
+        expects_deny(cx, pi, policy, &mut selecting, out);
     }
     cni_without_policy(cx, out);
 }
 
 /// NP012: named like a targeted deny. With rules, those rules allow; without,
 /// the policy only isolates, and other policies' allowances remain.
-fn expects_deny(cx: &Cx, pi: usize, policy: &NetworkPolicy, out: &mut Vec<Finding>) {
+/// Per endpoint, the policies selecting it (ascending), as offsets into one
+/// list: `policies[start[e]..start[e + 1]]`.
+struct Selecting {
+    start: Vec<usize>,
+    policies: Vec<usize>,
+}
+
+impl Selecting {
+    fn new(cx: &Cx) -> Self {
+        let len = cx.scenario.endpoints.len();
+        let mut count = alloc::vec![0usize; len + 1];
+        for (pi, _) in cx.policies() {
+            for &e in cx.selected(pi) {
+                if let Some(c) = count.get_mut(e + 1) {
+                    *c += 1;
+                }
+            }
+        }
+        for e in 0..len {
+            let before = count.get(e).copied().unwrap_or(0);
+            if let Some(c) = count.get_mut(e + 1) {
+                *c += before;
+            }
+        }
+        let mut next = count.clone();
+        let mut policies = alloc::vec![0usize; count.last().copied().unwrap_or(0)];
+        for (pi, _) in cx.policies() {
+            for &e in cx.selected(pi) {
+                if let Some(slot) = next.get_mut(e) {
+                    if let Some(p) = policies.get_mut(*slot) {
+                        *p = pi;
+                    }
+                    *slot += 1;
+                }
+            }
+        }
+        Selecting { start: count, policies }
+    }
+
+    /// The policies selecting endpoint `e`, ascending.
+    fn of(&self, e: usize) -> &[usize] {
+        let (Some(&a), Some(&b)) = (self.start.get(e), self.start.get(e + 1)) else { return &[] };
+        self.policies.get(a..b).unwrap_or(&[])
+    }
+}
+
+fn expects_deny(cx: &Cx, pi: usize, policy: &NetworkPolicy, selecting: &mut Option<Selecting>, out: &mut Vec<Finding>) {
     let lower = policy.name.to_ascii_lowercase();
     let Some(word) = DENY_WORDS.iter().find(|w| lower.contains(*w)) else { return };
     if DEFAULT_WORDS.iter().any(|w| lower.contains(w)) {
@@ -40,15 +87,16 @@ fn expects_deny(cx: &Cx, pi: usize, policy: &NetworkPolicy, out: &mut Vec<Findin
             d.as_str()
         )
     } else {
-        let selected = cx.selected(pi);
-        let others: Vec<String> = cx
-            .policies()
-            .filter(|&(qi, q)| {
-                qi != pi
-                    && directions.iter().any(|&d| q.has_type(d) && !q.rules(d).is_empty())
-                    && cx.selected(qi).iter().any(|e| selected.contains(e))
-            })
-            .map(|(_, q)| policy_name(q))
+        // The policies sharing a selected endpoint with this one, through
+        // the endpoint -> policies index (built once, on first need).
+        let selecting = selecting.get_or_insert_with(|| Selecting::new(cx));
+        let sharing = cx.selected(pi).iter().flat_map(|&e| selecting.of(e).iter().copied());
+        let sharing = crate::sort::sorted_unique(sharing.filter(|&qi| qi != pi).collect());
+        let others: Vec<String> = sharing
+            .into_iter()
+            .filter_map(|qi| cx.scenario.policies.get(qi))
+            .filter(|q| directions.iter().any(|&d| q.has_type(d) && !q.rules(d).is_empty()))
+            .map(policy_name)
             .collect();
         if others.is_empty() {
             // A rule-less policy nobody else allows through is an honest
@@ -89,10 +137,15 @@ fn is_flannel(e: &Endpoint) -> bool {
 /// NP015: flannel alone, with policies present.
 fn cni_without_policy(cx: &Cx, out: &mut Vec<Finding>) {
     let scenario = cx.scenario;
-    if scenario.policies.is_empty() || scenario.endpoints.iter().any(enforces) {
+    if scenario.policies.is_empty() {
         return;
     }
+    // Flannel first: most clusters have none, and then one cheap pass over
+    // the pods decides (the enforcing plugins take nine tests per pod).
     let Some(flannel) = scenario.endpoints.iter().find(|e| is_flannel(e)) else { return };
+    if scenario.endpoints.iter().any(enforces) {
+        return;
+    }
     let message = format!(
         "The network plugin is flannel (`{}/{}`), which does not implement NetworkPolicy: the API server accepts the {} policies and nothing enforces them, so every connection stays allowed.",
         flannel.namespace,

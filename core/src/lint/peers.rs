@@ -12,6 +12,7 @@ use alloc::vec::Vec;
 use super::context::{finding, join, peer_path, policy_name, selector_text, Cx};
 use super::{Finding, Severity};
 use crate::labels::LabelSelector;
+use crate::matrix::bitset::BitSet;
 use crate::model::{Direction, NetworkPolicy, Peer, PeerKind, NAMESPACE_NAME_LABEL};
 
 /// `(namespaceSelector, podSelector)` of a selector entry.
@@ -43,11 +44,11 @@ pub(crate) fn check(cx: &Cx, out: &mut Vec<Finding>) {
 }
 
 /// "`a`, `b` (2 pods)" or "no pod".
-fn admitted_text(cx: &Cx, admitted: &[usize]) -> String {
-    match admitted.len() {
+fn admitted_text(cx: &Cx, admitted: &BitSet) -> String {
+    match admitted.count() {
         0 => String::from("no pod"),
-        1 => format!("1 pod: {}", cx.names(admitted)),
-        n => format!("{n} pods: {}", cx.names(admitted)),
+        1 => format!("1 pod: {}", cx.names_in(admitted)),
+        n => format!("{n} pods: {}", cx.names_in(admitted)),
     }
 }
 
@@ -77,15 +78,13 @@ fn split_pair(cx: &Cx, policy: &NetworkPolicy, at: Place, a: &Peer, b: &Peer, ou
         if pod_first { ("podSelector", "namespaceSelector") } else { ("namespaceSelector", "podSelector") };
     let (first_text, second_text) =
         if pod_first { (selector_text(pods), selector_text(ns)) } else { (selector_text(ns), selector_text(pods)) };
-    let mut as_written: Vec<usize> = cx.admitted(&policy.namespace, a);
-    as_written.extend(cx.admitted(&policy.namespace, b));
-    crate::sort::sort(&mut as_written);
-    as_written.dedup();
+    let mut as_written = cx.admitted(&policy.namespace, a);
+    as_written.union_with(&cx.admitted(&policy.namespace, b));
     let combined = Peer {
         kind: PeerKind::Selectors { namespace_selector: Some(ns.clone()), pod_selector: Some(pods.clone()) },
         span: join(a.span, b.span),
     };
-    let as_one = cx.admitted_uncached(&policy.namespace, &combined);
+    let as_one = cx.admitted(&policy.namespace, &combined);
     let field = direction.peers_field();
     let message = format!(
         "`{field}[{j}]` ({first_field} {first_text}) and `{field}[{}]` ({second_field} {second_text}) of {} are two entries, so they are ORed: every pod in the selected namespaces, OR pods labelled {} in `{}`; as written that admits {}. If you meant pods labelled {} IN the selected namespaces (one entry, ANDed), that would be {}.",

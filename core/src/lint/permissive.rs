@@ -113,14 +113,13 @@ fn ip_block_over_pods(
     if block.cidr.prefix_len() == 0 {
         return;
     }
-    let covered: Vec<usize> =
-        cx.in_block(block).into_iter().filter(|&i| cx.endpoint(i).is_some_and(|e| !e.host_network)).collect();
-    if covered.is_empty() {
+    let covered = cx.in_block_on_pod_network(block);
+    if covered.iter().next().is_none() {
         return;
     }
     let ips: Vec<String> = covered
         .iter()
-        .filter_map(|&i| cx.endpoint(i))
+        .filter_map(|i| cx.endpoint(i))
         .flat_map(|e| e.ips.iter().filter(|ip| block.contains(ip)).map(|ip| format!("{ip}")))
         .take(3)
         .collect();
@@ -129,7 +128,7 @@ fn ip_block_over_pods(
         block.cidr,
         peer_path(direction, ri, j),
         policy_name(policy),
-        cx.names(&covered),
+        cx.names_in(&covered),
         ips.join(", ")
     );
     let fix = format!(
@@ -137,7 +136,7 @@ fn ip_block_over_pods(
         block.cidr
     );
     let mut f = finding("NP007", Some(pi), block.cidr_span, peer_path(direction, ri, j), message, fix);
-    f.related = covered.iter().filter_map(|&i| cx.endpoint(i)).map(|e| e.span).take(5).collect();
+    f.related = covered.iter().filter_map(|i| cx.endpoint(i)).map(|e| e.span).take(5).collect();
     out.push(f);
 }
 

@@ -77,10 +77,12 @@ fn egress_destinations(cx: &Cx, namespace: &str, rule: &Rule) -> Vec<usize> {
     if rule.peers.is_empty() {
         return (0..cx.scenario.endpoints.len()).collect();
     }
-    let mut all: Vec<usize> = rule.peers.iter().flat_map(|p| cx.admitted(namespace, p)).collect();
-    crate::sort::sort(&mut all);
-    all.dedup();
-    all
+    let mut peers = rule.peers.iter().map(|p| cx.admitted(namespace, p));
+    let Some(mut all) = peers.next() else { return Vec::new() };
+    for admitted in peers {
+        all.union_with(&admitted);
+    }
+    all.iter().collect()
 }
 
 #[cfg(all(test, feature = "yaml"))]

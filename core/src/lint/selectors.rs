@@ -56,21 +56,19 @@ fn policy_selector(cx: &Cx, pi: usize, policy: &NetworkPolicy, out: &mut Vec<Fin
         return;
     }
     let sel = &policy.pod_selector;
-    let here = cx.scenario.endpoints.iter().filter(|e| e.namespace == policy.namespace && !e.host_network);
+    let here = cx.in_namespaces(&[policy.namespace.as_str()]).into_iter().filter_map(|i| cx.endpoint(i));
+    let here = here.filter(|e| !e.host_network);
     let mut hint = match closest(sel, here.map(|e| (e, &e.labels))) {
         Some((e, labels)) => format!(" The closest is: {}.", why_not(&format!("`{}`", endpoint_name(e)), sel, labels)),
         None => String::new(),
     };
-    let elsewhere: Vec<usize> = cx
-        .labelled(sel)
-        .into_iter()
-        .filter(|&i| cx.endpoint(i).is_some_and(|e| e.namespace != policy.namespace))
-        .collect();
+    let mut elsewhere = cx.labelled(sel);
+    elsewhere.subtract(&cx.in_namespaces_set(&[policy.namespace.as_str()]));
     let mut fix = format!("Make `spec.podSelector` ({}) match the labels of the pods to protect.", selector_text(sel));
-    if !elsewhere.is_empty() {
+    if elsewhere.iter().next().is_some() {
         hint.push_str(&format!(
             " Pods with these labels exist in other namespaces ({}), but a policy only selects pods in its own namespace.",
-            cx.names(&elsewhere)
+            cx.names_in(&elsewhere)
         ));
         fix = String::from("Create the policy in the namespace of the pods it should protect (`metadata.namespace`).");
     }
@@ -88,7 +86,7 @@ fn peer_selectors(cx: &Cx, pi: usize, policy: &NetworkPolicy, peer: &Peer, path:
     let PeerKind::Selectors { namespace_selector, pod_selector } = &peer.kind else { return };
     let namespaces: Vec<&Namespace> = match namespace_selector {
         Some(sel) => {
-            let matched: Vec<&Namespace> = cx.scenario.namespaces.iter().filter(|n| sel.matches(&n.labels)).collect();
+            let matched: Vec<&Namespace> = cx.matching_namespaces(sel);
             if matched.is_empty() {
                 let path = format!("{path}.namespaceSelector");
                 out.push(match missing_by_name(cx, sel) {
@@ -281,7 +279,7 @@ fn pod_matches_nothing(
     path: &str,
 ) -> Finding {
     let names: Vec<&str> = namespaces.iter().map(|n| n.name.as_str()).collect();
-    let inside = |e: &&crate::model::Endpoint| names.contains(&e.namespace.as_str()) && !e.host_network;
+    let inside = cx.in_namespaces(&names).into_iter().filter_map(|i| cx.endpoint(i)).filter(|e| !e.host_network);
     let where_ = if has_namespace_selector {
         format!("the namespaces the namespaceSelector picks ({})", names.join(", "))
     } else {
@@ -295,17 +293,14 @@ fn pod_matches_nothing(
         selector_text(sel),
         policy_name(policy)
     );
-    if let Some((e, labels)) = closest(sel, cx.scenario.endpoints.iter().filter(inside).map(|e| (e, &e.labels))) {
+    if let Some((e, labels)) = closest(sel, inside.map(|e| (e, &e.labels))) {
         message.push_str(&format!(" The closest is: {}.", why_not(&format!("`{}`", endpoint_name(e)), sel, labels)));
     }
-    let elsewhere: Vec<usize> = cx
-        .labelled(sel)
-        .into_iter()
-        .filter(|&i| cx.endpoint(i).is_some_and(|e| !names.contains(&e.namespace.as_str())))
-        .collect();
-    let fix = match elsewhere.first().and_then(|&i| cx.endpoint(i)) {
+    let mut elsewhere = cx.labelled(sel);
+    elsewhere.subtract(&cx.in_namespaces_set(&names));
+    let fix = match elsewhere.iter().next().and_then(|i| cx.endpoint(i)) {
         Some(e) if !has_namespace_selector => {
-            message.push_str(&format!(" Matching pods exist in other namespaces: {}.", cx.names(&elsewhere)));
+            message.push_str(&format!(" Matching pods exist in other namespaces: {}.", cx.names_in(&elsewhere)));
             format!(
                 "To admit them, add a namespaceSelector to the SAME entry (no `-` before it):\n      - namespaceSelector:\n{}        podSelector:\n{}",
                 match_labels_yaml(&[(NAMESPACE_NAME_LABEL, &e.namespace)], 10),

@@ -61,6 +61,12 @@ impl BitSet {
         }
     }
 
+    pub(crate) fn remove(&mut self, i: usize) {
+        if let Some(w) = self.words.get_mut(i / 64) {
+            *w &= !(1u64 << (i % 64));
+        }
+    }
+
     pub(crate) fn contains(&self, i: usize) -> bool {
         i < self.len && self.words.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
     }

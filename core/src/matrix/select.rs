@@ -47,14 +47,27 @@ impl LabelIndex {
 
     /// Adds member `i` (members must come in ascending order).
     fn add(&mut self, i: u32, labels: &Labels) {
-        for (key, entry) in self.keys.iter_mut() {
-            if let Some(v) = labels.get(key.as_str()) {
-                entry.0.push(i);
-                match entry.1.get_mut(v.as_str()) {
-                    Some(members) => members.push(i),
-                    None => {
-                        entry.1.insert(v.clone(), alloc::vec![i]);
-                    }
+        let add = |entry: &mut KeyMembers, v: &String| {
+            entry.0.push(i);
+            match entry.1.get_mut(v.as_str()) {
+                Some(members) => members.push(i),
+                None => {
+                    entry.1.insert(v.clone(), alloc::vec![i]);
+                }
+            }
+        };
+        // Look up from the shorter side: a pod usually has fewer labels than
+        // the selectors mention keys (each member list still gets `i` once).
+        if labels.len() < self.keys.len() {
+            for (key, v) in labels {
+                if let Some(entry) = self.keys.get_mut(key.as_str()) {
+                    add(entry, v);
+                }
+            }
+        } else {
+            for (key, entry) in self.keys.iter_mut() {
+                if let Some(v) = labels.get(key.as_str()) {
+                    add(entry, v);
                 }
             }
         }
@@ -156,6 +169,12 @@ pub(crate) struct Selections<'a> {
     namespaces: LabelIndex,
     /// Every endpoint IP as (family, value, endpoint), sorted.
     ips: Vec<(u8, u128, u32)>,
+    /// Every endpoint IP in endpoint order: endpoint `e`'s are
+    /// `endpoint_ips[ip_start[e]..ip_start[e + 1]]`.
+    endpoint_ips: Vec<(u8, u128)>,
+    ip_start: Vec<u32>,
+    /// [`Selections::block`]'s sets of the CIDR alone, without `except`.
+    cidr_cache: BTreeMap<IpNet, BitSet>,
     pod_cache: BTreeMap<SelectorKey, BitSet>,
     namespace_cache: BTreeMap<SelectorKey, BitSet>,
     block_cache: BTreeMap<(IpNet, Vec<IpNet>), BitSet>,
@@ -204,13 +223,6 @@ fn selector_keys<'a>(scenario: &'a Scenario) -> (BTreeSet<&'a str>, BTreeSet<&'a
 }
 
 impl<'a> Selections<'a> {
-    pub(crate) fn new(scenario: &Scenario) -> Self {
-        let mut sel = Selections::start(scenario);
-        sel.add(scenario, 0..scenario.endpoints.len());
-        sel.finish(scenario);
-        sel
-    }
-
     /// The part before any endpoint: the scenario's namespaces and the keys
     /// to index. Endpoints are then indexed by [`Selections::add`] in runs
     /// (a [`super::MatrixJob`] does one run per step), and
@@ -230,6 +242,9 @@ impl<'a> Selections<'a> {
             members: alloc::vec![Vec::new(); scenario.namespaces.len()],
             host_network: BitSet::zeros(len),
             ips: Vec::new(),
+            endpoint_ips: Vec::new(),
+            ip_start: Vec::from([0]),
+            cidr_cache: BTreeMap::new(),
             pod_cache: BTreeMap::new(),
             namespace_cache: BTreeMap::new(),
             block_cache: BTreeMap::new(),
@@ -268,7 +283,9 @@ impl<'a> Selections<'a> {
             for ip in &e.ips {
                 let (f, v) = ip_point(ip);
                 self.ips.push((f, v, i as u32));
+                self.endpoint_ips.push((f, v));
             }
+            self.ip_start.push(u32::try_from(self.endpoint_ips.len()).unwrap_or(u32::MAX));
             self.pods.add(i as u32, &e.labels);
         }
     }
@@ -282,6 +299,14 @@ impl<'a> Selections<'a> {
         let labels = (0..count).map(|i| scenario.namespaces.get(i).map_or(&NO_LABELS, |n| &n.labels));
         self.namespaces = LabelIndex::build(count, labels, &namespace_keys);
         crate::sort::sort(&mut self.ips);
+    }
+
+    /// Each namespace name (the scenario's, then those only endpoints use)
+    /// with its endpoints, ascending by name.
+    pub(crate) fn namespace_members(&self) -> impl Iterator<Item = (&str, &[u32])> {
+        self.lookup
+            .iter()
+            .map(|(name, &i)| (name.as_str(), self.members.get(i as usize).map_or(&[][..], Vec::as_slice)))
     }
 
     /// The endpoints of namespace `name` (none if no endpoint lives there).
@@ -324,10 +349,11 @@ impl<'a> Selections<'a> {
         s
     }
 
-    /// [`Selections::pods`] without the cache (check
-    /// [`Selections::indexes`] first).
-    pub(crate) fn pods_uncached(&self, selector: &LabelSelector) -> BitSet {
-        self.pods.eval(selector)
+    /// The namespaces `selector` matches, by index in the scenario's
+    /// namespaces (then those only endpoints name), or `None` when the index
+    /// lacks one of its keys.
+    pub(crate) fn matching_namespaces(&self, selector: &LabelSelector) -> Option<BitSet> {
+        self.indexes(Some(selector), None).then(|| self.namespaces.eval(selector))
     }
 
     /// Whether the label index answers `pods` and `namespaces` exactly: the
@@ -344,16 +370,57 @@ impl<'a> Selections<'a> {
     pub(crate) fn block(&mut self, block: &IpBlock) -> &BitSet {
         let key = (block.cidr, block.except.clone());
         if !self.block_cache.contains_key(&key) {
-            let set = self.block_uncached(block);
+            let set = if block.except.is_empty() { self.cidr(block.cidr).clone() } else { self.with_except(block) };
             self.block_cache.insert(key.clone(), set);
         }
         self.block_cache.entry(key).or_insert_with(|| BitSet::zeros(0))
     }
 
-    /// [`Selections::block`] without the cache.
-    pub(crate) fn block_uncached(&self, block: &IpBlock) -> BitSet {
-        let (family, lo, hi) = net_range(&block.cidr);
+    /// The endpoints with at least one IP in `cidr`, cached per CIDR.
+    fn cidr(&mut self, cidr: IpNet) -> &BitSet {
+        if !self.cidr_cache.contains_key(&cidr) {
+            let set = self.in_range(net_range(&cidr), &[]);
+            self.cidr_cache.insert(cidr, set);
+        }
+        self.cidr_cache.entry(cidr).or_insert_with(|| BitSet::zeros(0))
+    }
+
+    /// [`Selections::block`] for a block with `except` entries: the CIDR's
+    /// set (shared by every block with that CIDR: a cluster's policies often
+    /// write `10.0.0.0/8` with a different `except` each), then only the
+    /// endpoints with an IP inside an `except` are looked at again. Costs
+    /// the IPs in the excepts, not every IP in the CIDR.
+    fn with_except(&mut self, block: &IpBlock) -> BitSet {
+        let mut set = self.cidr(block.cidr).clone();
+        let range = net_range(&block.cidr);
         let excepts: Vec<(u8, u128, u128)> = block.except.iter().map(net_range).collect();
+        for &(family, lo, hi) in &excepts {
+            let start = self.ips.partition_point(|&(f, v, _)| (f, v) < (family, lo));
+            for &(f, v, e) in self.ips.get(start..).into_iter().flatten() {
+                if (f, v) > (family, hi) {
+                    break;
+                }
+                let e = e as usize;
+                let ips = match (self.ip_start.get(e), self.ip_start.get(e + 1)) {
+                    (Some(&a), Some(&b)) => self.endpoint_ips.get(a as usize..b as usize).unwrap_or(&[]),
+                    _ => &[],
+                };
+                let kept = ips.iter().any(|&(f, v)| {
+                    f == range.0
+                        && range.1 <= v
+                        && v <= range.2
+                        && !excepts.iter().any(|&(ef, elo, ehi)| ef == f && elo <= v && v <= ehi)
+                });
+                if !kept {
+                    set.remove(e);
+                }
+            }
+        }
+        set
+    }
+
+    /// The endpoints with an IP in `range` and in none of `excepts`.
+    fn in_range(&self, (family, lo, hi): (u8, u128, u128), excepts: &[(u8, u128, u128)]) -> BitSet {
         let start = self.ips.partition_point(|&(f, v, _)| (f, v) < (family, lo));
         let mut s = BitSet::zeros(self.len);
         for &(f, v, e) in self.ips.get(start..).into_iter().flatten() {
@@ -365,5 +432,83 @@ impl<'a> Selections<'a> {
             }
         }
         s
+    }
+
+    /// [`Selections::block`] without the caches, endpoint IP by endpoint
+    /// IP: what the cached computation is tested against.
+    #[cfg(test)]
+    pub(crate) fn block_uncached(&self, block: &IpBlock) -> BitSet {
+        let excepts: Vec<(u8, u128, u128)> = block.except.iter().map(net_range).collect();
+        self.in_range(net_range(&block.cidr), &excepts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::string::ToString;
+    use alloc::vec::Vec;
+
+    use super::*;
+    use crate::model::{Endpoint, EndpointKind};
+
+    fn endpoint(name: &str, ips: &[&str]) -> Endpoint {
+        Endpoint {
+            namespace: "ns".to_string(),
+            name: name.to_string(),
+            kind: EndpointKind::Pod,
+            labels: Labels::new(),
+            ips: ips.iter().filter_map(|ip| ip.parse().ok()).collect(),
+            ports: Vec::new(),
+            host_network: false,
+            span: Default::default(),
+        }
+    }
+
+    fn block(cidr: &str, except: &[&str]) -> IpBlock {
+        IpBlock {
+            cidr: cidr.parse().unwrap_or_else(|_| IpNet::default()),
+            cidr_span: Default::default(),
+            except: except.iter().filter_map(|e| e.parse().ok()).collect(),
+            except_spans: Vec::new(),
+        }
+    }
+
+    /// The cached block sets (the CIDR's set once, then only the IPs in the
+    /// excepts looked at again) equal the IP-by-IP computation, with
+    /// endpoints holding IPs both inside and outside an except, in another
+    /// family, and none.
+    #[test]
+    fn cached_blocks_equal_the_ip_by_ip_sets() {
+        let mut scenario = Scenario::default();
+        let ips: [&[&str]; 7] = [
+            &["10.1.0.5"],
+            &["10.2.0.5"],
+            &["10.2.0.6", "10.3.0.1"],
+            &["10.2.0.7", "192.168.1.1"],
+            &["fd00::1", "10.2.0.8"],
+            &[],
+            &["11.0.0.1"],
+        ];
+        for (i, list) in ips.iter().enumerate() {
+            scenario.endpoints.push(endpoint(&alloc::format!("p{i}"), list));
+        }
+        let mut sel = Selections::start(&scenario);
+        sel.add(&scenario, 0..3);
+        sel.add(&scenario, 3..scenario.endpoints.len());
+        sel.finish(&scenario);
+        let blocks = [
+            block("10.0.0.0/8", &[]),
+            block("10.0.0.0/8", &["10.2.0.0/16"]),
+            block("10.0.0.0/8", &["10.2.0.0/16", "10.3.0.0/16"]),
+            block("10.2.0.0/16", &["10.2.0.6/31"]),
+            block("0.0.0.0/0", &["10.0.0.0/8", "192.168.0.0/16"]),
+            block("fd00::/8", &["fd00::1/128"]),
+        ];
+        for b in &blocks {
+            let slow: Vec<usize> = sel.block_uncached(b).iter().collect();
+            let fast: Vec<usize> = sel.block(b).iter().collect();
+            assert_eq!(fast, slow, "{} except {:?}", b.cidr, b.except);
+        }
+        assert_eq!(sel.block(&blocks[1]).iter().collect::<Vec<_>>(), [0, 2]);
     }
 }

@@ -28,6 +28,7 @@ use super::objects::Collector;
 use super::split::{self, ListLayout, Piece};
 use super::tree::{self, Node, NodeKind, PosMap};
 use super::{cluster_policy, ParseOutput, Source};
+use crate::model::Normalizer;
 
 /// What diagnostics call the text of a job.
 const NAME: &str = "<input>";
@@ -35,6 +36,15 @@ const NAME: &str = "<input>";
 /// About how many bytes of items are built as one part of a List: a few
 /// milliseconds of work in wasm (about 2.5 KB/ms), so one step fits a slice.
 const RUN_BYTES: usize = 8 * 1024;
+
+/// Duplicate-index entries freed per unit of step budget's worth of work
+/// once every document is in (one entry, two strings, costs about as much as
+/// converting 16 bytes of YAML).
+const RELEASE_BYTES_PER_ENTRY: usize = 16;
+
+/// Objects whose namespace [`Normalizer::scan`] looks at in the time one
+/// duplicate-index entry takes to free.
+const NORMALIZE_OBJECTS_PER_ENTRY: usize = 4;
 
 /// A document of the text: byte range and first line.
 #[derive(Clone, Copy, Debug)]
@@ -69,6 +79,14 @@ pub struct ParseJob {
     done: usize,
     total: usize,
     in_parts: usize,
+    /// Whether the collector's duplicate indexes are freed (the work after
+    /// the documents).
+    released: bool,
+    /// The scenario's normalisation, its pass over every object done in
+    /// steps once every document is in (the last work).
+    normalizer: Option<Normalizer>,
+    /// Whether `normalizer` has looked at every object.
+    scanned: bool,
 }
 
 impl ParseJob {
@@ -98,6 +116,9 @@ impl ParseJob {
             done: 0,
             total,
             in_parts: 0,
+            released: false,
+            normalizer: None,
+            scanned: false,
         }
     }
 
@@ -115,6 +136,11 @@ impl ParseJob {
 
     /// Whether all the work is done.
     pub fn is_done(&self) -> bool {
+        self.documents_done() && self.released && self.scanned
+    }
+
+    /// Whether every document is in the collector.
+    fn documents_done(&self) -> bool {
         self.list.is_none() && self.next_doc >= self.docs.len()
     }
 
@@ -124,7 +150,13 @@ impl ParseJob {
     pub fn step(&mut self, budget: usize) -> bool {
         let mut left = budget;
         loop {
-            let cost = if self.list.is_some() { self.list_step() } else { self.doc_step() };
+            let cost = if self.list.is_some() {
+                self.list_step()
+            } else if self.documents_done() {
+                self.release_step(left)
+            } else {
+                self.doc_step()
+            };
             left = left.saturating_sub(cost.max(1));
             if self.is_done() {
                 return true;
@@ -141,8 +173,27 @@ impl ParseJob {
         let mut scenario = self.collector.scenario;
         let mut diagnostics = self.collector.diagnostics;
         cluster_policy::priority_collisions(&scenario, &mut diagnostics);
-        scenario.normalize();
+        match self.normalizer {
+            Some(normalizer) => normalizer.finish(&mut scenario),
+            None => scenario.normalize(),
+        }
         ParseOutput { scenario, diagnostics, documents: self.collector.documents }
+    }
+
+    /// The work after the documents, about `budget` units of it: frees the
+    /// text and part of the collector's duplicate indexes, then looks at the
+    /// namespaces of part of the objects for [`Normalizer`].
+    fn release_step(&mut self, budget: usize) -> usize {
+        let entries = (budget / RELEASE_BYTES_PER_ENTRY).max(1);
+        if !self.released {
+            self.text = String::new();
+            self.released = self.collector.release(entries);
+        } else {
+            let scenario = &self.collector.scenario;
+            let normalizer = self.normalizer.get_or_insert_with(|| Normalizer::new(scenario));
+            self.scanned = normalizer.scan(scenario, entries.saturating_mul(NORMALIZE_OBJECTS_PER_ENTRY));
+        }
+        entries.saturating_mul(RELEASE_BYTES_PER_ENTRY)
     }
 
     /// Starts the next document: a List in kubectl's layout is set up for
@@ -253,6 +304,12 @@ impl ParseJob {
         work.next_item += 1;
         let cost = (item.span.end.offset.saturating_sub(item.span.start.offset)) as usize;
         self.collector.list_items(0, work.index, core::slice::from_ref(item), work.item_kind.as_deref());
+        // The item's tree is no longer needed: free it now rather than all
+        // items' at the end of the document (half a second in one step for
+        // 150,000 pods). Its span stays for the accounting below.
+        if let Some(converted) = work.items.get_mut(work.next_item - 1) {
+            converted.kind = NodeKind::Seq(Vec::new());
+        }
         self.done += cost;
         if work.next_item >= work.items.len() {
             let doc_len = work.doc.end - work.doc.start;
