@@ -18,6 +18,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, Element, HtmlCanvasElement, HtmlImageElement, SvgElement, Url};
 
+use crate::graph::num;
 use crate::share_link::{download, download_blob};
 use crate::state::Evaluated;
 
@@ -239,11 +240,17 @@ pub fn standalone_svg() -> Option<StandaloneSvg> {
     let copy: Element = original.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
     inline_styles(&original, &copy);
     scrub(&copy);
-    let (x, y) = (bbox.x() as f64 - pad, bbox.y() as f64 - pad);
-    let (width, height) = (w + 2.0 * pad, h + 2.0 * pad);
-    let _ = copy.set_attribute("viewBox", &format!("{x} {y} {width} {height}"));
-    let _ = copy.set_attribute("width", &width.to_string());
-    let _ = copy.set_attribute("height", &height.to_string());
+    // Rounded to tenths and written by `graph::num` (integer arithmetic): `f64`'s `Display`
+    // would link the float formatting code (~15 KB of wasm) for this one menu. The padding is
+    // far larger than the rounding, and the returned size is the one written.
+    let tenths = |v: f64| (v * 10.0).round() / 10.0;
+    let (x, y) = (tenths(bbox.x() as f64 - pad), tenths(bbox.y() as f64 - pad));
+    let (width, height) = (tenths(w + 2.0 * pad), tenths(h + 2.0 * pad));
+    let mut view_box = String::new();
+    num::join(&mut view_box, &[x, y, width, height], &[" ", " ", " "]);
+    let _ = copy.set_attribute("viewBox", &view_box);
+    let _ = copy.set_attribute("width", &num::num(width));
+    let _ = copy.set_attribute("height", &num::num(height));
     let _ = copy.set_attribute("xmlns", SVG_NS);
     for attr in ["data-testid", "class", "role"] {
         let _ = copy.remove_attribute(attr);
@@ -253,7 +260,7 @@ pub fn standalone_svg() -> Option<StandaloneSvg> {
     let background = computed(&original, "background-color").filter(|c| !c.is_empty());
     if let Ok(rect) = doc.create_element_ns(Some(SVG_NS), "rect") {
         for (k, v) in [("x", x), ("y", y), ("width", width), ("height", height)] {
-            let _ = rect.set_attribute(k, &v.to_string());
+            let _ = rect.set_attribute(k, &num::num(v));
         }
         if let Some(svg_rect) = rect.dyn_ref::<SvgElement>() {
             let _ = svg_rect.style().set_property("fill", background.as_deref().unwrap_or("#ffffff"));

@@ -54,7 +54,10 @@ impl ViewBox {
     /// times the `fitted` drawing.
     pub fn zoom(&self, factor: f64, ux: f64, uy: f64, fitted: &ViewBox) -> Self {
         let max_w = fitted.w.max(fitted.h * self.w / self.h.max(1e-9)) * MAX_OUT;
-        let w = (self.w / factor).clamp(MIN_WIDTH.min(self.w), max_w.max(self.w));
+        // `max`/`min` rather than `f64::clamp`: the bounds are ordered by construction, and
+        // `clamp`'s "min > max" panic message formats its `f64`s with `Debug`, the page's last
+        // user of the float formatting code (~12 KB of wasm).
+        let w = (self.w / factor).max(MIN_WIDTH.min(self.w)).min(max_w.max(self.w));
         let k = w / self.w;
         let h = self.h * k;
         ViewBox { x: ux - (ux - self.x) * k, y: uy - (uy - self.y) * k, w, h }
