@@ -81,7 +81,7 @@ impl Compare {
             Some(l) => large::combine(&l, t),
             None => t.to_string(),
         };
-        let pipeline = Pipeline::new(&evaluated(&start));
+        let pipeline = Pipeline::new(&if on.get_untracked() { evaluated(&start) } else { String::new() });
         let timer = StoredValue::new(None::<TimeoutHandle>);
         Effect::new(move |_| {
             let t = text.get();
@@ -99,9 +99,14 @@ impl Compare {
             .ok();
             timer.set_value(handle);
         });
+        // Evaluated only while compare mode is on: behind a large document the
+        // after version is the whole cluster again, which must not cost the
+        // page a second evaluation nobody looks at.
         Effect::new(move |_| {
             large.track();
-            debounced.with(|t| pipeline.submit(&evaluated(t)))
+            if on.get() {
+                debounced.with(|t| pipeline.submit(&evaluated(t)))
+            }
         });
         let analysis = pipeline.analysis;
         let after = Memo::new(move |_| analysis.with(|a| a.shown(false).1));
