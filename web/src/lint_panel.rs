@@ -7,6 +7,19 @@ use leptos::prelude::*;
 use netpol_core::lint::{Finding, Severity};
 use netpol_core::Span;
 
+/// Findings drawn at first, and added by each "Show more". A generated
+/// 150,000-pod cluster has over 2,000 findings: drawing them all made the
+/// lint list a third of the page's publish task, for a list nobody reads
+/// to the end without a reason to.
+pub const PAGE: usize = 100;
+
+/// The "Show more" button's text when `shown` of `total` findings are
+/// drawn, or `None` when all are.
+pub fn more_label(total: usize, shown: usize) -> Option<String> {
+    let hidden = total.checked_sub(shown).filter(|&h| h > 0)?;
+    Some(format!("Show {} more ({hidden} not shown)", hidden.min(PAGE)))
+}
+
 /// The glyph for a severity (shapes differ, so colour is not needed).
 pub fn glyph(s: Severity) -> &'static str {
     match s {
@@ -27,6 +40,7 @@ pub fn LintPanel(
     on_pick: Callback<Vec<Span>>,
 ) -> impl IntoView {
     let open = RwSignal::new(true);
+    let shown = RwSignal::new(PAGE);
     view! {
         <section class="lint" aria-labelledby="lint-title">
             <button
@@ -40,16 +54,30 @@ pub fn LintPanel(
             </button>
             <Show when=move || open.get()>
                 {move || {
-                    let list = findings.get();
-                    if list.is_empty() {
-                        return view! { <p class="lint-none">"No pitfalls found."</p> }.into_any();
-                    }
-                    view! {
-                        <ul class="lint-list" data-testid="lint-list">
-                            {list.into_iter().map(|f| item(f, on_pick)).collect_view()}
-                        </ul>
-                    }
-                    .into_any()
+                    let limit = shown.get();
+                    findings.with(|list| {
+                        if list.is_empty() {
+                            return view! { <p class="lint-none">"No pitfalls found."</p> }.into_any();
+                        }
+                        let more = more_label(list.len(), limit).map(|label| view! {
+                            <li class="lint-more">
+                                <button
+                                    class="btn small ghost"
+                                    data-testid="lint-more"
+                                    on:click=move |_| shown.update(|n| *n += PAGE)
+                                >
+                                    {label}
+                                </button>
+                            </li>
+                        });
+                        view! {
+                            <ul class="lint-list" data-testid="lint-list">
+                                {list.iter().take(limit).cloned().map(|f| item(f, on_pick)).collect_view()}
+                                {more}
+                            </ul>
+                        }
+                        .into_any()
+                    })
                 }}
             </Show>
         </section>
@@ -70,5 +98,19 @@ fn item(f: Finding, on_pick: Callback<Vec<Span>>) -> impl IntoView {
             </button>
             {fix}
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn show_more_offers_the_next_page_and_counts_the_rest() {
+        assert_eq!(more_label(0, PAGE), None);
+        assert_eq!(more_label(PAGE, PAGE), None);
+        assert_eq!(more_label(2286, PAGE).as_deref(), Some("Show 100 more (2186 not shown)"));
+        assert_eq!(more_label(2286, 2200).as_deref(), Some("Show 86 more (86 not shown)"));
+        assert_eq!(more_label(3, 200), None);
     }
 }
