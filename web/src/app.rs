@@ -144,10 +144,7 @@ pub fn App() -> impl IntoView {
     let compare = crate::compare::Compare::new(shared.as_ref().and_then(|s| s.compare.clone()), large);
     let large_error = RwSignal::new(None::<String>);
     let text_error = RwSignal::new(None::<String>);
-    let evaluated_text = move |t: &str| match large.get_untracked() {
-        Some(l) => large::combine(&l, t),
-        None => t.to_string(),
-    };
+    let evaluated_text = move |t: &str| large.with_untracked(|l| large::evaluated_text(l.as_deref(), t));
     // Evaluated now, so a small scenario is on screen with the first render.
     let pipeline = Pipeline::new(&evaluated_text(&initial_text));
     let debounced = RwSignal::new(initial_text);

@@ -77,10 +77,7 @@ impl Compare {
         let start = initial.unwrap_or_default();
         let text = RwSignal::new(start.clone());
         let debounced = RwSignal::new(start.clone());
-        let evaluated = move |t: &str| match large.get_untracked() {
-            Some(l) => large::combine(&l, t),
-            None => t.to_string(),
-        };
+        let evaluated = move |t: &str| large.with_untracked(|l| large::evaluated_text(l.as_deref(), t));
         let pipeline = Pipeline::new(&if on.get_untracked() { evaluated(&start) } else { String::new() });
         let timer = StoredValue::new(None::<TimeoutHandle>);
         Effect::new(move |_| {

@@ -43,8 +43,8 @@ pub struct Large {
     /// Its number of lines.
     pub lines: u32,
     /// The byte offset where each line starts, so [`Large::line`] is a
-    /// lookup: the inspector shows the document's decisive lines on every
-    /// flow picked, and scanning 46 MB for each took about a second in wasm.
+    /// lookup rather than a scan of up to tens of MB: the inspector shows
+    /// the document's decisive lines on every flow picked.
     line_starts: Vec<usize>,
 }
 
@@ -111,6 +111,16 @@ impl Large {
         let l = self.text.get(start..end)?;
         let l = l.strip_suffix('\n').unwrap_or(l);
         Some(l.strip_suffix('\r').unwrap_or(l))
+    }
+}
+
+/// The text evaluated for an editor's `text`: behind the large document
+/// when there is one ([`combine`]), else the text itself. The main editor
+/// and compare mode's after editor both go through it.
+pub fn evaluated_text(large: Option<&Large>, text: &str) -> String {
+    match large {
+        Some(l) => combine(l, text),
+        None => text.to_string(),
     }
 }
 

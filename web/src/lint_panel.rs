@@ -8,9 +8,9 @@ use netpol_core::lint::{Finding, Severity};
 use netpol_core::Span;
 
 /// Findings drawn at first, and added by each "Show more". A generated
-/// 150,000-pod cluster has over 2,000 findings: drawing them all made the
-/// lint list a third of the page's publish task, for a list nobody reads
-/// to the end without a reason to.
+/// 150,000-pod cluster has over 2,000 findings: drawing them all put
+/// thousands of list items (and their accessibility nodes) in the page on
+/// every result, for a list nobody reads to the end without a reason to.
 pub const PAGE: usize = 100;
 
 /// The "Show more" button's text when `shown` of `total` findings are
