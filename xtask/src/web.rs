@@ -27,12 +27,17 @@ pub fn detect(root: &Path) -> Result<Option<Web>> {
     Ok(Some(Web { package: package.to_string() }))
 }
 
+/// The Rust target Trunk builds the page for.
+pub const PAGE_TARGET: &str = "wasm32-unknown-unknown";
+
 /// The notice printed by every step skipped because there is no page yet.
 pub const NO_WEB: &str = "web/Cargo.toml does not exist yet (the Leptos app is still to come)";
 
-/// Everything Trunk needs: trunk itself, the wasm-bindgen CLI matching `Cargo.lock`, and the npm
-/// wasm-opt (on `PATH` via `e2e/node_modules/.bin`).
+/// Everything Trunk needs: the page's Rust target, trunk itself, the wasm-bindgen CLI matching
+/// `Cargo.lock`, and the npm wasm-opt (on `PATH` via `e2e/node_modules/.bin`). `dist`, `serve`
+/// and `e2e` call only this, so on a fresh machine it must add the target too.
 pub fn ensure_build_tools(root: &Path) -> Result {
+    tools::ensure_targets(root, &[PAGE_TARGET])?;
     tools::ensure_trunk(root)?;
     let locked = tools::locked_wasm_bindgen(root)?.ok_or_else(|| {
         Error::new("web/ exists but Cargo.lock has no wasm-bindgen")
