@@ -66,6 +66,22 @@ pub fn ensure_rust_components(root: &Path) -> Result {
         .map_err(|e| e.hint("install rustup (https://rustup.rs) or add rustfmt and clippy to your toolchain"))
 }
 
+/// The standard library's sources, which the release page's `-Zbuild-std` compiles
+/// ([`crate::web::SIZE_BUILD_ENV`]). A rustup component of the same stable toolchain, fetched like
+/// a target.
+pub fn ensure_rust_src(root: &Path) -> Result {
+    let sysroot = probe(cmd("rustc", root).args(["--print", "sysroot"])).ok_or_else(|| {
+        Error::new("`rustc --print sysroot` failed").hint("install Rust with rustup (https://rustup.rs)")
+    })?;
+    let library = Path::new(&sysroot).join("lib/rustlib/src/rust/library/std/Cargo.toml");
+    if library.is_file() {
+        println!("    rust-src present");
+        return Ok(());
+    }
+    run(cmd("rustup", root).args(["component", "add", "rust-src"]))
+        .map_err(|e| e.hint("the release page rebuilds std for size (-Zbuild-std), which needs rust-src"))
+}
+
 /// Rust targets: `wasm32-unknown-unknown` for the page, `wasm32v1-none` for the `no_std` check.
 pub fn ensure_targets(root: &Path, targets: &[&str]) -> Result {
     let installed = probe(cmd("rustup", root).args(["target", "list", "--installed"])).ok_or_else(|| {
