@@ -32,8 +32,8 @@ pub const PAGE_TARGET: &str = "wasm32-unknown-unknown";
 
 /// The environment of the release page's build (`trunk build --release` by `dist`, `test` and
 /// `e2e`): size options that stable Rust has but keeps behind `-Z`, which `RUSTC_BOOTSTRAP=1`
-/// unlocks on the pinned stable toolchain. Measured together at 336769d: 528.2 -> 493.5 KB gzip
-/// wasm (-35 KB, 6.6%); `-Zlocation-detail=none -Zfmt-debug=shallow` alone were -8.4 KB.
+/// unlocks on the pinned stable toolchain. Measured together at 336769d: 528.2 -> 490.0 KB gzip
+/// wasm (-38 KB, 7.2%); `-Zlocation-detail=none -Zfmt-debug=shallow` alone were -8.4 KB.
 /// - `-Zbuild-std` with `optimize_for_size`: std, core and alloc compiled with the page's own
 ///   profile (`opt-level = "z"`, LTO) and their size-over-speed code paths, instead of the
 ///   prebuilt speed-tuned std;
@@ -42,8 +42,9 @@ pub const PAGE_TARGET: &str = "wasm32-unknown-unknown";
 ///   formatting machinery and ~500 source locations). `cargo xtask serve` and the wasm tests
 ///   build without this environment, so a panic there still prints its message and location;
 /// - `-Zlocation-detail=none`: no file/line/column strings for `#[track_caller]` sites;
-/// - `-Zfmt-debug=shallow`: derived `Debug` impls print only the type's name. Nothing the page
-///   shows goes through a derived `Debug` (`parse/ctx.rs`'s `{f:?}` is a `str`'s, unaffected).
+/// - `-Zfmt-debug=none`: `{:?}` prints nothing (-3.5 KB more than `shallow`). Nothing the page
+///   shows may go through `Debug`: the one such use, `parse/ctx.rs`' quoting of a field name,
+///   is written out by hand (`push_quoted`, tested against `{:?}`).
 ///
 /// A toolchain that drops one of these flags fails the build with rustc's "unknown option"; the
 /// fix is to remove that flag here, and the size gate shows what it cost.
@@ -54,7 +55,7 @@ pub const SIZE_BUILD_ENV: &[(&str, &str)] = &[
     (
         "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
         // `--cfg erase_components` repeats `.cargo/config.toml`, which this variable replaces.
-        "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=shallow",
+        "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none",
     ),
 ];
 

@@ -50,7 +50,7 @@ impl<'a> P<'a> {
         P { seg: Seg::Index(i), parent: Some(self) }
     }
 
-    /// The path as text.
+    /// The path as text: `spec.podSelector.matchLabels["app.kubernetes.io/name"]`.
     pub fn render(&self) -> String {
         let mut segs = Vec::new();
         let mut cur = Some(self);
@@ -65,7 +65,9 @@ impl<'a> P<'a> {
                 Seg::Field(f) => {
                     let plain = f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
                     if !plain {
-                        out.push_str(&format!("[{f:?}]"));
+                        out.push('[');
+                        push_quoted(&mut out, f);
+                        out.push(']');
                     } else {
                         if !out.is_empty() {
                             out.push('.');
@@ -340,9 +342,42 @@ pub(crate) fn join(a: Span, b: Span) -> Span {
     Span { source: a.source, doc: a.doc, start: a.start.min(b.start), end: a.end.max(b.end) }
 }
 
+/// `text` in double quotes with `"`, `\\` and control characters escaped, as `{:?}` writes a
+/// `str`. Written out because the release page is built with `-Zfmt-debug=none`
+/// (`xtask/src/web.rs`), under which `{:?}` prints nothing.
+fn push_quoted(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                out.push_str("\\u{");
+                out.push_str(&format!("{:x}", c as u32));
+                out.push('}');
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_keys_read_as_debug_would_write_them() {
+        for key in ["app.kubernetes.io/name", "say \"hi\"", "back\\slash", "tab\tnew\nline", "bell\u{7}", "ünï-cödé"]
+        {
+            let mut out = String::new();
+            push_quoted(&mut out, key);
+            assert_eq!(out, format!("{key:?}"));
+        }
+    }
 
     #[test]
     fn paths_render_like_the_api_server() {
