@@ -621,6 +621,11 @@ pub fn AllowGraph(
                     {tier_buttons}
                 </div>
                 <p class="graph-status" aria-live="polite">{status}</p>
+            </div>
+            // The zoom buttons float over the canvas's lower right corner, as on a map: in the toolbar they took a
+            // row of their own whenever the tier buttons filled it (a 1280x800 window lost the
+            // bottom of the default graph to it).
+            <div class="graph-stage">
                 <div class="graph-zoom" role="group" aria-label="Zoom">
                     <button type="button" aria-label="Zoom in" title="Zoom in" on:click=move |_| zoom_at(ZOOM_STEP, None)>
                         "+"
@@ -637,25 +642,25 @@ pub fn AllowGraph(
                         "Fit"
                     </button>
                 </div>
+                <svg
+                    node_ref=svg_ref
+                    class="graph-canvas"
+                    data-testid="allow-graph"
+                    role="img"
+                    aria-label="Allow graph: arrows are allowed connections"
+                    viewBox=move || viewbox().attr()
+                    on:wheel=on_wheel
+                    on:pointerdown=on_pointerdown
+                    on:pointermove=on_pointermove
+                    on:pointerup=end_drag
+                    on:pointerleave=end_drag
+                >
+                    <title>"Allow graph"</title>
+                    <g class="layer-groups">{groups_view}</g>
+                    <g class="layer-edges">{edges_view}</g>
+                    <g class="layer-nodes">{nodes_view}</g>
+                </svg>
             </div>
-            <svg
-                node_ref=svg_ref
-                class="graph-canvas"
-                data-testid="allow-graph"
-                role="img"
-                aria-label="Allow graph: arrows are allowed connections"
-                viewBox=move || viewbox().attr()
-                on:wheel=on_wheel
-                on:pointerdown=on_pointerdown
-                on:pointermove=on_pointermove
-                on:pointerup=end_drag
-                on:pointerleave=end_drag
-            >
-                <title>"Allow graph"</title>
-                <g class="layer-groups">{groups_view}</g>
-                <g class="layer-edges">{edges_view}</g>
-                <g class="layer-nodes">{nodes_view}</g>
-            </svg>
             <Legend model=model />
         </div>
     }
