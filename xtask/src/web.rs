@@ -212,13 +212,21 @@ pub fn serve(root: &Path) -> Result {
 mod tests {
     use super::*;
 
+    /// Between `free_port` closing its listener and the caller binding the port, another process
+    /// may take it (a CI run saw exactly that once, with the whole workspace's tests running in
+    /// parallel). So: every port is nonzero, and binding works for nearly all of them; a single
+    /// attempt asserting success would be a flaky test.
     #[test]
     fn free_ports_are_nonzero_and_bindable() {
-        let port = match free_port() {
-            Ok(p) => p,
-            Err(e) => panic!("{e}"),
-        };
-        assert_ne!(port, 0);
-        assert!(TcpListener::bind(("127.0.0.1", port)).is_ok());
+        let mut bound = 0;
+        for _ in 0..5 {
+            let port = match free_port() {
+                Ok(p) => p,
+                Err(e) => panic!("{e}"),
+            };
+            assert_ne!(port, 0);
+            bound += usize::from(TcpListener::bind(("127.0.0.1", port)).is_ok());
+        }
+        assert!(bound >= 4, "only {bound} of 5 free ports could be bound");
     }
 }
