@@ -75,7 +75,50 @@ pub fn overview(model: &GraphModel, visible: &dyn Fn(&GraphEdge) -> bool) -> Opt
     if shown.len() <= EDGE_BUDGET {
         return None;
     }
-    // Endpoint units (collapsed namespaces and endpoints) and their sizes.
+    let UnitCounts { units, open_unit_pairs, emphasis } = unit_counts(model);
+    // Keys are unique ([`arrow_key`]), so the first OVERVIEW_BUDGET of the
+    // sorted keys are found by sorting chunks of twice the budget and
+    // keeping the best half each time: O(arrows · log budget) and no
+    // vector of all arrows (360,000 at 1,000 namespaces).
+    let mut keyed: Vec<(u64, u64, usize)> = Vec::with_capacity(2 * OVERVIEW_BUDGET);
+    // Once a chunk was cut: the worst key kept, which OVERVIEW_BUDGET
+    // better keys beat, so no worse key can be among the first.
+    let mut worst_kept = None;
+    for &k in &shown {
+        let Some(kk) = arrow_key(model, emphasis, k) else { continue };
+        if worst_kept.is_some_and(|w| kk > w) {
+            continue;
+        }
+        keyed.push(kk);
+        if keyed.len() == 2 * OVERVIEW_BUDGET {
+            netpol_core::sort::sort(&mut keyed);
+            keyed.truncate(OVERVIEW_BUDGET);
+            worst_kept = keyed.last().copied();
+        }
+    }
+    netpol_core::sort::sort(&mut keyed);
+    let mut ranked: Vec<usize> = keyed.iter().take(OVERVIEW_BUDGET).map(|&(_, _, k)| k).collect();
+    netpol_core::sort::sort(&mut ranked);
+    let unit_pairs = units * units.saturating_sub(1);
+    Some(Overview {
+        emphasis,
+        more: shown.len() - ranked.len(),
+        edges: ranked,
+        closed: unit_pairs.saturating_sub(open_unit_pairs),
+        unit_pairs,
+    })
+}
+
+/// The endpoint units of an overview (collapsed namespaces and endpoints;
+/// external nodes are not units), how many ordered unit pairs have an
+/// arrow, and what the cluster mostly does between units.
+struct UnitCounts {
+    units: u64,
+    open_unit_pairs: u64,
+    emphasis: Emphasis,
+}
+
+fn unit_counts(model: &GraphModel) -> UnitCounts {
     let size = |n: usize| match model.nodes.get(n).map(|n| (&n.kind, n.isolation.members)) {
         Some((NodeKind::External { .. }, _)) | None => None,
         Some((_, members)) => Some(members as u64),
@@ -99,46 +142,18 @@ pub fn overview(model: &GraphModel, visible: &dyn Fn(&GraphEdge) -> bool) -> Opt
         }
     }
     let emphasis = if allowed * 2 < possible { Emphasis::Openings } else { Emphasis::Restrictions };
-    // One integer key per arrow: the allowed share in 2^-32 units, then the
-    // allowed count, both inverted for openings (widest first), then the
-    // model order. Keys are unique, so the first OVERVIEW_BUDGET of the
-    // sorted keys are found by sorting chunks of twice the budget and
-    // keeping the best half each time: O(arrows · log budget) and no
-    // vector of all arrows (360,000 at 1,000 namespaces).
-    let key = |k: usize| -> Option<(u64, u64, usize)> {
-        let p = model.edges.get(k)?.pairs;
-        let share = ((u128::from(p.allowed) << 32) / u128::from(p.total.max(1))).min(u128::from(u64::MAX)) as u64;
-        Some(match emphasis {
-            Emphasis::Openings => (u64::MAX - share, u64::MAX - p.allowed, k),
-            Emphasis::Restrictions => (share, p.allowed, k),
-        })
-    };
-    let mut keyed: Vec<(u64, u64, usize)> = Vec::with_capacity(2 * OVERVIEW_BUDGET);
-    // Once a chunk was cut: the worst key kept, which OVERVIEW_BUDGET
-    // better keys beat, so no worse key can be among the first.
-    let mut worst_kept = None;
-    for &k in &shown {
-        let Some(kk) = key(k) else { continue };
-        if worst_kept.is_some_and(|w| kk > w) {
-            continue;
-        }
-        keyed.push(kk);
-        if keyed.len() == 2 * OVERVIEW_BUDGET {
-            netpol_core::sort::sort(&mut keyed);
-            keyed.truncate(OVERVIEW_BUDGET);
-            worst_kept = keyed.last().copied();
-        }
-    }
-    netpol_core::sort::sort(&mut keyed);
-    let mut ranked: Vec<usize> = keyed.iter().take(OVERVIEW_BUDGET).map(|&(_, _, k)| k).collect();
-    netpol_core::sort::sort(&mut ranked);
-    let unit_pairs = units * units.saturating_sub(1);
-    Some(Overview {
-        emphasis,
-        more: shown.len() - ranked.len(),
-        edges: ranked,
-        closed: unit_pairs.saturating_sub(open_unit_pairs),
-        unit_pairs,
+    UnitCounts { units, open_unit_pairs, emphasis }
+}
+
+/// Arrow `k`'s rank in the overview, smallest first: the allowed share in
+/// 2^-32 units, then the allowed count, both inverted for openings (widest
+/// first), then the model order, so keys are unique.
+fn arrow_key(model: &GraphModel, emphasis: Emphasis, k: usize) -> Option<(u64, u64, usize)> {
+    let p = model.edges.get(k)?.pairs;
+    let share = ((u128::from(p.allowed) << 32) / u128::from(p.total.max(1))).min(u128::from(u64::MAX)) as u64;
+    Some(match emphasis {
+        Emphasis::Openings => (u64::MAX - share, u64::MAX - p.allowed, k),
+        Emphasis::Restrictions => (share, p.allowed, k),
     })
 }
 
@@ -412,45 +427,9 @@ mod tests {
         if shown.len() <= EDGE_BUDGET {
             return None;
         }
-        // Endpoint units (collapsed namespaces and endpoints) and their sizes.
-        let size = |n: usize| match model.nodes.get(n).map(|n| (&n.kind, n.isolation.members)) {
-            Some((NodeKind::External { .. }, _)) | None => None,
-            Some((_, members)) => Some(members as u64),
-        };
-        let (mut units, mut endpoints, mut squares) = (0u64, 0u64, 0u64);
-        for n in 0..model.nodes.len() {
-            if let Some(k) = size(n) {
-                units += 1;
-                endpoints += k;
-                squares += k * k;
-            }
-        }
-        // Endpoint pairs between different units, and how many are allowed.
-        let possible = endpoints * endpoints - squares;
-        let mut allowed = 0u64;
-        let mut open_unit_pairs = 0u64;
-        for e in &model.edges {
-            if size(e.from).is_some() && size(e.to).is_some() {
-                allowed += e.pairs.allowed;
-                open_unit_pairs += 1;
-            }
-        }
-        let emphasis = if allowed * 2 < possible { Emphasis::Openings } else { Emphasis::Restrictions };
-        // One integer key per arrow, sorted once (100,000 arrows at 500
-        // namespaces): the allowed share in 2^-32 units, then the allowed count,
-        // both inverted for openings (widest first), then the model order.
-        let mut keyed: Vec<(u64, u64, usize)> = shown
-            .iter()
-            .filter_map(|&k| {
-                let p = model.edges.get(k)?.pairs;
-                let share =
-                    ((u128::from(p.allowed) << 32) / u128::from(p.total.max(1))).min(u128::from(u64::MAX)) as u64;
-                Some(match emphasis {
-                    Emphasis::Openings => (u64::MAX - share, u64::MAX - p.allowed, k),
-                    Emphasis::Restrictions => (share, p.allowed, k),
-                })
-            })
-            .collect();
+        let UnitCounts { units, open_unit_pairs, emphasis } = unit_counts(model);
+        // Every arrow's key, sorted once.
+        let mut keyed: Vec<(u64, u64, usize)> = shown.iter().filter_map(|&k| arrow_key(model, emphasis, k)).collect();
         netpol_core::sort::sort(&mut keyed);
         let mut ranked: Vec<usize> = keyed.iter().take(OVERVIEW_BUDGET).map(|&(_, _, k)| k).collect();
         netpol_core::sort::sort(&mut ranked);
