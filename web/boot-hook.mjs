@@ -72,7 +72,12 @@ function minifyWasmNames(code) {
   // The npm binaryen that Trunk ran (never Debian's 108: see Trunk.toml), with the features
   // rustc's wasm32-unknown-unknown target enables.
   const wasmOpt = fileURLToPath(new URL('../e2e/node_modules/.bin/wasm-opt', import.meta.url));
-  const args = [wasmPath, '-o', wasmPath, '-Oz', '--low-memory-unused', '--minify-imports-and-exports-and-modules',
+  // The same level and params as Trunk's own round, read from index.html's data-trunk link.
+  const link = fs.readFileSync(new URL('../index.html', import.meta.url), 'utf8');
+  const level = link.match(/data-wasm-opt="([^"]*)"/)?.[1];
+  const params = link.match(/data-wasm-opt-params="([^"]*)"/)?.[1];
+  if (!level || params === undefined) throw new Error('index.html has no data-wasm-opt / data-wasm-opt-params');
+  const args = [wasmPath, '-o', wasmPath, `-O${level}`, ...params.split(/\s+/).filter(Boolean), '--minify-imports-and-exports-and-modules',
     '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals',
     '--enable-reference-types', '--enable-multivalue'];
   const printed = execFileSync(wasmOpt, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
