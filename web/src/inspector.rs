@@ -3,26 +3,23 @@
 //! terms marked held or failed. Every rule, entry and term is a button that
 //! highlights its YAML in the editor. When the scenario has cluster policies,
 //! each side is drawn as its decision chain across tiers ([`chain`]).
+//!
+//! The explanation is rebuilt whole whenever the inspected flow or the
+//! scenario changes, so it is written as HTML text ([`crate::markup`]) rather
+//! than as Leptos views: same markup, a fraction of the code.
 
 use leptos::prelude::*;
 use netpol_core::Span;
 
 use crate::inspector_vm::{
-    code_spans, CheckView, FlowView, InspectorData, NearMissView, PeerView, PolicyView, RuleView, SideStatus, SideView,
+    CheckView, FlowView, InspectorData, NearMissView, PeerView, PolicyView, RuleView, SideStatus, SideView,
 };
+use crate::markup::{focus_index, Markup};
 
 mod chain;
 
 /// Highlights spans in the editor.
 pub type OnFocus = Callback<Vec<Span>>;
-
-/// The core's sentence with its `quoted` parts drawn as code.
-fn rich(text: &str) -> impl IntoView {
-    code_spans(text)
-        .into_iter()
-        .map(|(code, part)| if code { view! { <code>{part}</code> }.into_any() } else { part.into_any() })
-        .collect_view()
-}
 
 fn glyph(held: bool) -> &'static str {
     if held {
@@ -40,6 +37,12 @@ fn held_attr(held: bool) -> &'static str {
     }
 }
 
+/// `class` followed by ` ok` or ` bad`.
+fn ok_bad(m: &mut Markup, class: &str, ok: bool) {
+    let state = if ok { " ok" } else { " bad" };
+    m.attr("class", &[class, state].concat());
+}
+
 /// The inspector body for `data`.
 #[component]
 pub fn InspectorBody(
@@ -49,312 +52,289 @@ pub fn InspectorBody(
     /// Highlight these spans in the editor.
     on_focus: OnFocus,
 ) -> impl IntoView {
-    move || match data.get() {
-        InspectorData::Message(m) => view! { <p class="empty">{m}</p> }.into_any(),
-        InspectorData::Flow(f) => flow_view(*f, on_focus).into_any(),
+    let targets = StoredValue::new(Vec::<Vec<Span>>::new());
+    let html = move || {
+        let mut m = Markup::default();
+        data.with(|d| body(&mut m, d));
+        let (html, spans) = m.finish();
+        targets.set_value(spans);
+        html
+    };
+    let on_click = move |ev: web_sys::MouseEvent| {
+        if let Some(spans) = focus_index(&ev).and_then(|i| targets.with_value(|t| t.get(i).cloned())) {
+            on_focus.run(spans);
+        }
+    };
+    view! { <div class="explanation" inner_html=html on:click=on_click></div> }
+}
+
+fn body(m: &mut Markup, data: &InspectorData) {
+    match data {
+        InspectorData::Message(text) => {
+            m.leaf("p", "empty", text);
+        }
+        InspectorData::Flow(f) => flow_view(m, f),
         InspectorData::Service { summary, allowed, backends } => {
             let total = backends.len();
-            let all = allowed == total;
-            view! {
-                <div
-                    class="verdict"
-                    class:allowed=all
-                    class:denied=!all
-                    data-testid="verdict"
-                    data-allowed=held_attr(all)
-                    role="status"
-                >
-                    <span class="verdict-glyph" aria-hidden="true">{glyph(all)}</span>
-                    <span class="verdict-word">
-                        {if all { "Allowed".to_string() } else { format!("Allowed to {allowed} of {total} backends") }}
-                    </span>
-                    <span class="verdict-flow">{summary}</span>
-                </div>
-                <p class="explain-note">
-                    "Policies never select a Service: the connection goes to a backend pod on the Service's "
-                    <code>"targetPort"</code>", and that pod's policies decide. One explanation per backend:"
-                </p>
-                {backends.into_iter().enumerate().map(|(i, b)| view! {
-                    <details class="backend" open=i == 0>
-                        <summary>
-                            <span class="chip" class:ok=b.flow.allowed class:bad=!b.flow.allowed>
-                                {glyph(b.flow.allowed)}
-                            </span>
-                            " "{b.mapping}
-                        </summary>
-                        {sides_view(b.flow.sides, on_focus)}
-                    </details>
-                }).collect_view()}
+            let all = *allowed == total;
+            let word = if all { "Allowed".to_string() } else { format!("Allowed to {allowed} of {total} backends") };
+            verdict(m, all, &word, summary);
+            m.open("p").attr("class", "explain-note").end();
+            m.text("Policies never select a Service: the connection goes to a backend pod on the Service's ");
+            m.leaf("code", "", "targetPort");
+            m.text(", and that pod's policies decide. One explanation per backend:").close("p");
+            for (i, b) in backends.iter().enumerate() {
+                m.open("details").attr("class", "backend").flag("open", i == 0).end();
+                m.open("summary").end().open("span");
+                ok_bad(m, "chip", b.flow.allowed);
+                m.end().text(glyph(b.flow.allowed)).close("span").text(" ").text(&b.mapping).close("summary");
+                sides_view(m, &b.flow.sides);
+                m.close("details");
             }
-            .into_any()
         }
     }
 }
 
-fn flow_view(f: FlowView, on_focus: OnFocus) -> impl IntoView {
-    view! {
-        <div
-            class="verdict"
-            class:allowed=f.allowed
-            class:denied=!f.allowed
-            data-testid="verdict"
-            data-allowed=held_attr(f.allowed)
-            role="status"
-        >
-            <span class="verdict-glyph" aria-hidden="true">{glyph(f.allowed)}</span>
-            <span class="verdict-word">{if f.allowed { "Allowed" } else { "Denied" }}</span>
-            <span class="verdict-flow">{f.summary}</span>
-        </div>
-        <p class="explain-note">
-            "A connection needs both: the source's egress AND the destination's ingress must allow it."
-        </p>
-        {sides_view(f.sides, on_focus)}
+fn verdict(m: &mut Markup, allowed: bool, word: &str, summary: &str) {
+    m.open("div")
+        .attr("class", if allowed { "verdict allowed" } else { "verdict denied" })
+        .attr("data-testid", "verdict")
+        .attr("data-allowed", held_attr(allowed))
+        .attr("role", "status")
+        .end();
+    m.open("span").attr("class", "verdict-glyph").attr("aria-hidden", "true").end().text(glyph(allowed)).close("span");
+    m.leaf("span", "verdict-word", word).leaf("span", "verdict-flow", summary).close("div");
+}
+
+fn flow_view(m: &mut Markup, f: &FlowView) {
+    verdict(m, f.allowed, if f.allowed { "Allowed" } else { "Denied" }, &f.summary);
+    m.leaf(
+        "p",
+        "explain-note",
+        "A connection needs both: the source's egress AND the destination's ingress must allow it.",
+    );
+    sides_view(m, &f.sides);
+}
+
+fn sides_view(m: &mut Markup, sides: &[SideView; 2]) {
+    m.open("div").attr("class", "sides").end();
+    for side in sides {
+        side_view(m, side);
+    }
+    m.close("div");
+}
+
+/// A button that highlights `spans` in the editor, labelled `label`.
+fn span_button(m: &mut Markup, label: &str, spans: Vec<Span>, class: &str) {
+    m.open("button")
+        .attr("class", &["link ", class].concat())
+        .attr("title", &["Show ", label, " in the editor"].concat())
+        .focus(spans)
+        .end()
+        .text(label)
+        .close("button");
+}
+
+fn side_status(m: &mut Markup, s: &SideView, tiered: bool) {
+    match &s.status {
+        SideStatus::Exempt(why) => {
+            m.leaf("p", "side-status", why);
+        }
+        SideStatus::NotIsolated => {
+            m.open("p").attr("class", "side-status").end();
+            m.text("Not isolated: no NetworkPolicy selecting this pod has ");
+            m.leaf("code", "", if s.direction == netpol_core::Direction::Egress { "Egress" } else { "Ingress" });
+            if tiered {
+                m.text(" in its policyTypes, so this tier does not decide: the next one does.");
+            } else {
+                m.text(&format!(" in its policyTypes, so every {} connection is allowed.", s.direction.as_str()));
+            }
+            m.close("p");
+        }
+        SideStatus::Isolated(by) => {
+            let n = by.len();
+            m.open("p").attr("class", "side-status").end();
+            m.text(&format!("Isolated by {n} {}", if n == 1 { "policy" } else { "policies" }));
+            m.text(
+                ". Allowed only if some rule of one of them admits the connection (rules add up; there is no deny).",
+            );
+            m.close("p");
+        }
     }
 }
 
-fn sides_view(sides: [SideView; 2], on_focus: OnFocus) -> impl IntoView {
-    let [egress, ingress] = sides;
-    view! {
-        <div class="sides">
-            {side_view(egress, on_focus)}
-            {side_view(ingress, on_focus)}
-        </div>
-    }
-}
-
-fn span_button(label: String, spans: Vec<Span>, on_focus: OnFocus, class: &'static str) -> impl IntoView {
-    let title = format!("Show {label} in the editor");
-    view! {
-        <button class=format!("link {class}") title=title on:click=move |_| on_focus.run(spans.clone())>
-            {label.clone()}
-        </button>
-    }
-}
-
-fn side_view(s: SideView, on_focus: OnFocus) -> impl IntoView {
+fn side_view(m: &mut Markup, s: &SideView) {
     // A side no policy governs says so in one sentence; the other side gets the room.
     let compact = s.policies.is_empty() && s.near_misses.is_empty() && s.chain.is_none();
-    // Inside a decision chain the NetworkPolicy tier is one step of several.
-    let tiered = s.chain.is_some();
-    let status = match s.status {
-        SideStatus::Exempt(why) => view! { <p class="side-status">{why}</p> }.into_any(),
-        SideStatus::NotIsolated => view! {
-            <p class="side-status">
-                "Not isolated: no NetworkPolicy selecting this pod has "
-                <code>{if s.direction == netpol_core::Direction::Egress { "Egress" } else { "Ingress" }}</code>
-                {if tiered {
-                    " in its policyTypes, so this tier does not decide: the next one does.".to_string()
-                } else {
-                    format!(" in its policyTypes, so every {} connection is allowed.", s.direction.as_str())
-                }}
-            </p>
+    m.open("section").attr("class", if compact { "side compact" } else { "side" }).attr("aria-label", &s.title).end();
+    m.open("header").attr("class", "side-head").end().leaf("h4", "", &s.title).open("span");
+    ok_bad(m, "chip", s.allowed);
+    m.end().text(glyph(s.allowed)).text(if s.allowed { " allows" } else { " denies" }).close("span").close("header");
+    match &s.chain {
+        // Inside a decision chain the NetworkPolicy tier is one step of several.
+        Some(c) => chain::chain_view(m, c, s),
+        None => {
+            side_status(m, s, false);
+            for p in &s.policies {
+                policy_view(m, p);
+            }
         }
-        .into_any(),
-        SideStatus::Isolated(by) => view! {
-            <p class="side-status">
-                "Isolated by " {by.len()} {if by.len() == 1 { " policy" } else { " policies" }}
-                ". Allowed only if some rule of one of them admits the connection (rules add up; there is no deny)."
-            </p>
-        }
-        .into_any(),
-    };
-    let other = (!s.other_direction.is_empty()).then(|| {
-        view! {
-            <p class="side-note">
-                {format!(
-                    "Also selecting this pod, for the other direction only: {}.",
-                    s.other_direction.join(", ")
-                )}
-            </p>
-        }
-    });
-    let near = (!s.near_misses.is_empty()).then(|| {
-        view! {
-            <div class="near-misses">
-                <h5>"Near misses"</h5>
-                <ul>{s.near_misses.into_iter().map(|n| near_miss(n, on_focus)).collect_view()}</ul>
-            </div>
-        }
-    });
-    view! {
-        <section class="side" class:compact=compact aria-label=s.title.clone()>
-            <header class="side-head">
-                <h4>{s.title.clone()}</h4>
-                <span class="chip" class:ok=s.allowed class:bad=!s.allowed>
-                    {glyph(s.allowed)} " " {if s.allowed { "allows" } else { "denies" }}
-                </span>
-            </header>
-            {match s.chain {
-                Some(c) => chain::chain_view(c, status, s.policies, on_focus).into_any(),
-                None => view! {
-                    {status}
-                    {s.policies.into_iter().map(|p| policy_view(p, on_focus)).collect_view()}
-                }
-                .into_any(),
-            }}
-            {near}
-            {other}
-        </section>
     }
+    if !s.near_misses.is_empty() {
+        m.open("div").attr("class", "near-misses").end().leaf("h5", "", "Near misses").open("ul").end();
+        for n in &s.near_misses {
+            near_miss(m, n);
+        }
+        m.close("ul").close("div");
+    }
+    if !s.other_direction.is_empty() {
+        let text = format!("Also selecting this pod, for the other direction only: {}.", s.other_direction.join(", "));
+        m.leaf("p", "side-note", &text);
+    }
+    m.close("section");
 }
 
-fn near_miss(n: NearMissView, on_focus: OnFocus) -> impl IntoView {
-    let spans: Vec<Span> = n.span.into_iter().collect();
-    view! {
-        <li class="near-miss">
-            <button class="link" on:click=move |_| on_focus.run(spans.clone())>{n.location}</button>
-            " "<span>{rich(&n.hint)}</span>
-        </li>
-    }
+fn near_miss(m: &mut Markup, n: &NearMissView) {
+    m.open("li").attr("class", "near-miss").end();
+    m.open("button").attr("class", "link").focus(n.span.into_iter().collect()).end().text(&n.location).close("button");
+    m.text(" ").open("span").end().rich(&n.hint).close("span").close("li");
 }
 
-fn policy_view(p: PolicyView, on_focus: OnFocus) -> impl IntoView {
-    let policy_spans: Vec<Span> = p.span.into_iter().collect();
-    let empty = p.rules.is_empty();
-    view! {
-        <article class="policy" class:admits=p.admits>
-            <header class="policy-head">
-                {span_button(p.name.clone(), policy_spans, on_focus, "policy-name")}
-                <span class="chip" class:ok=p.admits class:bad=!p.admits>
-                    {if p.admits { "✓ admits" } else { "✕ admits nothing here" }}
-                </span>
-            </header>
-            <p class="policy-sub">
-                "Selects this pod via "
-                {span_button("spec.podSelector".to_string(), vec![p.selector_span], on_focus, "code")}
-            </p>
-            {empty.then(|| view! {
-                <p class="side-note">"No rules for this direction: the policy isolates the pod and admits nothing."</p>
-            })}
-            {p.rules.into_iter().map(|r| rule_view(r, on_focus)).collect_view()}
-        </article>
+fn policy_view(m: &mut Markup, p: &PolicyView) {
+    m.open("article").attr("class", if p.admits { "policy admits" } else { "policy" }).end();
+    m.open("header").attr("class", "policy-head").end();
+    span_button(m, &p.name, p.span.into_iter().collect(), "policy-name");
+    m.open("span");
+    ok_bad(m, "chip", p.admits);
+    m.end().text(if p.admits { "✓ admits" } else { "✕ admits nothing here" }).close("span").close("header");
+    m.open("p").attr("class", "policy-sub").end().text("Selects this pod via ");
+    span_button(m, "spec.podSelector", vec![p.selector_span], "code");
+    m.close("p");
+    if p.rules.is_empty() {
+        m.leaf("p", "side-note", "No rules for this direction: the policy isolates the pod and admits nothing.");
     }
+    for r in &p.rules {
+        rule_view(m, r);
+    }
+    m.close("article");
 }
 
-fn rule_view(r: RuleView, on_focus: OnFocus) -> impl IntoView {
-    let ports = match r.ports {
-        None => view! { <span class="muted">{format!("any port (no {} list)", r.ports_field)}</span> }.into_any(),
-        Some(list) => view! {
-            <span class="or-inline">
-                {list.into_iter().enumerate().map(|(i, c)| view! {
-                    {(i > 0).then(|| view! { <span class="or-word small">"OR"</span> })}
-                    {check_chip(c, on_focus)}
-                }).collect_view()}
-            </span>
-        }
-        .into_any(),
-    };
+fn rule_view(m: &mut Markup, r: &RuleView) {
     let field = r.peers_field;
-    let peers = match r.peers {
-        None => view! {
-            <p class="muted">{format!("any peer: no `{field}` list, so every source and address matches")}</p>
+    m.open("div").attr("class", if r.matched { "rule matched" } else { "rule" }).end();
+    m.open("div").attr("class", "rule-head").end();
+    span_button(m, &r.label, vec![r.span], "rule-name");
+    if let Some(name) = &r.name {
+        m.leaf("code", "rule-given-name", name);
+    }
+    let chip = match (r.action, r.matched) {
+        (None, true) => "✓ admits".to_string(),
+        (None, false) => "✕ does not admit".to_string(),
+        (Some(a), true) => format!("✓ matches → {a}"),
+        (Some(a), false) => format!("✕ no match ({a} not applied)"),
+    };
+    m.open("span");
+    ok_bad(m, "chip", r.matched);
+    m.end().text(&chip).close("span");
+    m.leaf("span", "muted small", &format!("= ({field} list) AND ({})", r.ports_field)).close("div");
+
+    part_head(m, r.ports_held, r.ports_field, "rule-part");
+    match &r.ports {
+        None => {
+            m.leaf("span", "muted", &format!("any port (no {} list)", r.ports_field));
         }
-        .into_any(),
+        Some(list) => {
+            m.open("span").attr("class", "or-inline").end();
+            for (i, c) in list.iter().enumerate() {
+                if i > 0 {
+                    m.leaf("span", "or-word small", "OR");
+                }
+                check_chip(m, c);
+            }
+            m.close("span");
+        }
+    }
+    m.close("div");
+
+    part_head(m, r.peers_held, field, "rule-part peers");
+    match &r.peers {
+        None => {
+            m.leaf("p", "muted", &format!("any peer: no `{field}` list, so every source and address matches"));
+        }
         Some(list) => {
             let n = list.len();
-            view! {
-                <div class="or-list" role="list" aria-label=format!("{field}: {n} entries, any one is enough (OR)")>
-                    {list.into_iter().enumerate().map(|(i, p)| view! {
-                        {(i > 0).then(|| view! { <div class="or-sep" aria-hidden="true"><span>"OR"</span></div> })}
-                        {peer_view(p, on_focus)}
-                    }).collect_view()}
-                </div>
+            m.open("div")
+                .attr("class", "or-list")
+                .attr("role", "list")
+                .attr("aria-label", &format!("{field}: {n} entries, any one is enough (OR)"))
+                .end();
+            for (i, p) in list.iter().enumerate() {
+                if i > 0 {
+                    m.open("div").attr("class", "or-sep").attr("aria-hidden", "true").end();
+                    m.leaf("span", "", "OR").close("div");
+                }
+                peer_view(m, p);
             }
-            .into_any()
+            m.close("div");
         }
+    }
+    m.close("div").close("div");
+}
+
+/// Opens a rule part (`<div class=…>`) and writes its held/failed label.
+fn part_head(m: &mut Markup, held: bool, field: &str, class: &'static str) {
+    m.open("div").attr("class", class).end().open("span");
+    ok_bad(m, "part-label", held);
+    m.end().text(glyph(held)).text(" ").text(field).close("span");
+}
+
+fn check_chip(m: &mut Markup, c: &CheckView) {
+    m.open("button");
+    ok_bad(m, "check", c.held);
+    m.attr("title", &c.reason).focus(c.span.into_iter().collect()).end();
+    m.open("span").attr("aria-hidden", "true").end().text(glyph(c.held)).close("span");
+    m.text(" ").text(&c.label).text(": ").open("span").attr("class", "reason").end().rich(&c.reason);
+    m.close("span").close("button");
+}
+
+fn peer_view(m: &mut Markup, p: &PeerView) {
+    let class = match (p.held, p.decisive) {
+        (true, true) => "peer held decisive",
+        (true, false) => "peer held",
+        (false, true) => "peer decisive",
+        (false, false) => "peer",
     };
-    view! {
-        <div class="rule" class:matched=r.matched>
-            <div class="rule-head">
-                {span_button(r.label.clone(), vec![r.span], on_focus, "rule-name")}
-                {r.name.map(|n| view! { <code class="rule-given-name">{n}</code> })}
-                <span class="chip" class:ok=r.matched class:bad=!r.matched>
-                    {match (r.action, r.matched) {
-                        (None, true) => "✓ admits".to_string(),
-                        (None, false) => "✕ does not admit".to_string(),
-                        (Some(a), true) => format!("✓ matches → {a}"),
-                        (Some(a), false) => format!("✕ no match ({a} not applied)"),
-                    }}
-                </span>
-                <span class="muted small">{format!("= ({field} list) AND ({})", r.ports_field)}</span>
-            </div>
-            <div class="rule-part">
-                <span class="part-label" class:ok=r.ports_held class:bad=!r.ports_held>
-                    {glyph(r.ports_held)}" "{r.ports_field}
-                </span>
-                {ports}
-            </div>
-            <div class="rule-part peers">
-                <span class="part-label" class:ok=r.peers_held class:bad=!r.peers_held>
-                    {glyph(r.peers_held)}" "{field}
-                </span>
-                {peers}
-            </div>
-        </div>
+    m.open("div")
+        .attr("class", class)
+        .attr("role", "listitem")
+        .attr("data-testid", "peer-entry")
+        .attr("data-index", &p.index.to_string())
+        .attr("data-held", held_attr(p.held))
+        .end();
+    m.open("div").attr("class", "peer-head").end();
+    span_button(m, &p.label, vec![p.span], "peer-name");
+    m.open("span");
+    ok_bad(m, "chip", p.held);
+    m.end().text(if p.held { "✓ matches" } else { "✕ no match" }).close("span");
+    if p.decisive {
+        m.leaf("span", "chip decisive-chip", "decides");
     }
-}
-
-fn check_chip(c: CheckView, on_focus: OnFocus) -> impl IntoView {
-    let spans: Vec<Span> = c.span.into_iter().collect();
-    view! {
-        <button
-            class="check"
-            class:ok=c.held
-            class:bad=!c.held
-            title=c.reason.clone()
-            on:click=move |_| on_focus.run(spans.clone())
-        >
-            <span aria-hidden="true">{glyph(c.held)}</span>" "{c.label}": "<span class="reason">{rich(&c.reason)}</span>
-        </button>
+    m.close("div").open("div").attr("class", "terms").end();
+    for (i, t) in p.terms.iter().enumerate() {
+        if i > 0 {
+            m.open("div").attr("class", "and-sep").attr("aria-hidden", "true").end().text("AND").close("div");
+        }
+        m.open("button");
+        ok_bad(m, "term", t.held);
+        m.attr("data-testid", "term").attr("data-held", held_attr(t.held)).focus(t.span.into_iter().collect()).end();
+        m.open("span")
+            .attr("class", "term-glyph")
+            .attr("aria-label", if t.held { "held" } else { "failed" })
+            .end()
+            .text(glyph(t.held))
+            .close("span");
+        m.leaf("span", "term-name", &t.label);
+        m.open("span").attr("class", "reason").end().rich(&t.reason).close("span").close("button");
     }
-}
-
-fn peer_view(p: PeerView, on_focus: OnFocus) -> impl IntoView {
-    let span = p.span;
-    let terms = p
-        .terms
-        .into_iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let spans: Vec<Span> = t.span.into_iter().collect();
-            view! {
-                {(i > 0).then(|| view! { <div class="and-sep" aria-hidden="true">"AND"</div> })}
-                <button
-                    class="term"
-                    class:ok=t.held
-                    class:bad=!t.held
-                    data-testid="term"
-                    data-held=held_attr(t.held)
-                    on:click=move |ev| {
-                        ev.stop_propagation();
-                        on_focus.run(spans.clone());
-                    }
-                >
-                    <span class="term-glyph" aria-label=if t.held { "held" } else { "failed" }>{glyph(t.held)}</span>
-                    <span class="term-name">{t.label}</span>
-                    <span class="reason">{rich(&t.reason)}</span>
-                </button>
-            }
-        })
-        .collect_view();
-    view! {
-        <div
-            class="peer"
-            class:held=p.held
-            class:decisive=p.decisive
-            role="listitem"
-            data-testid="peer-entry"
-            data-index=p.index
-            data-held=held_attr(p.held)
-        >
-            <div class="peer-head">
-                {span_button(p.label.clone(), vec![span], on_focus, "peer-name")}
-                <span class="chip" class:ok=p.held class:bad=!p.held>
-                    {if p.held { "✓ matches" } else { "✕ no match" }}
-                </span>
-                {p.decisive.then(|| view! { <span class="chip decisive-chip">"decides"</span> })}
-            </div>
-            <div class="terms">{terms}</div>
-        </div>
-    }
+    m.close("div").close("div");
 }

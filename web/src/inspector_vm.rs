@@ -428,37 +428,11 @@ pub fn inspector_data(
     }
 }
 
-/// Splits the core's sentences on backticks: `(true, s)` parts were quoted
-/// (names, labels) and are drawn as code. An unmatched backtick is kept as
-/// text.
-pub fn code_spans(text: &str) -> Vec<(bool, String)> {
-    let parts: Vec<&str> = text.split('`').collect();
-    if parts.len().is_multiple_of(2) {
-        return vec![(false, text.to_string())];
-    }
-    parts.iter().enumerate().filter(|(_, p)| !p.is_empty()).map(|(i, p)| (i % 2 == 1, (*p).to_string())).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::flow_sel::{inspect, FlowChoice};
 
-    #[test]
-    fn code_spans_split_on_backtick_pairs() {
-        assert_eq!(
-            code_spans("namespace `alice` has `a=b`."),
-            vec![
-                (false, "namespace ".to_string()),
-                (true, "alice".to_string()),
-                (false, " has ".to_string()),
-                (true, "a=b".to_string()),
-                (false, ".".to_string())
-            ]
-        );
-        assert_eq!(code_spans("odd ` tick"), vec![(false, "odd ` tick".to_string())]);
-        assert_eq!(code_spans(""), Vec::<(bool, String)>::new());
-    }
     use netpol_core::presets::by_id;
 
     fn view_of(yaml: &str, from: &str, to: &str, probe: &str) -> (Scenario, InspectorData) {

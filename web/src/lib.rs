@@ -29,6 +29,7 @@ pub mod large;
 pub mod large_view;
 pub mod learn;
 pub mod lint_panel;
+pub mod markup;
 pub mod matrix_view;
 pub mod pickers;
 pub mod pipeline;

@@ -65,6 +65,43 @@ fn inspector_draws_the_or_list_with_the_matching_entry() {
     assert_eq!(focused.get_untracked(), 1);
 }
 
+/// The inspector writes its explanation as HTML text (`netpol_web::markup`):
+/// whatever the scenario or the page puts in it stays text, and a click on
+/// an element inside a click target is the target's click.
+#[wasm_bindgen_test]
+async fn inspector_text_is_never_markup_and_inner_clicks_reach_their_target() {
+    let root = container();
+    let hostile = "<img src=x onerror=\"document.title='owned'\"> & \"quotes\"";
+    let data = RwSignal::new(InspectorData::Message(hostile.to_string()));
+    let focused = RwSignal::new(Vec::<netpol_core::Span>::new());
+    leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <InspectorBody
+                data=Signal::derive(move || data.get())
+                on_focus=Callback::new(move |spans: Vec<netpol_core::Span>| focused.set(spans))
+            />
+        }
+    })
+    .forget();
+    assert_eq!(root.query_selector_all("img").expect("selector").length(), 0);
+    assert_eq!(root.text_content().unwrap_or_default(), hostile);
+
+    // The same panel, updated: a term's name is a span inside the term's button.
+    data.set(or_and_data("and-demo/db"));
+    leptos::task::tick().await;
+    let name: HtmlElement =
+        root.query_selector("[data-testid=term] .term-name").expect("selector").expect("a term name").unchecked_into();
+    name.click();
+    let term_spans = focused.get_untracked();
+    assert_eq!(term_spans.len(), 1, "the term's own span");
+    // The entry's button highlights the whole entry, a different span.
+    let entry: HtmlElement =
+        root.query_selector(".peer-name").expect("selector").expect("an entry button").unchecked_into();
+    entry.click();
+    assert_eq!(focused.get_untracked().len(), 1);
+    assert_ne!(focused.get_untracked(), term_spans);
+}
+
 #[wasm_bindgen_test]
 fn inspector_draws_the_and_entry_with_one_failed_term() {
     let root = container();

@@ -4,10 +4,9 @@
 //! The step that decided is emphasised; each step's head is a button that
 //! highlights its YAML.
 
-use leptos::prelude::*;
-
-use super::{policy_view, rich, rule_view, OnFocus};
-use crate::inspector_vm::{ChainStep, ChainTier, ChainView, PolicyView, StepOutcome};
+use super::{policy_view, rule_view, side_status};
+use crate::inspector_vm::{ChainStep, ChainTier, ChainView, SideView, StepOutcome};
+use crate::markup::Markup;
 
 fn tier_class(t: ChainTier) -> &'static str {
     match t {
@@ -38,129 +37,125 @@ fn outcome_glyph(o: StepOutcome) -> &'static str {
     }
 }
 
-/// The chain of one side. `status` and `policies` are the NetworkPolicy
-/// tier's usual content, drawn inside its step.
-pub(super) fn chain_view(
-    chain: ChainView,
-    status: AnyView,
-    policies: Vec<PolicyView>,
-    on_focus: OnFocus,
-) -> impl IntoView {
-    let reached = chain.network_policy_reached;
-    let mut np_content = Some((status, policies));
-    let steps = chain
-        .steps
-        .into_iter()
-        .map(|step| {
-            let inner = if step.tier == ChainTier::NetworkPolicy {
-                np_content.take().map(|(status, policies)| np_body(reached, status, policies, on_focus).into_any())
-            } else {
-                None
-            };
-            step_view(step, inner, on_focus)
-        })
-        .collect_view();
-    view! {
-        <ol class="tier-chain" data-testid="tier-chain" aria-label=format!("Decision chain: {}", chain.summary)>
-            {steps}
-        </ol>
+/// The chain of one side `s`, whose status and policies are the
+/// NetworkPolicy tier's usual content, drawn inside its step.
+pub(super) fn chain_view(m: &mut Markup, chain: &ChainView, s: &SideView) {
+    m.open("ol")
+        .attr("class", "tier-chain")
+        .attr("data-testid", "tier-chain")
+        .attr("aria-label", &format!("Decision chain: {}", chain.summary))
+        .end();
+    let mut np_drawn = false;
+    for step in &chain.steps {
+        let np = step.tier == ChainTier::NetworkPolicy && !np_drawn;
+        np_drawn |= np;
+        step_view(m, step, np.then_some((chain.network_policy_reached, s)));
     }
+    m.close("ol");
 }
 
-fn np_body(reached: bool, status: AnyView, policies: Vec<PolicyView>, on_focus: OnFocus) -> impl IntoView {
+/// The NetworkPolicy tier's content: the side's status and policy cards,
+/// or, when an earlier tier decided, what its policies would have said.
+fn np_body(m: &mut Markup, reached: bool, s: &SideView) {
     if reached {
-        view! {
-            <div class="tier-np">
-                {status}
-                {policies.into_iter().map(|p| policy_view(p, on_focus)).collect_view()}
-            </div>
+        m.open("div").attr("class", "tier-np").end();
+        side_status(m, s, true);
+        for p in &s.policies {
+            policy_view(m, p);
         }
-        .into_any()
-    } else if policies.is_empty() {
-        ().into_any()
-    } else {
-        let n = policies.len();
-        view! {
-            <details class="tier-np tier-np-skipped">
-                <summary>
-                    {format!(
-                        "What {} would say (not consulted)",
-                        if n == 1 { "its NetworkPolicy".to_string() } else { format!("its {n} NetworkPolicies") }
-                    )}
-                </summary>
-                {policies.into_iter().map(|p| policy_view(p, on_focus)).collect_view()}
-            </details>
+        m.close("div");
+    } else if !s.policies.is_empty() {
+        let n = s.policies.len();
+        let whose = if n == 1 { "its NetworkPolicy".to_string() } else { format!("its {n} NetworkPolicies") };
+        m.open("details").attr("class", "tier-np tier-np-skipped").end();
+        m.leaf("summary", "", &format!("What {whose} would say (not consulted)"));
+        for p in &s.policies {
+            policy_view(m, p);
         }
-        .into_any()
+        m.close("details");
     }
 }
 
-fn step_view(step: ChainStep, inner: Option<AnyView>, on_focus: OnFocus) -> impl IntoView {
-    let head_parts = view! {
-        <span class=tier_class(step.tier)>{step.tier.as_str()}</span>
-        {step.policy.clone().map(|p| view! { <code class="tier-policy">{p}</code> })}
-        {step.meta.clone().map(|m| view! { <span class="tier-meta">{m}</span> })}
-        {step.superseded.then(|| view! {
-            <span class="tier-meta tier-old" title="policy.networking.k8s.io/v1alpha1, superseded by ClusterNetworkPolicy (v1alpha2)">
-                "v1alpha1"
-            </span>
-        })}
-        <span class=outcome_class(step.outcome) data-testid="tier-outcome">
-            <span aria-hidden="true">{outcome_glyph(step.outcome)}</span>" "{step.outcome_label.clone()}
-        </span>
-        {step.decides.then(|| view! { <span class="chip decisive-chip">"decides"</span> })}
+fn step_head(m: &mut Markup, step: &ChainStep) {
+    m.leaf("span", tier_class(step.tier), step.tier.as_str());
+    if let Some(p) = &step.policy {
+        m.leaf("code", "tier-policy", p);
+    }
+    if let Some(meta) = &step.meta {
+        m.leaf("span", "tier-meta", meta);
+    }
+    if step.superseded {
+        m.open("span")
+            .attr("class", "tier-meta tier-old")
+            .attr("title", "policy.networking.k8s.io/v1alpha1, superseded by ClusterNetworkPolicy (v1alpha2)")
+            .end()
+            .text("v1alpha1")
+            .close("span");
+    }
+    m.open("span").attr("class", outcome_class(step.outcome)).attr("data-testid", "tier-outcome").end();
+    m.open("span").attr("aria-hidden", "true").end().text(outcome_glyph(step.outcome)).close("span");
+    m.text(" ").text(&step.outcome_label).close("span");
+    if step.decides {
+        m.leaf("span", "chip decisive-chip", "decides");
+    }
+}
+
+fn step_view(m: &mut Markup, step: &ChainStep, np: Option<(bool, &SideView)>) {
+    let class = match (step.decides, step.outcome == StepOutcome::NotReached) {
+        (true, true) => "tier-step decides skipped",
+        (true, false) => "tier-step decides",
+        (false, true) => "tier-step skipped",
+        (false, false) => "tier-step",
     };
-    let head = if step.spans.is_empty() {
-        view! { <div class="tier-head">{head_parts}</div> }.into_any()
+    m.open("li")
+        .attr("class", class)
+        .attr("data-testid", "tier-step")
+        .attr("data-tier", step.tier.as_str())
+        .attr("data-outcome", step.outcome.as_str())
+        .attr("data-decides", if step.decides { "true" } else { "false" })
+        .end();
+    m.open("span").attr("class", &["tier-dot ", step.outcome.as_str()].concat()).attr("aria-hidden", "true").end();
+    m.close("span").open("div").attr("class", "tier-body").end();
+    if step.spans.is_empty() {
+        m.open("div").attr("class", "tier-head").end();
+        step_head(m, step);
+        m.close("div");
     } else {
-        let spans = step.spans.clone();
         let title = match &step.policy {
             Some(p) => format!("Show {p} in the editor"),
             None => format!("Show the {} rule that decided in the editor", step.tier.as_str()),
         };
-        view! {
-            <button
-                class="tier-head"
-                data-testid="tier-step-head"
-                title=title
-                on:click=move |_| on_focus.run(spans.clone())
-            >
-                {head_parts}
-            </button>
-        }
-        .into_any()
-    };
-    let rules = (!step.rules.is_empty()).then(|| {
-        let n = step.rules.len();
-        view! {
-            <details class="tier-rules">
-                <summary>{if n == 1 { "1 rule checked".to_string() } else { format!("{n} rules checked, in order") }}</summary>
-                {step.rules.into_iter().map(|r| rule_view(r, on_focus)).collect_view()}
-            </details>
-        }
-    });
-    view! {
-        <li
-            class="tier-step"
-            class:decides=step.decides
-            class:skipped=step.outcome == StepOutcome::NotReached
-            data-testid="tier-step"
-            data-tier=step.tier.as_str()
-            data-outcome=step.outcome.as_str()
-            data-decides=if step.decides { "true" } else { "false" }
-        >
-            <span class=format!("tier-dot {}", step.outcome.as_str()) aria-hidden="true"></span>
-            <div class="tier-body">
-                {head}
-                {step.detail.map(|d| view! { <p class="tier-detail">{rich(&d)}</p> })}
-                {step.warning.map(|w| view! {
-                    <p class="tier-warning" data-testid="tier-warning" role="note">
-                        <span aria-hidden="true">"⚠ "</span>{rich(&w)}
-                    </p>
-                })}
-                {rules}
-                {inner}
-            </div>
-        </li>
+        m.open("button")
+            .attr("class", "tier-head")
+            .attr("data-testid", "tier-step-head")
+            .attr("title", &title)
+            .focus(step.spans.clone())
+            .end();
+        step_head(m, step);
+        m.close("button");
     }
+    if let Some(d) = &step.detail {
+        m.open("p").attr("class", "tier-detail").end().rich(d).close("p");
+    }
+    if let Some(w) = &step.warning {
+        m.open("p").attr("class", "tier-warning").attr("data-testid", "tier-warning").attr("role", "note").end();
+        m.open("span").attr("aria-hidden", "true").end().text("⚠ ").close("span").rich(w).close("p");
+    }
+    if !step.rules.is_empty() {
+        let n = step.rules.len();
+        m.open("details").attr("class", "tier-rules").end();
+        m.leaf(
+            "summary",
+            "",
+            &if n == 1 { "1 rule checked".to_string() } else { format!("{n} rules checked, in order") },
+        );
+        for r in &step.rules {
+            rule_view(m, r);
+        }
+        m.close("details");
+    }
+    if let Some((reached, s)) = np {
+        np_body(m, reached, s);
+    }
+    m.close("div").close("li");
 }

@@ -1,0 +1,186 @@
+//! HTML text for read-only panels, set with one `innerHTML` per change.
+//!
+//! Why not `view!`: Leptos compiles every distinct view shape into its own
+//! typed tree with its own build and rebuild code. A panel that is rebuilt
+//! whole whenever its data changes (the inspector's explanation) gains
+//! nothing from that machinery and pays for it in download size: the
+//! inspector's views were 13 KB of the page's gzipped wasm. Here the same
+//! markup is a string written by a handful of non-generic functions.
+//!
+//! Safety: every piece of text and every attribute value goes through
+//! [`escape`], so names and labels from the user's YAML can never become
+//! markup. Tag and attribute names are `&'static str`, written by our code.
+//!
+//! Clicks: an element that should highlight YAML when clicked gets a
+//! `data-focus` index into [`Markup::targets`]; the panel has one click
+//! listener that finds the nearest such element ([`focus_index`]).
+
+use netpol_core::Span;
+use wasm_bindgen::JsCast;
+
+/// The attribute naming a click target's index in [`Markup::targets`].
+pub const FOCUS_ATTR: &str = "data-focus";
+
+/// HTML being written, and the spans its click targets highlight.
+#[derive(Default)]
+pub struct Markup {
+    html: String,
+    targets: Vec<Vec<Span>>,
+}
+
+impl Markup {
+    /// Starts an element: `<tag`. Add attributes, then [`Markup::end`].
+    pub fn open(&mut self, tag: &'static str) -> &mut Self {
+        self.html.push('<');
+        self.html.push_str(tag);
+        self
+    }
+
+    /// An attribute of the element being opened; `value` is escaped.
+    pub fn attr(&mut self, name: &'static str, value: &str) -> &mut Self {
+        self.html.push(' ');
+        self.html.push_str(name);
+        self.html.push_str("=\"");
+        escape(&mut self.html, value);
+        self.html.push('"');
+        self
+    }
+
+    /// A boolean attribute (`open`, `hidden`), written only when `on`.
+    pub fn flag(&mut self, name: &'static str, on: bool) -> &mut Self {
+        if on {
+            self.html.push(' ');
+            self.html.push_str(name);
+        }
+        self
+    }
+
+    /// Makes the element being opened a click target highlighting `spans`.
+    pub fn focus(&mut self, spans: Vec<Span>) -> &mut Self {
+        let index = self.targets.len().to_string();
+        self.targets.push(spans);
+        self.attr(FOCUS_ATTR, &index)
+    }
+
+    /// Ends the start tag: `>`.
+    pub fn end(&mut self) -> &mut Self {
+        self.html.push('>');
+        self
+    }
+
+    /// `</tag>`.
+    pub fn close(&mut self, tag: &'static str) -> &mut Self {
+        self.html.push_str("</");
+        self.html.push_str(tag);
+        self.html.push('>');
+        self
+    }
+
+    /// Text content, escaped.
+    pub fn text(&mut self, text: &str) -> &mut Self {
+        escape(&mut self.html, text);
+        self
+    }
+
+    /// `<tag class="class">text</tag>`.
+    pub fn leaf(&mut self, tag: &'static str, class: &str, text: &str) -> &mut Self {
+        self.open(tag);
+        if !class.is_empty() {
+            self.attr("class", class);
+        }
+        self.end().text(text).close(tag)
+    }
+
+    /// A sentence of the core's with its `quoted` parts drawn as `<code>`.
+    /// A text with an odd number of backticks is written as it is.
+    pub fn rich(&mut self, text: &str) -> &mut Self {
+        if text.matches('`').count() % 2 == 1 {
+            return self.text(text);
+        }
+        for (i, part) in text.split('`').enumerate() {
+            if part.is_empty() {
+                continue;
+            }
+            if i % 2 == 1 {
+                self.leaf("code", "", part);
+            } else {
+                self.text(part);
+            }
+        }
+        self
+    }
+
+    /// The HTML and the click targets' spans, by `data-focus` index.
+    pub fn finish(self) -> (String, Vec<Vec<Span>>) {
+        (self.html, self.targets)
+    }
+}
+
+/// Appends `text` with the five characters that matter in HTML text and
+/// double-quoted attribute values replaced by entities.
+pub fn escape(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// The `data-focus` index of the click target nearest to the event's target
+/// (itself or an ancestor), if the click was on one.
+pub fn focus_index(ev: &web_sys::Event) -> Option<usize> {
+    let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let hit = target.closest("[data-focus]").ok()??;
+    hit.get_attribute(FOCUS_ATTR)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_and_attribute_values_are_escaped() {
+        let mut m = Markup::default();
+        m.open("p").attr("title", "a\"b<c>&'").end().text("<script>x</script> & \"q\"").close("p");
+        let (html, _) = m.finish();
+        assert_eq!(
+            html,
+            "<p title=\"a&quot;b&lt;c&gt;&amp;&#39;\">&lt;script&gt;x&lt;/script&gt; &amp; &quot;q&quot;</p>"
+        );
+    }
+
+    #[test]
+    fn rich_draws_backtick_pairs_as_code_and_keeps_odd_ticks() {
+        let mut m = Markup::default();
+        m.rich("namespace `alice` has `a<b`.");
+        assert_eq!(m.finish().0, "namespace <code>alice</code> has <code>a&lt;b</code>.");
+        let mut m = Markup::default();
+        m.rich("odd ` tick");
+        assert_eq!(m.finish().0, "odd ` tick");
+        let mut m = Markup::default();
+        m.rich("`x`");
+        assert_eq!(m.finish().0, "<code>x</code>");
+    }
+
+    #[test]
+    fn click_targets_are_numbered_in_order() {
+        let mut m = Markup::default();
+        m.open("button").focus(vec![]).end().close("button");
+        m.open("button").attr("class", "b").focus(vec![]).end().close("button");
+        let (html, targets) = m.finish();
+        assert_eq!(html, "<button data-focus=\"0\"></button><button class=\"b\" data-focus=\"1\"></button>");
+        assert_eq!(targets.len(), 2);
+    }
+
+    #[test]
+    fn flags_are_written_only_when_on() {
+        let mut m = Markup::default();
+        m.open("details").flag("open", true).flag("hidden", false).end().close("details");
+        assert_eq!(m.finish().0, "<details open></details>");
+    }
+}
