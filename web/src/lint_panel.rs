@@ -7,6 +7,8 @@ use leptos::prelude::*;
 use netpol_core::lint::{Finding, Severity};
 use netpol_core::Span;
 
+use crate::markup::{closest, focus_index, Markup};
+
 /// Findings drawn at first, and added by each "Show more". A generated
 /// 150,000-pod cluster has over 2,000 findings: drawing them all put
 /// thousands of list items (and their accessibility nodes) in the page on
@@ -31,6 +33,9 @@ pub fn glyph(s: Severity) -> &'static str {
 
 /// The panel. `on_pick` receives the spans to highlight (the finding's and
 /// its related ones).
+///
+/// The list is written as HTML text ([`crate::markup`]): it is redrawn whole
+/// with every result, and a message's `quoted` parts are drawn as code.
 #[component]
 pub fn LintPanel(
     /// The findings, in source order.
@@ -41,6 +46,22 @@ pub fn LintPanel(
 ) -> impl IntoView {
     let open = RwSignal::new(true);
     let shown = RwSignal::new(PAGE);
+    let targets = StoredValue::new(Vec::<Vec<Span>>::new());
+    let html = move || {
+        let mut m = Markup::default();
+        let limit = shown.get();
+        findings.with(|list| list_markup(&mut m, list, limit));
+        let (html, spans) = m.finish();
+        targets.set_value(spans);
+        html
+    };
+    let on_click = move |ev: web_sys::MouseEvent| {
+        if closest(&ev, "[data-testid=lint-more]").is_some() {
+            shown.update(|n| *n += PAGE);
+        } else if let Some(spans) = focus_index(&ev).and_then(|i| targets.with_value(|t| t.get(i).cloned())) {
+            on_pick.run(spans);
+        }
+    };
     view! {
         <section class="lint" aria-labelledby="lint-title">
             <button
@@ -53,52 +74,44 @@ pub fn LintPanel(
                 <span class="lint-toggle" aria-hidden="true">{move || if open.get() { "▾" } else { "▸" }}</span>
             </button>
             <Show when=move || open.get()>
-                {move || {
-                    let limit = shown.get();
-                    findings.with(|list| {
-                        if list.is_empty() {
-                            return view! { <p class="lint-none">"No pitfalls found."</p> }.into_any();
-                        }
-                        let more = more_label(list.len(), limit).map(|label| view! {
-                            <li class="lint-more">
-                                <button
-                                    class="btn small ghost"
-                                    data-testid="lint-more"
-                                    on:click=move |_| shown.update(|n| *n += PAGE)
-                                >
-                                    {label}
-                                </button>
-                            </li>
-                        });
-                        view! {
-                            <ul class="lint-list" data-testid="lint-list">
-                                {list.iter().take(limit).cloned().map(|f| item(f, on_pick)).collect_view()}
-                                {more}
-                            </ul>
-                        }
-                        .into_any()
-                    })
-                }}
+                <div class="lint-body" inner_html=html on:click=on_click></div>
             </Show>
         </section>
     }
 }
 
-fn item(f: Finding, on_pick: Callback<Vec<Span>>) -> impl IntoView {
+/// The first `limit` findings of `list`, then "Show more" if some are left.
+fn list_markup(m: &mut Markup, list: &[Finding], limit: usize) {
+    if list.is_empty() {
+        m.leaf("p", "lint-none", "No pitfalls found.");
+        return;
+    }
+    m.open("ul").attr("class", "lint-list").attr("data-testid", "lint-list").end();
+    for f in list.iter().take(limit) {
+        item(m, f);
+    }
+    if let Some(label) = more_label(list.len(), limit) {
+        m.open("li").attr("class", "lint-more").end();
+        m.open("button").attr("class", "btn small ghost").attr("data-testid", "lint-more").end();
+        m.text(&label).close("button").close("li");
+    }
+    m.close("ul");
+}
+
+fn item(m: &mut Markup, f: &Finding) {
     let mut spans = vec![f.span];
     spans.extend(f.related.iter().copied());
     let sev = f.severity.as_str();
-    let fix = (!f.fix.is_empty()).then(|| view! { <pre class="lint-fix">{f.fix.clone()}</pre> });
-    view! {
-        <li class="lint-item" data-testid="lint-item" data-id=f.id data-severity=sev>
-            <button class="lint-main" title="Show in the editor" on:click=move |_| on_pick.run(spans.clone())>
-                <span class="lint-glyph" aria-label=sev>{glyph(f.severity)}</span>
-                <span class="lint-id">{f.id}</span>
-                <span class="lint-msg">{f.message.clone()}</span>
-            </button>
-            {fix}
-        </li>
+    m.open("li").attr("class", "lint-item").attr("data-testid", "lint-item").attr("data-id", f.id);
+    m.attr("data-severity", sev).end();
+    m.open("button").attr("class", "lint-main").attr("title", "Show in the editor").focus(spans).end();
+    m.open("span").attr("class", "lint-glyph").attr("aria-label", sev).end().text(glyph(f.severity)).close("span");
+    m.leaf("span", "lint-id", f.id);
+    m.open("span").attr("class", "lint-msg").end().rich(&f.message).close("span").close("button");
+    if !f.fix.is_empty() {
+        m.leaf("pre", "lint-fix", &f.fix);
     }
+    m.close("li");
 }
 
 #[cfg(test)]

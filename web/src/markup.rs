@@ -131,12 +131,16 @@ pub fn escape(out: &mut String, text: &str) {
     }
 }
 
+/// The element matching `selector` nearest to the event's target (itself or
+/// an ancestor), if any: how a delegated listener tells what was clicked.
+pub fn closest(ev: &web_sys::Event, selector: &str) -> Option<web_sys::Element> {
+    ev.target()?.dyn_into::<web_sys::Element>().ok()?.closest(selector).ok()?
+}
+
 /// The `data-focus` index of the click target nearest to the event's target
 /// (itself or an ancestor), if the click was on one.
 pub fn focus_index(ev: &web_sys::Event) -> Option<usize> {
-    let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
-    let hit = target.closest("[data-focus]").ok()??;
-    hit.get_attribute(FOCUS_ATTR)?.parse().ok()
+    closest(ev, "[data-focus]")?.get_attribute(FOCUS_ATTR)?.parse().ok()
 }
 
 #[cfg(test)]

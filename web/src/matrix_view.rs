@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use netpol_core::matrix::{matrix, Matrix};
 use netpol_core::{Probe, Scenario};
 
+use crate::markup::{closest, Markup};
 use crate::state::Evaluated;
 
 /// Above this many endpoints the table shows only the first ones (a
@@ -206,14 +207,22 @@ pub fn MatrixView(
     }
 }
 
-fn iso_chips(isolated: (bool, bool)) -> impl IntoView {
-    let (ingress, egress) = isolated;
-    view! {
-        {ingress.then(|| view! { <span class="iso" title="isolated for ingress" aria-label="isolated for ingress">"in"</span> })}
-        {egress.then(|| view! { <span class="iso" title="isolated for egress" aria-label="isolated for egress">"out"</span> })}
+/// The "in"/"out" chips of an endpoint isolated for ingress/egress.
+fn iso_chips(m: &mut Markup, (ingress, egress): (bool, bool)) {
+    for (on, dir, word) in [(ingress, "ingress", "in"), (egress, "egress", "out")] {
+        if on {
+            let what = ["isolated for ", dir].concat();
+            m.open("span").attr("class", "iso").attr("title", &what).attr("aria-label", &what).end();
+            m.text(word).close("span");
+        }
     }
 }
 
+/// The table for `t`, written as HTML text ([`crate::markup`]): up to
+/// [`TABLE_LIMIT`]² cells, redrawn whole when the result, the probe or the
+/// filter changes. One click listener reads the clicked cell's
+/// `data-from`/`data-to`; the selected cell's mark is moved by an effect
+/// instead of redrawing the table.
 fn table_view(
     t: Table,
     selected: Signal<(String, String)>,
@@ -221,95 +230,104 @@ fn table_view(
 ) -> impl IntoView {
     let probe = t.probe.to_string();
     let names: Vec<String> = t.labels.iter().map(|(_, ns, n)| format!("{ns}/{n}")).collect();
-    let col_groups = t.groups.clone();
-    let header_cols = t
-        .labels
-        .iter()
-        .zip(&t.isolated)
-        .map(|((_, _, name), iso)| {
-            view! { <th scope="col" class="col-h"><span class="name">{name.clone()}</span>{iso_chips(*iso)}</th> }
-        })
-        .collect_view();
-    let mut rows = Vec::new();
-    let mut r = 0usize;
+    let html = selected.with_untracked(|sel| table_markup(&t, &names, sel));
+    let root = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let Some(root) = root.get() else { return };
+        selected.with(|(from, to)| mark_selected(&root, &names, from, to));
+    });
+    let on_click = move |ev: web_sys::MouseEvent| {
+        let Some(cell) = closest(&ev, "button.cell") else { return };
+        let end = |name| cell.get_attribute(name).unwrap_or_default();
+        on_pick.run((end("data-from"), end("data-to"), probe.clone()));
+    };
+    view! { <div class="matrix-table" node_ref=root inner_html=html on:click=on_click></div> }
+}
+
+/// Moves the `selected` class to the cell of `from` → `to`, if it is shown.
+fn mark_selected(root: &web_sys::Element, names: &[String], from: &str, to: &str) {
+    if let Ok(Some(old)) = root.query_selector(".cell.selected") {
+        let _ = old.class_list().remove_1("selected");
+    }
+    let index = |name: &str| names.iter().position(|n| n == name);
+    let (Some(r), Some(c)) = (index(from), index(to)) else { return };
+    // Rows of the body are the endpoints in order; a row's `td`s are its cells.
+    let selector = format!("tbody tr:nth-child({}) td:nth-of-type({}) > .cell", r + 1, c + 1);
+    if let Ok(Some(cell)) = root.query_selector(&selector) {
+        let _ = cell.class_list().add_1("selected");
+    }
+}
+
+fn table_markup(t: &Table, names: &[String], (sel_from, sel_to): &(String, String)) -> String {
+    let mut m = Markup::default();
+    let probe = t.probe.to_string();
+    m.open("div").attr("class", "matrix-scroll").end();
+    m.open("table")
+        .attr("data-testid", "matrix")
+        .attr("class", "matrix")
+        .attr("aria-label", &format!("Who can connect to whom on {probe}"))
+        .end();
+    m.open("thead").end().open("tr").end();
+    m.open("th").attr("class", "corner").attr("rowspan", "2").attr("colspan", "2").attr("scope", "col").end();
+    m.leaf("span", "corner-to", "to →").leaf("span", "corner-from", "from ↓").close("th");
     for g in &t.groups {
-        for (k, _) in g.members.iter().enumerate() {
-            let row = r;
-            let from = names.get(row).cloned().unwrap_or_default();
+        m.open("th").attr("scope", "colgroup").attr("class", "ns-h col-ns");
+        m.attr("colspan", &g.members.len().to_string()).end().text(&g.namespace).close("th");
+    }
+    m.close("tr").open("tr").end();
+    for ((_, _, name), iso) in t.labels.iter().zip(&t.isolated) {
+        m.open("th").attr("scope", "col").attr("class", "col-h").end().leaf("span", "name", name);
+        iso_chips(&mut m, *iso);
+        m.close("th");
+    }
+    m.close("tr").close("thead").open("tbody").end();
+    let mut row = 0usize;
+    for g in &t.groups {
+        for k in 0..g.members.len() {
+            let from = names.get(row).map_or("", String::as_str);
             let (_, _, name) = t.labels.get(row).cloned().unwrap_or_default();
-            let iso = t.isolated.get(row).copied().unwrap_or_default();
-            let cells = t
-                .allowed
-                .get(row)
-                .cloned()
-                .unwrap_or_default()
-                .into_iter()
-                .enumerate()
-                .map(|(c, ok)| {
-                    let to = names.get(c).cloned().unwrap_or_default();
-                    let to_isolated = t.isolated.get(c).is_some_and(|(ingress, _)| *ingress);
-                    let (from, probe) = (from.clone(), probe.clone());
-                    let label = format!("{from} to {to} on {probe}: {}", if ok { "allowed" } else { "denied" });
-                    let (f2, t2) = (from.clone(), to.clone());
-                    let is_sel = move || selected.with(|(a, b)| *a == f2 && *b == t2);
-                    view! {
-                        <td>
-                            <button
-                                class="cell"
-                                class:allowed=ok
-                                class:denied=!ok
-                                class:selected=is_sel
-                                data-testid="matrix-cell"
-                                data-from=from.clone()
-                                data-to=to.clone()
-                                data-allowed=if ok { "true" } else { "false" }
-                                data-to-isolated=if to_isolated { "true" } else { "false" }
-                                aria-label=label.clone()
-                                title=label
-                                on:click=move |_| on_pick.run((from.clone(), to.clone(), probe.clone()))
-                            >
-                                {if ok { "✓" } else { "✕" }}
-                            </button>
-                        </td>
-                    }
-                })
-                .collect_view();
-            let ns_cell = (k == 0).then(|| {
-                view! { <th scope="rowgroup" class="ns-h row-ns" rowspan=g.members.len()>{g.namespace.clone()}</th> }
-            });
-            rows.push(view! {
-                <tr class:group-start=k == 0>
-                    {ns_cell}
-                    <th scope="row" class="row-h"><span class="name">{name}</span>{iso_chips(iso)}</th>
-                    {cells}
-                </tr>
-            });
-            r += 1;
+            m.open("tr");
+            if k == 0 {
+                m.attr("class", "group-start").end();
+                m.open("th").attr("scope", "rowgroup").attr("class", "ns-h row-ns");
+                m.attr("rowspan", &g.members.len().to_string()).end().text(&g.namespace).close("th");
+            } else {
+                m.end();
+            }
+            m.open("th").attr("scope", "row").attr("class", "row-h").end().leaf("span", "name", &name);
+            iso_chips(&mut m, t.isolated.get(row).copied().unwrap_or_default());
+            m.close("th");
+            for (c, &ok) in t.allowed.get(row).map_or(&[][..], Vec::as_slice).iter().enumerate() {
+                let to = names.get(c).map_or("", String::as_str);
+                let to_isolated = t.isolated.get(c).is_some_and(|(ingress, _)| *ingress);
+                let label = format!("{from} to {to} on {probe}: {}", if ok { "allowed" } else { "denied" });
+                let selected = from == sel_from && to == sel_to;
+                let class = match (ok, selected) {
+                    (true, false) => "cell allowed",
+                    (false, false) => "cell denied",
+                    (true, true) => "cell allowed selected",
+                    (false, true) => "cell denied selected",
+                };
+                m.open("td").end().open("button").attr("class", class).attr("data-testid", "matrix-cell");
+                m.attr("data-from", from).attr("data-to", to).attr("data-allowed", if ok { "true" } else { "false" });
+                m.attr("data-to-isolated", if to_isolated { "true" } else { "false" });
+                m.attr("aria-label", &label).attr("title", &label).end();
+                m.text(if ok { "✓" } else { "✕" }).close("button").close("td");
+            }
+            m.close("tr");
+            row += 1;
         }
     }
-    let hidden = t.hidden;
-    view! {
-        <div class="matrix-scroll">
-            <table data-testid="matrix" class="matrix" aria-label=format!("Who can connect to whom on {}", t.probe)>
-                <thead>
-                    <tr>
-                        <th class="corner" rowspan="2" colspan="2" scope="col">
-                            <span class="corner-to">"to →"</span>
-                            <span class="corner-from">"from ↓"</span>
-                        </th>
-                        {col_groups.into_iter().map(|g| view! {
-                            <th scope="colgroup" class="ns-h col-ns" colspan=g.members.len()>{g.namespace}</th>
-                        }).collect_view()}
-                    </tr>
-                    <tr>{header_cols}</tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-        {(hidden > 0).then(|| view! {
-            <p class="note" data-testid="matrix-hidden">{format!("{hidden} more endpoints are not shown (at most {TABLE_LIMIT} at a time): type part of a namespace name above to pick which, or use the graph's namespace view.")}</p>
-        })}
+    m.close("tbody").close("table").close("div");
+    if t.hidden > 0 {
+        m.open("p").attr("class", "note").attr("data-testid", "matrix-hidden").end();
+        m.text(&format!(
+            "{} more endpoints are not shown (at most {TABLE_LIMIT} at a time): type part of a namespace name above to pick which, or use the graph's namespace view.",
+            t.hidden
+        ));
+        m.close("p");
     }
+    m.finish().0
 }
 
 #[cfg(test)]
