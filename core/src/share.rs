@@ -24,7 +24,8 @@
 //!   trailing bits must be zero) of a zlib stream (RFC 1950: deflate, RFC 1951,
 //!   plus an Adler-32 checksum of the payload, so a damaged or altered link is
 //!   refused instead of opening as different text). Nothing may follow the
-//!   zlib stream. The encoder uses the best compression level.
+//!   zlib stream. [`encode`] (the CLI) uses miniz's best level; the page uses the
+//!   browser's compressor ([`payload`], [`fragment_of_zlib`]). Any level decodes.
 //! - The inflated **payload** is at most [`MAX_DECODED_BYTES`]; a decoder
 //!   stops inflating there, so a tiny link cannot expand to gigabytes.
 //!
@@ -144,23 +145,40 @@ impl View {
 /// [`MAX_DECODED_BYTES`] still encodes, but [`decode`] refuses it; use
 /// [`try_encode`] where text of that size can occur (files on disk).
 pub fn encode(state: &SharedState) -> String {
-    let payload = payload::write(state);
-    let compressed = zlib::compress(&payload);
-    let mut out = String::with_capacity(4 + compressed.len().div_ceil(3) * 4);
-    out.push('v');
-    push_decimal(&mut out, VERSION);
-    out.push('.');
-    URL_SAFE_NO_PAD.encode_string(&compressed, &mut out);
-    out
+    fragment_of_zlib(&zlib::compress(&payload::write(state)))
 }
 
 /// Like [`encode`], but refuses ([`ShareErrorKind::TooLarge`]) a state that
 /// [`decode`] could not open again.
 pub fn try_encode(state: &SharedState) -> Result<String, ShareError> {
+    payload(state).map(|p| fragment_of_zlib(&zlib::compress(&p)))
+}
+
+/// The first half of [`try_encode`], for a front end that has its own zlib
+/// compressor: the uncompressed payload, or [`ShareErrorKind::TooLarge`] for a
+/// state that [`decode`] could not open again. Compress it as a zlib stream
+/// (RFC 1950) at any level and pass the stream to [`fragment_of_zlib`].
+///
+/// The page does this with the browser's `CompressionStream("deflate")`
+/// (which writes zlib streams), so its wasm carries only miniz's inflater:
+/// the deflater was 6.7 KB of the page's gzipped download.
+pub fn payload(state: &SharedState) -> Result<alloc::vec::Vec<u8>, ShareError> {
     if payload::len(state) > MAX_DECODED_BYTES {
         return Err(ShareError::new(ShareErrorKind::TooLarge { limit: MAX_DECODED_BYTES }));
     }
-    Ok(encode(state))
+    Ok(payload::write(state))
+}
+
+/// The fragment for a zlib stream of a [`payload`]: the version tag and the
+/// stream in base64url. Any conforming zlib stream decodes the same, so links
+/// made by different compressors differ in bytes but open the same state.
+pub fn fragment_of_zlib(zlib: &[u8]) -> String {
+    let mut out = String::with_capacity(4 + zlib.len().div_ceil(3) * 4);
+    out.push('v');
+    push_decimal(&mut out, VERSION);
+    out.push('.');
+    URL_SAFE_NO_PAD.encode_string(zlib, &mut out);
+    out
 }
 
 /// Decodes a fragment made by [`encode`] of this or any earlier release.

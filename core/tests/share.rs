@@ -6,7 +6,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use netpol_core::presets::PRESETS;
 use netpol_core::share::{
-    decode, encode, link_length_warning, try_encode, ShareErrorKind, SharedFlow, SharedState, View, MAX_DECODED_BYTES,
+    decode, encode, fragment_of_zlib, link_length_warning, payload, try_encode, ShareErrorKind, SharedFlow,
+    SharedState, View, MAX_DECODED_BYTES,
 };
 use proptest::prelude::*;
 
@@ -379,4 +380,37 @@ proptest! {
             prop_assert_eq!(got, state, "{} accepted as a different state", tampered);
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// The page compresses with the browser's CompressionStream("deflate"), the CLI
+// with miniz: a link is any zlib stream of the payload, whatever its level.
+
+#[test]
+fn the_payload_compressed_at_any_level_opens_the_same_state() {
+    let state = SharedState {
+        scenario: PRESETS[0].yaml.to_string(),
+        compare: Some("kind: Namespace\n".to_string()),
+        flow: Some(flow("shop/web", "svc:shop/db", "TCP/5432")),
+        view: View::Matrix,
+    };
+    let bytes = payload(&state).expect("a small state");
+    for level in 0..=10 {
+        let z = miniz_oxide::deflate::compress_to_vec_zlib(&bytes, level);
+        assert_eq!(decode(&fragment_of_zlib(&z)), Ok(state.clone()), "level {level}");
+    }
+    // At miniz's best level the two halves are exactly `encode`.
+    let best = miniz_oxide::deflate::compress_to_vec_zlib(&bytes, 10);
+    assert_eq!(fragment_of_zlib(&best), encode(&state));
+    assert_eq!(try_encode(&state).as_deref(), Ok(encode(&state).as_str()));
+}
+
+#[test]
+fn the_payload_of_a_state_too_large_to_open_is_refused() {
+    let state =
+        SharedState { scenario: "x".repeat(MAX_DECODED_BYTES + 1), compare: None, flow: None, view: View::Graph };
+    assert_eq!(
+        payload(&state).map_err(|e| e.kind().clone()),
+        Err(ShareErrorKind::TooLarge { limit: MAX_DECODED_BYTES })
+    );
 }

@@ -561,7 +561,8 @@ pub fn App() -> impl IntoView {
     // How many times "Copy link" was pressed (0: the popover is closed);
     // every press makes a fresh popover, which copies the current link.
     let share_open = RwSignal::new(0u32);
-    let current_link = Signal::derive(move || {
+    // What a link would carry now, or why there can be none.
+    let current_state = Signal::derive(move || {
         let view = if inspector_max.get() {
             View::Inspector
         } else if tab.get() == Tab::Matrix {
@@ -572,8 +573,7 @@ pub fn App() -> impl IntoView {
         if let Some(l) = large.get() {
             return Err(share_link::too_large_for_a_link(&l));
         }
-        let st = choice.with(|c| share_link::state(text.get(), c, view, compare.shared_text()));
-        share_link::link(&share_link::page_base(), &st)
+        Ok(choice.with(|c| share_link::state(text.get(), c, view, compare.shared_text())))
     });
     let download_yaml =
         move || text.with_untracked(|t| share_link::download("scenario.yaml", "application/yaml", &evaluated_text(t)));
@@ -636,7 +636,7 @@ pub fn App() -> impl IntoView {
                 </nav>
             </header>
             {move || (share_open.get() > 0).then(|| view! {
-                <SharePopover link=current_link on_close=Callback::new(move |_| share_open.set(0)) on_download=Callback::new(move |_| download_yaml()) />
+                <SharePopover state=current_state on_close=Callback::new(move |_| share_open.set(0)) on_download=Callback::new(move |_| download_yaml()) />
             })}
             {move || share_error.get().map(|msg| view! {
                 <div class="banner error" role="alert" data-testid="share-error">
@@ -1083,29 +1083,39 @@ fn pickers(
 }
 
 /// The share popover: the link, selected, with what happened to the
-/// clipboard; a download instead when the link is too long to paste.
+/// clipboard; a download instead when the link is too long to paste. The
+/// browser compresses the link ([`share_link::link`]), so it appears a moment
+/// after the popover.
 #[component]
 fn SharePopover(
-    link: Signal<Result<String, String>>,
+    state: Signal<Result<SharedState, String>>,
     on_close: Callback<()>,
     on_download: Callback<()>,
 ) -> impl IntoView {
-    let status = RwSignal::new("Copying…");
-    let made = link.get_untracked();
-    let warning = made.as_ref().ok().and_then(|l| share::link_length_warning(l.len()));
-    if let Ok(l) = &made {
-        share_link::copy(l, move |ok| {
-            status.set(if ok {
-                "Link copied to the clipboard."
-            } else {
-                "Copy the selected link with Ctrl+C (the browser refused the clipboard)."
+    let status = RwSignal::new("Making the link…");
+    let made = RwSignal::new(None::<Result<String, String>>);
+    let wanted = state.get_untracked();
+    leptos::task::spawn_local(async move {
+        let link = match wanted {
+            Ok(st) => share_link::link(&share_link::page_base(), &st).await,
+            Err(e) => Err(e),
+        };
+        if let Ok(l) = &link {
+            status.set("Copying…");
+            share_link::copy(l, move |ok| {
+                status.set(if ok {
+                    "Link copied to the clipboard."
+                } else {
+                    "Copy the selected link with Ctrl+C (the browser refused the clipboard)."
+                });
+                if !ok {
+                    share_link::select_input("share-url");
+                }
             });
-            if !ok {
-                share_link::select_input("share-url");
-            }
-        });
-    }
-    request_animation_frame(|| share_link::select_input("share-url"));
+            request_animation_frame(|| share_link::select_input("share-url"));
+        }
+        made.set(Some(link));
+    });
     view! {
         <div
             class="popover share-pop"
@@ -1118,17 +1128,21 @@ fn SharePopover(
                 }
             }
         >
-            {match made {
-                Ok(l) => view! {
-                    <p class="share-status" role="status">{move || status.get()}</p>
-                    <input id="share-url" class="share-url" data-testid="share-link" readonly prop:value=l />
-                    {warning.map(|w| view! {
-                        <p class="share-warn" data-testid="share-long">{w}</p>
-                        <button class="btn" data-testid="download-yaml" on:click=move |_| on_download.run(())>"Download scenario (.yaml)"</button>
-                    })}
-                    <p class="muted small">"The scenario travels in the link after the #: no server sees it."</p>
-                }.into_any(),
-                Err(e) => view! {
+            {move || match made.get() {
+                None => view! { <p class="share-status" role="status">{move || status.get()}</p> }.into_any(),
+                Some(Ok(l)) => {
+                    let warning = share::link_length_warning(l.len());
+                    view! {
+                        <p class="share-status" role="status">{move || status.get()}</p>
+                        <input id="share-url" class="share-url" data-testid="share-link" readonly prop:value=l />
+                        {warning.map(|w| view! {
+                            <p class="share-warn" data-testid="share-long">{w}</p>
+                            <button class="btn" data-testid="download-yaml" on:click=move |_| on_download.run(())>"Download scenario (.yaml)"</button>
+                        })}
+                        <p class="muted small">"The scenario travels in the link after the #: no server sees it."</p>
+                    }.into_any()
+                }
+                Some(Err(e)) => view! {
                     <p class="share-warn">{e}</p>
                     <button class="btn" data-testid="download-yaml" on:click=move |_| on_download.run(())>"Download scenario (.yaml)"</button>
                 }.into_any(),

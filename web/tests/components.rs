@@ -147,3 +147,22 @@ fn editor_numbers_lines_marks_errors_and_writes_edits() {
     ta.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).expect("event")).expect("sent");
     assert_eq!(text.get_untracked(), "x: 1");
 }
+
+/// The page's links are compressed by the browser's `CompressionStream`, not
+/// by the core's miniz: the fragment still opens, through the core's decoder,
+/// exactly the state it was made from.
+#[wasm_bindgen_test]
+async fn a_link_made_by_the_browser_opens_the_same_state() {
+    use netpol_core::share::{self, View};
+    use netpol_web::share_link;
+    let choice = FlowChoice { from: "a/x".into(), to: "b/y".into(), probe: "TCP/80".into() };
+    let scenario = by_id("or-vs-and").expect("preset").yaml.to_string();
+    let st = share_link::state(scenario, &choice, View::Matrix, Some("kind: Namespace\n".into()));
+    let url = share_link::link("http://h/p", &st).await.expect("a link");
+    assert!(url.starts_with("http://h/p#v1."), "{url}");
+    let back = share::decode(&url).expect("decodes");
+    assert_eq!(back, st);
+    assert_eq!(back.flow.as_ref().map(share_link::choice_of), Some(choice));
+    // Compressed, not stored: the preset is several KB of repetitive YAML.
+    assert!(url.len() < st.scenario.len() / 2, "{} chars for {} bytes", url.len(), st.scenario.len());
+}
