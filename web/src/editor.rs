@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use web_sys::KeyboardEvent;
 
 use crate::dom;
+use crate::markup::{self, Markup, Style};
 use crate::text;
 
 /// A diagnostic as the editor draws it.
@@ -94,56 +95,34 @@ pub fn Editor(
     };
     let gutter_transform = move || format!("translateY({}px)", -scroll.get().1);
 
+    // The marks and highlights are redrawn whole when they change (once per
+    // evaluation), so they are HTML text (crate::markup), not keyed lists.
+    let gutter_marks = NodeRef::<html::Div>::new();
+    let layer = NodeRef::<html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(el) = gutter_marks.get() {
+            let (html, styles) = marks.with(|ms| gutter_markup(ms));
+            markup::render(&el, &html, &styles);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(el) = layer.get() {
+            let lines = highlight.get();
+            let (html, styles) = marks.with(|ms| text.with(|t| layer_markup(&lines, ms, t)));
+            markup::render(&el, &html, &styles);
+        }
+    });
+
     view! {
         <div class="editor">
             <div class="gutter" aria-hidden="true">
                 <div class="gutter-inner" style:transform=gutter_transform>
                     <pre class="line-numbers">{move || gutter.get()}</pre>
-                    <For
-                        each=move || marks.get()
-                        key=|m| (m.line, m.col, m.message.clone())
-                        let:m
-                    >
-                        <span
-                            class="gutter-mark"
-                            class:error=m.error
-                            style:top=line_top(m.line)
-                            title=m.message.clone()
-                        >
-                            {if m.error { "✕" } else { "!" }}
-                        </span>
-                    </For>
+                    <div class="gutter-marks" node_ref=gutter_marks></div>
                 </div>
             </div>
             <div class="code">
-                <div class="layer" aria-hidden="true" style:transform=transform>
-                    <For each=move || highlight.get() key=|l| *l let:line>
-                        <div
-                            class="hl-line"
-                            data-testid="highlight-line"
-                            data-line=line
-                            style:top=line_top(line)
-                        ></div>
-                    </For>
-                    <For
-                        each=move || marks.get()
-                        key=|m| (m.line, m.col, m.message.clone())
-                        let:m
-                    >
-                        <div class="err-line" class:warn=!m.error style:top=line_top(m.line)></div>
-                        <div
-                            class="inline-msg"
-                            class:warn=!m.error
-                            style:top=line_top(m.line)
-                            style:left=move || {
-                                let w = text.with(|t| text::line_width(t, m.line));
-                                format!("calc(var(--pad-x) + {}ch)", w + 3)
-                            }
-                        >
-                            {m.message.clone()}
-                        </div>
-                    </For>
-                </div>
+                <div class="layer" aria-hidden="true" style:transform=transform node_ref=layer></div>
                 <textarea
                     node_ref=node_ref
                     data-testid="editor"
@@ -181,6 +160,38 @@ pub fn Editor(
             "Tab indents · Shift+Tab outdents · Esc then Tab leaves the editor · Ctrl+Z undoes (presets too)"
         </p>
     }
+}
+
+/// The gutter's markers: ✕ or ! beside each marked line, the message as a
+/// tooltip.
+fn gutter_markup(marks: &[Mark]) -> (String, Vec<Style>) {
+    let mut m = Markup::default();
+    for mark in marks {
+        m.open("span").attr("class", if mark.error { "gutter-mark error" } else { "gutter-mark" });
+        m.style(&[("top", &line_top(mark.line))]).attr("title", &mark.message).end();
+        m.text(if mark.error { "✕" } else { "!" }).close("span");
+    }
+    m.finish_with_styles()
+}
+
+/// The layer behind the text: highlighted lines, then each marked line's
+/// tint and its message, placed three columns after the line's end in
+/// `text`.
+fn layer_markup(highlight: &[u32], marks: &[Mark], text: &str) -> (String, Vec<Style>) {
+    let mut m = Markup::default();
+    for &line in highlight {
+        m.open("div").attr("class", "hl-line").attr("data-testid", "highlight-line");
+        m.attr("data-line", &line.to_string()).style(&[("top", &line_top(line))]).end().close("div");
+    }
+    for mark in marks {
+        let top = line_top(mark.line);
+        m.open("div").attr("class", if mark.error { "err-line" } else { "err-line warn" }).style(&[("top", &top)]);
+        m.end().close("div");
+        let left = format!("calc(var(--pad-x) + {}ch)", text::line_width(text, mark.line) + 3);
+        m.open("div").attr("class", if mark.error { "inline-msg" } else { "inline-msg warn" });
+        m.style(&[("top", &top), ("left", &left)]).end().text(&mark.message).close("div");
+    }
+    m.finish_with_styles()
 }
 
 /// Removes up to two leading spaces from the cursor's line, as an undoable

@@ -21,11 +21,19 @@ use wasm_bindgen::JsCast;
 /// The attribute naming a click target's index in [`Markup::targets`].
 pub const FOCUS_ATTR: &str = "data-focus";
 
+/// The attribute naming an element's index in the styles of
+/// [`Markup::finish_with_styles`].
+pub const STYLE_ATTR: &str = "data-style";
+
+/// CSS properties of one element, set through the CSSOM by [`render`].
+pub type Style = Vec<(&'static str, String)>;
+
 /// HTML being written, and the spans its click targets highlight.
 #[derive(Default)]
 pub struct Markup {
     html: String,
     targets: Vec<Vec<Span>>,
+    styles: Vec<Style>,
 }
 
 impl Markup {
@@ -60,6 +68,16 @@ impl Markup {
         let index = self.targets.len().to_string();
         self.targets.push(spans);
         self.attr(FOCUS_ATTR, &index)
+    }
+
+    /// Gives the element being opened inline styles. They are not written
+    /// as a `style` attribute: the page's Content-Security-Policy
+    /// (`style-src 'self'`) refuses those in parsed HTML. [`render`] sets
+    /// them through the CSSOM, which the policy allows.
+    pub fn style(&mut self, props: &[(&'static str, &str)]) -> &mut Self {
+        let index = self.styles.len().to_string();
+        self.styles.push(props.iter().map(|&(k, v)| (k, v.to_string())).collect());
+        self.attr(STYLE_ATTR, &index)
     }
 
     /// Ends the start tag: `>`.
@@ -113,6 +131,29 @@ impl Markup {
     /// The HTML and the click targets' spans, by `data-focus` index.
     pub fn finish(self) -> (String, Vec<Vec<Span>>) {
         (self.html, self.targets)
+    }
+
+    /// The HTML and the elements' styles, by `data-style` index, for [`render`].
+    pub fn finish_with_styles(self) -> (String, Vec<Style>) {
+        (self.html, self.styles)
+    }
+}
+
+/// Replaces `root`'s content with `html` and sets each `data-style`
+/// element's [`Style`].
+pub fn render(root: &web_sys::Element, html: &str, styles: &[Style]) {
+    root.set_inner_html(html);
+    let Ok(list) = root.query_selector_all("[data-style]") else { return };
+    for i in 0..list.length() {
+        let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else { continue };
+        let Some(style) =
+            el.get_attribute(STYLE_ATTR).and_then(|k| k.parse::<usize>().ok()).and_then(|k| styles.get(k))
+        else {
+            continue;
+        };
+        for (prop, value) in style {
+            let _ = el.style().set_property(prop, value);
+        }
     }
 }
 
@@ -179,6 +220,17 @@ mod tests {
         let (html, targets) = m.finish();
         assert_eq!(html, "<button data-focus=\"0\"></button><button class=\"b\" data-focus=\"1\"></button>");
         assert_eq!(targets.len(), 2);
+    }
+
+    #[test]
+    fn styles_are_indexed_never_written_inline() {
+        let mut m = Markup::default();
+        m.open("div").style(&[("top", "4px")]).end().close("div");
+        m.open("div").style(&[("top", "8px"), ("left", "1ch")]).end().close("div");
+        let (html, styles) = m.finish_with_styles();
+        assert_eq!(html, "<div data-style=\"0\"></div><div data-style=\"1\"></div>");
+        assert!(!html.contains(" style="), "{html}");
+        assert_eq!(styles[1], vec![("top", "8px".to_string()), ("left", "1ch".to_string())]);
     }
 
     #[test]

@@ -117,7 +117,7 @@ fn inspector_draws_the_and_entry_with_one_failed_term() {
 }
 
 #[wasm_bindgen_test]
-fn editor_numbers_lines_marks_errors_and_writes_edits() {
+async fn editor_numbers_lines_marks_errors_and_writes_edits() {
     let root = container();
     let text = RwSignal::new("a: 1\nb: [\nc: 3".to_string());
     let node_ref = NodeRef::new();
@@ -133,10 +133,18 @@ fn editor_numbers_lines_marks_errors_and_writes_edits() {
         }
     })
     .forget();
+    // The marks and highlights are drawn by effects, after the first render.
+    leptos::task::tick().await;
     let numbers = root.query_selector(".line-numbers").expect("selector").expect("gutter");
     assert_eq!(numbers.text_content().as_deref(), Some("1\n2\n3"));
     assert_eq!(attrs(&root, "[data-testid=highlight-line]", "data-line"), vec!["1", "3"]);
     assert_eq!(root.query_selector_all(".gutter-mark.error").expect("selector").length(), 1);
+    // The message sits three columns after the end of its line (`b: [`, 4 columns).
+    let message = || root.query_selector(".inline-msg").expect("selector").expect("an inline message");
+    assert_eq!(message().text_content().as_deref(), Some("unclosed"));
+    let left =
+        |m: web_sys::Element| m.unchecked_into::<HtmlElement>().style().get_property_value("left").unwrap_or_default();
+    assert_eq!(left(message()), "calc(var(--pad-x) + 7ch)");
 
     let ta: web_sys::HtmlTextAreaElement =
         root.query_selector("[data-testid=editor]").expect("selector").expect("textarea").unchecked_into();
@@ -146,6 +154,9 @@ fn editor_numbers_lines_marks_errors_and_writes_edits() {
     init.set_bubbles(true);
     ta.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).expect("event")).expect("sent");
     assert_eq!(text.get_untracked(), "x: 1");
+    // The edit removed line 2: its message moves to the start, where the line would be.
+    leptos::task::tick().await;
+    assert_eq!(left(message()), "calc(var(--pad-x) + 3ch)");
 }
 
 /// The page's links are compressed by the browser's `CompressionStream`, not
