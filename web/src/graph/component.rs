@@ -591,34 +591,37 @@ pub fn AllowGraph(
         <div class="allow-graph">
             <style>{GRAPH_CSS}</style>
             <div class="graph-toolbar" role="toolbar" aria-label="Graph controls">
-                <div class="graph-level" role="group" aria-label="Level of detail">
-                    <button
-                        type="button"
-                        aria-pressed=move || (!namespace_level()).to_string()
-                        disabled=pods_disabled
-                        title=move || {
-                            if pods_disabled() {
-                                format!("Too many endpoints for the pod view (over {})", super::model::POD_VIEW_LIMIT)
-                            } else {
-                                "Show every pod and workload".to_owned()
+                // The buttons' row: in a narrow pane one line that scrolls sideways (graph.css).
+                <div class="graph-controls">
+                    <div class="graph-level" role="group" aria-label="Level of detail">
+                        <button
+                            type="button"
+                            aria-pressed=move || (!namespace_level()).to_string()
+                            disabled=pods_disabled
+                            title=move || {
+                                if pods_disabled() {
+                                    format!("Too many endpoints for the pod view (over {})", super::model::POD_VIEW_LIMIT)
+                                } else {
+                                    "Show every pod and workload".to_owned()
+                                }
                             }
-                        }
-                        on:click=move |_| set_level(Level::Pods)
-                    >
-                        "Pods"
-                    </button>
-                    <button
-                        type="button"
-                        aria-pressed=move || namespace_level().to_string()
-                        title="Show one node per namespace; click a namespace to expand it"
-                        on:click=move |_| set_level(Level::Namespaces)
-                    >
-                        "Namespaces"
-                    </button>
-                </div>
-                <div class="graph-tiers" role="group" aria-label="Show arrows decided by tier">
-                    <span class="graph-tiers-label" aria-hidden="true">"Decided by"</span>
-                    {tier_buttons}
+                            on:click=move |_| set_level(Level::Pods)
+                        >
+                            "Pods"
+                        </button>
+                        <button
+                            type="button"
+                            aria-pressed=move || namespace_level().to_string()
+                            title="Show one node per namespace; click a namespace to expand it"
+                            on:click=move |_| set_level(Level::Namespaces)
+                        >
+                            "Namespaces"
+                        </button>
+                    </div>
+                    <div class="graph-tiers" role="group" aria-label="Show arrows decided by tier">
+                        <span class="graph-tiers-label" aria-hidden="true">"Decided by"</span>
+                        {tier_buttons}
+                    </div>
                 </div>
                 <p class="graph-status" aria-live="polite">{status}</p>
             </div>
