@@ -747,7 +747,7 @@ pub fn App() -> impl IntoView {
                             lesson.set(None);
                         })
                     />
-                    {move || error_list(marks.get(), editor_ref)}
+                    {error_list(marks, editor_ref)}
                     <LintPanel findings=lint_findings on_pick=on_focus />
                 </section>
                 <section class="pane right-pane" class:inspector-max=move || inspector_max.get()>
@@ -948,35 +948,40 @@ fn status_badge(
     }
 }
 
-fn error_list(marks: Vec<Mark>, editor_ref: NodeRef<html::Textarea>) -> impl IntoView {
+/// The problems under the editor, each a button that moves the cursor to
+/// its line and column. Written as HTML text ([`crate::markup`]): redrawn
+/// whole with every evaluation.
+fn error_list(marks: Memo<Vec<Mark>>, editor_ref: NodeRef<html::Textarea>) -> impl IntoView {
+    let html = move || marks.with(|ms| error_list_markup(ms));
+    let on_click = move |ev: web_sys::MouseEvent| {
+        let Some(item) = crate::markup::closest(&ev, "[data-pos]") else { return };
+        let pos = item.get_attribute("data-pos").unwrap_or_default();
+        let mut parts = pos.split(':').map(|n| n.parse::<u32>().ok());
+        if let (Some(Some(line)), Some(Some(col)), Some(el)) = (parts.next(), parts.next(), editor_ref.get_untracked())
+        {
+            dom::jump_to(&el, line, col);
+        }
+    };
+    view! { <div class="error-list-box" inner_html=html on:click=on_click></div> }
+}
+
+fn error_list_markup(marks: &[Mark]) -> String {
+    let mut m = crate::markup::Markup::default();
     if marks.is_empty() {
-        return None;
+        return String::new();
     }
-    Some(view! {
-        <ul class="error-list" data-testid="error-list" aria-label="Problems in the scenario">
-            {marks.into_iter().map(|m| {
-                let (line, col) = (m.line, m.col);
-                view! {
-                    <li>
-                        <button
-                            class="error-item"
-                            class:warn=!m.error
-                            data-testid="error-item"
-                            on:click=move |_| {
-                                if let Some(el) = editor_ref.get_untracked() {
-                                    dom::jump_to(&el, line, col);
-                                }
-                            }
-                        >
-                            <span class="err-glyph" aria-hidden="true">{if m.error { "✕" } else { "!" }}</span>
-                            <span class="err-pos">{format!("{}:{}", m.line, m.col)}</span>
-                            <span class="err-msg">{m.message}</span>
-                        </button>
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
-    })
+    m.open("ul").attr("class", "error-list").attr("data-testid", "error-list");
+    m.attr("aria-label", "Problems in the scenario").end();
+    for mark in marks {
+        let pos = format!("{}:{}", mark.line, mark.col);
+        m.open("li").end().open("button").attr("class", if mark.error { "error-item" } else { "error-item warn" });
+        m.attr("data-testid", "error-item").attr("data-pos", &pos).end();
+        m.open("span").attr("class", "err-glyph").attr("aria-hidden", "true").end();
+        m.text(if mark.error { "✕" } else { "!" }).close("span");
+        m.leaf("span", "err-pos", &pos).leaf("span", "err-msg", &mark.message).close("button").close("li");
+    }
+    m.close("ul");
+    m.finish().0
 }
 
 fn pickers(

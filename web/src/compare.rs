@@ -21,6 +21,7 @@ use leptos::prelude::*;
 use netpol_core::diff::{diff_matrices, probes, Change, Diff};
 use netpol_core::parse::Severity;
 use netpol_core::Span;
+use wasm_bindgen::JsCast;
 
 use crate::editor::{Editor, Mark};
 use crate::flow_sel::{self, FlowChoice};
@@ -28,6 +29,7 @@ use crate::highlight;
 use crate::inspector::InspectorBody;
 use crate::inspector_vm::{inspector_data, InspectorData};
 use crate::large::{self, Large, Place};
+use crate::markup::{closest, Markup};
 use crate::pipeline::Pipeline;
 use crate::state::{Evaluated, Shown};
 use crate::text;
@@ -326,7 +328,7 @@ pub fn ComparePanel(
                     <Editor text=compare.text marks=marks highlight=highlight_lines node_ref=editor_ref />
                 </div>
                 <div class="compare-flows" data-testid="changed-flows" aria-label="Changed flows">
-                    {move || changes_view(diff, selected, pick)}
+                    {changes_view(diff, selected, pick)}
                 </div>
             </div>
             {move || {
@@ -388,75 +390,94 @@ fn glyph(c: &Change) -> &'static str {
     }
 }
 
+/// The changed flows, each a button that shows its explanations. Written as
+/// HTML text ([`crate::markup`]) and redrawn whole when the diff changes; a
+/// new selection only moves the `selected` mark, so the button keeps focus.
 fn changes_view(
     diff: Memo<Option<DiffResult>>,
     selected: RwSignal<Option<Change>>,
     pick: impl Fn(Change) + Copy + 'static,
-) -> AnyView {
-    let Some(DiffResult(d)) = diff.get() else {
-        return view! { <p class="empty">"Evaluating both versions…"</p> }.into_any();
+) -> impl IntoView {
+    // The changes listed, by `data-change` index.
+    let listed = StoredValue::new(Vec::<Change>::new());
+    let html = move || {
+        let mut m = Markup::default();
+        let mut list = Vec::new();
+        diff.with(|d| {
+            selected.with_untracked(|sel| changes_markup(&mut m, d.as_ref().map(|d| &*d.0), sel.as_ref(), &mut list))
+        });
+        listed.set_value(list);
+        m.finish().0
+    };
+    let root = NodeRef::<html::Div>::new();
+    Effect::new(move |_| {
+        let Some(root) = root.get() else { return };
+        let Ok(buttons) = root.query_selector_all("[data-change]") else { return };
+        selected.with(|sel| {
+            for i in 0..buttons.length() {
+                let Some(b) = buttons.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
+                let on = listed.with_value(|l| {
+                    let index = b.get_attribute("data-change").and_then(|k| k.parse::<usize>().ok());
+                    index.and_then(|k| l.get(k)).zip(sel.as_ref()).is_some_and(|(c, s)| same_flow(c, s))
+                });
+                let _ = b.class_list().toggle_with_force("selected", on);
+                let _ = b.set_attribute("aria-pressed", if on { "true" } else { "false" });
+            }
+        });
+    });
+    let on_click = move |ev: web_sys::MouseEvent| {
+        let index = closest(&ev, "[data-change]").and_then(|b| b.get_attribute("data-change")?.parse::<usize>().ok());
+        if let Some(c) = index.and_then(|i| listed.with_value(|l| l.get(i).cloned())) {
+            pick(c);
+        }
+    };
+    view! { <div class="changes-box" node_ref=root inner_html=html on:click=on_click></div> }
+}
+
+fn changes_markup(m: &mut Markup, d: Option<&Diff>, selected: Option<&Change>, listed: &mut Vec<Change>) {
+    let Some(d) = d else {
+        m.leaf("p", "empty", "Evaluating both versions…");
+        return;
     };
     if !d.changed() {
-        return view! {
-            <p class="empty" data-testid="no-change">
-                "No flow changes yet. Edit a policy in the after version to see what it allows or denies."
-            </p>
-        }
-        .into_any();
+        m.open("p").attr("class", "empty").attr("data-testid", "no-change").end();
+        m.text("No flow changes yet. Edit a policy in the after version to see what it allows or denies.");
+        m.close("p");
+        return;
     }
-    let group = |title: &'static str, kind: &'static str, list: Vec<Change>| {
-        let n = list.len();
-        view! {
-            <h3 class="changes-title">{format!("{title} ({n})")}</h3>
-            {(n == 0).then(|| view! { <p class="muted small">"None."</p> })}
-            <ul class="changes" role="list">
-                {list.into_iter().map(|c| {
-                    let key = c.clone();
-                    let is_selected = Memo::new(move |_| selected.with(|s| s.as_ref().is_some_and(|s| same_flow(s, &key))));
-                    let (from, to, probe) = (c.from.clone(), c.to.clone(), c.probe.to_string());
-                    let reason = c.after.reason.clone();
-                    view! {
-                        <li>
-                            <button
-                                class="change"
-                                class:allowed=kind == "allowed"
-                                class:denied=kind == "denied"
-                                class:selected=move || is_selected.get()
-                                aria-pressed=move || is_selected.get().to_string()
-                                data-testid="changed-flow"
-                                data-kind=kind
-                                title=reason
-                                on:click=move |_| pick(c.clone())
-                            >
-                                <span class="change-glyph" aria-hidden="true">{if kind == "allowed" { "+" } else { "−" }}</span>
-                                <span class="change-flow">
-                                    <span class="change-end">{from}</span>
-                                    <span class="change-arrow" aria-hidden="true">" → "</span>
-                                    <span class="change-end">{to}</span>
-                                </span>
-                                <span class="change-probe">{probe}</span>
-                            </button>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+    for (label, names) in [("Added endpoints", &d.added_endpoints), ("Removed endpoints", &d.removed_endpoints)] {
+        if !names.is_empty() {
+            m.leaf("p", "muted small", &format!("{label}: {}", names.join(", ")));
         }
-    };
-    let ends = |label: &'static str, names: &[String]| {
-        (!names.is_empty()).then(|| view! { <p class="muted small">{format!("{label}: {}", names.join(", "))}</p> })
-    };
-    view! {
-        {ends("Added endpoints", &d.added_endpoints)}
-        {ends("Removed endpoints", &d.removed_endpoints)}
-        {group("Newly allowed", "allowed", d.newly_allowed.clone())}
-        {group("Newly denied", "denied", d.newly_denied.clone())}
-        {(d.omitted > 0).then(|| view! {
-            <p class="muted small" data-testid="changes-omitted">
-                {format!("{} more changed flows are not listed (`netpol diff` lists them all).", d.omitted)}
-            </p>
-        })}
     }
-    .into_any()
+    for (title, kind, list) in
+        [("Newly allowed", "allowed", &d.newly_allowed), ("Newly denied", "denied", &d.newly_denied)]
+    {
+        m.leaf("h3", "changes-title", &format!("{title} ({})", list.len()));
+        if list.is_empty() {
+            m.leaf("p", "muted small", "None.");
+        }
+        m.open("ul").attr("class", "changes").attr("role", "list").end();
+        for c in list {
+            let is_selected = selected.is_some_and(|s| same_flow(s, c));
+            let class = ["change ", kind, if is_selected { " selected" } else { "" }].concat();
+            m.open("li").end().open("button").attr("class", &class);
+            m.attr("aria-pressed", if is_selected { "true" } else { "false" }).attr("data-testid", "changed-flow");
+            m.attr("data-kind", kind).attr("title", &c.after.reason).attr("data-change", &listed.len().to_string());
+            m.end().open("span").attr("class", "change-glyph").attr("aria-hidden", "true").end();
+            m.text(if kind == "allowed" { "+" } else { "−" }).close("span");
+            m.open("span").attr("class", "change-flow").end().leaf("span", "change-end", &c.from);
+            m.open("span").attr("class", "change-arrow").attr("aria-hidden", "true").end().text(" → ").close("span");
+            m.leaf("span", "change-end", &c.to).close("span").leaf("span", "change-probe", &c.probe.to_string());
+            m.close("button").close("li");
+            listed.push(c.clone());
+        }
+        m.close("ul");
+    }
+    if d.omitted > 0 {
+        m.open("p").attr("class", "muted small").attr("data-testid", "changes-omitted").end();
+        m.text(&format!("{} more changed flows are not listed (`netpol diff` lists them all).", d.omitted)).close("p");
+    }
 }
 
 #[cfg(test)]

@@ -189,45 +189,22 @@ pub fn LearnPanel(
     }
 }
 
+/// The lessons, each a button opening it, with its number or ✓ and its
+/// state. Written as HTML text ([`crate::markup`]); a click finds its
+/// lesson by `data-id`.
 fn lesson_list(progress: RwSignal<Progress>, on_pick: Callback<&'static Lesson>) -> impl IntoView {
+    let on_click = move |ev: web_sys::MouseEvent| {
+        let id = crate::markup::closest(&ev, "[data-testid=learn-item]").and_then(|b| b.get_attribute("data-id"));
+        if let Some(l) = id.and_then(|id| LESSONS.iter().find(|l| l.id == id)) {
+            on_pick.run(l);
+        }
+    };
     view! {
         <p class="learn-lead">
             "A short course on how NetworkPolicy decides. Each lesson loads a small scenario into the editor, "
             "asks you to predict one connection, then gives you one change to make."
         </p>
-        <ol class="learn-list" data-testid="learn-list">
-            {LESSONS.iter().enumerate().map(|(i, l)| {
-                let entry = move || progress.with(|p| p.get(l.id));
-                view! {
-                    <li>
-                        <button
-                            class="learn-item"
-                            data-testid="learn-item"
-                            data-id=l.id
-                            data-done=move || entry().done.to_string()
-                            on:click=move |_| on_pick.run(l)
-                        >
-                            <span class="learn-num" class:done=move || entry().done aria-hidden="true">
-                                {move || if entry().done { "✓".to_string() } else { (i + 1).to_string() }}
-                            </span>
-                            <span class="learn-item-title">{l.title}</span>
-                            <span class="learn-item-state">
-                                {move || {
-                                    let e = entry();
-                                    if e.done {
-                                        "Done"
-                                    } else if e.guess.is_some() {
-                                        "Started"
-                                    } else {
-                                        ""
-                                    }
-                                }}
-                            </span>
-                        </button>
-                    </li>
-                }
-            }).collect_view()}
-        </ol>
+        <div class="learn-list-box" inner_html=move || progress.with(list_markup) on:click=on_click></div>
         <button
             class="link small learn-reset"
             on:click=move |_| {
@@ -242,6 +219,28 @@ fn lesson_list(progress: RwSignal<Progress>, on_pick: Callback<&'static Lesson>)
             "Reset progress"
         </button>
     }
+}
+
+fn list_markup(progress: &Progress) -> String {
+    let mut m = crate::markup::Markup::default();
+    m.open("ol").attr("class", "learn-list").attr("data-testid", "learn-list").end();
+    for (i, l) in LESSONS.iter().enumerate() {
+        let e = progress.get(l.id);
+        let state = if e.done {
+            "Done"
+        } else if e.guess.is_some() {
+            "Started"
+        } else {
+            ""
+        };
+        m.open("li").end().open("button").attr("class", "learn-item").attr("data-testid", "learn-item");
+        m.attr("data-id", l.id).attr("data-done", if e.done { "true" } else { "false" }).end();
+        m.open("span").attr("class", if e.done { "learn-num done" } else { "learn-num" }).attr("aria-hidden", "true");
+        m.end().text(&if e.done { "✓".to_string() } else { (i + 1).to_string() }).close("span");
+        m.leaf("span", "learn-item-title", l.title).leaf("span", "learn-item-state", state).close("button").close("li");
+    }
+    m.close("ol");
+    m.finish().0
 }
 
 #[component]
