@@ -45,9 +45,17 @@ fn with_testid(root: &web_sys::Element, class: &str, testid: &str) -> Vec<web_sy
         .collect()
 }
 
-fn click(el: &web_sys::Element) {
-    let ev = web_sys::Event::new("click").expect("an event");
+/// Sends `kind` to `el` as the browser does for a pointer: bubbling, so the
+/// graph's layer-wide listeners see it.
+fn send(el: &web_sys::Element, kind: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::Event::new_with_event_init_dict(kind, &init).expect("an event");
     el.dispatch_event(&ev).expect("dispatched");
+}
+
+fn click(el: &web_sys::Element) {
+    send(el, "click");
 }
 
 #[wasm_bindgen_test]
@@ -90,12 +98,46 @@ async fn draws_one_element_per_node_and_edge_and_reports_edge_clicks() {
 
     // Hovering a node dims what it is not connected to.
     let hovered = &node_els[0];
-    hovered.dispatch_event(&web_sys::Event::new("mouseenter").expect("event")).expect("dispatched");
+    send(hovered, "mouseover");
     leptos::task::tick().await;
     assert!(!hovered.class_list().contains("dim"));
     let dimmed = with_testid(&svg, "node", "graph-node").iter().filter(|n| n.class_list().contains("dim")).count()
         + with_testid(&svg, "edge", "graph-edge").iter().filter(|n| n.class_list().contains("dim")).count();
     assert!(dimmed > 0, "something unrelated is dimmed");
+    root.remove();
+}
+
+/// The arrows are redrawn whenever the selection or the hover changes (they
+/// are SVG markup, `web/src/graph/component.rs`): an arrow that had the
+/// keyboard focus keeps it, so a keyboard user who opens an arrow is not
+/// thrown back to the top of the page.
+#[wasm_bindgen_test]
+async fn an_opened_arrow_keeps_the_focus_across_the_redraw() {
+    let view = ViewState { level: Level::Pods, ..ViewState::default() };
+    let model = model_for("three-tier", &view);
+    let selected = RwSignal::new(None::<(GraphEndpoint, GraphEndpoint)>);
+    let root = container();
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <AllowGraph
+                model=Signal::stored(model)
+                view_state=RwSignal::new(view)
+                on_edge_click=Callback::new(move |pair| selected.set(Some(pair)))
+                selected_edge=Signal::derive(move || selected.get())
+            />
+        }
+    });
+    leptos::task::tick().await;
+    let svg = root.query_selector("svg[data-testid=allow-graph]").expect("query").expect("the graph's svg");
+    let edge = with_testid(&svg, "edge", "graph-edge").pop().expect("an arrow");
+    let (from, to) = (edge.get_attribute("data-from"), edge.get_attribute("data-to"));
+    edge.dyn_ref::<web_sys::SvgElement>().expect("an SVG element").focus().expect("focusable");
+    click(&edge);
+    leptos::task::tick().await;
+    let active = document().active_element().expect("something has the focus");
+    assert!(!edge.is_connected(), "the arrows were redrawn");
+    assert_eq!((active.get_attribute("data-from"), active.get_attribute("data-to")), (from, to));
+    assert!(active.class_list().contains("selected"), "the opened arrow is marked");
     root.remove();
 }
 

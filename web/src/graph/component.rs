@@ -19,6 +19,7 @@ use super::layout::{self, EdgeGeom, Layout, Rect, NODE_H};
 use super::model::{is_aggregated, GraphEndpoint, GraphModel, Level, NodeKind, ViewState};
 use super::num::{self, num};
 use super::tiers::{self, TierFilter};
+use crate::markup::{self, closest, Markup};
 use crate::state::Evaluated;
 
 /// The graph's stylesheet, inlined so the component is self-contained. Every
@@ -268,90 +269,75 @@ pub fn AllowGraph(
         view_state.update(|v| v.toggle_namespace(&ns));
     };
 
-    let groups_view = move || {
+    // The layers are SVG markup (crate::markup): namespace boxes and nodes
+    // are redrawn when the model or its layout changes, arrows when what is
+    // drawn, lit or selected changes; hover and selection marks on nodes
+    // move by effect. One listener per layer handles its clicks and keys.
+    let groups_html = move || {
         model.with(|m| {
             layout.with(|l| {
                 let show_toggle = m.aggregated || is_aggregated(m.endpoint_node.len(), &view_state.get_untracked());
-                m.groups
-                    .iter()
-                    .zip(&l.groups)
-                    .filter(|(g, _)| g.expanded)
-                    .map(|(g, r)| group_view(&g.namespace, g.nodes.is_empty(), *r, show_toggle, collapse))
-                    .collect_view()
+                let mut out = Markup::default();
+                for (g, r) in m.groups.iter().zip(&l.groups).filter(|(g, _)| g.expanded) {
+                    group_markup(&mut out, &g.namespace, g.nodes.is_empty(), *r, show_toggle);
+                }
+                out.finish().0
             })
         })
     };
-    let nodes_view = move || {
-        model.with(|m| {
-            layout.with(|l| {
-                m.nodes
-                    .iter()
-                    .zip(&l.nodes)
-                    .enumerate()
-                    .map(|(n, (node, r))| {
-                        let kind = node.kind_name();
-                        let collapsed = matches!(node.kind, NodeKind::Namespace { .. });
-                        let dim =
-                            move || lit.with(|l| l.as_ref().is_some_and(|l| !l.nodes.get(n).copied().unwrap_or(false)));
-                        let r = *r;
-                        let classes = format!(
-                            "node node-{kind}{}{}",
-                            if node.isolation.ingress > 0 { " iso-in" } else { "" },
-                            if node.isolation.egress > 0 { " iso-out" } else { "" }
-                        );
-                        let on_key = move |e: ev::KeyboardEvent| {
-                            if e.key() == "Enter" || e.key() == " " {
-                                e.prevent_default();
-                                node_click(n);
-                            }
-                        };
-                        let detail = node.detail();
-                        let markers = node.markers();
-                        let (starts, _) = layout::detail_line(&detail, &markers);
-                        let marker_views = markers
-                            .into_iter()
-                            .zip(starts)
-                            .map(|(text, dx)| marker_view(r.x + 10.0 + dx, r.y + 24.0, text))
-                            .collect_view();
-                        view! {
-                            <g
-                                class=classes
-                                class:dim=dim
-                                data-testid="graph-node"
-                                data-id=node.id.clone()
-                                data-kind=kind
-                                tabindex="0"
-                                role="button"
-                                aria-label=node.title()
-                                on:click=move |_| node_click(n)
-                                on:keydown=on_key
-                                on:mouseenter=move |_| hovered.set(Some(n))
-                                on:mouseleave=move |_| hovered.set(None)
-                                on:focus=move |_| hovered.set(Some(n))
-                                on:blur=move |_| hovered.set(None)
-                            >
-                                <title>{node.title()}</title>
-                                <rect
-                                    class="node-box"
-                                    x=num(r.x)
-                                    y=num(r.y)
-                                    width=num(r.w)
-                                    height=num(r.h)
-                                    rx=num(if kind == "external" { NODE_H / 2.0 } else { 6.0 })
-                                />
-                                <text class="node-label" x=num(r.x + 10.0) y=num(r.y + 17.0)>
-                                    {if collapsed { format!("▸ {}", node.label) } else { node.label.clone() }}
-                                </text>
-                                <text class="node-detail" x=num(r.x + 10.0) y=num(r.y + 32.0)>
-                                    {detail}
-                                </text>
-                                {marker_views}
-                            </g>
-                        }
-                    })
-                    .collect_view()
+    let nodes_html =
+        move || model.with(|m| layout.with(|l| lit.with_untracked(|lit| nodes_markup(m, l, lit.as_ref()))));
+    let nodes_ref = NodeRef::<leptos::svg::G>::new();
+    Effect::new(move |_| {
+        let Some(layer) = nodes_ref.get() else { return };
+        lit.with(|lit| {
+            mark_dim(&layer, "[data-n]", "data-n", |n| {
+                lit.as_ref().is_some_and(|l| !l.nodes.get(n).copied().unwrap_or(false))
             })
-        })
+        });
+    });
+    let node_at =
+        |ev: &web_sys::Event| -> Option<usize> { closest(ev, "[data-n]")?.get_attribute("data-n")?.parse().ok() };
+    let on_nodes_click = move |ev: ev::MouseEvent| {
+        if let Some(n) = node_at(&ev) {
+            node_click(n);
+        }
+    };
+    let on_nodes_key = move |ev: ev::KeyboardEvent| {
+        if ev.key() == "Enter" || ev.key() == " " {
+            if let Some(n) = node_at(&ev) {
+                ev.prevent_default();
+                node_click(n);
+            }
+        }
+    };
+    // Hover and focus, delegated: the node under the pointer (or focused),
+    // or none when it leaves the nodes.
+    let hover_to = move |target: Option<web_sys::EventTarget>| {
+        let n = target
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("[data-n]").ok().flatten())
+            .and_then(|e| e.get_attribute("data-n")?.parse::<usize>().ok());
+        if hovered.get_untracked() != n {
+            hovered.set(n);
+        }
+    };
+    let on_nodes_over = move |ev: ev::MouseEvent| hover_to(ev.target());
+    let on_nodes_out = move |ev: ev::MouseEvent| hover_to(ev.related_target());
+    let on_nodes_focusin = move |ev: ev::FocusEvent| hover_to(ev.target());
+    let on_nodes_focusout = move |ev: ev::FocusEvent| hover_to(ev.related_target());
+    let on_groups_click = move |ev: ev::MouseEvent| {
+        if let Some(ns) = closest(&ev, "[data-collapse]").and_then(|e| e.get_attribute("data-collapse")) {
+            collapse(ns);
+        }
+    };
+    let on_groups_key = move |ev: ev::KeyboardEvent| {
+        if ev.key() == "Enter" || ev.key() == " " {
+            if let Some(ns) = closest(&ev, "[data-collapse]").and_then(|e| e.get_attribute("data-collapse")) {
+                ev.prevent_default();
+                collapse(ns);
+            }
+        }
     };
     // Labels: all when few edges are drawn, else those of the focused node
     // and the selected edge; each placed where it overlaps nothing.
@@ -395,94 +381,43 @@ pub fn AllowGraph(
             })
         })
     });
-    let edge_view = move |d: EdgeViewData| {
-        let (k, denied, ends) = (d.index, d.denied, (d.from, d.to));
-        let dim = move || {
-            lit.with(|l| {
-                l.as_ref().is_some_and(|l| match denied {
-                    false => !l.edges.get(k).copied().unwrap_or(false),
-                    true => !(hovered.get() == Some(ends.0) || hovered.get() == Some(ends.1)),
-                })
-            })
-        };
-        let is_selected = move || !denied && selected.get() == Some(k);
-        let spot = move || placement.with(|p| p.get(&(denied, k)).copied());
-        let g = d.geom;
-        let aria = d.title.clone();
-        let example = d.example;
-        let on_key = move |e: ev::KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                edge_click(example);
+    let edges_ref = NodeRef::<leptos::svg::G>::new();
+    // The drawn arrows' example pairs, by `data-e` index, for clicks.
+    let edge_examples = StoredValue::new(Vec::<(GraphEndpoint, GraphEndpoint)>::new());
+    Effect::new(move |_| {
+        let Some(layer) = edges_ref.get() else { return };
+        let (sel, h) = (selected.get(), hovered.get());
+        let html = geoms.with(|gs| {
+            edge_examples.set_value(gs.iter().map(|d| d.example).collect());
+            placement.with(|spots| lit.with(|lit| edges_markup(gs, spots, lit.as_ref(), h, sel)))
+        });
+        // A rebuilt arrow that had the keyboard focus gets it back.
+        let focused =
+            document().active_element().filter(|e| layer.contains(Some(e))).and_then(|e| e.get_attribute("data-key"));
+        markup::render(&layer, &html, &[]);
+        if let Some(key) = focused {
+            let again = layer.query_selector(&format!("[data-key=\"{key}\"]")).ok().flatten();
+            if let Some(el) = again.and_then(|e| e.dyn_into::<web_sys::SvgElement>().ok()) {
+                let _ = el.focus();
             }
-        };
-        let change = d.change.map(ChangeKind::as_str);
-        let badge = d.change.map(ChangeKind::badge).filter(|b| !b.is_empty());
-        let (bx, by) = {
-            let p = g.point_at(BADGE_AT);
-            (p.x, p.y)
-        };
-        let head = if denied {
-            let [tip, l, r] = g.arrow;
-            let (cx, cy) = ((tip.x + (l.x + r.x) / 2.0) / 2.0, (tip.y + (l.y + r.y) / 2.0) / 2.0);
-            view! {
-                <g class="denied-mark">
-                    <circle cx=num(cx) cy=num(cy) r="5" />
-                    <line x1=num(cx - 3.4) y1=num(cy + 3.4) x2=num(cx + 3.4) y2=num(cy - 3.4) />
-                </g>
-            }
-            .into_any()
-        } else {
-            view! { <polygon class="edge-arrow" points=g.arrow_points() /> }.into_any()
-        };
-        view! {
-            <g
-                class=change.map_or_else(|| "edge".to_owned(), |c| format!("edge change-{c}"))
-                class:aggregate=d.aggregate
-                class:denied-admin=denied
-                class:dim=dim
-                class:selected=is_selected
-                data-testid=if denied { "graph-edge-denied" } else { "graph-edge" }
-                data-from=d.from_id
-                data-to=d.to_id
-                data-change=change
-                data-tiers=d.tiers
-                tabindex="0"
-                role="button"
-                aria-label=aria
-                on:click=move |_| edge_click(example)
-                on:keydown=on_key
-            >
-                <title>{d.title}</title>
-                <path class="edge-hit" d=g.path() />
-                <path class="edge-line" d=g.path() />
-                {head}
-                {badge.map(|b| view! {
-                    <g class="change-badge" aria-hidden="true">
-                        <circle cx=num(bx) cy=num(by) r="7" />
-                        <text x=num(bx) y=num(by + 3.6)>{b}</text>
-                    </g>
-                })}
-                <g class="edge-label" class:hidden=move || spot().is_none()>
-                    <rect
-                        x=move || num(spot().unwrap_or(g.label).x)
-                        y=move || num(spot().unwrap_or(g.label).y)
-                        width=num(g.label.w)
-                        height=num(g.label.h)
-                        rx="3"
-                    />
-                    <text
-                        x=move || num({ let r = spot().unwrap_or(g.label); r.x + r.w / 2.0 })
-                        y=move || num({ let r = spot().unwrap_or(g.label); r.y + r.h - 3.5 })
-                    >
-                        {d.label}
-                    </text>
-                </g>
-            </g>
+        }
+    });
+    let edge_at = move |ev: &web_sys::Event| -> Option<(GraphEndpoint, GraphEndpoint)> {
+        let k: usize = closest(ev, "[data-e]")?.get_attribute("data-e")?.parse().ok()?;
+        edge_examples.with_value(|x| x.get(k).copied())
+    };
+    let on_edges_click = move |ev: ev::MouseEvent| {
+        if let Some(example) = edge_at(&ev) {
+            edge_click(example);
         }
     };
-    let edges_view = move || {
-        view! { <For each=move || geoms.get() key=|d| (d.generation, d.denied, d.index) children=edge_view /> }
+    let on_edges_key = move |ev: ev::KeyboardEvent| {
+        if ev.key() == "Enter" || ev.key() == " " {
+            if let Some(example) = edge_at(&ev) {
+                ev.prevent_default();
+                edge_click(example);
+            }
+        }
     };
     let status = move || {
         let (hidden, total) = (drawn.with(|d| d.hidden), model.with(|m| m.edges.len()));
@@ -659,9 +594,19 @@ pub fn AllowGraph(
                     on:pointerleave=end_drag
                 >
                     <title>"Allow graph"</title>
-                    <g class="layer-groups">{groups_view}</g>
-                    <g class="layer-edges">{edges_view}</g>
-                    <g class="layer-nodes">{nodes_view}</g>
+                    <g class="layer-groups" inner_html=groups_html on:click=on_groups_click on:keydown=on_groups_key></g>
+                    <g class="layer-edges" node_ref=edges_ref on:click=on_edges_click on:keydown=on_edges_key></g>
+                    <g
+                        class="layer-nodes"
+                        node_ref=nodes_ref
+                        inner_html=nodes_html
+                        on:click=on_nodes_click
+                        on:keydown=on_nodes_key
+                        on:mouseover=on_nodes_over
+                        on:mouseout=on_nodes_out
+                        on:focusin=on_nodes_focusin
+                        on:focusout=on_nodes_focusout
+                    ></g>
                 </svg>
             </div>
             <Legend model=model />
@@ -782,51 +727,155 @@ fn translate(x: f64, y: f64) -> String {
 }
 
 /// An isolation marker: a shield at (`x`, `top`) and its text (`in`, `out`).
-fn marker_view(x: f64, top: f64, text: String) -> impl IntoView {
-    view! {
-        <g class="iso-marker">
-            <path class="shield" d=SHIELD_PATH transform=translate(x, top) />
-            <text class="node-detail iso-text" x=num(x + layout::SHIELD_W + 2.0) y=num(top + 8.0)>
-                {text}
-            </text>
-        </g>
+fn marker_markup(m: &mut Markup, x: f64, top: f64, text: &str) {
+    m.open("g").attr("class", "iso-marker").end();
+    m.open("path").attr("class", "shield").attr("d", SHIELD_PATH).attr("transform", &translate(x, top)).end();
+    m.close("path").open("text").attr("class", "node-detail iso-text");
+    m.attr("x", &num(x + layout::SHIELD_W + 2.0)).attr("y", &num(top + 8.0)).end().text(text).close("text");
+    m.close("g");
+}
+
+/// An expanded namespace's box and its header (a collapse button, with
+/// `data-collapse`, when the graph is at namespace level).
+fn group_markup(m: &mut Markup, namespace: &str, empty: bool, r: Rect, toggle: bool) {
+    m.open("g").attr("class", "group").attr("data-namespace", namespace).end();
+    m.open("rect").attr("class", "group-box").attr("x", &num(r.x)).attr("y", &num(r.y));
+    m.attr("width", &num(r.w)).attr("height", &num(r.h)).attr("rx", "10").end().close("rect");
+    m.open("text").attr("class", if toggle { "group-label toggle" } else { "group-label" });
+    m.attr("x", &num(r.x + 12.0)).attr("y", &num(r.y + 19.0));
+    if toggle {
+        m.attr("role", "button").attr("tabindex", "0").attr("data-collapse", namespace);
+    }
+    m.end().open("title").end();
+    if toggle {
+        m.text(&format!("namespace {namespace}: click to collapse"));
+    } else {
+        m.text(&format!("namespace {namespace}"));
+    }
+    m.close("title").text(&if toggle { format!("▾ {namespace}") } else { namespace.to_owned() }).close("text");
+    if empty {
+        m.open("text").attr("class", "node-detail").attr("x", &num(r.x + 12.0)).attr("y", &num(r.y + 46.0));
+        m.end().text("no pods").close("text");
+    }
+    m.close("g");
+}
+
+/// Every node of `m` at its place in `l`, dimmed where `lit` leaves it out.
+fn nodes_markup(m: &GraphModel, l: &Layout, lit: Option<&focus::Lit>) -> String {
+    let mut out = Markup::default();
+    for (n, (node, r)) in m.nodes.iter().zip(&l.nodes).enumerate() {
+        let kind = node.kind_name();
+        let collapsed = matches!(node.kind, NodeKind::Namespace { .. });
+        let dim = lit.is_some_and(|l| !l.nodes.get(n).copied().unwrap_or(false));
+        let class = format!(
+            "node node-{kind}{}{}{}",
+            if node.isolation.ingress > 0 { " iso-in" } else { "" },
+            if node.isolation.egress > 0 { " iso-out" } else { "" },
+            if dim { " dim" } else { "" }
+        );
+        let title = node.title();
+        out.open("g").attr("class", &class).attr("data-testid", "graph-node").attr("data-id", &node.id);
+        out.attr("data-kind", kind).attr("tabindex", "0").attr("role", "button").attr("aria-label", &title);
+        out.attr("data-n", &n.to_string()).end().open("title").end().text(&title).close("title");
+        out.open("rect").attr("class", "node-box").attr("x", &num(r.x)).attr("y", &num(r.y));
+        out.attr("width", &num(r.w)).attr("height", &num(r.h));
+        out.attr("rx", &num(if kind == "external" { NODE_H / 2.0 } else { 6.0 })).end().close("rect");
+        out.open("text").attr("class", "node-label").attr("x", &num(r.x + 10.0)).attr("y", &num(r.y + 17.0)).end();
+        out.text(&if collapsed { format!("▸ {}", node.label) } else { node.label.clone() }).close("text");
+        let detail = node.detail();
+        out.open("text").attr("class", "node-detail").attr("x", &num(r.x + 10.0)).attr("y", &num(r.y + 32.0)).end();
+        out.text(&detail).close("text");
+        let markers = node.markers();
+        let (starts, _) = layout::detail_line(&detail, &markers);
+        for (text, dx) in markers.iter().zip(starts) {
+            marker_markup(&mut out, r.x + 10.0 + dx, r.y + 24.0, text);
+        }
+        out.close("g");
+    }
+    out.finish().0
+}
+
+/// Toggles `dim` on every element of `layer` matching `selector`, by the
+/// index in its `attr`.
+fn mark_dim(layer: &web_sys::Element, selector: &str, attr: &str, dim: impl Fn(usize) -> bool) {
+    let Ok(list) = layer.query_selector_all(selector) else { return };
+    for i in 0..list.length() {
+        let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
+        let Some(n) = el.get_attribute(attr).and_then(|v| v.parse::<usize>().ok()) else { continue };
+        let _ = el.class_list().toggle_with_force("dim", dim(n));
     }
 }
 
-/// An expanded namespace's box and its header (a collapse button when the
-/// graph is at namespace level).
-fn group_view(
-    namespace: &str,
-    empty: bool,
-    r: Rect,
-    toggle: bool,
-    collapse: impl Fn(String) + Copy + 'static,
-) -> impl IntoView {
-    let ns = namespace.to_owned();
-    let header = if toggle { format!("▾ {namespace}") } else { namespace.to_owned() };
-    let ns_click = ns.clone();
-    view! {
-        <g class="group" data-namespace=ns.clone()>
-            <rect class="group-box" x=num(r.x) y=num(r.y) width=num(r.w) height=num(r.h) rx="10" />
-            <text
-                class="group-label"
-                class:toggle=toggle
-                x=num(r.x + 12.0)
-                y=num(r.y + 19.0)
-                role=if toggle { Some("button") } else { None }
-                tabindex=if toggle { Some("0") } else { None }
-                on:click=move |_| {
-                    if toggle {
-                        collapse(ns_click.clone());
-                    }
-                }
-            >
-                <title>{if toggle { format!("namespace {ns}: click to collapse") } else { format!("namespace {ns}") }}</title>
-                {header}
-            </text>
-            {empty.then(|| view! { <text class="node-detail" x=num(r.x + 12.0) y=num(r.y + 46.0)>"no pods"</text> })}
-        </g>
+/// The drawn arrows: allowed ones, then denied-by-admin ones, each with its
+/// label where `spots` placed it (hidden where it has no spot), dimmed
+/// where the hovered node's `lit` leaves it out, and the `selected` one
+/// marked.
+fn edges_markup(
+    gs: &[EdgeViewData],
+    spots: &BTreeMap<(bool, usize), Rect>,
+    lit: Option<&focus::Lit>,
+    hovered: Option<usize>,
+    selected: Option<usize>,
+) -> String {
+    let mut m = Markup::default();
+    for (i, d) in gs.iter().enumerate() {
+        let (k, denied, g) = (d.index, d.denied, d.geom);
+        let dim = lit.is_some_and(|l| match denied {
+            false => !l.edges.get(k).copied().unwrap_or(false),
+            true => !(hovered == Some(d.from) || hovered == Some(d.to)),
+        });
+        let change = d.change.map(ChangeKind::as_str);
+        let mut class = change.map_or_else(|| "edge".to_owned(), |c| format!("edge change-{c}"));
+        for (on, name) in [
+            (d.aggregate, " aggregate"),
+            (denied, " denied-admin"),
+            (dim, " dim"),
+            (!denied && selected == Some(k), " selected"),
+        ] {
+            if on {
+                class.push_str(name);
+            }
+        }
+        m.open("g").attr("class", &class);
+        m.attr("data-testid", if denied { "graph-edge-denied" } else { "graph-edge" });
+        m.attr("data-from", &d.from_id).attr("data-to", &d.to_id);
+        if let Some(c) = change {
+            m.attr("data-change", c);
+        }
+        if let Some(t) = &d.tiers {
+            m.attr("data-tiers", t);
+        }
+        m.attr("tabindex", "0").attr("role", "button").attr("aria-label", &d.title);
+        m.attr("data-e", &i.to_string()).attr("data-key", &format!("{}-{k}", u8::from(denied))).end();
+        m.open("title").end().text(&d.title).close("title");
+        let path = g.path();
+        m.open("path").attr("class", "edge-hit").attr("d", &path).end().close("path");
+        m.open("path").attr("class", "edge-line").attr("d", &path).end().close("path");
+        if denied {
+            let [tip, l, r] = g.arrow;
+            let (cx, cy) = ((tip.x + (l.x + r.x) / 2.0) / 2.0, (tip.y + (l.y + r.y) / 2.0) / 2.0);
+            m.open("g").attr("class", "denied-mark").end();
+            m.open("circle").attr("cx", &num(cx)).attr("cy", &num(cy)).attr("r", "5").end().close("circle");
+            m.open("line").attr("x1", &num(cx - 3.4)).attr("y1", &num(cy + 3.4));
+            m.attr("x2", &num(cx + 3.4)).attr("y2", &num(cy - 3.4)).end().close("line").close("g");
+        } else {
+            m.open("polygon").attr("class", "edge-arrow").attr("points", &g.arrow_points()).end().close("polygon");
+        }
+        if let Some(b) = d.change.map(ChangeKind::badge).filter(|b| !b.is_empty()) {
+            let p = g.point_at(BADGE_AT);
+            m.open("g").attr("class", "change-badge").attr("aria-hidden", "true").end();
+            m.open("circle").attr("cx", &num(p.x)).attr("cy", &num(p.y)).attr("r", "7").end().close("circle");
+            m.open("text").attr("x", &num(p.x)).attr("y", &num(p.y + 3.6)).end().text(b).close("text").close("g");
+        }
+        let spot = spots.get(&(denied, k)).copied();
+        let r = spot.unwrap_or(g.label);
+        m.open("g").attr("class", if spot.is_some() { "edge-label" } else { "edge-label hidden" }).end();
+        m.open("rect").attr("x", &num(r.x)).attr("y", &num(r.y)).attr("width", &num(g.label.w));
+        m.attr("height", &num(g.label.h)).attr("rx", "3").end().close("rect");
+        m.open("text").attr("x", &num(r.x + r.w / 2.0)).attr("y", &num(r.y + r.h - 3.5)).end();
+        m.text(&d.label).close("text").close("g").close("g");
     }
+    m.finish().0
 }
 
 /// The legend: what the markers, arrows and shapes mean (the tier and
