@@ -38,7 +38,11 @@ pub struct Preset {
     pub title: &'static str,
     /// One line saying what the scenario shows.
     pub summary: &'static str,
-    /// One paragraph: what the preset teaches and what to look at.
+    /// One paragraph: what the preset teaches and what to look at, from
+    /// `core/presets/<id>.txt` (feature `embedded-content`; without it, see
+    /// [`Preset::embedded_lesson`] and [`lesson_file_name`]). Read it through
+    /// [`Preset::embedded_lesson`], which drops the file's final newline.
+    #[cfg(feature = "embedded-content")]
     pub lesson: &'static str,
     /// The scenario, as multi-document YAML (feature `embedded-content`;
     /// without it, see [`Preset::embedded_yaml`] and [`file_name`]).
@@ -58,6 +62,10 @@ pub const DEFAULT_PRESET_ID: &str = "three-tier";
 /// without fetching anything.
 pub const DEFAULT_YAML: &str = include_str!("../presets/three-tier.yaml");
 
+/// The default preset's paragraph, always embedded: the page shows it with
+/// its first paint.
+pub const DEFAULT_LESSON: &str = include_str!("../presets/three-tier.txt");
+
 /// The folder, next to the page, that serves `core/presets/*.yaml` (see
 /// [`file_name`]).
 pub const DIR: &str = "presets";
@@ -68,7 +76,28 @@ pub fn file_name(id: &str) -> alloc::string::String {
     alloc::format!("{id}.yaml")
 }
 
+/// The file holding the preset `id`'s paragraph, beside its scenario:
+/// `<id>.txt`. The page fetches it with the scenario, so the paragraphs are
+/// not in its wasm (about 3 KB of its gzipped download).
+pub fn lesson_file_name(id: &str) -> alloc::string::String {
+    alloc::format!("{id}.txt")
+}
+
 impl Preset {
+    /// The paragraph when it is compiled in (as [`Preset::embedded_yaml`]),
+    /// without the file's final newline.
+    #[cfg(feature = "embedded-content")]
+    pub fn embedded_lesson(&self) -> Option<&'static str> {
+        Some(self.lesson.trim_end())
+    }
+
+    /// The paragraph when it is compiled in: without the `embedded-content`
+    /// feature, only the default preset's ([`DEFAULT_LESSON`]).
+    #[cfg(not(feature = "embedded-content"))]
+    pub fn embedded_lesson(&self) -> Option<&'static str> {
+        (self.id == DEFAULT_PRESET_ID).then_some(DEFAULT_LESSON.trim_end())
+    }
+
     /// The scenario when it is compiled in: always with the
     /// `embedded-content` feature, and for the default preset without it.
     #[cfg(feature = "embedded-content")]
@@ -129,7 +158,8 @@ pub const PRESETS: &[Preset] = &[
         id: "default-allow",
         title: "Default allow (no policy)",
         summary: "With no NetworkPolicy, every pod can reach every other pod on every port.",
-        lesson: "Kubernetes starts wide open: until some NetworkPolicy selects a pod, that pod accepts connections from anyone and may connect anywhere. Here a debugging pod in the dev namespace reaches the production database directly. Look at the graph: every pod has an arrow to every other pod. Then open one of the default-deny presets to see how a single policy changes that.",
+        #[cfg(feature = "embedded-content")]
+        lesson: include_str!("../presets/default-allow.txt"),
         #[cfg(feature = "embedded-content")]
         yaml: include_str!("../presets/default-allow.yaml"),
         focus: FocusFlow { from: "dev/debug", to: "shop/db", probe: "TCP/5432" },
@@ -139,7 +169,8 @@ pub const PRESETS: &[Preset] = &[
         id: "default-deny-ingress",
         title: "Default deny: ingress",
         summary: "An empty podSelector with policyTypes [Ingress] closes every pod of a namespace to incoming connections.",
-        lesson: "A policy selects pods; a selected pod becomes isolated for the directions in its policyTypes, and then only what some rule allows gets through. This policy selects every pod in production (podSelector {}) for Ingress and has no rules, so nothing can connect to them, not even other production pods. Notice what does not change: production pods can still open connections out (to staging, for example), and staging is untouched, because a policy only ever selects pods in its own namespace.",
+        #[cfg(feature = "embedded-content")]
+        lesson: include_str!("../presets/default-deny-ingress.txt"),
         #[cfg(feature = "embedded-content")]
         yaml: include_str!("../presets/default-deny-ingress.yaml"),
         focus: FocusFlow { from: "staging/api", to: "production/api", probe: "TCP/8080" },
@@ -149,7 +180,8 @@ pub const PRESETS: &[Preset] = &[
         id: "default-deny-egress",
         title: "Default deny: egress",
         summary: "policyTypes [Egress] with no rules stops a namespace's pods from opening any connection.",
-        lesson: "Egress isolation works on the client side: the production pods cannot open a connection to anything, not to each other, not to staging, and not to the DNS server in kube-system. Incoming connections from staging still work because nothing isolates production for ingress. Open the inspector on a denied flow and see that the destination's side says \"not isolated\": it is the source's egress that refuses. Note that Egress must be written in policyTypes; a policy with no egress section is an Ingress policy by default.",
+        #[cfg(feature = "embedded-content")]
+        lesson: include_str!("../presets/default-deny-egress.txt"),
         #[cfg(feature = "embedded-content")]
         yaml: include_str!("../presets/default-deny-egress.yaml"),
         focus: FocusFlow { from: "production/web", to: "production/api", probe: "TCP/8080" },
@@ -159,7 +191,8 @@ pub const PRESETS: &[Preset] = &[
         id: "default-deny-all",
         title: "Default deny: both directions",
         summary: "The usual first step: isolate every pod of a namespace for ingress and egress.",
-        lesson: "This is the baseline most guides start with: one policy, podSelector {}, both policy types, no rules. Inside my-app nothing gets in or out, so even the frontend cannot reach its own backend: the inspector shows both sides refusing. The pods in tools are not selected by any policy and keep talking to each other. From here, every allowed flow has to be opened explicitly, usually on both ends.",
+        #[cfg(feature = "embedded-content")]
+        lesson: include_str!("../presets/default-deny-all.txt"),
         #[cfg(feature = "embedded-content")]
         yaml: include_str!("../presets/default-deny-all.yaml"),
         focus: FocusFlow { from: "my-app/frontend", to: "my-app/backend", probe: "TCP/6379" },
@@ -169,7 +202,8 @@ pub const PRESETS: &[Preset] = &[
         id: "allow-from-monitoring",
         title: "Allow from the monitoring namespace",
         summary: "A namespaceSelector on kubernetes.io/metadata.name admits every pod of one namespace.",
-        lesson: "The policy selects every pod in my-app and admits any pod whose namespace matches the namespaceSelector. It uses the label kubernetes.io/metadata.name, which the API server puts on every namespace with the namespace's own name, so it needs no labelling by hand. Prometheus can scrape any port of any my-app pod; a client in team-b cannot get in. Also notice that my-app's own pods can no longer reach each other: a policy that allows something also isolates the pods it selects.",
+        #[cfg(feature = "embedded-content")]
+        lesson: include_str!("../presets/allow-from-monitoring.txt"),
         #[cfg(feature = "embedded-content")]
         yaml: include_str!("../presets/allow-from-monitoring.yaml"),
         focus: FocusFlow { from: "monitoring/prometheus", to: "my-app/backend", probe: "TCP/9121" },
@@ -179,7 +213,8 @@ pub const PRESETS: &[Preset] = &[
         id: "frontend-backend-6379",
         title: "Frontend to backend on TCP 6379",
         summary: "Allow one pod label from the same namespace, on one port only.",
-        lesson: "The rule has a peer (pods labelled app=frontend) and a port (TCP 6379), and a connection must match both. So the frontend reaches the backend on 6379 but not on port 80, which the backend also listens on; the worker cannot reach it at all. The pod labelled app=frontend in the namespace other is refused too: a podSelector without a namespaceSelector only looks in the policy's own namespace. The frontend is a Deployment, so policies match the labels of its pod template; the Service is only a name for the backend pods, and policies never select Services.",
+        #[cfg(feature = "embedded-content")]
+        lesson: include_str!("../presets/frontend-backend-6379.txt"),
         #[cfg(feature = "embedded-content")]
         yaml: include_str!("../presets/frontend-backend-6379.yaml"),
         focus: FocusFlow { from: "my-app/frontend", to: "my-app/backend", probe: "TCP/6379" },
@@ -189,7 +224,8 @@ pub const PRESETS: &[Preset] = &[
         id: "or-vs-and",
         title: "OR vs AND in from/to",
         summary: "Two list items are OR; two selectors in one item are AND. One dash makes the difference.",
-        lesson: "Both policies use the same two selectors. In or-demo they are two entries of the from list, so a source needs to match only one: every pod of alice's namespace gets in (even the web pod, which is not a client), and so do role=client pods of or-demo itself. In and-demo they are one entry, so a source must match both: only role=client pods inside alice's namespace. Start on alice/web to or-demo/db, allowed by from[0] alone, then switch the destination to and-demo/db and watch the same flow fail on the podSelector term. bob's client is refused by both.",
+        #[cfg(feature = "embedded-content")]
+        lesson: include_str!("../presets/or-vs-and.txt"),
         #[cfg(feature = "embedded-content")]
         yaml: include_str!("../presets/or-vs-and.yaml"),
         focus: FocusFlow { from: "alice/web", to: "or-demo/db", probe: "TCP/5432" },
@@ -199,7 +235,8 @@ pub const PRESETS: &[Preset] = &[
         id: "policies-add-up",
         title: "Policies add up (no deny)",
         summary: "Several policies on one pod are a union; a policy cannot take away what another allows.",
-        lesson: "Three policies select the same server. allow-team-x and allow-team-y each admit one team, and the result is their union: both teams get in, team-z does not. The third policy, deny-team-x, was meant to shut team-x out, but NetworkPolicy has no deny rule and no order: a policy with no rules only isolates, which the others already did, and allows nothing. Look at the inspector for team-x: it is still allowed, by allow-team-x. To remove access, you have to change the policy that grants it.",
+        #[cfg(feature = "embedded-content")]
+        lesson: include_str!("../presets/policies-add-up.txt"),
         #[cfg(feature = "embedded-content")]
         yaml: include_str!("../presets/policies-add-up.yaml"),
         focus: FocusFlow { from: "team-y/client", to: "api/server", probe: "TCP/8080" },
@@ -209,7 +246,8 @@ pub const PRESETS: &[Preset] = &[
         id: "named-ports",
         title: "Named ports",
         summary: "port: http resolves on each destination pod, so one rule can mean different numbers.",
-        lesson: "A port can be written by name. The name is looked up in the container ports of the pod receiving the connection, for the rule's protocol. Here http is 8080 on api-v1 and 9090 on api-v2, so the same rule opens 8080 on one and 9090 on the other; api-legacy declares no port named http, so the rule opens nothing there, and its port 8000 stays closed. This is handy when versions move ports, and a classic surprise when a pod forgets to name its port.",
+        #[cfg(feature = "embedded-content")]
+        lesson: include_str!("../presets/named-ports.txt"),
         #[cfg(feature = "embedded-content")]
         yaml: include_str!("../presets/named-ports.yaml"),
         focus: FocusFlow { from: "shop/web", to: "shop/api-v2", probe: "TCP/9090" },
@@ -219,7 +257,8 @@ pub const PRESETS: &[Preset] = &[
         id: "endport-range",
         title: "Port ranges with endPort",
         summary: "port plus endPort allows a whole range, both ends included (Kubernetes 1.25+, beta since 1.22).",
-        lesson: "A media server needs a block of UDP ports. Instead of listing a hundred ports, the rule says port: 40000 with endPort: 40100, and every port from 40000 to 40100 is allowed, both ends included; 40101 is not. The range applies to its own protocol only, so TCP 40050 stays closed. The recorder shows the same idea for egress to an address block outside the cluster, taken from the Kubernetes documentation. endPort needs a numeric port: it cannot extend a named one.",
+        #[cfg(feature = "embedded-content")]
+        lesson: include_str!("../presets/endport-range.txt"),
         #[cfg(feature = "embedded-content")]
         yaml: include_str!("../presets/endport-range.yaml"),
         focus: FocusFlow { from: "players/player", to: "media/sfu", probe: "UDP/40050" },
@@ -229,7 +268,8 @@ pub const PRESETS: &[Preset] = &[
         id: "ipblock-except",
         title: "ipBlock with except",
         summary: "Admit an address range minus a hole, alongside pod and namespace peers.",
-        lesson: "The db pod accepts TCP 6379 from three peers, an OR list: addresses in 172.17.0.0/16 except 172.17.1.0/24, any pod of a namespace labelled project=myproject, and role=frontend pods of its own namespace. Try 172.17.0.20 (allowed) and 172.17.1.20 (refused: it falls into the except). ipBlock is meant for addresses outside the cluster; pods are better chosen by labels, because their IPs change. The egress rule lets db connect only to 10.0.0.0/24 on TCP 5978.",
+        #[cfg(feature = "embedded-content")]
+        lesson: include_str!("../presets/ipblock-except.txt"),
         #[cfg(feature = "embedded-content")]
         yaml: include_str!("../presets/ipblock-except.yaml"),
         focus: FocusFlow { from: "172.17.1.20", to: "default/db", probe: "TCP/6379" },
@@ -239,7 +279,8 @@ pub const PRESETS: &[Preset] = &[
         id: "three-tier",
         title: "Three-tier app in one namespace",
         summary: "Default deny, DNS for everyone, then web → api → db one hop and one port at a time.",
-        lesson: "A complete small application. The baseline denies everything in shop; allow-dns lets every pod query CoreDNS on UDP and TCP 53; then one policy per tier says what it accepts and what it may call. The web tier takes port 80 from anywhere and calls the api on 8080; the api calls the database on 5432; the database only accepts the api. Each allowed hop needs both ends to agree, so open web to api in the inspector and see the egress rule and the ingress rule that allow it. Then try web to db: the frontend cannot skip a tier.",
+        #[cfg(feature = "embedded-content")]
+        lesson: include_str!("../presets/three-tier.txt"),
         #[cfg(feature = "embedded-content")]
         yaml: include_str!("../presets/three-tier.yaml"),
         focus: FocusFlow { from: "shop/web", to: "shop/api", probe: "TCP/8080" },
@@ -249,7 +290,8 @@ pub const PRESETS: &[Preset] = &[
         id: "three-tier-namespaces",
         title: "Three tiers across namespaces (zero-trust labels)",
         summary: "Namespaces labelled env/tier/team; policies select tiers by label, not by name.",
-        lesson: "Each tier lives in its own namespace, and the namespaces carry labels for environment, tier and team. The database admits namespaces labelled tier=api and env=prod, so the production backend gets in, while the staging namespace, also tier=api but env=staging, does not: the labels in one matchLabels must all hold. The frontend cannot reach the database at all. The backend has an egress allow-list (the data tier and DNS), which limits what a compromised backend could reach.",
+        #[cfg(feature = "embedded-content")]
+        lesson: include_str!("../presets/three-tier-namespaces.txt"),
         #[cfg(feature = "embedded-content")]
         yaml: include_str!("../presets/three-tier-namespaces.yaml"),
         focus: FocusFlow { from: "backend/api", to: "database/postgres", probe: "TCP/5432" },
@@ -259,7 +301,8 @@ pub const PRESETS: &[Preset] = &[
         id: "ingress-controller",
         title: "Ingress controller admission",
         summary: "Only pods marked expose=true accept traffic, and only from the ingress-nginx namespace.",
-        lesson: "Internet traffic enters through the ingress controller, so the pods behind it only need to accept the controller. The policy selects pods labelled expose=true and admits the namespace labelled name=ingress-nginx on TCP 8080. That label is not automatic (only kubernetes.io/metadata.name is), so the namespace sets it by hand. The baseline policy matters too: without it the admin pod, which is not marked, would not be selected by any policy and would stay open to everyone, including the sandbox.",
+        #[cfg(feature = "embedded-content")]
+        lesson: include_str!("../presets/ingress-controller.txt"),
         #[cfg(feature = "embedded-content")]
         yaml: include_str!("../presets/ingress-controller.yaml"),
         focus: FocusFlow { from: "ingress-nginx/controller", to: "frontend/web", probe: "TCP/8080" },
@@ -269,7 +312,8 @@ pub const PRESETS: &[Preset] = &[
         id: "dns-forgotten",
         title: "The forgotten DNS egress",
         summary: "Egress default deny without a DNS rule: connections by IP work, name lookups fail.",
-        lesson: "This is the most common NetworkPolicy outage. production denies all egress, then allows web to call api on 8080, and the inspector confirms that flow is allowed. But the application connects to api.production.svc, a name, and looking it up means a UDP query to CoreDNS on port 53, which nothing allows: the web pod's egress refuses it. The app sees name resolution errors, not connection errors. Compare with the preset that adds the DNS rule.",
+        #[cfg(feature = "embedded-content")]
+        lesson: include_str!("../presets/dns-forgotten.txt"),
         #[cfg(feature = "embedded-content")]
         yaml: include_str!("../presets/dns-forgotten.yaml"),
         focus: FocusFlow { from: "production/web", to: "kube-system/coredns", probe: "UDP/53" },
@@ -279,7 +323,8 @@ pub const PRESETS: &[Preset] = &[
         id: "dns-done-right",
         title: "DNS egress done right",
         summary: "Allow UDP and TCP 53 to the kube-dns pods of kube-system, and nothing else there.",
-        lesson: "One more policy fixes the lookups: every production pod may reach the pods labelled k8s-app=kube-dns in the namespace kube-system, on UDP 53 and TCP 53 (TCP carries answers too large for UDP). Both selectors sit in one entry, so it is the kube-dns pods inside kube-system and not, say, the metrics server next to them. CoreDNS itself is not isolated, so its ingress side allows the query.",
+        #[cfg(feature = "embedded-content")]
+        lesson: include_str!("../presets/dns-done-right.txt"),
         #[cfg(feature = "embedded-content")]
         yaml: include_str!("../presets/dns-done-right.yaml"),
         focus: FocusFlow { from: "production/web", to: "kube-system/coredns", probe: "UDP/53" },
@@ -289,7 +334,8 @@ pub const PRESETS: &[Preset] = &[
         id: "kube-system-deny-all",
         title: "Pitfall: default deny in kube-system",
         summary: "A deny-all in kube-system breaks DNS for every namespace, even ones without policies.",
-        lesson: "Applying the same baseline to every namespace, kube-system included, looks consistent but breaks the cluster. A connection needs the client's egress and the server's ingress to allow it. The production namespace has no policy, so its side is open, yet its DNS queries fail: CoreDNS's ingress is now isolated with no rule. CoreDNS also cannot reach the upstream resolver any more. The commented-out policy at the end of the file is the fix from the article; uncomment it and watch DNS come back.",
+        #[cfg(feature = "embedded-content")]
+        lesson: include_str!("../presets/kube-system-deny-all.txt"),
         #[cfg(feature = "embedded-content")]
         yaml: include_str!("../presets/kube-system-deny-all.yaml"),
         focus: FocusFlow { from: "production/web", to: "kube-system/coredns", probe: "UDP/53" },
@@ -299,7 +345,8 @@ pub const PRESETS: &[Preset] = &[
         id: "namespace-missing-label",
         title: "Pitfall: a namespace missing its label",
         summary: "namespaceSelector purpose=monitoring, but the monitoring namespace was never labelled: the selector matches nothing.",
-        lesson: "A namespaceSelector looks at the labels of namespaces, never at their names. This policy admits namespaces labelled purpose=monitoring, but the monitoring namespace was never labelled, so the selector matches no namespace at all: Prometheus is refused, and because the policy selects every pod in production, nothing else gets in either. A real cluster gives no warning; the policy is valid, it just matches nothing. The inspector names the missing label. Add it to the monitoring Namespace and every pod of monitoring is admitted; uncomment the podSelector in the same entry, as the article's corrected version does, and only Prometheus is.",
+        #[cfg(feature = "embedded-content")]
+        lesson: include_str!("../presets/namespace-missing-label.txt"),
         #[cfg(feature = "embedded-content")]
         yaml: include_str!("../presets/namespace-missing-label.yaml"),
         focus: FocusFlow { from: "monitoring/prometheus", to: "production/api", probe: "TCP/8080" },
@@ -309,7 +356,8 @@ pub const PRESETS: &[Preset] = &[
         id: "cluster-guardrails",
         title: "Cluster admin guardrails that developers cannot override",
         summary: "An Admin-tier ClusterNetworkPolicy protects the database whatever NetworkPolicies say; a Baseline tier sets defaults they may relax.",
-        lesson: "NetworkPolicy cannot deny and has no order, so a cluster admin cannot use it to protect anything from namespace owners. ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2) adds tiers around NetworkPolicy: the Admin tier is consulted first, by ascending priority, and its Accept and Deny are final; NetworkPolicies come next; the Baseline tier comes after them and only decides for pods that no NetworkPolicy isolates; whatever nobody decides is allowed. Here protect-db lets the backend namespace into sensitive/db and denies every other pod, so the developer's allow-all-to-db changes nothing for tenant-a's web pod: the inspector's chain stops at the Admin tier. Prometheus is different: its scrape on TCP 9187 matches a Pass, which hands the decision to the NetworkPolicy tier, and allow-all-to-db admits it; on 5432 it falls to the deny. Namespace selectors never match addresses outside the cluster, so an external client reaches the db through the developer's policy. Below, the Baseline tier keeps tenants apart: tenant-a cannot reach tenant-b's worker, but tenant-b opened its web pod to tenant-a on 8080 with a NetworkPolicy, and for that pod the Baseline tier is never consulted.",
+        #[cfg(feature = "embedded-content")]
+        lesson: include_str!("../presets/cluster-guardrails.txt"),
         #[cfg(feature = "embedded-content")]
         yaml: include_str!("../presets/cluster-guardrails.yaml"),
         focus: FocusFlow { from: "tenant-a/web", to: "sensitive/db", probe: "TCP/5432" },
@@ -335,6 +383,14 @@ mod tests {
     #[test]
     fn the_default_yaml_is_the_default_presets_file() {
         assert_eq!(default_preset().map(|p| p.yaml), Some(DEFAULT_YAML));
+        assert_eq!(default_preset().map(|p| p.lesson), Some(DEFAULT_LESSON));
+    }
+
+    #[test]
+    fn the_default_lesson_is_always_embedded_without_its_newline() {
+        let lesson = default_preset().and_then(Preset::embedded_lesson).expect("embedded");
+        assert_eq!(lesson, DEFAULT_LESSON.trim_end());
+        assert!(!lesson.ends_with('\n') && lesson.len() > 200);
     }
 
     #[test]

@@ -172,8 +172,14 @@ fn every_preset_has_its_texts_and_comments() {
     for p in PRESETS {
         assert!(!p.title.trim().is_empty(), "{}: empty title", p.id);
         assert!(!p.summary.trim().is_empty() && !p.summary.contains('\n'), "{}: summary must be one line", p.id);
-        assert!(p.lesson.len() > 200, "{}: the lesson should be a real paragraph", p.id);
-        assert!(!p.lesson.contains("\n\n"), "{}: the lesson is one paragraph", p.id);
+        let lesson = p.embedded_lesson().unwrap_or_default();
+        assert!(lesson.len() > 200, "{}: the lesson should be a real paragraph", p.id);
+        assert!(
+            !lesson.contains('\n'),
+            "{}: the lesson is one paragraph, on one line of {}",
+            p.id,
+            netpol_core::presets::lesson_file_name(p.id)
+        );
         assert!(!p.tags.is_empty(), "{}: no tags", p.id);
         let comments = p.yaml.lines().filter(|l| l.trim_start().starts_with('#')).count();
         assert!(comments >= 3, "{}: the YAML should explain its key lines in comments", p.id);

@@ -57,6 +57,8 @@ test('a preset is fetched on first use with a loading state', async ({ page, sho
   await expect(page.getByTestId('preset-menu')).toBeHidden();
   await expect(editor(page)).toHaveValue(/name: or-demo/);
   await expect(page.getByLabel('What this preset teaches')).toContainText('OR vs AND');
+  // The paragraph is not in the wasm either: it came with the scenario (presets/<id>.txt).
+  await expect(page.getByLabel('What this preset teaches')).toContainText('Both policies use the same two selectors');
   await shot('content-preset-loaded');
   // Loading a fetched preset is still an undoable edit.
   await page.getByRole('button', { name: 'Undo' }).click();
@@ -73,6 +75,20 @@ test('a fetched preset is kept for the visit: picked again, it is not fetched ag
   await expect(editor(page)).toHaveValue(/name: or-demo/);
   const asked = network.requests.filter((r) => r.url.endsWith('/presets/or-vs-and.yaml'));
   expect(asked.length).toBe(1);
+  const paragraph = network.requests.filter((r) => r.url.endsWith('/presets/or-vs-and.txt'));
+  expect(paragraph.length).toBe(1);
+});
+
+test('a preset whose paragraph the host cannot serve still loads, with its one-line summary', async ({ page }) => {
+  await open(page);
+  await page.route('**/presets/ipblock-except.txt', (route) => route.fulfill({ status: 404, body: 'not here' }));
+  await openMenu(page);
+  await item(page, 'ipblock-except').click();
+  await expect(page.getByTestId('preset-menu')).toBeHidden();
+  await expect(editor(page)).toHaveValue(/except/);
+  await expect(page.getByLabel('What this preset teaches')).toContainText(
+    'Admit an address range minus a hole, alongside pod and namespace peers.',
+  );
 });
 
 test('a preset the host cannot serve is refused with a reason, and the editor is untouched', async ({ page, shot }) => {

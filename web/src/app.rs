@@ -656,7 +656,7 @@ pub fn App() -> impl IntoView {
                     <div class="lesson-body">
                         <strong>{p.title}</strong>
                         " "
-                        <span class="lesson-text">{p.lesson}</span>
+                        <span class="lesson-text">{crate::content::preset_lesson(p).unwrap_or(p.summary)}</span>
                     </div>
                     <button
                         class="link small lesson-more"

@@ -50,10 +50,45 @@ fn cached(path: &str) -> Option<&'static str> {
 
 /// The preset's scenario: embedded, cached, or fetched from
 /// `presets/<id>.yaml`; `done` receives it or the reason it is missing.
+/// The preset's paragraph ([`preset_lesson`]) is fetched with it, before
+/// `done` runs, so the banner that follows has it.
 pub fn preset_yaml(p: &'static Preset, done: impl FnOnce(Result<&'static str, String>) + 'static) {
     let path = format!("{}/{}", presets::DIR, presets::file_name(p.id));
     let check = move |t: &str| presets::verify(t, &p.focus);
-    get(p.embedded_yaml(), path, check, done);
+    get(p.embedded_yaml(), path, check, move |result| {
+        if result.is_err() || preset_lesson(p).is_some() {
+            return done(result);
+        }
+        let path = lesson_path(p);
+        leptos::task::spawn_local(async move {
+            // Without its paragraph the preset still loads; the banner then
+            // shows the one-line summary.
+            if let Ok(text) = fetch_text(&path).await {
+                if is_paragraph(&text) {
+                    let text: &'static str = Box::leak(text.trim_end().to_string().into_boxed_str());
+                    CACHE.with_borrow_mut(|c| c.push((path, text)));
+                }
+            }
+            done(result);
+        });
+    });
+}
+
+/// The preset's paragraph, if it is compiled in (the default preset's) or
+/// was fetched with its scenario (`presets/<id>.txt`).
+pub fn preset_lesson(p: &Preset) -> Option<&'static str> {
+    p.embedded_lesson().or_else(|| cached(&lesson_path(p)))
+}
+
+fn lesson_path(p: &Preset) -> String {
+    format!("{}/{}", presets::DIR, presets::lesson_file_name(p.id))
+}
+
+/// Whether a fetched paragraph is one: a line of prose, not a host's HTML
+/// page served for every path.
+fn is_paragraph(text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty() && !t.contains('\n') && !t.starts_with('<')
 }
 
 /// The lesson's scenario: embedded, cached, or fetched from
@@ -103,4 +138,17 @@ async fn fetch_text(path: &str) -> Result<String, String> {
     }
     let text = JsFuture::from(response.text().map_err(reason)?).await.map_err(reason)?;
     text.as_string().ok_or_else(|| "not text".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_paragraph_is_one_line_of_prose() {
+        assert!(is_paragraph("Policies add up.\n"));
+        assert!(!is_paragraph("<!doctype html>\n<html></html>"));
+        assert!(!is_paragraph("one\ntwo"));
+        assert!(!is_paragraph("  \n"));
+    }
 }
