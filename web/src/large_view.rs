@@ -7,6 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::large::{size_text, Large};
+use crate::markup::Markup;
 
 /// At most this many of the document's problems or decisive lines are
 /// listed (a broken 150,000-pod file can have thousands).
@@ -48,25 +49,6 @@ pub fn LargeView(
     let facts = format!("{} · {} lines", size_text(large.text.len()), large.lines);
     let preview = large.preview();
     let name = large.name.clone();
-    let list = |notes: Vec<LineNote>, label: &'static str, testid: &'static str| {
-        (!notes.is_empty()).then(|| {
-            let more = notes.len().saturating_sub(LIST_CAP);
-            view! {
-                <div class="large-notes" data-testid=testid>
-                    <h3>{label}</h3>
-                    <ul>
-                        {notes.into_iter().take(LIST_CAP).map(|n| view! {
-                            <li class:error=n.error>
-                                <span class="err-pos">{format!("line {}", n.line)}</span>
-                                <code>{n.text}</code>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                    {(more > 0).then(|| view! { <p class="muted small">{format!("… and {more} more.")}</p> })}
-                </div>
-            }
-        })
-    };
     view! {
         <div class="large-doc" data-testid="large-doc" role="region" aria-label="Imported large document">
             <div class="large-head">
@@ -95,8 +77,31 @@ pub fn LargeView(
                 <p class="share-warn" role="alert" data-testid="large-not-saved">{e}</p>
             })}
             <pre class="large-preview" aria-label="The document's first lines">{preview}</pre>
-            {move || list(decisive.get(), "Lines of this document that decide the inspected flow", "large-decisive")}
-            {move || list(problems.get(), "Problems in this document", "large-problems")}
+            <div class="large-lists" inner_html=move || {
+                let mut m = Markup::default();
+                decisive.with(|n| notes_markup(&mut m, n, "Lines of this document that decide the inspected flow", "large-decisive"));
+                problems.with(|n| notes_markup(&mut m, n, "Problems in this document", "large-problems"));
+                m.finish().0
+            }></div>
         </div>
     }
+}
+
+/// A titled list of at most [`LIST_CAP`] notes, then how many more there
+/// are; nothing for no notes. HTML text ([`crate::markup`]).
+fn notes_markup(m: &mut Markup, notes: &[LineNote], label: &str, testid: &str) {
+    if notes.is_empty() {
+        return;
+    }
+    m.open("div").attr("class", "large-notes").attr("data-testid", testid).end().leaf("h3", "", label).open("ul").end();
+    for n in notes.iter().take(LIST_CAP) {
+        m.open("li").attr("class", if n.error { "error" } else { "" }).end();
+        m.leaf("span", "err-pos", &format!("line {}", n.line)).leaf("code", "", &n.text).close("li");
+    }
+    m.close("ul");
+    let more = notes.len().saturating_sub(LIST_CAP);
+    if more > 0 {
+        m.leaf("p", "muted small", &format!("… and {more} more."));
+    }
+    m.close("div");
 }
