@@ -95,7 +95,11 @@ fn notes_markup(m: &mut Markup, notes: &[LineNote], label: &str, testid: &str) {
     }
     m.open("div").attr("class", "large-notes").attr("data-testid", testid).end().leaf("h3", "", label).open("ul").end();
     for n in notes.iter().take(LIST_CAP) {
-        m.open("li").attr("class", if n.error { "error" } else { "" }).end();
+        m.open("li");
+        if n.error {
+            m.attr("class", "error");
+        }
+        m.end();
         m.leaf("span", "err-pos", &format!("line {}", n.line)).leaf("code", "", &n.text).close("li");
     }
     m.close("ul");
@@ -104,4 +108,29 @@ fn notes_markup(m: &mut Markup, notes: &[LineNote], label: &str, testid: &str) {
         m.leaf("p", "muted small", &format!("… and {more} more."));
     }
     m.close("div");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note(line: u32, text: &str, error: bool) -> LineNote {
+        LineNote { line, text: text.to_string(), error }
+    }
+
+    #[test]
+    fn notes_are_listed_up_to_the_cap_with_the_rest_counted() {
+        let mut m = Markup::default();
+        notes_markup(&mut m, &[], "Problems", "large-problems");
+        assert_eq!(m.finish().0, "", "no notes, no list");
+
+        let many: Vec<LineNote> = (1..=LIST_CAP as u32 + 3).map(|n| note(n, "x: <y>", n == 1)).collect();
+        let mut m = Markup::default();
+        notes_markup(&mut m, &many, "Problems", "large-problems");
+        let html = m.finish().0;
+        assert!(html.starts_with("<div class=\"large-notes\" data-testid=\"large-problems\"><h3>Problems</h3><ul>"));
+        assert_eq!(html.matches("<li").count(), LIST_CAP);
+        assert!(html.contains("<li class=\"error\"><span class=\"err-pos\">line 1</span><code>x: &lt;y&gt;</code></li>"));
+        assert!(html.ends_with("<p class=\"muted small\">… and 3 more.</p></div>"), "{html}");
+    }
 }
