@@ -50,6 +50,12 @@ test('the default scenario opens with a graph, a matrix and an explained flow', 
   await expect(page.getByTestId('stale-badge')).toHaveCount(0);
   await shot('default-scenario');
 
+  // The pickers suggest the scenario's endpoints and its probes once one of them has the focus.
+  await page.getByLabel(/^Source:/).focus();
+  await expect(page.locator('#flow-sources option[value="shop/web"]')).toHaveCount(1);
+  await expect(page.locator('#flow-targets option[value="kube-system/coredns"]')).toHaveCount(1);
+  await expect(page.locator('#flow-probes option[value="TCP/8080"]')).toHaveCount(1);
+
   await showMatrix(page);
   const cells = page.getByTestId('matrix-cell');
   expect(await cells.count()).toBeGreaterThan(3);

@@ -1064,27 +1064,42 @@ fn pickers(
                     on:change=set(|c, v| c.probe = v)
                 />
             </label>
-            <datalist id="flow-sources">
-                {move || lists_on.get().then(|| options.with(|(ends, _, ext, _)| typed_from.with(|q| {
-                    crate::pickers::suggestions(ends.iter().map(String::as_str), q).into_iter().map(|e| view! { <option value=e.to_string()></option> }.into_any()).chain(
-                        ext.iter().map(|(a, l)| view! { <option value=a.clone()>{l.clone()}</option> }.into_any())
-                    ).collect_view()
-                })))}
-            </datalist>
-            <datalist id="flow-targets">
-                {move || lists_on.get().then(|| options.with(|(ends, svcs, ext, _)| typed_to.with(|q| {
-                    crate::pickers::suggestions(ends.iter().chain(svcs).map(String::as_str), q).into_iter().map(|e| view! { <option value=e.to_string()></option> }.into_any()).chain(
-                        ext.iter().map(|(a, l)| view! { <option value=a.clone()>{l.clone()}</option> }.into_any())
-                    ).collect_view()
-                })))}
-            </datalist>
-            <datalist id="flow-probes">
-                {move || lists_on.get().then(|| options.with(|(_, _, _, probes)| {
-                    probes.iter().map(|p| view! { <option value=p.clone()></option> }).collect_view()
-                }))}
-            </datalist>
+            // The suggestions are HTML text (crate::markup): option lists redrawn as the user types.
+            <datalist id="flow-sources" inner_html=move || {
+                if !lists_on.get() {
+                    return String::new();
+                }
+                options.with(|(ends, _, ext, _)| typed_from.with(|q| {
+                    let picks = crate::pickers::suggestions(ends.iter().map(String::as_str), q);
+                    options_markup(picks.into_iter().map(|e| (e, "")).chain(ext.iter().map(|(a, l)| (a.as_str(), l.as_str()))))
+                }))
+            }></datalist>
+            <datalist id="flow-targets" inner_html=move || {
+                if !lists_on.get() {
+                    return String::new();
+                }
+                options.with(|(ends, svcs, ext, _)| typed_to.with(|q| {
+                    let picks = crate::pickers::suggestions(ends.iter().chain(svcs).map(String::as_str), q);
+                    options_markup(picks.into_iter().map(|e| (e, "")).chain(ext.iter().map(|(a, l)| (a.as_str(), l.as_str()))))
+                }))
+            }></datalist>
+            <datalist id="flow-probes" inner_html=move || {
+                if !lists_on.get() {
+                    return String::new();
+                }
+                options.with(|(_, _, _, probes)| options_markup(probes.iter().map(|p| (p.as_str(), ""))))
+            }></datalist>
         </div>
     }
+}
+
+/// `<option value=…>label</option>` for each `(value, label)`.
+fn options_markup<'a>(options: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let mut m = crate::markup::Markup::default();
+    for (value, label) in options {
+        m.open("option").attr("value", value).end().text(label).close("option");
+    }
+    m.finish().0
 }
 
 /// The share popover: the link, selected, with what happened to the

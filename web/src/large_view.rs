@@ -130,7 +130,9 @@ mod tests {
         let html = m.finish().0;
         assert!(html.starts_with("<div class=\"large-notes\" data-testid=\"large-problems\"><h3>Problems</h3><ul>"));
         assert_eq!(html.matches("<li").count(), LIST_CAP);
-        assert!(html.contains("<li class=\"error\"><span class=\"err-pos\">line 1</span><code>x: &lt;y&gt;</code></li>"));
+        assert!(
+            html.contains("<li class=\"error\"><span class=\"err-pos\">line 1</span><code>x: &lt;y&gt;</code></li>")
+        );
         assert!(html.ends_with("<p class=\"muted small\">… and 3 more.</p></div>"), "{html}");
     }
 }
