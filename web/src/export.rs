@@ -196,17 +196,12 @@ pub fn ExportMenu(
                         }
                     }
                 >
-                    {Export::ALL.into_iter().map(|what| view! {
-                        <button
-                            class="menu-item"
-                            role="menuitem"
-                            data-testid="export-item"
-                            data-export=what.id()
-                            on:click=move |_| run(what)
-                        >
-                            <span class="menu-title">{what.label()}</span>
-                        </button>
-                    }).collect_view()}
+                    <div class="menu-items" inner_html=items_markup on:click=move |ev| {
+                        let id = crate::markup::closest(&ev, "[data-export]").and_then(|e| e.get_attribute("data-export"));
+                        if let Some(what) = Export::ALL.into_iter().find(|w| id.as_deref() == Some(w.id())) {
+                            run(what);
+                        }
+                    }></div>
                 </div>
             </Show>
             {move || failed.get().map(|m| view! {
@@ -356,6 +351,17 @@ fn draw_and_download(img: &HtmlImageElement, w: f64, h: f64, name: &'static str)
         }
     });
     canvas.to_blob(done.unchecked_ref())
+}
+
+/// The menu's items, one per [`Export`]: HTML text ([`crate::markup`]), with
+/// one click listener on the menu.
+fn items_markup() -> String {
+    let mut m = crate::markup::Markup::default();
+    for what in Export::ALL {
+        m.open("button").attr("class", "menu-item").attr("role", "menuitem").attr("data-testid", "export-item");
+        m.attr("data-export", what.id()).end().leaf("span", "menu-title", what.label()).close("button");
+    }
+    m.finish().0
 }
 
 #[cfg(test)]
