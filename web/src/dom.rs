@@ -65,6 +65,8 @@ pub fn replace_all(el: &HtmlTextAreaElement, s: &str) {
     }
     let _ = el.set_selection_range(0, 0);
     el.set_scroll_top(0);
+    // The insertion scrolled to its end, often far right on a long last line.
+    el.set_scroll_left(0);
 }
 
 fn dispatch_input(el: &HtmlTextAreaElement) {
