@@ -21,7 +21,6 @@ use leptos::prelude::*;
 use netpol_core::diff::{diff_matrices, probes, Change, Diff};
 use netpol_core::parse::Severity;
 use netpol_core::Span;
-use wasm_bindgen::JsCast;
 
 use crate::editor::{Editor, Mark};
 use crate::flow_sel::{self, FlowChoice};
@@ -29,7 +28,7 @@ use crate::highlight;
 use crate::inspector::InspectorBody;
 use crate::inspector_vm::{inspector_data, InspectorData};
 use crate::large::{self, Large, Place};
-use crate::markup::{closest, Markup};
+use crate::markup::{each_indexed, index_at, Markup};
 use crate::pipeline::Pipeline;
 use crate::state::{Evaluated, Shown};
 use crate::text;
@@ -412,22 +411,18 @@ fn changes_view(
     let root = NodeRef::<html::Div>::new();
     Effect::new(move |_| {
         let Some(root) = root.get() else { return };
-        let Ok(buttons) = root.query_selector_all("[data-change]") else { return };
         selected.with(|sel| {
-            for i in 0..buttons.length() {
-                let Some(b) = buttons.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
-                let on = listed.with_value(|l| {
-                    let index = b.get_attribute("data-change").and_then(|k| k.parse::<usize>().ok());
-                    index.and_then(|k| l.get(k)).zip(sel.as_ref()).is_some_and(|(c, s)| same_flow(c, s))
+            listed.with_value(|l| {
+                each_indexed(&root, "data-change", |b, k| {
+                    let on = l.get(k).zip(sel.as_ref()).is_some_and(|(c, s)| same_flow(c, s));
+                    let _ = b.class_list().toggle_with_force("selected", on);
+                    let _ = b.set_attribute("aria-pressed", if on { "true" } else { "false" });
                 });
-                let _ = b.class_list().toggle_with_force("selected", on);
-                let _ = b.set_attribute("aria-pressed", if on { "true" } else { "false" });
-            }
+            })
         });
     });
     let on_click = move |ev: web_sys::MouseEvent| {
-        let index = closest(&ev, "[data-change]").and_then(|b| b.get_attribute("data-change")?.parse::<usize>().ok());
-        if let Some(c) = index.and_then(|i| listed.with_value(|l| l.get(i).cloned())) {
+        if let Some(c) = index_at(&ev, "data-change").and_then(|i| listed.with_value(|l| l.get(i).cloned())) {
             pick(c);
         }
     };
@@ -460,8 +455,7 @@ fn changes_markup(m: &mut Markup, d: Option<&Diff>, selected: Option<&Change>, l
         m.open("ul").attr("class", "changes").attr("role", "list").end();
         for c in list {
             let is_selected = selected.is_some_and(|s| same_flow(s, c));
-            let class = ["change ", kind, if is_selected { " selected" } else { "" }].concat();
-            m.open("li").end().open("button").attr("class", &class);
+            m.open("li").end().open("button").class("change", &[(true, kind), (is_selected, "selected")]);
             m.attr("aria-pressed", if is_selected { "true" } else { "false" }).attr("data-testid", "changed-flow");
             m.attr("data-kind", kind).attr("title", &c.after.reason).attr("data-change", &listed.len().to_string());
             m.end().open("span").attr("class", "change-glyph").attr("aria-hidden", "true").end();

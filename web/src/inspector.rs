@@ -39,8 +39,7 @@ fn held_attr(held: bool) -> &'static str {
 
 /// `class` followed by ` ok` or ` bad`.
 fn ok_bad(m: &mut Markup, class: &str, ok: bool) {
-    let state = if ok { " ok" } else { " bad" };
-    m.attr("class", &[class, state].concat());
+    m.class(class, &[(ok, "ok"), (!ok, "bad")]);
 }
 
 /// The inspector body for `data`.
@@ -298,14 +297,8 @@ fn check_chip(m: &mut Markup, c: &CheckView) {
 }
 
 fn peer_view(m: &mut Markup, p: &PeerView) {
-    let class = match (p.held, p.decisive) {
-        (true, true) => "peer held decisive",
-        (true, false) => "peer held",
-        (false, true) => "peer decisive",
-        (false, false) => "peer",
-    };
     m.open("div")
-        .attr("class", class)
+        .class("peer", &[(p.held, "held"), (p.decisive, "decisive")])
         .attr("role", "listitem")
         .attr("data-testid", "peer-entry")
         .attr("data-index", &p.index.to_string())

@@ -54,6 +54,21 @@ impl Markup {
         self
     }
 
+    /// The `class` attribute: `base`, then the name of each flag that is on
+    /// (`class("peer", &[(held, "held"), (decisive, "decisive")])`).
+    pub fn class(&mut self, base: &str, flags: &[(bool, &str)]) -> &mut Self {
+        self.html.push_str(" class=\"");
+        escape(&mut self.html, base);
+        for &(on, name) in flags {
+            if on {
+                self.html.push(' ');
+                escape(&mut self.html, name);
+            }
+        }
+        self.html.push('"');
+        self
+    }
+
     /// A boolean attribute (`open`, `hidden`), written only when `on`.
     pub fn flag(&mut self, name: &'static str, on: bool) -> &mut Self {
         if on {
@@ -143,16 +158,23 @@ impl Markup {
 /// element's [`Style`].
 pub fn render(root: &web_sys::Element, html: &str, styles: &[Style]) {
     root.set_inner_html(html);
-    let Ok(list) = root.query_selector_all("[data-style]") else { return };
-    for i in 0..list.length() {
-        let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else { continue };
-        let Some(style) =
-            el.get_attribute(STYLE_ATTR).and_then(|k| k.parse::<usize>().ok()).and_then(|k| styles.get(k))
-        else {
-            continue;
-        };
+    each_indexed(root, STYLE_ATTR, |el, k| {
+        let (Some(el), Some(style)) = (el.dyn_ref::<web_sys::HtmlElement>(), styles.get(k)) else { return };
         for (prop, value) in style {
             let _ = el.style().set_property(prop, value);
+        }
+    });
+}
+
+/// Calls `f` with every element under `root` that has the index attribute
+/// `attr` (`data-n="3"`), and that index: how effects update marks on
+/// markup without redrawing it.
+pub fn each_indexed(root: &web_sys::Element, attr: &str, mut f: impl FnMut(&web_sys::Element, usize)) {
+    let Ok(list) = root.query_selector_all(&format!("[{attr}]")) else { return };
+    for i in 0..list.length() {
+        let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
+        if let Some(k) = el.get_attribute(attr).and_then(|k| k.parse::<usize>().ok()) {
+            f(&el, k);
         }
     }
 }
@@ -178,10 +200,16 @@ pub fn closest(ev: &web_sys::Event, selector: &str) -> Option<web_sys::Element> 
     ev.target()?.dyn_into::<web_sys::Element>().ok()?.closest(selector).ok()?
 }
 
+/// The index in attribute `attr` of the element nearest to the event's
+/// target (itself or an ancestor) that has one.
+pub fn index_at(ev: &web_sys::Event, attr: &str) -> Option<usize> {
+    closest(ev, &format!("[{attr}]"))?.get_attribute(attr)?.parse().ok()
+}
+
 /// The `data-focus` index of the click target nearest to the event's target
 /// (itself or an ancestor), if the click was on one.
 pub fn focus_index(ev: &web_sys::Event) -> Option<usize> {
-    closest(ev, "[data-focus]")?.get_attribute(FOCUS_ATTR)?.parse().ok()
+    index_at(ev, FOCUS_ATTR)
 }
 
 #[cfg(test)]
@@ -231,6 +259,13 @@ mod tests {
         assert_eq!(html, "<div data-style=\"0\"></div><div data-style=\"1\"></div>");
         assert!(!html.contains(" style="), "{html}");
         assert_eq!(styles[1], vec![("top", "8px".to_string()), ("left", "1ch".to_string())]);
+    }
+
+    #[test]
+    fn class_lists_the_flags_that_are_on_in_order() {
+        let mut m = Markup::default();
+        m.open("div").class("peer", &[(true, "held"), (false, "x"), (true, "decisive")]).end().close("div");
+        assert_eq!(m.finish().0, "<div class=\"peer held decisive\"></div>");
     }
 
     #[test]

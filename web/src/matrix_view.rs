@@ -302,13 +302,9 @@ fn table_markup(t: &Table, names: &[String], (sel_from, sel_to): &(String, Strin
                 let to_isolated = t.isolated.get(c).is_some_and(|(ingress, _)| *ingress);
                 let label = format!("{from} to {to} on {probe}: {}", if ok { "allowed" } else { "denied" });
                 let selected = from == sel_from && to == sel_to;
-                let class = match (ok, selected) {
-                    (true, false) => "cell allowed",
-                    (false, false) => "cell denied",
-                    (true, true) => "cell allowed selected",
-                    (false, true) => "cell denied selected",
-                };
-                m.open("td").end().open("button").attr("class", class).attr("data-testid", "matrix-cell");
+                m.open("td").end().open("button");
+                m.class("cell", &[(ok, "allowed"), (!ok, "denied"), (selected, "selected")]);
+                m.attr("data-testid", "matrix-cell");
                 m.attr("data-from", from).attr("data-to", to).attr("data-allowed", if ok { "true" } else { "false" });
                 m.attr("data-to-isolated", if to_isolated { "true" } else { "false" });
                 m.attr("aria-label", &label).attr("title", &label).end();

@@ -19,7 +19,7 @@ use super::layout::{self, EdgeGeom, Layout, Rect, NODE_H};
 use super::model::{is_aggregated, GraphEndpoint, GraphModel, Level, NodeKind, ViewState};
 use super::num::{self, num};
 use super::tiers::{self, TierFilter};
-use crate::markup::{self, closest, Markup};
+use crate::markup::{self, closest, index_at, Markup};
 use crate::state::Evaluated;
 
 /// The graph's stylesheet, inlined so the component is self-contained. Every
@@ -291,24 +291,21 @@ pub fn AllowGraph(
     Effect::new(move |_| {
         let Some(layer) = nodes_ref.get() else { return };
         lit.with(|lit| {
-            mark_dim(&layer, "[data-n]", "data-n", |n| {
-                lit.as_ref().is_some_and(|l| !l.nodes.get(n).copied().unwrap_or(false))
+            markup::each_indexed(&layer, "data-n", |el, n| {
+                let dim = lit.as_ref().is_some_and(|l| !l.nodes.get(n).copied().unwrap_or(false));
+                let _ = el.class_list().toggle_with_force("dim", dim);
             })
         });
     });
-    let node_at =
-        |ev: &web_sys::Event| -> Option<usize> { closest(ev, "[data-n]")?.get_attribute("data-n")?.parse().ok() };
     let on_nodes_click = move |ev: ev::MouseEvent| {
-        if let Some(n) = node_at(&ev) {
+        if let Some(n) = index_at(&ev, "data-n") {
             node_click(n);
         }
     };
     let on_nodes_key = move |ev: ev::KeyboardEvent| {
-        if ev.key() == "Enter" || ev.key() == " " {
-            if let Some(n) = node_at(&ev) {
-                ev.prevent_default();
-                node_click(n);
-            }
+        if let Some(n) = activated(&ev).then(|| index_at(&ev, "data-n")).flatten() {
+            ev.prevent_default();
+            node_click(n);
         }
     };
     // Hover and focus, delegated: the node under the pointer (or focused),
@@ -332,11 +329,10 @@ pub fn AllowGraph(
         }
     };
     let on_groups_key = move |ev: ev::KeyboardEvent| {
-        if ev.key() == "Enter" || ev.key() == " " {
-            if let Some(ns) = closest(&ev, "[data-collapse]").and_then(|e| e.get_attribute("data-collapse")) {
-                ev.prevent_default();
-                collapse(ns);
-            }
+        let ns = activated(&ev).then(|| closest(&ev, "[data-collapse]")?.get_attribute("data-collapse")).flatten();
+        if let Some(ns) = ns {
+            ev.prevent_default();
+            collapse(ns);
         }
     };
     // Labels: all when few edges are drawn, else those of the focused node
@@ -403,7 +399,7 @@ pub fn AllowGraph(
         }
     });
     let edge_at = move |ev: &web_sys::Event| -> Option<(GraphEndpoint, GraphEndpoint)> {
-        let k: usize = closest(ev, "[data-e]")?.get_attribute("data-e")?.parse().ok()?;
+        let k = index_at(ev, "data-e")?;
         edge_examples.with_value(|x| x.get(k).copied())
     };
     let on_edges_click = move |ev: ev::MouseEvent| {
@@ -412,11 +408,9 @@ pub fn AllowGraph(
         }
     };
     let on_edges_key = move |ev: ev::KeyboardEvent| {
-        if ev.key() == "Enter" || ev.key() == " " {
-            if let Some(example) = edge_at(&ev) {
-                ev.prevent_default();
-                edge_click(example);
-            }
+        if let Some(example) = activated(&ev).then(|| edge_at(&ev)).flatten() {
+            ev.prevent_default();
+            edge_click(example);
         }
     };
     let status = move || {
@@ -767,14 +761,12 @@ fn nodes_markup(m: &GraphModel, l: &Layout, lit: Option<&focus::Lit>) -> String 
         let kind = node.kind_name();
         let collapsed = matches!(node.kind, NodeKind::Namespace { .. });
         let dim = lit.is_some_and(|l| !l.nodes.get(n).copied().unwrap_or(false));
-        let class = format!(
-            "node node-{kind}{}{}{}",
-            if node.isolation.ingress > 0 { " iso-in" } else { "" },
-            if node.isolation.egress > 0 { " iso-out" } else { "" },
-            if dim { " dim" } else { "" }
-        );
         let title = node.title();
-        out.open("g").attr("class", &class).attr("data-testid", "graph-node").attr("data-id", &node.id);
+        out.open("g").class(
+            &["node node-", kind].concat(),
+            &[(node.isolation.ingress > 0, "iso-in"), (node.isolation.egress > 0, "iso-out"), (dim, "dim")],
+        );
+        out.attr("data-testid", "graph-node").attr("data-id", &node.id);
         out.attr("data-kind", kind).attr("tabindex", "0").attr("role", "button").attr("aria-label", &title);
         out.attr("data-n", &n.to_string()).end().open("title").end().text(&title).close("title");
         out.open("rect").attr("class", "node-box").attr("x", &num(r.x)).attr("y", &num(r.y));
@@ -795,15 +787,10 @@ fn nodes_markup(m: &GraphModel, l: &Layout, lit: Option<&focus::Lit>) -> String 
     out.finish().0
 }
 
-/// Toggles `dim` on every element of `layer` matching `selector`, by the
-/// index in its `attr`.
-fn mark_dim(layer: &web_sys::Element, selector: &str, attr: &str, dim: impl Fn(usize) -> bool) {
-    let Ok(list) = layer.query_selector_all(selector) else { return };
-    for i in 0..list.length() {
-        let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
-        let Some(n) = el.get_attribute(attr).and_then(|v| v.parse::<usize>().ok()) else { continue };
-        let _ = el.class_list().toggle_with_force("dim", dim(n));
-    }
+/// Whether a key press activates the focused node or arrow, as a button's
+/// would (Enter or Space).
+fn activated(ev: &ev::KeyboardEvent) -> bool {
+    matches!(ev.key().as_str(), "Enter" | " ")
 }
 
 /// The drawn arrows: allowed ones, then denied-by-admin ones, each with its
@@ -825,18 +812,17 @@ fn edges_markup(
             true => !(hovered == Some(d.from) || hovered == Some(d.to)),
         });
         let change = d.change.map(ChangeKind::as_str);
-        let mut class = change.map_or_else(|| "edge".to_owned(), |c| format!("edge change-{c}"));
-        for (on, name) in [
-            (d.aggregate, " aggregate"),
-            (denied, " denied-admin"),
-            (dim, " dim"),
-            (!denied && selected == Some(k), " selected"),
-        ] {
-            if on {
-                class.push_str(name);
-            }
-        }
-        m.open("g").attr("class", &class);
+        let change_class = change.map(|c| ["change-", c].concat()).unwrap_or_default();
+        m.open("g").class(
+            "edge",
+            &[
+                (change.is_some(), &change_class),
+                (d.aggregate, "aggregate"),
+                (denied, "denied-admin"),
+                (dim, "dim"),
+                (!denied && selected == Some(k), "selected"),
+            ],
+        );
         m.attr("data-testid", if denied { "graph-edge-denied" } else { "graph-edge" });
         m.attr("data-from", &d.from_id).attr("data-to", &d.to_id);
         if let Some(c) = change {

@@ -101,14 +101,8 @@ fn step_head(m: &mut Markup, step: &ChainStep) {
 }
 
 fn step_view(m: &mut Markup, step: &ChainStep, np: Option<(bool, &SideView)>) {
-    let class = match (step.decides, step.outcome == StepOutcome::NotReached) {
-        (true, true) => "tier-step decides skipped",
-        (true, false) => "tier-step decides",
-        (false, true) => "tier-step skipped",
-        (false, false) => "tier-step",
-    };
     m.open("li")
-        .attr("class", class)
+        .class("tier-step", &[(step.decides, "decides"), (step.outcome == StepOutcome::NotReached, "skipped")])
         .attr("data-testid", "tier-step")
         .attr("data-tier", step.tier.as_str())
         .attr("data-outcome", step.outcome.as_str())
