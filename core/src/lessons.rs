@@ -39,9 +39,11 @@ pub struct Lesson {
     pub id: &'static str,
     /// Title in the lesson list.
     pub title: &'static str,
-    /// What the lesson explains, for people new to Kubernetes networking.
-    /// Paragraphs are separated by a blank line.
-    pub intro: &'static str,
+    /// The lesson's prose, `core/lessons/<id>.txt` (feature
+    /// `embedded-content`; the page fetches it, see [`text_file_name`]).
+    /// Read it through [`Lesson::embedded_text`] or [`LessonText::parse`].
+    #[cfg(feature = "embedded-content")]
+    pub text: &'static str,
     /// The scenario, as multi-document YAML (feature `embedded-content`;
     /// the page fetches `<`[`DIR`]`>/<id>.yaml` instead, see [`file_name`]).
     #[cfg(feature = "embedded-content")]
@@ -50,8 +52,6 @@ pub struct Lesson {
     pub prediction: Prediction,
     /// What the user changes in the scenario.
     pub task: Task,
-    /// A nudge toward the solution, without giving it away.
-    pub hint: &'static str,
     /// The change that completes the task.
     pub solution: Solution,
 }
@@ -62,18 +62,11 @@ pub struct Lesson {
 pub struct Prediction {
     /// The flow.
     pub flow: FocusFlow,
-    /// The question, in words.
-    pub question: &'static str,
-    /// Shown after the reveal, whatever the guess: the mechanism behind the
-    /// verdict, worded so it reads right next to the computed verdict.
-    pub takeaway: &'static str,
 }
 
 /// The lesson's exercise.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Task {
-    /// What to do, in words.
-    pub goal: &'static str,
     /// What must hold afterwards, all of it, checked by [`check`].
     pub expect: &'static [Expectation],
 }
@@ -92,8 +85,6 @@ pub struct Expectation {
 /// The change that completes a task, as text edits of the lesson's YAML.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Solution {
-    /// What the page shows under "Show the solution".
-    pub explanation: &'static str,
     /// The YAML to write, as the page shows it.
     pub snippet: &'static str,
     /// Each `find` must occur exactly once in the text it is applied to.
@@ -109,7 +100,84 @@ pub struct Edit {
     pub replace: &'static str,
 }
 
+/// A lesson's prose, kept out of the code in `core/lessons/<id>.txt` so
+/// that the page fetches it with the lesson's scenario instead of carrying
+/// every lesson's text in its wasm (issue 3's size budget).
+///
+/// The file is a list of sections, each a line `[name]` followed by its
+/// text; blank lines around a text are not part of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LessonText<'a> {
+    /// What the lesson explains, for people new to Kubernetes networking.
+    /// Paragraphs are separated by a blank line.
+    pub intro: &'a str,
+    /// The prediction's question, in words.
+    pub question: &'a str,
+    /// Shown after the reveal, whatever the guess: the mechanism behind the
+    /// verdict, worded so it reads right next to the computed verdict.
+    pub takeaway: &'a str,
+    /// The task: what to do, in words.
+    pub goal: &'a str,
+    /// A nudge toward the solution, without giving it away.
+    pub hint: &'a str,
+    /// What the page shows under "Show the solution", above the snippet.
+    pub explanation: &'a str,
+}
+
+impl<'a> LessonText<'a> {
+    /// Reads a lesson's text file. `Err` names the first section that is
+    /// missing or empty (a host's HTML page served for every path has none).
+    pub fn parse(file: &'a str) -> Result<Self, &'static str> {
+        let section = |name: &'static str| match section(file, name) {
+            Some(text) if !text.trim().is_empty() => Ok(text),
+            _ => Err(name),
+        };
+        Ok(LessonText {
+            intro: section("intro")?,
+            question: section("question")?,
+            takeaway: section("takeaway")?,
+            goal: section("goal")?,
+            hint: section("hint")?,
+            explanation: section("explanation")?,
+        })
+    }
+}
+
+/// The text under the line `[name]`, up to the next `[…]` line, without the
+/// line breaks around it.
+fn section<'a>(file: &'a str, name: &str) -> Option<&'a str> {
+    let mut start = None;
+    let mut end = file.len();
+    let mut offset = 0;
+    for line in file.split_inclusive('\n') {
+        let header = line.trim_end().strip_prefix('[').and_then(|l| l.strip_suffix(']'));
+        match (start, header) {
+            (None, Some(h)) if h == name => start = Some(offset + line.len()),
+            (Some(_), Some(_)) => {
+                end = offset;
+                break;
+            }
+            _ => {}
+        }
+        offset += line.len();
+    }
+    Some(file[start?..end].trim_matches(['\n', '\r']))
+}
+
 impl Lesson {
+    /// The prose when it is compiled in (feature `embedded-content`).
+    #[cfg(feature = "embedded-content")]
+    pub fn embedded_text(&self) -> Option<LessonText<'static>> {
+        LessonText::parse(self.text).ok()
+    }
+
+    /// Without the `embedded-content` feature, never: the page fetches the
+    /// file [`text_file_name`] names.
+    #[cfg(not(feature = "embedded-content"))]
+    pub fn embedded_text(&self) -> Option<LessonText<'static>> {
+        None
+    }
+
     /// The scenario when it is compiled in (feature `embedded-content`).
     #[cfg(feature = "embedded-content")]
     pub fn embedded_yaml(&self) -> Option<&'static str> {
@@ -155,6 +223,12 @@ pub const DIR: &str = "lessons";
 /// the page, under [`DIR`]: `<id>.yaml`.
 pub fn file_name(id: &str) -> String {
     format!("{id}.yaml")
+}
+
+/// The file holding the lesson `id`'s prose ([`LessonText`]), in
+/// `core/lessons/` and, on the page, under [`DIR`]: `<id>.txt`.
+pub fn text_file_name(id: &str) -> String {
+    format!("{id}.txt")
 }
 
 /// The lesson's own scenario, parsed.
@@ -374,6 +448,35 @@ mod tests {
         for lesson in LESSONS {
             assert!(verify(lesson, other).is_err(), "{}", lesson.id);
             assert!(prediction_in(lesson, other).is_none(), "{}", lesson.id);
+        }
+    }
+
+    const TEXT: &str =
+        "[intro]\nOne.\n\nTwo.\n\n[question]\nQ?\n[takeaway]\nT.\n[goal]\nG.\n[hint]\nH.\n[explanation]\n  E:\n";
+
+    #[test]
+    fn a_lesson_text_is_read_by_section_without_the_line_breaks_around_each() {
+        let t = LessonText::parse(TEXT).expect("parses");
+        assert_eq!(t.intro, "One.\n\nTwo.");
+        assert_eq!((t.question, t.takeaway, t.goal, t.hint), ("Q?", "T.", "G.", "H."));
+        assert_eq!(t.explanation, "  E:", "spaces are the text's own");
+        let crlf = TEXT.replace('\n', "\r\n");
+        assert_eq!(LessonText::parse(&crlf).map(|t| t.intro), Ok("One.\r\n\r\nTwo."));
+    }
+
+    #[test]
+    fn a_lesson_text_missing_a_section_or_not_one_at_all_is_refused_by_name() {
+        assert_eq!(LessonText::parse(&TEXT.replace("[hint]\nH.", "[hint]\n")), Err("hint"));
+        assert_eq!(LessonText::parse(&TEXT.replace("[goal]", "[gaol]")), Err("goal"));
+        assert_eq!(LessonText::parse("<!doctype html>\n<html></html>"), Err("intro"));
+        assert_eq!(LessonText::parse(""), Err("intro"));
+    }
+
+    #[cfg(feature = "embedded-content")]
+    #[test]
+    fn every_lesson_has_its_text() {
+        for lesson in LESSONS {
+            assert!(lesson.embedded_text().is_some(), "{}: {:?}", lesson.id, LessonText::parse(lesson.text));
         }
     }
 

@@ -67,7 +67,8 @@ fn the_course_has_the_lessons_issue_6_and_7_ask_for() {
     assert_eq!(unique.len(), ids.len(), "duplicate lesson ids: {ids:?}");
     for l in LESSONS {
         assert_eq!(lessons::by_id(l.id).map(|x| x.id), Some(l.id));
-        for text in [l.title, l.intro, l.prediction.question, l.prediction.takeaway, l.task.goal, l.hint] {
+        let t = l.embedded_text().unwrap_or_else(|| panic!("{}: core/lessons/{}.txt lacks a section", l.id, l.id));
+        for text in [l.title, t.intro, t.question, t.takeaway, t.goal, t.hint, t.explanation] {
             assert!(!text.trim().is_empty(), "{}: empty text", l.id);
             assert!(!text.contains("  "), "{}: double space in {text:?}", l.id);
         }

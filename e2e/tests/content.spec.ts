@@ -131,10 +131,15 @@ test('a lesson fetches its scenario as it opens, with a loading state', async ({
   const load = page.getByTestId('learn-load');
   await expect(load).toBeDisabled();
   await expect(load).toHaveText('Loading the scenario…');
+  const lesson = page.getByTestId('learn-lesson');
+  await expect(lesson).toContainText('Loading the lesson…');
   await shot('content-lesson-loading');
   release();
   await expect(load).toBeEnabled();
   await expect(load).toHaveText("Load the lesson's scenario");
+  // The prose is not in the wasm either: it came with the scenario (lessons/<id>.txt).
+  await expect(lesson).toContainText('A rule can limit the ports it allows.');
+  await expect(lesson).not.toContainText('Loading the lesson…');
   await load.click();
   await expect(editor(page)).toHaveValue(/endPort/);
   await page.getByTestId('predict-allowed').click();
@@ -159,4 +164,21 @@ test('a lesson whose scenario the host cannot serve says so and can be retried',
   await expect(load).toBeEnabled();
   await load.click();
   await expect(editor(page)).toHaveValue(/kube-dns|kube-system/);
+});
+
+test("a lesson whose text the host answers with its HTML page says so, and the scenario stays out", async ({ page }) => {
+  await open(page);
+  // A static host that serves index.html for every unknown path.
+  await page.route('**/lessons/or-vs-and.txt', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><html><body>app</body></html>' }),
+  );
+  await page.getByTestId('learn-open').click();
+  await page.locator('[data-testid="learn-item"][data-id="or-vs-and"]').click();
+  const error = page.getByTestId('learn-load-error');
+  await expect(error).toContainText("lessons/or-vs-and.txt is not the lesson's text: it has no [intro].");
+  await expect(page.getByTestId('learn-load')).toBeDisabled();
+  await page.unroute('**/lessons/or-vs-and.txt');
+  await page.getByTestId('learn-retry').click();
+  await expect(page.getByTestId('learn-load')).toBeEnabled();
+  await expect(page.getByTestId('learn-lesson')).toContainText('In YAML the difference is a single dash.');
 });

@@ -9,14 +9,17 @@
 //! core's parser ([`presets::verify`], [`lessons::verify`]) and kept for the
 //! rest of the visit.
 //!
+//! A lesson's prose (`lessons/<id>.txt`) comes with its scenario, and a
+//! preset's paragraph (`presets/<id>.txt`) with its.
+//!
 //! A text compiled in (the default preset; every text in builds with the
 //! feature, such as the wasm-bindgen tests) is answered at once, without a
 //! fetch, as is a text fetched before: the callback then runs before
-//! [`preset_yaml`]/[`lesson_yaml`] return, so no loading state flashes.
+//! [`preset_yaml`]/[`lesson_files`] return, so no loading state flashes.
 
 use std::cell::RefCell;
 
-use netpol_core::lessons::{self, Lesson};
+use netpol_core::lessons::{self, Lesson, LessonText};
 use netpol_core::presets::{self, Preset};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -48,36 +51,35 @@ fn cached(path: &str) -> Option<&'static str> {
     CACHE.with_borrow(|c| c.iter().find(|(p, _)| p == path).map(|(_, t)| *t))
 }
 
+/// Receives a text or why it is missing, as a sentence for the user.
+type Done = Box<dyn FnOnce(Result<&'static str, String>)>;
+/// Why a fetched text is not the file asked for, in words that follow
+/// "The file … " (a host may answer any path with its own HTML page).
+type Check = Box<dyn Fn(&str) -> Result<(), String>>;
+
 /// The preset's scenario: embedded, cached, or fetched from
 /// `presets/<id>.yaml`; `done` receives it or the reason it is missing.
 /// The preset's paragraph ([`preset_lesson`]) is fetched with it, before
 /// `done` runs, so the banner that follows has it.
 pub fn preset_yaml(p: &'static Preset, done: impl FnOnce(Result<&'static str, String>) + 'static) {
     let path = format!("{}/{}", presets::DIR, presets::file_name(p.id));
-    let check = move |t: &str| presets::verify(t, &p.focus);
-    get(p.embedded_yaml(), path, check, move |result| {
+    let check = move |t: &str| presets::verify(t, &p.focus).map_err(|u| u.describe().to_string());
+    let with_paragraph = move |result: Result<&'static str, String>| {
         if result.is_err() || preset_lesson(p).is_some() {
             return done(result);
         }
-        let path = lesson_path(p);
-        leptos::task::spawn_local(async move {
-            // Without its paragraph the preset still loads; the banner then
-            // shows the one-line summary.
-            if let Ok(text) = fetch_text(&path).await {
-                if is_paragraph(&text) {
-                    let text: &'static str = Box::leak(text.trim_end().to_string().into_boxed_str());
-                    CACHE.with_borrow_mut(|c| c.push((path, text)));
-                }
-            }
-            done(result);
-        });
-    });
+        // Without its paragraph the preset still loads; the banner then
+        // shows the one-line summary.
+        let check = |t: &str| if is_paragraph(t) { Ok(()) } else { Err(String::new()) };
+        get(None, lesson_path(p), Box::new(check), Box::new(move |_| done(result)));
+    };
+    get(p.embedded_yaml(), path, Box::new(check), Box::new(with_paragraph));
 }
 
 /// The preset's paragraph, if it is compiled in (the default preset's) or
 /// was fetched with its scenario (`presets/<id>.txt`).
 pub fn preset_lesson(p: &Preset) -> Option<&'static str> {
-    p.embedded_lesson().or_else(|| cached(&lesson_path(p)))
+    p.embedded_lesson().or_else(|| cached(&lesson_path(p)).map(str::trim_end))
 }
 
 fn lesson_path(p: &Preset) -> String {
@@ -93,18 +95,38 @@ fn is_paragraph(text: &str) -> bool {
 
 /// The lesson's scenario: embedded, cached, or fetched from
 /// `lessons/<id>.yaml`; `done` receives it or the reason it is missing.
-pub fn lesson_yaml(l: &'static Lesson, done: impl FnOnce(Result<&'static str, String>) + 'static) {
+/// The lesson's prose ([`lesson_text`], `lessons/<id>.txt`) is fetched with
+/// it, before `done` runs: a lesson reads as nothing without it, so a
+/// scenario whose text is missing is an error too.
+pub fn lesson_files(l: &'static Lesson, done: impl FnOnce(Result<&'static str, String>) + 'static) {
     let path = format!("{}/{}", lessons::DIR, lessons::file_name(l.id));
-    let check = move |t: &str| lessons::verify(l, t);
-    get(l.embedded_yaml(), path, check, done);
+    let check = move |t: &str| lessons::verify(l, t).map_err(|u| u.describe().to_string());
+    let with_text = move |result: Result<&'static str, String>| {
+        if result.is_err() || lesson_text(l).is_some() {
+            return done(result);
+        }
+        let check = |t: &str| {
+            LessonText::parse(t).map(drop).map_err(|section| format!("is not the lesson's text: it has no [{section}]"))
+        };
+        get(None, lesson_text_path(l), Box::new(check), Box::new(move |text| done(text.and(result))));
+    };
+    get(l.embedded_yaml(), path, Box::new(check), Box::new(with_text));
 }
 
-fn get(
-    embedded: Option<&'static str>,
-    path: String,
-    check: impl Fn(&str) -> Result<(), presets::Unfit> + 'static,
-    done: impl FnOnce(Result<&'static str, String>) + 'static,
-) {
+/// The lesson's prose, if it is compiled in or was fetched with its
+/// scenario ([`lesson_files`]).
+pub fn lesson_text(l: &Lesson) -> Option<LessonText<'static>> {
+    l.embedded_text().or_else(|| cached(&lesson_text_path(l)).and_then(|t| LessonText::parse(t).ok()))
+}
+
+fn lesson_text_path(l: &Lesson) -> String {
+    format!("{}/{}", lessons::DIR, lessons::text_file_name(l.id))
+}
+
+/// Answers `done` with the embedded text, the cached one, or the file at
+/// `path` once fetched and checked. Not generic, so that every text shares
+/// one fetch future in the wasm.
+fn get(embedded: Option<&'static str>, path: String, check: Check, done: Done) {
     if let Some(t) = embedded.or_else(|| cached(&path)) {
         return done(Ok(t));
     }
@@ -116,7 +138,7 @@ fn get(
                     CACHE.with_borrow_mut(|c| c.push((path, text)));
                     Ok(text)
                 }
-                Err(why) => Err(format!("The file {path} {}.", why.describe())),
+                Err(why) => Err(format!("The file {path} {why}.")),
             },
             Err(why) => Err(format!("Could not fetch {path} from this site ({why}).")),
         };

@@ -19,7 +19,7 @@ mod progress;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use netpol_core::lessons::{self, Lesson, TaskStatus, LESSONS};
+use netpol_core::lessons::{self, Lesson, LessonText, TaskStatus, LESSONS};
 
 pub use self::progress::{Entry, Progress, STORAGE_KEY};
 use crate::content::{self, Load};
@@ -243,11 +243,15 @@ fn list_markup(progress: &Progress) -> String {
     m.finish().0
 }
 
-/// A lesson's intro, one `<p>` per paragraph (blank-line separated).
-fn intro_markup(intro: &str) -> String {
+/// A lesson's intro, one `<p>` per paragraph (blank-line separated); a
+/// placeholder while it is fetched (a failed fetch is said in step 1).
+fn intro_markup(intro: Option<&str>, loading: bool) -> String {
     let mut m = crate::markup::Markup::default();
-    for para in intro.split("\n\n") {
-        m.leaf("p", "learn-para", para);
+    for para in intro.iter().flat_map(|i| i.split("\n\n")) {
+        m.leaf("p", "learn-para", para.trim());
+    }
+    if intro.is_none() && loading {
+        m.leaf("p", "learn-note", "Loading the lesson…");
     }
     m.finish().0
 }
@@ -270,6 +274,22 @@ fn checks_markup(st: &TaskStatus) -> String {
     m.finish().0
 }
 
+/// One part of the lesson's prose, once it is there. A `fn` picks the part,
+/// so that every part shares one reactive text type (each distinct closure
+/// in a view costs the page about a kilobyte of wasm).
+fn prose_part(
+    source: RwSignal<Load>,
+    lesson: &'static Lesson,
+    part: fn(&LessonText<'static>) -> &'static str,
+) -> impl IntoView {
+    move || prose(source, lesson).as_ref().map(part)
+}
+
+/// The lesson's prose once its files are in (`content::lesson_files`).
+fn prose(source: RwSignal<Load>, lesson: &'static Lesson) -> Option<LessonText<'static>> {
+    source.with(|s| matches!(s, Load::Ready(_))).then(|| content::lesson_text(lesson)).flatten()
+}
+
 #[component]
 fn LessonView(
     lesson: &'static Lesson,
@@ -286,7 +306,7 @@ fn LessonView(
     let source = RwSignal::new(Load::Loading);
     let fetch = move || {
         source.set(Load::Loading);
-        content::lesson_yaml(lesson, move |r| {
+        content::lesson_files(lesson, move |r| {
             // The lesson may have been left while it loaded.
             let _ = source.try_set(Load::from(r));
         });
@@ -322,7 +342,7 @@ fn LessonView(
             </button>
             <p class="learn-kicker">{format!("Lesson {} of {}", position + 1, LESSONS.len())}</p>
             <h3 id="learn-lesson-title" tabindex="-1">{lesson.title}</h3>
-            <div class="learn-intro" inner_html=intro_markup(lesson.intro)></div>
+            <div class="learn-intro" inner_html=move || intro_markup(prose(source, lesson).map(|t| t.intro), source.with(|s| *s == Load::Loading))></div>
 
             <section class="learn-step" aria-labelledby="learn-step-load">
                 <h4 id="learn-step-load"><span class="step-num" aria-hidden="true">"1"</span>"Load the scenario"</h4>
@@ -365,7 +385,7 @@ fn LessonView(
             <Show when=move || is_loaded() || entry().guess.is_some()>
                 <section class="learn-step" data-testid="learn-predict" aria-labelledby="learn-step-predict">
                     <h4 id="learn-step-predict"><span class="step-num" aria-hidden="true">"2"</span>"Predict"</h4>
-                    <p>{lesson.prediction.question}</p>
+                    <p>{prose_part(source, lesson, |t| t.question)}</p>
                     <p class="learn-flow">
                         <code>{flow.from}</code>" → "<code>{flow.to}</code>" on "<code>{flow.probe}</code>
                     </p>
@@ -392,7 +412,7 @@ fn LessonView(
                                     {reveal_text(g, actual)}
                                     <span class="muted">{format!(" You said {}.", lessons::verdict_word(g))}</span>
                                 </p>
-                                <p>{lesson.prediction.takeaway}</p>
+                                <p>{prose_part(source, lesson, |t| t.takeaway)}</p>
                                 <button class="link small" data-testid="learn-show-flow" on:click=move |_| show_flow()>
                                     "Show it in the flow inspector"
                                 </button>
@@ -414,7 +434,7 @@ fn LessonView(
             <Show when=move || entry().guess.is_some()>
                 <section class="learn-step" data-testid="learn-task" aria-labelledby="learn-step-task">
                     <h4 id="learn-step-task"><span class="step-num" aria-hidden="true">"3"</span>"Your task"</h4>
-                    <p>{lesson.task.goal}</p>
+                    <p>{prose_part(source, lesson, |t| t.goal)}</p>
                     {move || {
                         let st = status.get().flatten();
                         let (done, line) = status_line(st.as_ref());
@@ -428,11 +448,11 @@ fn LessonView(
                     }}
                     <details class="learn-more">
                         <summary>"Hint"</summary>
-                        <p>{lesson.hint}</p>
+                        <p>{prose_part(source, lesson, |t| t.hint)}</p>
                     </details>
                     <details class="learn-more" data-testid="learn-solution">
                         <summary>"Show the solution"</summary>
-                        <p>{lesson.solution.explanation}</p>
+                        <p>{prose_part(source, lesson, |t| t.explanation)}</p>
                         <pre class="learn-snippet">{lesson.solution.snippet}</pre>
                         <button
                             class="btn small"
