@@ -24,6 +24,7 @@ use netpol_core::lessons::{self, Lesson, LessonText, TaskStatus, LESSONS};
 pub use self::progress::{Entry, Progress, STORAGE_KEY};
 use crate::content::{self, Load};
 use crate::flow_sel::FlowChoice;
+use crate::markup::{region, Markup};
 use crate::state::Evaluated;
 
 fn load_progress() -> Progress {
@@ -245,20 +246,17 @@ fn list_markup(progress: &Progress) -> String {
 
 /// A lesson's intro, one `<p>` per paragraph (blank-line separated); a
 /// placeholder while it is fetched (a failed fetch is said in step 1).
-fn intro_markup(intro: Option<&str>, loading: bool) -> String {
-    let mut m = crate::markup::Markup::default();
+fn intro_markup(m: &mut Markup, intro: Option<&str>, loading: bool) {
     for para in intro.iter().flat_map(|i| i.split("\n\n")) {
         m.leaf("p", "learn-para", para.trim());
     }
     if intro.is_none() && loading {
         m.leaf("p", "learn-note", "Loading the lesson…");
     }
-    m.finish().0
 }
 
 /// The task's checks, each held or not, in words and as a flow.
-fn checks_markup(st: &TaskStatus) -> String {
-    let mut m = crate::markup::Markup::default();
+fn checks_markup(m: &mut Markup, st: &TaskStatus) {
     for r in &st.results {
         let holds = r.holds();
         m.open("li");
@@ -271,18 +269,6 @@ fn checks_markup(st: &TaskStatus) -> String {
         m.open("span").end().text(r.expectation.says).leaf("span", "learn-check-flow", &r.describe());
         m.close("span").close("li");
     }
-    m.finish().0
-}
-
-/// One part of the lesson's prose, once it is there. A `fn` picks the part,
-/// so that every part shares one reactive text type (each distinct closure
-/// in a view costs the page about a kilobyte of wasm).
-fn prose_part(
-    source: RwSignal<Load>,
-    lesson: &'static Lesson,
-    part: fn(&LessonText<'static>) -> &'static str,
-) -> impl IntoView {
-    move || prose(source, lesson).as_ref().map(part)
 }
 
 /// The lesson's prose once its files are in (`content::lesson_files`).
@@ -290,6 +276,184 @@ fn prose(source: RwSignal<Load>, lesson: &'static Lesson) -> Option<LessonText<'
     source.with(|s| matches!(s, Load::Ready(_))).then(|| content::lesson_text(lesson)).flatten()
 }
 
+/// What a lesson's markup shows, read from its signals.
+struct LessonState {
+    lesson: &'static Lesson,
+    position: usize,
+    source: Load,
+    prose: Option<LessonText<'static>>,
+    loaded: bool,
+    guess: Option<bool>,
+    /// The computed verdict: `None` until the scenario is there.
+    answer: Option<Option<bool>>,
+}
+
+/// `<h4>` with its step number.
+fn step_title(m: &mut Markup, id: &'static str, number: &str, title: &str) {
+    m.open("h4").attr("id", id).end();
+    m.open("span").attr("class", "step-num").attr("aria-hidden", "true").end().text(number).close("span");
+    m.text(title).close("h4");
+}
+
+/// A button of the lesson; `act` is what the panel's click listener does.
+fn act_button(m: &mut Markup, class: &str, act: &str, testid: &str, label: &str) {
+    m.open("button").attr("class", class).attr(crate::markup::ACT_ATTR, act);
+    if !testid.is_empty() {
+        m.attr("data-testid", testid);
+    }
+    m.end().text(label).close("button");
+}
+
+/// The lesson's head, its first step (loading the scenario) and its second
+/// (the prediction and its reveal).
+fn lesson_markup(st: &LessonState) -> String {
+    let mut m = Markup::default();
+    act_button(&mut m, "link small learn-back", "back", "learn-back", "← All lessons");
+    m.leaf("p", "learn-kicker", &format!("Lesson {} of {}", st.position + 1, LESSONS.len()));
+    m.open("h3").attr("id", "learn-lesson-title").attr("tabindex", "-1").end().text(st.lesson.title).close("h3");
+    m.open("div").attr("class", "learn-intro").end();
+    intro_markup(&mut m, st.prose.map(|t| t.intro), st.source == Load::Loading);
+    m.close("div");
+
+    m.open("section").attr("class", "learn-step").attr("aria-labelledby", "learn-step-load").end();
+    step_title(&mut m, "learn-step-load", "1", "Load the scenario");
+    let loading = st.source == Load::Loading;
+    m.open("button").attr("class", "btn primary").attr("data-testid", "learn-load");
+    m.attr(crate::markup::ACT_ATTR, "load").flag("disabled", !matches!(st.source, Load::Ready(_)));
+    m.attr("aria-busy", if loading { "true" } else { "false" }).end();
+    m.text(match (loading, st.loaded) {
+        (true, _) => "Loading the scenario…",
+        (false, true) => "Load it again",
+        (false, false) => "Load the lesson's scenario",
+    });
+    m.close("button");
+    if let Load::Failed(why) = &st.source {
+        m.open("div").attr("class", "learn-error").attr("role", "alert").attr("data-testid", "learn-load-error").end();
+        m.leaf("p", "", &format!("The lesson's scenario could not be loaded. {why}"));
+        act_button(&mut m, "btn small", "retry", "learn-retry", "Try again");
+        m.close("div");
+    }
+    if st.loaded {
+        m.leaf(
+            "p",
+            "learn-note",
+            "It is in the editor now. Ctrl+Z, or Undo in the message below, brings your scenario back.",
+        );
+    }
+    m.close("section");
+
+    if st.loaded || st.guess.is_some() {
+        predict_markup(&mut m, st);
+    }
+    m.finish().0
+}
+
+/// Step 2: the question, then the two choices or the reveal.
+fn predict_markup(m: &mut Markup, st: &LessonState) {
+    m.open("section").attr("class", "learn-step").attr("data-testid", "learn-predict");
+    m.attr("aria-labelledby", "learn-step-predict").end();
+    step_title(m, "learn-step-predict", "2", "Predict");
+    m.leaf("p", "", st.prose.map_or("", |t| t.question));
+    let flow = st.lesson.prediction.flow;
+    m.open("p").attr("class", "learn-flow").end().leaf("code", "", flow.from).text(" → ").leaf("code", "", flow.to);
+    m.text(" on ").leaf("code", "", flow.probe).close("p");
+    match (st.guess, st.answer) {
+        (None, _) => {
+            m.open("div")
+                .attr("class", "learn-choices")
+                .attr("role", "group")
+                .attr("aria-label", "Your prediction")
+                .end();
+            act_button(m, "btn choice", "allowed", "predict-allowed", "Allowed");
+            act_button(m, "btn choice", "denied", "predict-denied", "Denied");
+            m.close("div");
+        }
+        (Some(g), Some(Some(actual))) => {
+            let right = g == actual;
+            m.open("div").attr("id", "learn-reveal").attr("tabindex", "-1").class("learn-reveal", &[(right, "right")]);
+            m.attr("data-testid", "learn-reveal").attr("data-correct", if right { "true" } else { "false" });
+            m.attr("data-allowed", if actual { "true" } else { "false" }).attr("role", "status").end();
+            m.open("p").attr("class", "learn-verdict").end();
+            m.open("span").attr("aria-hidden", "true").end().text(if right { "✓ " } else { "✗ " }).close("span");
+            m.text(&reveal_text(g, actual));
+            m.leaf("span", "muted", &format!(" You said {}.", lessons::verdict_word(g))).close("p");
+            m.leaf("p", "", st.prose.map_or("", |t| t.takeaway));
+            act_button(m, "link small", "show-flow", "learn-show-flow", "Show it in the flow inspector");
+            m.close("div");
+        }
+        (Some(_), Some(None)) => {
+            m.leaf("p", "learn-note", "This lesson's flow does not resolve in its scenario.");
+        }
+        // Fetching the scenario (or it failed, said above).
+        (Some(_), None) => {
+            m.open("p")
+                .attr("class", "learn-note")
+                .attr("aria-busy", "true")
+                .attr("data-testid", "learn-reveal-pending");
+            m.end().text("The verdict appears once the lesson's scenario is loaded.").close("p");
+        }
+    }
+    m.close("section");
+}
+
+/// Step 3's title and goal.
+fn goal_markup(prose: Option<LessonText<'static>>) -> String {
+    let mut m = Markup::default();
+    step_title(&mut m, "learn-step-task", "3", "Your task");
+    m.leaf("p", "", prose.map_or("", |t| t.goal));
+    m.finish().0
+}
+
+/// The task's live status line and checks.
+fn status_markup(st: Option<&TaskStatus>) -> String {
+    let (done, line) = status_line(st);
+    let mut m = Markup::default();
+    m.open("p").class("learn-status", &[(done, "done")]).attr("role", "status").attr("data-testid", "learn-status");
+    m.attr("data-done", if done { "true" } else { "false" }).end();
+    m.open("span").attr("aria-hidden", "true").end().text(if done { "✓ " } else { "… " }).close("span");
+    m.text(&line).close("p");
+    m.open("ul").attr("class", "learn-checks").end();
+    if let Some(st) = st {
+        checks_markup(&mut m, st);
+    }
+    m.close("ul");
+    m.finish().0
+}
+
+/// The hint and the solution, each behind a `<details>`.
+fn solution_markup(lesson: &Lesson, prose: Option<LessonText<'static>>, apply_failed: bool) -> String {
+    let mut m = Markup::default();
+    m.open("details").attr("class", "learn-more").end().leaf("summary", "", "Hint");
+    m.leaf("p", "", prose.map_or("", |t| t.hint)).close("details");
+    m.open("details").attr("class", "learn-more").attr("data-testid", "learn-solution").end();
+    m.leaf("summary", "", "Show the solution").leaf("p", "", prose.map_or("", |t| t.explanation));
+    m.leaf("pre", "learn-snippet", lesson.solution.snippet);
+    act_button(&mut m, "btn small", "apply", "learn-apply", "Apply it to the editor");
+    if apply_failed {
+        m.open("p").attr("class", "learn-note").attr("role", "alert").end();
+        m.text("The editor no longer has the lines this changes. Load the lesson's scenario again, or make the change by hand.");
+        m.close("p");
+    }
+    m.close("details");
+    m.finish().0
+}
+
+/// Links to the lessons before and after.
+fn nav_markup(prev: Option<&Lesson>, next: Option<&Lesson>) -> String {
+    let mut m = Markup::default();
+    m.open("nav").attr("class", "learn-nav").attr("aria-label", "Lessons").end();
+    if prev.is_some() {
+        act_button(&mut m, "btn small ghost", "prev", "", "← Previous");
+    }
+    if let Some(n) = next {
+        act_button(&mut m, "btn small", "next", "learn-next", &format!("Next: {}", n.title));
+    }
+    m.close("nav");
+    m.finish().0
+}
+
+/// One lesson, written as markup ([`crate::markup::region`]s) with one
+/// click listener that tells its buttons apart by `data-act`.
 #[component]
 fn LessonView(
     lesson: &'static Lesson,
@@ -302,7 +466,8 @@ fn LessonView(
     on_inspect: Callback<FlowChoice>,
     on_open: Callback<Option<&'static Lesson>>,
 ) -> impl IntoView {
-    // The lesson's scenario, fetched as the lesson opens (at once if cached).
+    // The lesson's scenario and prose, fetched as the lesson opens (at once
+    // if cached).
     let source = RwSignal::new(Load::Loading);
     let fetch = move || {
         source.set(Load::Loading);
@@ -321,8 +486,7 @@ fn LessonView(
         Load::Ready(yaml) => Some(lessons::prediction_in(lesson, yaml).map(|ex| ex.allowed)),
         _ => None,
     });
-    let entry = move || progress.with(|p| p.get(lesson.id));
-    let is_loaded = move || loaded.with(|l| l.contains(&lesson.id));
+    let guessed = move || progress.with(|p| p.get(lesson.id).guess);
     let show_flow = move || {
         on_inspect.run(choice_of(&lesson.prediction.flow));
         scroll_to_inspector();
@@ -333,159 +497,61 @@ fn LessonView(
         focus_later("learn-reveal");
     };
     let apply_failed = RwSignal::new(false);
-    let flow = lesson.prediction.flow;
+    let load = move || {
+        let Load::Ready(yaml) = source.get_untracked() else { return };
+        on_load.run((lesson, yaml));
+        loaded.update(|l| {
+            if !l.contains(&lesson.id) {
+                l.push(lesson.id);
+            }
+        });
+        apply_failed.set(false);
+    };
+    let apply = move || match lessons::apply_solution(lesson, &text.get_untracked()) {
+        Some(t) => {
+            apply_failed.set(false);
+            on_text.run(t);
+        }
+        None => apply_failed.set(true),
+    };
+    let on_click = move |ev: web_sys::MouseEvent| {
+        let act = crate::markup::closest(&ev, "[data-act]").and_then(|b| b.get_attribute(crate::markup::ACT_ATTR));
+        match act.as_deref() {
+            Some("back") => on_open.run(None),
+            Some("load") => load(),
+            Some("retry") => fetch(),
+            Some("allowed") => guess(true),
+            Some("denied") => guess(false),
+            Some("show-flow") => show_flow(),
+            Some("apply") => apply(),
+            Some("prev") => on_open.run(prev),
+            Some("next") => on_open.run(next),
+            _ => {}
+        }
+    };
+    let head = move || {
+        lesson_markup(&LessonState {
+            lesson,
+            position,
+            source: source.get(),
+            prose: prose(source, lesson),
+            loaded: loaded.with(|l| l.contains(&lesson.id)),
+            guess: guessed(),
+            answer: answer.get(),
+        })
+    };
 
     view! {
-        <article class="learn-lesson" data-testid="learn-lesson" data-id=lesson.id>
-            <button class="link small learn-back" data-testid="learn-back" on:click=move |_| on_open.run(None)>
-                "← All lessons"
-            </button>
-            <p class="learn-kicker">{format!("Lesson {} of {}", position + 1, LESSONS.len())}</p>
-            <h3 id="learn-lesson-title" tabindex="-1">{lesson.title}</h3>
-            <div class="learn-intro" inner_html=move || intro_markup(prose(source, lesson).map(|t| t.intro), source.with(|s| *s == Load::Loading))></div>
-
-            <section class="learn-step" aria-labelledby="learn-step-load">
-                <h4 id="learn-step-load"><span class="step-num" aria-hidden="true">"1"</span>"Load the scenario"</h4>
-                <button
-                    class="btn primary"
-                    data-testid="learn-load"
-                    disabled=move || !matches!(source.get(), Load::Ready(_))
-                    aria-busy=move || (source.get() == Load::Loading).to_string()
-                    on:click=move |_| {
-                        let Load::Ready(yaml) = source.get_untracked() else { return };
-                        on_load.run((lesson, yaml));
-                        loaded.update(|l| {
-                            if !l.contains(&lesson.id) {
-                                l.push(lesson.id);
-                            }
-                        });
-                        apply_failed.set(false);
-                    }
-                >
-                    {move || match (source.get() == Load::Loading, is_loaded()) {
-                        (true, _) => "Loading the scenario…",
-                        (false, true) => "Load it again",
-                        (false, false) => "Load the lesson's scenario",
-                    }}
-                </button>
-                {move || match source.get() {
-                    Load::Failed(why) => Some(view! {
-                        <div class="learn-error" role="alert" data-testid="learn-load-error">
-                            <p>{format!("The lesson's scenario could not be loaded. {why}")}</p>
-                            <button class="btn small" data-testid="learn-retry" on:click=move |_| fetch()>"Try again"</button>
-                        </div>
-                    }),
-                    _ => None,
-                }}
-                <Show when=is_loaded>
-                    <p class="learn-note">"It is in the editor now. Ctrl+Z, or Undo in the message below, brings your scenario back."</p>
-                </Show>
-            </section>
-
-            <Show when=move || is_loaded() || entry().guess.is_some()>
-                <section class="learn-step" data-testid="learn-predict" aria-labelledby="learn-step-predict">
-                    <h4 id="learn-step-predict"><span class="step-num" aria-hidden="true">"2"</span>"Predict"</h4>
-                    <p>{prose_part(source, lesson, |t| t.question)}</p>
-                    <p class="learn-flow">
-                        <code>{flow.from}</code>" → "<code>{flow.to}</code>" on "<code>{flow.probe}</code>
-                    </p>
-                    {move || match (entry().guess, answer.get()) {
-                        (None, _) => view! {
-                            <div class="learn-choices" role="group" aria-label="Your prediction">
-                                <button class="btn choice" data-testid="predict-allowed" on:click=move |_| guess(true)>"Allowed"</button>
-                                <button class="btn choice" data-testid="predict-denied" on:click=move |_| guess(false)>"Denied"</button>
-                            </div>
-                        }.into_any(),
-                        (Some(g), Some(Some(actual))) => view! {
-                            <div
-                                id="learn-reveal"
-                                tabindex="-1"
-                                class="learn-reveal"
-                                class:right=g == actual
-                                data-testid="learn-reveal"
-                                data-correct=(g == actual).to_string()
-                                data-allowed=actual.to_string()
-                                role="status"
-                            >
-                                <p class="learn-verdict">
-                                    <span aria-hidden="true">{if g == actual { "✓ " } else { "✗ " }}</span>
-                                    {reveal_text(g, actual)}
-                                    <span class="muted">{format!(" You said {}.", lessons::verdict_word(g))}</span>
-                                </p>
-                                <p>{prose_part(source, lesson, |t| t.takeaway)}</p>
-                                <button class="link small" data-testid="learn-show-flow" on:click=move |_| show_flow()>
-                                    "Show it in the flow inspector"
-                                </button>
-                            </div>
-                        }.into_any(),
-                        (Some(_), Some(None)) => view! {
-                            <p class="learn-note">"This lesson's flow does not resolve in its scenario."</p>
-                        }.into_any(),
-                        // Fetching the scenario (or it failed, said above).
-                        (Some(_), None) => view! {
-                            <p class="learn-note" aria-busy="true" data-testid="learn-reveal-pending">
-                                "The verdict appears once the lesson's scenario is loaded."
-                            </p>
-                        }.into_any(),
-                    }}
-                </section>
-            </Show>
-
-            <Show when=move || entry().guess.is_some()>
+        <article class="learn-lesson" data-testid="learn-lesson" data-id=lesson.id on:click=on_click>
+            {region(Box::new(head))}
+            <Show when=move || guessed().is_some()>
                 <section class="learn-step" data-testid="learn-task" aria-labelledby="learn-step-task">
-                    <h4 id="learn-step-task"><span class="step-num" aria-hidden="true">"3"</span>"Your task"</h4>
-                    <p>{prose_part(source, lesson, |t| t.goal)}</p>
-                    {move || {
-                        let st = status.get().flatten();
-                        let (done, line) = status_line(st.as_ref());
-                        view! {
-                            <p class="learn-status" class:done=done role="status" data-testid="learn-status" data-done=done.to_string()>
-                                <span aria-hidden="true">{if done { "✓ " } else { "… " }}</span>
-                                {line}
-                            </p>
-                            <ul class="learn-checks" inner_html=st.map(|st| checks_markup(&st)).unwrap_or_default()></ul>
-                        }
-                    }}
-                    <details class="learn-more">
-                        <summary>"Hint"</summary>
-                        <p>{prose_part(source, lesson, |t| t.hint)}</p>
-                    </details>
-                    <details class="learn-more" data-testid="learn-solution">
-                        <summary>"Show the solution"</summary>
-                        <p>{prose_part(source, lesson, |t| t.explanation)}</p>
-                        <pre class="learn-snippet">{lesson.solution.snippet}</pre>
-                        <button
-                            class="btn small"
-                            data-testid="learn-apply"
-                            on:click=move |_| match lessons::apply_solution(lesson, &text.get_untracked()) {
-                                Some(t) => {
-                                    apply_failed.set(false);
-                                    on_text.run(t);
-                                }
-                                None => apply_failed.set(true),
-                            }
-                        >
-                            "Apply it to the editor"
-                        </button>
-                        <Show when=move || apply_failed.get()>
-                            <p class="learn-note" role="alert">
-                                "The editor no longer has the lines this changes. Load the lesson's scenario again, or make the change by hand."
-                            </p>
-                        </Show>
-                    </details>
+                    {region(Box::new(move || goal_markup(prose(source, lesson))))}
+                    {region(Box::new(move || status.with(|s| status_markup(s.as_ref().and_then(Option::as_ref)))))}
+                    {region(Box::new(move || solution_markup(lesson, prose(source, lesson), apply_failed.get())))}
                 </section>
             </Show>
-
-            <nav class="learn-nav" aria-label="Lessons">
-                {prev.map(|p| view! {
-                    <button class="btn small ghost" on:click=move |_| on_open.run(Some(p))>"← Previous"</button>
-                })}
-                {next.map(|n| view! {
-                    <button class="btn small" data-testid="learn-next" on:click=move |_| on_open.run(Some(n))>
-                        "Next: " {n.title}
-                    </button>
-                })}
-            </nav>
+            <div class="part" inner_html=nav_markup(prev, next)></div>
         </article>
     }
 }

@@ -166,6 +166,57 @@ pub fn render(root: &web_sys::Element, html: &str, styles: &[Style]) {
     });
 }
 
+/// The attribute naming what a button of a [`region`] does (`data-act="load"`):
+/// how its panel's one click listener tells buttons apart, and how the
+/// button that had keyboard focus is found again after a rewrite.
+pub const ACT_ATTR: &str = "data-act";
+
+/// A `<div class="part">` holding the markup `html` writes, written again
+/// whenever the signals `html` reads change. For parts of a panel that
+/// buttons live in: across a rewrite, the element that had keyboard focus
+/// (found again by its `data-act` or `id`) keeps it, and each `<details>`
+/// stays open or closed. `html` is boxed so that every region shares one
+/// effect in the wasm.
+pub fn region(html: Box<dyn Fn() -> String>) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    let node = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let html = html();
+        if let Some(root) = node.get() {
+            rewrite(&root, &html);
+        }
+    });
+    view! { <div class="part" node_ref=node></div> }
+}
+
+/// [`region`]'s rewrite: `root`'s content becomes `html`, keeping the focus
+/// and the `<details>` states.
+fn rewrite(root: &web_sys::Element, html: &str) {
+    let focused = leptos::prelude::document().active_element().filter(|e| root.contains(Some(e))).and_then(|e| {
+        e.get_attribute(ACT_ATTR).map(|a| format!("[{ACT_ATTR}=\"{a}\"]")).or_else(|| {
+            let id = e.id();
+            (!id.is_empty()).then(|| format!("#{id}"))
+        })
+    });
+    let details = |root: &web_sys::Element| {
+        let list = root.query_selector_all("details").ok();
+        (0..list.as_ref().map_or(0, |l| l.length()))
+            .filter_map(|i| list.as_ref()?.item(i)?.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+            .collect::<Vec<_>>()
+    };
+    let open: Vec<bool> = details(root).iter().map(|d| d.open()).collect();
+    root.set_inner_html(html);
+    let now = details(root);
+    if now.len() == open.len() {
+        now.iter().zip(open).for_each(|(d, open)| d.set_open(open));
+    }
+    if let Some(el) = focused.and_then(|s| root.query_selector(&s).ok().flatten()) {
+        if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
+    }
+}
+
 /// Calls `f` with every element under `root` that has the index attribute
 /// `attr` (`data-n="3"`), and that index: how effects update marks on
 /// markup without redrawing it.

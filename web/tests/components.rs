@@ -177,3 +177,36 @@ async fn a_link_made_by_the_browser_opens_the_same_state() {
     // Compressed, not stored: the preset is several KB of repetitive YAML.
     assert!(url.len() < st.scenario.len() / 2, "{} chars for {} bytes", url.len(), st.scenario.len());
 }
+
+/// A markup region is written again whenever its signals change
+/// (`netpol_web::markup::region`): the button that had keyboard focus keeps
+/// it, and an open `<details>` stays open.
+#[wasm_bindgen_test]
+async fn a_markup_region_keeps_focus_and_open_details_across_a_rewrite() {
+    use netpol_web::markup::region;
+    let root = container();
+    let n = RwSignal::new(0);
+    leptos::mount::mount_to(root.clone(), move || {
+        region(Box::new(move || {
+            format!(
+                "<button data-act=\"go\">Go {}</button><details><summary>More</summary><p>{}</p></details>",
+                n.get(),
+                n.get()
+            )
+        }))
+    })
+    .forget();
+    leptos::task::tick().await;
+    let query = |s: &str| root.query_selector(s).ok().flatten().expect(s);
+    let button = query("[data-act=go]").dyn_into::<HtmlElement>().expect("button");
+    button.focus().expect("focus");
+    query("details").dyn_into::<web_sys::HtmlDetailsElement>().expect("details").set_open(true);
+
+    n.set(1);
+    leptos::task::tick().await;
+    let again = query("[data-act=go]");
+    assert_eq!(again.text_content().as_deref(), Some("Go 1"));
+    assert!(!again.is_same_node(Some(&button)), "the button was written again");
+    assert!(document().active_element().is_some_and(|e| e.is_same_node(Some(&again))), "focus is back on it");
+    assert!(query("details").dyn_into::<web_sys::HtmlDetailsElement>().expect("details").open());
+}
