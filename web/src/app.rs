@@ -30,6 +30,7 @@ use crate::large::{self, Large, Place};
 use crate::large_view::{LargeView, LineNote};
 use crate::learn::{LearnButton, LearnPanel};
 use crate::lint_panel::LintPanel;
+use crate::markup::{region, Markup};
 use crate::matrix_view::MatrixView;
 use crate::pipeline::Pipeline;
 use crate::presets_menu::PresetsMenu;
@@ -465,7 +466,7 @@ pub fn App() -> impl IntoView {
         );
         reveal.update(|n| *n += 1);
     });
-    let undo_preset = move |_| {
+    let undo_preset = move || {
         if let Some(t) = toast.get_untracked() {
             large.set(t.previous_large.clone());
             set_text_undoably(&t.previous);
@@ -608,8 +609,24 @@ pub fn App() -> impl IntoView {
 
     let selected_pair = Signal::derive(move || choice.with(|c| (c.from.clone(), c.to.clone())));
 
+    // The buttons of the page's markup regions (notices, toast, status).
+    let on_act = move |ev: web_sys::MouseEvent| match crate::markup::closest(&ev, "[data-act]")
+        .and_then(|b| b.get_attribute(crate::markup::ACT_ATTR))
+        .as_deref()
+    {
+        Some("share-dismiss") => share_error.set(None),
+        Some("back-to-mine") => back_to_own(),
+        Some("lesson-more") => lesson_open.update(|o| *o = !*o),
+        Some("lesson-dismiss") => lesson.set(None),
+        Some("toast-undo") => undo_preset(),
+        Some("toast-close") => toast.set(None),
+        Some("valid-docs") => prefer_valid.set(true),
+        Some("last-valid") => prefer_valid.set(false),
+        _ => {}
+    };
+
     view! {
-        <div class="app">
+        <div class="app" on:click=on_act>
             <header class="app-header">
                 <div class="brand">
                     <span class="logo" aria-hidden="true"></span>
@@ -638,38 +655,9 @@ pub fn App() -> impl IntoView {
             {move || (share_open.get() > 0).then(|| view! {
                 <SharePopover state=current_state on_close=Callback::new(move |_| share_open.set(0)) on_download=Callback::new(move |_| download_yaml()) />
             })}
-            {move || share_error.get().map(|msg| view! {
-                <div class="banner error" role="alert" data-testid="share-error">
-                    <span>"This link could not be opened: " {msg} " Your own scenario is shown."</span>
-                    <button class="icon-btn" aria-label="Dismiss" on:click=move |_| share_error.set(None)>"✕"</button>
-                </div>
-            })}
-            <Show when=move || viewing_shared.get()>
-                <div class="banner" role="status" data-testid="shared-banner">
-                    <span>"Opened a shared scenario · "</span>
-                    <button class="link" data-testid="back-to-mine" on:click=move |_| back_to_own()>"Back to my scenario"</button>
-                    <span class="muted">" (editing it makes it yours)"</span>
-                </div>
-            </Show>
-            {move || lesson.get().map(|p| view! {
-                <aside class="lesson" class:expanded=move || lesson_open.get() aria-label="What this preset teaches">
-                    <div class="lesson-body">
-                        <strong>{p.title}</strong>
-                        " "
-                        <span class="lesson-text">{crate::content::preset_lesson(p).unwrap_or(p.summary)}</span>
-                    </div>
-                    <button
-                        class="link small lesson-more"
-                        aria-expanded=move || lesson_open.get().to_string()
-                        on:click=move |_| lesson_open.update(|o| *o = !*o)
-                    >
-                        {move || if lesson_open.get() { "Less" } else { "More" }}
-                    </button>
-                    <button class="icon-btn" aria-label="Dismiss the lesson" on:click=move |_| lesson.set(None)>
-                        "✕"
-                    </button>
-                </aside>
-            })}
+            {region(Box::new(move || {
+                notices_markup(share_error.get().as_deref(), viewing_shared.get(), lesson.get(), lesson_open.get())
+            }))}
             <main class="workspace" class:learning=move || learn_open.get()>
                 <section
                     class="pane editor-pane"
@@ -684,7 +672,7 @@ pub fn App() -> impl IntoView {
                 >
                     <div class="pane-head">
                         <h2 id="editor-title">"Scenario"</h2>
-                        {move || status_badge(analysis, shown, prefer_valid)}
+                        {region(Box::new(move || status_badge(analysis, shown)))}
                         {move || pipeline.progress.get().map(|p| view! {
                             <span class="badge busy" data-testid="eval-progress" role="status" aria-live="polite">
                                 {format!("Evaluating… {p}%")}
@@ -889,13 +877,7 @@ pub fn App() -> impl IntoView {
                     on_inspect=on_lesson_flow
                 />
             </main>
-            {move || toast.get().map(|t| view! {
-                <div class="toast" role="status">
-                    <span>{t.message}</span>
-                    <button class="btn small" on:click=undo_preset>"Undo"</button>
-                    <button class="icon-btn" aria-label="Close" on:click=move |_| toast.set(None)>"✕"</button>
-                </div>
-            })}
+            {region(Box::new(move || toast.with(|t| toast_markup(t.as_ref()))))}
             <Show when=move || help_open.get()>
                 <crate::help::Help on_close=Callback::new(move |_| help_open.set(false)) />
             </Show>
@@ -914,38 +896,96 @@ fn scenario_counts(ev: &Evaluated) -> String {
     )
 }
 
-fn status_badge(
-    analysis: ReadSignal<Analysis>,
-    shown: Memo<ShownState>,
-    prefer_valid: RwSignal<bool>,
-) -> impl IntoView {
+fn status_badge(analysis: ReadSignal<Analysis>, shown: Memo<ShownState>) -> String {
     let errors = analysis.with(|a| a.errors);
     let has_good = analysis.with(|a| a.last_good.is_some());
     let mode = shown.with(|s| s.mode);
     let n = if errors == 1 { "1 error".to_string() } else { format!("{errors} errors") };
-    match mode {
-        Shown::Fresh => view! { <span class="badge ok" role="status">"✓ Valid"</span> }.into_any(),
-        Shown::Stale => view! {
-            <span class="badge stale" data-testid="stale-badge" role="status">
-                {format!("{n} · showing the last valid version")}
-                <button class="link small" on:click=move |_| prefer_valid.set(true)>"show valid documents only"</button>
-            </span>
-        }
-        .into_any(),
-        Shown::ValidDocuments => view! {
-            <span class="badge stale" data-testid="stale-badge" role="status">
-                {format!("{n} · showing only the documents without errors")}
-                {has_good.then(|| view! {
-                    <button class="link small" on:click=move |_| prefer_valid.set(false)>"show last valid version"</button>
-                })}
-            </span>
-        }
-        .into_any(),
-        Shown::Nothing => view! {
-            <span class="badge stale" data-testid="stale-badge" role="status">{format!("{n} · nothing valid yet")}</span>
-        }
-        .into_any(),
+    let mut m = Markup::default();
+    if mode == Shown::Fresh {
+        m.open("span").attr("class", "badge ok").attr("role", "status").end().text("✓ Valid").close("span");
+        return m.finish().0;
     }
+    m.open("span").attr("class", "badge stale").attr("data-testid", "stale-badge").attr("role", "status").end();
+    let (what, button) = match mode {
+        Shown::Stale => ("showing the last valid version", Some(("valid-docs", "show valid documents only"))),
+        Shown::ValidDocuments => {
+            ("showing only the documents without errors", has_good.then_some(("last-valid", "show last valid version")))
+        }
+        _ => ("nothing valid yet", None),
+    };
+    m.text(&format!("{n} · {what}"));
+    if let Some((act, label)) = button {
+        m.open("button")
+            .attr("class", "link small")
+            .attr(crate::markup::ACT_ATTR, act)
+            .end()
+            .text(label)
+            .close("button");
+    }
+    m.close("span");
+    m.finish().0
+}
+
+/// The notices under the header: a link that could not be opened, the
+/// shared scenario being shown, and the picked preset's lesson.
+fn notices_markup(
+    share_error: Option<&str>,
+    viewing_shared: bool,
+    lesson: Option<&Preset>,
+    lesson_open: bool,
+) -> String {
+    let mut m = Markup::default();
+    let icon_button = |m: &mut Markup, act: &str, label: &str| {
+        m.open("button").attr("class", "icon-btn").attr("aria-label", label).attr(crate::markup::ACT_ATTR, act);
+        m.end().text("✕").close("button");
+    };
+    if let Some(msg) = share_error {
+        m.open("div").attr("class", "banner error").attr("role", "alert").attr("data-testid", "share-error").end();
+        m.leaf("span", "", &format!("This link could not be opened: {msg} Your own scenario is shown."));
+        icon_button(&mut m, "share-dismiss", "Dismiss");
+        m.close("div");
+    }
+    if viewing_shared {
+        m.open("div").attr("class", "banner").attr("role", "status").attr("data-testid", "shared-banner").end();
+        m.leaf("span", "", "Opened a shared scenario · ");
+        m.open("button")
+            .attr("class", "link")
+            .attr("data-testid", "back-to-mine")
+            .attr(crate::markup::ACT_ATTR, "back-to-mine");
+        m.end().text("Back to my scenario").close("button");
+        m.leaf("span", "muted", " (editing it makes it yours)").close("div");
+    }
+    if let Some(p) = lesson {
+        m.open("aside")
+            .class("lesson", &[(lesson_open, "expanded")])
+            .attr("aria-label", "What this preset teaches")
+            .end();
+        m.open("div").attr("class", "lesson-body").end().leaf("strong", "", p.title).text(" ");
+        m.leaf("span", "lesson-text", crate::content::preset_lesson(p).unwrap_or(p.summary)).close("div");
+        m.open("button").attr("class", "link small lesson-more").attr(crate::markup::ACT_ATTR, "lesson-more");
+        m.attr("aria-expanded", if lesson_open { "true" } else { "false" }).end();
+        m.text(if lesson_open { "Less" } else { "More" }).close("button");
+        icon_button(&mut m, "lesson-dismiss", "Dismiss the lesson");
+        m.close("aside");
+    }
+    m.finish().0
+}
+
+/// The message after a preset or lesson replaced the scenario, with Undo.
+fn toast_markup(toast: Option<&Toast>) -> String {
+    let mut m = Markup::default();
+    if let Some(t) = toast {
+        m.open("div").attr("class", "toast").attr("role", "status").end().leaf("span", "", &t.message);
+        m.open("button").attr("class", "btn small").attr(crate::markup::ACT_ATTR, "toast-undo").end();
+        m.text("Undo").close("button");
+        m.open("button")
+            .attr("class", "icon-btn")
+            .attr("aria-label", "Close")
+            .attr(crate::markup::ACT_ATTR, "toast-close");
+        m.end().text("✕").close("button").close("div");
+    }
+    m.finish().0
 }
 
 /// The problems under the editor, each a button that moves the cursor to
@@ -1136,38 +1176,70 @@ fn SharePopover(
         }
         made.set(Some(link));
     });
+    // Two regions, so that a new status does not write the link's input
+    // again and lose its selection.
+    let status_part = move || {
+        let mut m = Markup::default();
+        if made.with(|m| !matches!(m, Some(Err(_)))) {
+            m.open("p").attr("class", "share-status").attr("role", "status").end().text(status.get()).close("p");
+        }
+        m.finish().0
+    };
+    let link_part = move || made.with(|made| share_markup(made.as_ref()));
+    let on_click = move |ev: web_sys::MouseEvent| match crate::markup::closest(&ev, "[data-act]")
+        .and_then(|b| b.get_attribute(crate::markup::ACT_ATTR))
+        .as_deref()
+    {
+        Some("download") => on_download.run(()),
+        Some("close") => on_close.run(()),
+        _ => {}
+    };
     view! {
         <div
             class="popover share-pop"
             role="dialog"
             aria-label="Share link"
             data-testid="share-popover"
+            on:click=on_click
             on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                 if ev.key() == "Escape" {
                     on_close.run(());
                 }
             }
         >
-            {move || match made.get() {
-                None => view! { <p class="share-status" role="status">{move || status.get()}</p> }.into_any(),
-                Some(Ok(l)) => {
-                    let warning = share::link_length_warning(l.len());
-                    view! {
-                        <p class="share-status" role="status">{move || status.get()}</p>
-                        <input id="share-url" class="share-url" data-testid="share-link" readonly prop:value=l />
-                        {warning.map(|w| view! {
-                            <p class="share-warn" data-testid="share-long">{w}</p>
-                            <button class="btn" data-testid="download-yaml" on:click=move |_| on_download.run(())>"Download scenario (.yaml)"</button>
-                        })}
-                        <p class="muted small">"The scenario travels in the link after the #: no server sees it."</p>
-                    }.into_any()
-                }
-                Some(Err(e)) => view! {
-                    <p class="share-warn">{e}</p>
-                    <button class="btn" data-testid="download-yaml" on:click=move |_| on_download.run(())>"Download scenario (.yaml)"</button>
-                }.into_any(),
-            }}
-            <button class="icon-btn close" aria-label="Close" on:click=move |_| on_close.run(())>"✕"</button>
+            {region(Box::new(status_part))}
+            {region(Box::new(link_part))}
+            <button class="icon-btn close" aria-label="Close" data-act="close">"✕"</button>
         </div>
     }
+}
+
+/// The share popover's link, selected by the caller, or why there is none;
+/// a download instead when the link is too long to paste.
+fn share_markup(made: Option<&Result<String, String>>) -> String {
+    let mut m = Markup::default();
+    let download = |m: &mut Markup| {
+        m.open("button")
+            .attr("class", "btn")
+            .attr("data-testid", "download-yaml")
+            .attr(crate::markup::ACT_ATTR, "download");
+        m.end().text("Download scenario (.yaml)").close("button");
+    };
+    match made {
+        None => {}
+        Some(Ok(link)) => {
+            m.open("input").attr("id", "share-url").attr("class", "share-url").attr("data-testid", "share-link");
+            m.flag("readonly", true).attr("value", link).end();
+            if let Some(w) = share::link_length_warning(link.len()) {
+                m.open("p").attr("class", "share-warn").attr("data-testid", "share-long").end().text(w).close("p");
+                download(&mut m);
+            }
+            m.leaf("p", "muted small", "The scenario travels in the link after the #: no server sees it.");
+        }
+        Some(Err(e)) => {
+            m.leaf("p", "share-warn", e);
+            download(&mut m);
+        }
+    }
+    m.finish().0
 }
