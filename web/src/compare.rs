@@ -28,7 +28,7 @@ use crate::highlight;
 use crate::inspector::InspectorBody;
 use crate::inspector_vm::{inspector_data, InspectorData};
 use crate::large::{self, Large, Place};
-use crate::markup::{each_indexed, index_at, Markup};
+use crate::markup::{closest, each_indexed, index_at, region, Markup};
 use crate::pipeline::Pipeline;
 use crate::state::{Evaluated, Shown};
 use crate::text;
@@ -294,35 +294,29 @@ pub fn ComparePanel(
         selected.with(|c| c.as_ref().map(|c| compare.after.with(|a| side_data(a.as_deref(), c, true))))
     });
 
+    let on_act = move |ev: web_sys::MouseEvent| match closest(&ev, "[data-act]")
+        .and_then(|b| b.get_attribute(crate::markup::ACT_ATTR))
+        .as_deref()
+    {
+        Some("compare-reset") => on_reset.run(()),
+        Some("compare-close") => on_close.run(()),
+        _ => {}
+    };
     view! {
-        <div class="compare" data-testid="compare-panel">
-            <div class="compare-head">
-                <p class="compare-intro">
-                    "The main editor is the "<strong>"before"</strong>" version; edit the "<strong>"after"</strong>
-                    " version (your change) here. Pick a changed flow to see why, before and after."
-                    {move || large.with(|l| l.as_ref().map(|l| view! {
-                        <span class="compare-large" data-testid="compare-large">
-                            " Both versions are evaluated after the large document "<strong>{l.name.clone()}</strong>
-                            ": the main editor and this one hold the changes before and after."
-                        </span>
-                    }))}
-                </p>
-                <div class="compare-actions">
-                    <button class="btn small ghost" data-testid="compare-reset" on:click=move |_| on_reset.run(())>
-                        "Copy the current scenario"
-                    </button>
-                    <button class="btn small ghost" data-testid="compare-close" on:click=move |_| on_close.run(())>
-                        "Leave compare mode"
-                    </button>
-                </div>
-            </div>
+        <div class="compare" data-testid="compare-panel" on:click=on_act>
+            {region(Box::new(move || large.with(|l| head_markup(l.as_ref().map(|l| l.name.as_str())))))}
             <div class="compare-grid">
                 <div class="compare-editor" data-testid="compare-editor">
                     <div class="compare-sub">
                         <h3>"After"</h3>
-                        <Show when=stale>
-                            <span class="badge stale" role="status">"errors · comparing the last valid version"</span>
-                        </Show>
+                        {region(Box::new(move || {
+                            let mut m = Markup::default();
+                            if stale() {
+                                m.open("span").attr("class", "badge stale").attr("role", "status").end();
+                                m.text("errors · comparing the last valid version").close("span");
+                            }
+                            m.finish().0
+                        }))}
                     </div>
                     <Editor text=compare.text marks=marks highlight=highlight_lines node_ref=editor_ref />
                 </div>
@@ -330,14 +324,14 @@ pub fn ComparePanel(
                     {changes_view(diff, selected, pick)}
                 </div>
             </div>
-            {move || {
+            {region(Box::new(move || {
                 let any = diff.with(|d| d.as_ref().is_some_and(|d| d.0.changed()));
-                (any && selected.with(Option::is_none)).then(|| view! {
-                    <p class="compare-hint">
-                        "Pick a changed flow to see its explanation before and after, side by side."
-                    </p>
-                })
-            }}
+                let mut m = Markup::default();
+                if any && selected.with(Option::is_none) {
+                    m.leaf("p", "compare-hint", "Pick a changed flow to see its explanation before and after, side by side.");
+                }
+                m.finish().0
+            }))}
             {move || selected.get().map(|c| view! {
                 <div class="compare-explain" data-testid="compare-explain">
                     <h3 class="compare-explain-title">
@@ -472,6 +466,28 @@ fn changes_markup(m: &mut Markup, d: Option<&Diff>, selected: Option<&Change>, l
         m.open("p").attr("class", "muted small").attr("data-testid", "changes-omitted").end();
         m.text(&format!("{} more changed flows are not listed (`netpol diff` lists them all).", d.omitted)).close("p");
     }
+}
+
+/// What compare mode is, the large document both versions follow (if
+/// any), and the panel's two buttons.
+fn head_markup(large: Option<&str>) -> String {
+    let mut m = Markup::default();
+    m.open("div").attr("class", "compare-head").end().open("p").attr("class", "compare-intro").end();
+    m.text("The main editor is the ").leaf("strong", "", "before").text(" version; edit the ");
+    m.leaf("strong", "", "after")
+        .text(" version (your change) here. Pick a changed flow to see why, before and after.");
+    if let Some(name) = large {
+        m.open("span").attr("class", "compare-large").attr("data-testid", "compare-large").end();
+        m.text(" Both versions are evaluated after the large document ").leaf("strong", "", name);
+        m.text(": the main editor and this one hold the changes before and after.").close("span");
+    }
+    m.close("p").open("div").attr("class", "compare-actions").end();
+    for (act, label) in [("compare-reset", "Copy the current scenario"), ("compare-close", "Leave compare mode")] {
+        m.open("button").attr("class", "btn small ghost").attr("data-testid", act).attr(crate::markup::ACT_ATTR, act);
+        m.end().text(label).close("button");
+    }
+    m.close("div").close("div");
+    m.finish().0
 }
 
 #[cfg(test)]

@@ -191,39 +191,32 @@ pub fn LearnPanel(
 }
 
 /// The lessons, each a button opening it, with its number or ✓ and its
-/// state. Written as HTML text ([`crate::markup`]); a click finds its
-/// lesson by `data-id`.
+/// state, and a button that forgets the progress. Written as HTML text
+/// ([`crate::markup`]); a click finds its lesson by `data-id`.
 fn lesson_list(progress: RwSignal<Progress>, on_pick: Callback<&'static Lesson>) -> impl IntoView {
     let on_click = move |ev: web_sys::MouseEvent| {
+        if crate::markup::closest(&ev, "[data-act=reset]").is_some() {
+            let ok = window().confirm_with_message("Forget your predictions and completed tasks?").unwrap_or(false);
+            if ok {
+                progress.set(Progress::default());
+            }
+            return;
+        }
         let id = crate::markup::closest(&ev, "[data-testid=learn-item]").and_then(|b| b.get_attribute("data-id"));
         if let Some(l) = id.and_then(|id| LESSONS.iter().find(|l| l.id == id)) {
             on_pick.run(l);
         }
     };
-    view! {
-        <p class="learn-lead">
-            "A short course on how NetworkPolicy decides. Each lesson loads a small scenario into the editor, "
-            "asks you to predict one connection, then gives you one change to make."
-        </p>
-        <div class="learn-list-box" inner_html=move || progress.with(list_markup) on:click=on_click></div>
-        <button
-            class="link small learn-reset"
-            on:click=move |_| {
-                let ok = window()
-                    .confirm_with_message("Forget your predictions and completed tasks?")
-                    .unwrap_or(false);
-                if ok {
-                    progress.set(Progress::default());
-                }
-            }
-        >
-            "Reset progress"
-        </button>
-    }
+    view! { <div class="part" on:click=on_click>{region(Box::new(move || progress.with(list_markup)))}</div> }
 }
 
 fn list_markup(progress: &Progress) -> String {
     let mut m = crate::markup::Markup::default();
+    m.leaf(
+        "p",
+        "learn-lead",
+        "A short course on how NetworkPolicy decides. Each lesson loads a small scenario into the editor, asks you to predict one connection, then gives you one change to make.",
+    );
     m.open("ol").attr("class", "learn-list").attr("data-testid", "learn-list").end();
     for (i, l) in LESSONS.iter().enumerate() {
         let e = progress.get(l.id);
@@ -241,6 +234,8 @@ fn list_markup(progress: &Progress) -> String {
         m.leaf("span", "learn-item-title", l.title).leaf("span", "learn-item-state", state).close("button").close("li");
     }
     m.close("ol");
+    m.open("button").attr("class", "link small learn-reset").attr(crate::markup::ACT_ATTR, "reset").end();
+    m.text("Reset progress").close("button");
     m.finish().0
 }
 
