@@ -28,10 +28,12 @@ use crate::run::{Error, Result};
 /// LLVM's inline threshold at 0: 487.9 KB. Session 6 wrote the panels that are redrawn whole
 /// (inspector, matrix table, lint list, the editor's marks) as HTML text (`web/src/markup.rs`)
 /// and let the browser compress share links: 466.6 KB; the allow graph as SVG markup and the
-/// presets' paragraphs fetched with their scenarios, and smaller lists as markup: 449.9 KB. The
+/// presets' paragraphs fetched with their scenarios, and smaller lists as markup: 449.9 KB.
+/// Session 7 fetched the lessons' prose with their scenarios and wrote the Learn lesson, the
+/// share popover, the page's notices, toast and status badge as markup regions: 440.2 KB. The
 /// gate is that plus ~6 KB; ARCHITECTURE.md ("Where the bytes go") lists the remaining cuts. A larger page fails the build,
 /// and the table always shows the distance to the target.
-pub const BUDGET_GZIP_BYTES: u64 = 456_000;
+pub const BUDGET_GZIP_BYTES: u64 = 446_000;
 
 /// Issue 3's target for wasm + JS gzipped; shown beside the gate, not yet enforced.
 pub const TARGET_GZIP_BYTES: u64 = 400_000;
@@ -208,7 +210,7 @@ mod tests {
         // A missing brotli size makes the brotli total unknown rather than too small.
         let wasm_js = t.lines().find(|l| l.contains("total wasm + js")).unwrap_or("");
         assert!(wasm_js.contains("128.0 KB") && wasm_js.ends_with("n/a"), "{wasm_js}");
-        assert!(t.contains("budget: wasm + js gzip 128.0 KB of 456.0 KB allowed (28%)"), "{t}");
+        assert!(t.contains("budget: wasm + js gzip 128.0 KB of 446.0 KB allowed (28%)"), "{t}");
     }
 
     #[test]
