@@ -208,6 +208,8 @@ async fn tier_filter_redraws_and_denied_by_admin_arrows_are_labelled() {
     click(&admin);
     leptos::task::tick().await;
     assert_eq!(state.get_untracked().tier, TierFilter::Admin);
+    // The toolbar is a markup region: the pressed button is a new element.
+    let admin = root.query_selector(".graph-tiers button[data-tier=Admin]").expect("query").expect("an Admin button");
     assert_eq!(admin.get_attribute("aria-pressed").as_deref(), Some("true"));
     let tiers = attr_list(&root, "[data-testid=graph-edge]", "data-tiers");
     assert!(!tiers.is_empty() && tiers.len() < all, "the Admin filter keeps some, not all: {tiers:?} of {all}");

@@ -483,97 +483,47 @@ pub fn AllowGraph(
                     || (matches!(f, TierFilter::Admin | TierFilter::Baseline) && !m.cluster_policies)
             })
     };
-    let tier_buttons = TierFilter::CHOICES
-        .into_iter()
-        .map(|f| {
-            let title = move || {
-                if tier_disabled(f) {
-                    if model.with(|m| m.cluster_policies) {
-                        "Too many connections to sort by tier in this view: expand fewer namespaces"
-                    } else {
-                        "This scenario has no cluster policies (ClusterNetworkPolicy, AdminNetworkPolicy)"
-                    }
-                } else {
-                    f.describe()
-                }
-            };
-            view! {
-                <button
-                    type="button"
-                    data-tier=f.label()
-                    aria-pressed=move || (tier.get() == f).to_string()
-                    disabled=move || tier_disabled(f)
-                    title=title
-                    on:click=move |_| {
-                        view_state.update(|v| v.tier = f);
-                        hovered.set(None);
-                    }
-                >
-                    {f.label()}
-                </button>
-            }
-        })
-        .collect_view();
     let pods_disabled = move || !model.with(|m| m.pod_view_available);
+    let controls = move || {
+        let tiers = TierFilter::CHOICES.map(|f| (f, tier_disabled(f)));
+        let cluster_policies = model.with(|m| m.cluster_policies);
+        controls_markup(namespace_level(), pods_disabled(), tier.get(), &tiers, cluster_policies)
+    };
+    // The toolbar's and the zoom buttons' clicks, by `data-act`.
+    let on_controls_click = move |ev: web_sys::MouseEvent| {
+        let Some(button) = closest(&ev, "[data-act]") else { return };
+        match button.get_attribute(markup::ACT_ATTR).as_deref() {
+            Some("pods") => set_level(Level::Pods),
+            Some("namespaces") => set_level(Level::Namespaces),
+            Some("tier") => {
+                let label = button.get_attribute("data-tier");
+                if let Some(f) = TierFilter::CHOICES.into_iter().find(|f| Some(f.label()) == label.as_deref()) {
+                    view_state.update(|v| v.tier = f);
+                    hovered.set(None);
+                }
+            }
+            Some("zoom-in") => zoom_at(ZOOM_STEP, None),
+            Some("zoom-out") => zoom_at(1.0 / ZOOM_STEP, None),
+            Some("fit") => camera.set(None),
+            _ => {}
+        }
+    };
+    let legend =
+        move || model.with(|m| legend_markup(!m.denied.is_empty() && m.compare.is_none(), m.compare.is_some()));
 
     view! {
         <div class="allow-graph">
             <style>{GRAPH_CSS}</style>
-            <div class="graph-toolbar" role="toolbar" aria-label="Graph controls">
+            <div class="graph-toolbar" role="toolbar" aria-label="Graph controls" on:click=on_controls_click>
                 // The buttons' row: in a narrow pane one line that scrolls sideways (graph.css).
-                <div class="graph-controls">
-                    <div class="graph-level" role="group" aria-label="Level of detail">
-                        <button
-                            type="button"
-                            aria-pressed=move || (!namespace_level()).to_string()
-                            disabled=pods_disabled
-                            title=move || {
-                                if pods_disabled() {
-                                    format!("Too many endpoints for the pod view (over {})", super::model::POD_VIEW_LIMIT)
-                                } else {
-                                    "Show every pod and workload".to_owned()
-                                }
-                            }
-                            on:click=move |_| set_level(Level::Pods)
-                        >
-                            "Pods"
-                        </button>
-                        <button
-                            type="button"
-                            aria-pressed=move || namespace_level().to_string()
-                            title="Show one node per namespace; click a namespace to expand it"
-                            on:click=move |_| set_level(Level::Namespaces)
-                        >
-                            "Namespaces"
-                        </button>
-                    </div>
-                    <div class="graph-tiers" role="group" aria-label="Show arrows decided by tier">
-                        <span class="graph-tiers-label" aria-hidden="true">"Decided by"</span>
-                        {tier_buttons}
-                    </div>
-                </div>
+                {markup::region(Box::new(controls))}
                 <p class="graph-status" aria-live="polite">{status}</p>
             </div>
             // The zoom buttons float over the canvas's lower right corner, as on a map: in the toolbar they took a
             // row of their own whenever the tier buttons filled it (a 1280x800 window lost the
             // bottom of the default graph to it).
             <div class="graph-stage">
-                <div class="graph-zoom" role="group" aria-label="Zoom">
-                    <button type="button" aria-label="Zoom in" title="Zoom in" on:click=move |_| zoom_at(ZOOM_STEP, None)>
-                        "+"
-                    </button>
-                    <button
-                        type="button"
-                        aria-label="Zoom out"
-                        title="Zoom out"
-                        on:click=move |_| zoom_at(1.0 / ZOOM_STEP, None)
-                    >
-                        "−"
-                    </button>
-                    <button type="button" aria-label="Fit the whole graph" title="Fit" on:click=move |_| camera.set(None)>
-                        "Fit"
-                    </button>
-                </div>
+                <div class="graph-zoom" role="group" aria-label="Zoom" on:click=on_controls_click inner_html=ZOOM_HTML></div>
                 <svg
                     node_ref=svg_ref
                     class="graph-canvas"
@@ -603,7 +553,7 @@ pub fn AllowGraph(
                     ></g>
                 </svg>
             </div>
-            <Legend model=model />
+            {markup::region(Box::new(legend))}
         </div>
     }
 }
@@ -864,96 +814,115 @@ fn edges_markup(
     m.finish().0
 }
 
-/// The legend: what the markers, arrows and shapes mean (the tier and
-/// compare entries only when the graph shows them).
-#[component]
-fn Legend(model: Memo<GraphModel>) -> impl IntoView {
-    let denied = move || model.with(|m| !m.denied.is_empty() && m.compare.is_none());
-    let comparing = move || model.with(|m| m.compare.is_some());
-    view! {
-        <ul class="graph-legend" aria-label="Legend">
-            <Show when=comparing>
-                <li class="legend-change">
-                    <svg class="legend-swatch" viewBox="0 0 40 14" aria-hidden="true">
-                        <g class="edge change-added">
-                            <path class="edge-line" d="M2,7 L30,7" />
-                            <polygon class="edge-arrow" points="38,7 29,2.5 29,11.5" />
-                        </g>
-                    </svg>
-                    <span class="legend-mark">"+"</span>
-                    "newly allowed (thick, solid)"
-                </li>
-                <li class="legend-change">
-                    <svg class="legend-swatch" viewBox="0 0 40 14" aria-hidden="true">
-                        <g class="edge change-removed">
-                            <path class="edge-line" d="M2,7 L30,7" />
-                            <polygon class="edge-arrow" points="38,7 29,2.5 29,11.5" />
-                        </g>
-                    </svg>
-                    <span class="legend-mark">"−"</span>
-                    "newly denied (dashed)"
-                </li>
-                <li class="legend-change">
-                    <span class="legend-mark">"±"</span>
-                    "both, on different pairs or ports"
-                </li>
-                <li class="legend-change">
-                    <svg class="legend-swatch" viewBox="0 0 40 14" aria-hidden="true">
-                        <g class="edge change-same">
-                            <path class="edge-line" d="M2,7 L30,7" />
-                            <polygon class="edge-arrow" points="38,7 29,2.5 29,11.5" />
-                        </g>
-                    </svg>
-                    "unchanged (faded)"
-                </li>
-            </Show>
-            <Show when=denied>
-                <li class="legend-denied">
-                    <svg class="legend-swatch" viewBox="0 0 40 14" aria-hidden="true">
-                        <g class="edge denied-admin">
-                            <path class="edge-line" d="M2,7 L28,7" />
-                            <g class="denied-mark">
-                                <circle cx="33" cy="7" r="5" />
-                                <line x1="29.6" y1="10.4" x2="36.4" y2="3.6" />
-                            </g>
-                        </g>
-                    </svg>
-                    "denied by an Admin-tier policy (⊘, dashed): no NetworkPolicy can allow it"
-                </li>
-            </Show>
-            <li>
-                <svg class="legend-swatch" viewBox="0 0 40 14" aria-hidden="true">
-                    <path class="edge-line" d="M2,7 L30,7" />
-                    <polygon class="edge-arrow" points="38,7 29,2.5 29,11.5" />
-                </svg>
-                "allowed connection, labelled with its ports (or pod pairs between namespaces)"
-            </li>
-            <li>
-                <svg class="legend-shield" viewBox="-1 -1 11 13" aria-hidden="true">
-                    <path class="shield" d=SHIELD_PATH />
-                </svg>
-                <span class="legend-mark">"in"</span>
-                "isolated for ingress: only what a policy allows may come in"
-            </li>
-            <li>
-                <svg class="legend-shield" viewBox="-1 -1 11 13" aria-hidden="true">
-                    <path class="shield" d=SHIELD_PATH />
-                </svg>
-                <span class="legend-mark">"out"</span>
-                "isolated for egress: only what a policy allows may go out"
-            </li>
-            <li>
-                <svg class="legend-swatch" viewBox="0 0 40 14" aria-hidden="true">
-                    <rect class="legend-ns" x="1" y="1" width="38" height="12" rx="3" />
-                </svg>
-                "namespace (▸ collapsed: click to expand)"
-            </li>
-            <li>
-                <svg class="legend-swatch" viewBox="0 0 40 14" aria-hidden="true">
-                    <rect class="legend-ext" x="1" y="1" width="38" height="12" rx="6" />
-                </svg>
-                "external address (an ipBlock, or any other address)"
-            </li>
-        </ul>
+/// The zoom buttons, floating over the canvas (static: their clicks go by
+/// `data-act`).
+const ZOOM_HTML: &str = concat!(
+    r#"<button type="button" aria-label="Zoom in" title="Zoom in" data-act="zoom-in">+</button>"#,
+    r#"<button type="button" aria-label="Zoom out" title="Zoom out" data-act="zoom-out">−</button>"#,
+    r#"<button type="button" aria-label="Fit the whole graph" title="Fit" data-act="fit">Fit</button>"#,
+);
+
+/// The level buttons (pods or namespaces) and the tier filter, each tier
+/// with whether it is disabled.
+fn controls_markup(
+    namespaces: bool,
+    pods_disabled: bool,
+    tier: TierFilter,
+    tiers: &[(TierFilter, bool)],
+    cluster_policies: bool,
+) -> String {
+    let mut m = Markup::default();
+    let pressed = |on: bool| if on { "true" } else { "false" };
+    m.open("div").attr("class", "graph-controls").end();
+    m.open("div").attr("class", "graph-level").attr("role", "group").attr("aria-label", "Level of detail").end();
+    let pods_title = if pods_disabled {
+        format!("Too many endpoints for the pod view (over {})", super::model::POD_VIEW_LIMIT)
+    } else {
+        "Show every pod and workload".to_owned()
+    };
+    m.open("button").attr("type", "button").attr("aria-pressed", pressed(!namespaces)).flag("disabled", pods_disabled);
+    m.attr("title", &pods_title).attr(markup::ACT_ATTR, "pods").end().text("Pods").close("button");
+    m.open("button").attr("type", "button").attr("aria-pressed", pressed(namespaces));
+    m.attr("title", "Show one node per namespace; click a namespace to expand it").attr(markup::ACT_ATTR, "namespaces");
+    m.end().text("Namespaces").close("button").close("div");
+    m.open("div")
+        .attr("class", "graph-tiers")
+        .attr("role", "group")
+        .attr("aria-label", "Show arrows decided by tier")
+        .end();
+    m.open("span")
+        .attr("class", "graph-tiers-label")
+        .attr("aria-hidden", "true")
+        .end()
+        .text("Decided by")
+        .close("span");
+    for &(f, disabled) in tiers {
+        let title = match (disabled, cluster_policies) {
+            (false, _) => f.describe(),
+            (true, true) => "Too many connections to sort by tier in this view: expand fewer namespaces",
+            (true, false) => "This scenario has no cluster policies (ClusterNetworkPolicy, AdminNetworkPolicy)",
+        };
+        m.open("button").attr("type", "button").attr("data-tier", f.label()).attr("aria-pressed", pressed(tier == f));
+        m.flag("disabled", disabled).attr("title", title).attr(markup::ACT_ATTR, "tier").end();
+        m.text(f.label()).close("button");
     }
+    m.close("div").close("div");
+    m.finish().0
+}
+
+/// An arrow's swatch in the legend, drawn with the graph's own classes.
+fn arrow_swatch(class: &str) -> String {
+    format!(
+        r#"<svg class="legend-swatch" viewBox="0 0 40 14" aria-hidden="true"><g class="{class}"><path class="edge-line" d="M2,7 L30,7"/><polygon class="edge-arrow" points="38,7 29,2.5 29,11.5"/></g></svg>"#
+    )
+}
+
+/// The legend: what the markers, arrows and shapes mean (the tier and
+/// compare entries only when the graph shows them). Our own static markup,
+/// nothing from the scenario.
+fn legend_markup(denied: bool, comparing: bool) -> String {
+    let mut html = String::from(r#"<ul class="graph-legend" aria-label="Legend">"#);
+    let mark = |m: &str| format!(r#"<span class="legend-mark">{m}</span>"#);
+    let item = |html: &mut String, class: &str, inner: &str| {
+        html.push_str(&format!(r#"<li class="{class}">{inner}</li>"#));
+    };
+    if comparing {
+        let added = [arrow_swatch("edge change-added"), mark("+"), "newly allowed (thick, solid)".into()].concat();
+        item(&mut html, "legend-change", &added);
+        let removed = [arrow_swatch("edge change-removed"), mark("−"), "newly denied (dashed)".into()].concat();
+        item(&mut html, "legend-change", &removed);
+        item(&mut html, "legend-change", &[mark("±"), "both, on different pairs or ports".into()].concat());
+        item(&mut html, "legend-change", &[arrow_swatch("edge change-same"), "unchanged (faded)".into()].concat());
+    }
+    if denied {
+        html.push_str(concat!(
+            r#"<li class="legend-denied"><svg class="legend-swatch" viewBox="0 0 40 14" aria-hidden="true">"#,
+            r#"<g class="edge denied-admin"><path class="edge-line" d="M2,7 L28,7"/><g class="denied-mark">"#,
+            r#"<circle cx="33" cy="7" r="5"/><line x1="29.6" y1="10.4" x2="36.4" y2="3.6"/></g></g></svg>"#,
+            "denied by an Admin-tier policy (⊘, dashed): no NetworkPolicy can allow it</li>"
+        ));
+    }
+    let allowed =
+        [arrow_swatch(""), "allowed connection, labelled with its ports (or pod pairs between namespaces)".into()];
+    item(&mut html, "", &allowed.concat());
+    let shield = format!(
+        r#"<svg class="legend-shield" viewBox="-1 -1 11 13" aria-hidden="true"><path class="shield" d="{SHIELD_PATH}"/></svg>"#
+    );
+    item(
+        &mut html,
+        "",
+        &[shield.clone(), mark("in"), "isolated for ingress: only what a policy allows may come in".into()].concat(),
+    );
+    item(
+        &mut html,
+        "",
+        &[shield, mark("out"), "isolated for egress: only what a policy allows may go out".into()].concat(),
+    );
+    html.push_str(concat!(
+        r#"<li><svg class="legend-swatch" viewBox="0 0 40 14" aria-hidden="true"><rect class="legend-ns" x="1" y="1" width="38" height="12" rx="3"/></svg>"#,
+        "namespace (▸ collapsed: click to expand)</li>",
+        r#"<li><svg class="legend-swatch" viewBox="0 0 40 14" aria-hidden="true"><rect class="legend-ext" x="1" y="1" width="38" height="12" rx="6"/></svg>"#,
+        "external address (an ipBlock, or any other address)</li></ul>"
+    ));
+    html
 }
