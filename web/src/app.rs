@@ -609,7 +609,8 @@ pub fn App() -> impl IntoView {
 
     let selected_pair = Signal::derive(move || choice.with(|c| (c.from.clone(), c.to.clone())));
 
-    // The buttons of the page's markup regions (notices, toast, status).
+    // The buttons of the page's markup regions (notices, toast, status,
+    // tabs, the inspector's expand button).
     let on_act = move |ev: web_sys::MouseEvent| match crate::markup::closest(&ev, "[data-act]")
         .and_then(|b| b.get_attribute(crate::markup::ACT_ATTR))
         .as_deref()
@@ -622,6 +623,18 @@ pub fn App() -> impl IntoView {
         Some("toast-close") => toast.set(None),
         Some("valid-docs") => prefer_valid.set(true),
         Some("last-valid") => prefer_valid.set(false),
+        Some("expand") => inspector_max.update(|m| *m = !*m),
+        Some(act @ ("tab-graph" | "tab-matrix" | "tab-compare")) => {
+            if act == "tab-compare" {
+                compare.start(&text.get_untracked());
+            }
+            tab.set(match act {
+                "tab-graph" => Tab::Graph,
+                "tab-matrix" => Tab::Matrix,
+                _ => Tab::Compare,
+            });
+            inspector_max.set(false);
+        }
         _ => {}
     };
 
@@ -740,56 +753,11 @@ pub fn App() -> impl IntoView {
                 </section>
                 <section class="pane right-pane" class:inspector-max=move || inspector_max.get()>
                     <div class="views">
-                        <div class="tabs" role="tablist" aria-label="Views">
-                            <button
-                                role="tab"
-                                id="tab-graph"
-                                aria-controls="panel-graph"
-                                aria-selected=move || (tab.get() == Tab::Graph).to_string()
-                                class:active=move || tab.get() == Tab::Graph
-                                on:click=move |_| {
-                                    tab.set(Tab::Graph);
-                                    inspector_max.set(false);
-                                }
-                            >
-                                "Graph"
-                            </button>
-                            <button
-                                role="tab"
-                                id="tab-matrix"
-                                aria-controls="panel-matrix"
-                                aria-selected=move || (tab.get() == Tab::Matrix).to_string()
-                                class:active=move || tab.get() == Tab::Matrix
-                                on:click=move |_| {
-                                    tab.set(Tab::Matrix);
-                                    inspector_max.set(false);
-                                }
-                            >
-                                "Matrix"
-                            </button>
-                            <button
-                                role="tab"
-                                id="tab-compare"
-                                data-testid="tab-compare"
-                                aria-controls="panel-compare"
-                                aria-selected=move || (tab.get() == Tab::Compare).to_string()
-                                class:active=move || tab.get() == Tab::Compare
-                                title="Compare the scenario with a changed version: which flows it allows or denies"
-                                on:click=move |_| {
-                                    compare.start(&text.get_untracked());
-                                    tab.set(Tab::Compare);
-                                    inspector_max.set(false);
-                                }
-                            >
-                                "Compare"
-                                {move || compare_diff.with(|d| d.as_ref().map(|d| crate::compare::counts_label(&d.0))).filter(|l| !l.is_empty()).map(|l| view! {
-                                    <span class="tab-count" data-testid="compare-count">{l}</span>
-                                })}
-                            </button>
-                            <span class="tab-note">
-                                {move || evaluated.get().map(|e| scenario_counts(&e))}
-                            </span>
-                        </div>
+                        {region(Box::new(move || {
+                            let count = compare_diff.with(|d| d.as_ref().map(|d| crate::compare::counts_label(&d.0)));
+                            let note = evaluated.with(|e| e.as_ref().map(|e| scenario_counts(e)));
+                            tabs_markup(tab.get(), count.as_deref(), note.as_deref())
+                        }))}
                         <div
                             id="panel-graph"
                             class="tab-panel"
@@ -854,13 +822,14 @@ pub fn App() -> impl IntoView {
                     <section class="inspector" data-testid="inspector" aria-labelledby="inspector-title">
                         <div class="pane-head">
                             <h2 id="inspector-title">"Flow inspector"</h2>
-                            <button
-                                class="btn small ghost expand"
-                                aria-pressed=move || inspector_max.get().to_string()
-                                on:click=move |_| inspector_max.update(|m| *m = !*m)
-                            >
-                                {move || if inspector_max.get() { "▾ Show graph" } else { "▴ Expand inspector" }}
-                            </button>
+                            {region(Box::new(move || {
+                                let max = inspector_max.get();
+                                let mut m = Markup::default();
+                                m.open("button").attr("class", "btn small ghost expand").attr(crate::markup::ACT_ATTR, "expand");
+                                m.attr("aria-pressed", if max { "true" } else { "false" }).end();
+                                m.text(if max { "▾ Show graph" } else { "▴ Expand inspector" }).close("button");
+                                m.finish().0
+                            }))}
                         </div>
                         {pickers(choice, evaluated, reveal)}
                         <div class="inspector-body">
@@ -924,6 +893,38 @@ fn status_badge(analysis: ReadSignal<Analysis>, shown: Memo<ShownState>) -> Stri
             .close("button");
     }
     m.close("span");
+    m.finish().0
+}
+
+/// The view tabs (the compare tab with its count of changed flows), and
+/// the scenario's counts beside them.
+fn tabs_markup(tab: Tab, compare_count: Option<&str>, note: Option<&str>) -> String {
+    const COMPARE_TITLE: &str = "Compare the scenario with a changed version: which flows it allows or denies";
+    let mut m = Markup::default();
+    m.open("div").attr("class", "tabs").attr("role", "tablist").attr("aria-label", "Views").end();
+    let tabs = [
+        (Tab::Graph, "tab-graph", "panel-graph", "Graph"),
+        (Tab::Matrix, "tab-matrix", "panel-matrix", "Matrix"),
+        (Tab::Compare, "tab-compare", "panel-compare", "Compare"),
+    ];
+    for (t, id, panel, label) in tabs {
+        let on = t == tab;
+        m.open("button").attr("role", "tab").attr("id", id).attr("aria-controls", panel);
+        m.attr("aria-selected", if on { "true" } else { "false" }).attr(crate::markup::ACT_ATTR, id);
+        if on {
+            m.attr("class", "active");
+        }
+        if t == Tab::Compare {
+            m.attr("data-testid", "tab-compare").attr("title", COMPARE_TITLE);
+        }
+        m.end().text(label);
+        if let Some(count) = compare_count.filter(|c| t == Tab::Compare && !c.is_empty()) {
+            m.open("span").attr("class", "tab-count").attr("data-testid", "compare-count").end().text(count);
+            m.close("span");
+        }
+        m.close("button");
+    }
+    m.leaf("span", "tab-note", note.unwrap_or("")).close("div");
     m.finish().0
 }
 
