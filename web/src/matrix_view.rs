@@ -143,21 +143,8 @@ pub fn MatrixView(
                     <select
                         aria-label="Probe used in the scenario"
                         on:change=move |ev| probe.set(event_target_value(&ev))
-                    >
-                        {move || {
-                            let current = probe.get();
-                            let mut opts = options.get();
-                            if !opts.contains(&current) {
-                                opts.insert(0, current.clone());
-                            }
-                            opts.into_iter()
-                                .map(|p| {
-                                    let selected = p == current;
-                                    view! { <option value=p.clone() selected=selected>{p.clone()}</option> }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
+                        inner_html=move || probe.with(|current| options.with(|o| probe_options(o, current)))
+                    ></select>
                 </label>
                 <label class="field">
                     <span>"or type"</span>
@@ -181,30 +168,53 @@ pub fn MatrixView(
                         />
                     </label>
                 </Show>
-                <span class="legend" aria-hidden="true">
-                    <span class="cell-glyph allowed">"✓"</span>" allowed "
-                    <span class="cell-glyph denied">"✕"</span>" denied "
-                    <span class="iso">"in"</span>"/"<span class="iso">"out"</span>" isolated"
-                </span>
+                <span class="legend" aria-hidden="true" inner_html=LEGEND></span>
             </div>
             {move || match (table.get(), parsed.get()) {
-                (_, None) => view! { <p class="empty">"Type a probe like TCP/80, UDP/53 or 8080."</p> }.into_any(),
-                (None, _) => view! { <p class="empty">"Nothing to show yet."</p> }.into_any(),
-                (Some(Err(NoTable::UnnamedProbe(p))), _) => view! {
-                    <p class="empty" data-testid="matrix-unnamed-probe">
-                        {format!("No policy names {p}, and at this size the page computes only the probes the policies name (see the list). Pick one of them.")}
-                    </p>
-                }.into_any(),
-                (Some(Ok(t)), _) if t.labels.is_empty() && filter.with(|f| !f.is_empty()) => view! {
-                    <p class="empty">"No namespace contains that text."</p>
-                }.into_any(),
-                (Some(Ok(t)), _) if t.labels.is_empty() => view! {
-                    <p class="empty">"No pods or workloads in the scenario yet."</p>
-                }.into_any(),
-                (Some(Ok(t)), Some(_)) => table_view(t, selected, on_pick).into_any(),
+                (Some(Ok(t)), Some(_)) if !t.labels.is_empty() => table_view(t, selected, on_pick).into_any(),
+                (table, parsed) => {
+                    let why = no_table_text(table.as_ref(), parsed.is_some(), filter.with(|f| !f.is_empty()));
+                    view! { <div class="part" inner_html=why></div> }.into_any()
+                }
             }}
         </div>
     }
+}
+
+/// The toolbar's key to the cells' glyphs.
+const LEGEND: &str = concat!(
+    r#"<span class="cell-glyph allowed">✓</span> allowed "#,
+    r#"<span class="cell-glyph denied">✕</span> denied "#,
+    r#"<span class="iso">in</span>/<span class="iso">out</span> isolated"#,
+);
+
+/// The probe list's options: the scenario's probes, and the typed one
+/// first when it is not among them; the typed one is selected.
+fn probe_options(probes: &[String], current: &str) -> String {
+    let mut m = Markup::default();
+    let typed = (!probes.iter().any(|p| p == current)).then_some(current);
+    for p in typed.into_iter().chain(probes.iter().map(String::as_str)) {
+        m.open("option").attr("value", p).flag("selected", p == current).end().text(p).close("option");
+    }
+    m.finish().0
+}
+
+/// Why there is no table, as a paragraph.
+fn no_table_text(table: Option<&Result<Table, NoTable>>, probe_parses: bool, filtering: bool) -> String {
+    let mut m = Markup::default();
+    m.open("p").attr("class", "empty");
+    let text = match table {
+        _ if !probe_parses => "Type a probe like TCP/80, UDP/53 or 8080.".to_owned(),
+        None => "Nothing to show yet.".to_owned(),
+        Some(Err(NoTable::UnnamedProbe(p))) => {
+            m.attr("data-testid", "matrix-unnamed-probe");
+            format!("No policy names {p}, and at this size the page computes only the probes the policies name (see the list). Pick one of them.")
+        }
+        Some(Ok(_)) if filtering => "No namespace contains that text.".to_owned(),
+        Some(Ok(_)) => "No pods or workloads in the scenario yet.".to_owned(),
+    };
+    m.end().text(&text).close("p");
+    m.finish().0
 }
 
 /// The "in"/"out" chips of an endpoint isolated for ingress/egress.
