@@ -188,6 +188,20 @@ pub fn fragment_of_zlib(zlib: &[u8]) -> String {
 /// has no `#`); surrounding whitespace is ignored. Never panics: any other
 /// input gives a [`ShareError`] whose message can be shown to the user as is.
 pub fn decode(fragment: &str) -> Result<SharedState, ShareError> {
+    let compressed = zlib_of_fragment(fragment)?;
+    let payload = zlib::inflate(&compressed, MAX_DECODED_BYTES).map_err(ShareError::new)?;
+    state_of_payload(&payload)
+}
+
+/// The first half of [`decode`], for a front end that has its own zlib
+/// inflater: the fragment's zlib stream (RFC 1950), after its version tag
+/// and base64url were checked. Inflate it to at most [`MAX_DECODED_BYTES`]
+/// (refusing more with [`ShareErrorKind::TooLarge`]) and pass the result
+/// to [`state_of_payload`].
+///
+/// The page does this with the browser's `DecompressionStream("deflate")`,
+/// so its wasm carries no inflater either (miniz's was 10 KB of it).
+pub fn zlib_of_fragment(fragment: &str) -> Result<alloc::vec::Vec<u8>, ShareError> {
     let fragment = fragment.trim_ascii();
     let fragment = match fragment.split_once('#') {
         Some((_, after)) => after.trim_ascii(),
@@ -200,9 +214,15 @@ pub fn decode(fragment: &str) -> Result<SharedState, ShareError> {
     if body.len() > max_body_chars() {
         return Err(ShareError::new(ShareErrorKind::TooLarge { limit: MAX_DECODED_BYTES }));
     }
-    let compressed = URL_SAFE_NO_PAD.decode(body).map_err(|_| ShareError::new(ShareErrorKind::BadBase64))?;
-    let payload = zlib::inflate(&compressed, MAX_DECODED_BYTES).map_err(ShareError::new)?;
-    payload::read(&payload).map_err(ShareError::new)
+    URL_SAFE_NO_PAD.decode(body).map_err(|_| ShareError::new(ShareErrorKind::BadBase64))
+}
+
+/// The second half of [`decode`]: the state in an inflated payload.
+pub fn state_of_payload(payload: &[u8]) -> Result<SharedState, ShareError> {
+    if payload.len() > MAX_DECODED_BYTES {
+        return Err(ShareError::new(ShareErrorKind::TooLarge { limit: MAX_DECODED_BYTES }));
+    }
+    payload::read(payload).map_err(ShareError::new)
 }
 
 /// A warning for the page to show when a link of `fragment_len` characters
@@ -304,6 +324,19 @@ mod tests {
         ] {
             assert_eq!(decode(&input), Ok(state()), "{input}");
         }
+    }
+
+    #[test]
+    fn the_two_halves_of_decode_with_another_inflater_open_the_same_state() {
+        let zlib = zlib_of_fragment(&encode(&state())).expect("a zlib stream");
+        let payload = zlib::inflate(&zlib, MAX_DECODED_BYTES).expect("inflates");
+        assert_eq!(state_of_payload(&payload), Ok(state()));
+        assert_eq!(zlib_of_fragment("v1.@@").map_err(|e| e.kind().clone()), Err(ShareErrorKind::BadBase64));
+        let too_large = alloc::vec![0u8; MAX_DECODED_BYTES + 1];
+        assert_eq!(
+            state_of_payload(&too_large).map_err(|e| e.kind().clone()),
+            Err(ShareErrorKind::TooLarge { limit: MAX_DECODED_BYTES })
+        );
     }
 
     #[test]

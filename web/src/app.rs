@@ -112,16 +112,18 @@ fn graph_end(end: FlowEnd) -> GraphEndpoint {
 
 /// The whole page.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(
+    /// The link's fragment, opened (`share_link::open`), if the page was
+    /// opened with one: on success it is shown instead of the user's own
+    /// scenario (which stays saved until they edit); on failure the user's
+    /// scenario is shown with the reason.
+    opened: Option<Result<SharedState, String>>,
+) -> impl IntoView {
     let saved = dom::load_saved();
     let first_visit = saved.is_none();
-    // A link's fragment, if any: on success it is shown instead of the
-    // user's own scenario (which stays saved until they edit); on failure
-    // the user's scenario is shown with the reason.
-    let opened = share_link::current_fragment().map(|f| share::decode(&f));
     let (shared, share_failure) = match opened {
         Some(Ok(st)) => (Some(st), None),
-        Some(Err(e)) => (None, Some(e.to_string())),
+        Some(Err(e)) => (None, Some(e)),
         None => (None, None),
     };
     let own_text = move || dom::load_saved().unwrap_or_else(|| netpol_core::presets::DEFAULT_YAML.to_string());
@@ -547,10 +549,23 @@ pub fn App() -> impl IntoView {
         set_text_undoably(&own_text());
         choice.set(own_choice());
     };
+    // The link being opened, so that of two quick changes only the last
+    // one's result is applied (the browser inflates links asynchronously).
+    let opening = StoredValue::new(0u64);
     let _hash = window_event_listener(leptos::ev::hashchange, move |_| {
-        match share_link::current_fragment().map(|f| share::decode(&f)) {
-            Some(Ok(st)) => apply_shared(st),
-            Some(Err(e)) => share_error.set(Some(e.to_string())),
+        opening.update_value(|n| *n += 1);
+        let this = opening.get_value();
+        match share_link::current_fragment() {
+            Some(fragment) => leptos::task::spawn_local(async move {
+                let opened = share_link::open(&fragment).await;
+                if opening.try_get_value() != Some(this) {
+                    return;
+                }
+                match opened {
+                    Ok(st) => apply_shared(st),
+                    Err(e) => share_error.set(Some(e)),
+                }
+            }),
             None => {
                 share_error.set(None);
                 if viewing_shared.get_untracked() {

@@ -40,10 +40,21 @@ pub mod text;
 
 pub use app::App;
 
-/// Replaces the static loading skeleton of `index.html` with the app.
+/// Replaces the static loading skeleton of `index.html` with the app. A
+/// link's fragment is opened first (the browser inflates it, which is
+/// asynchronous), so the page starts on the shared scenario, or on the
+/// user's own with the reason the link could not be opened.
 pub fn mount() {
-    if let Some(skeleton) = leptos::prelude::document().get_element_by_id("skeleton") {
-        skeleton.remove();
+    let start = |opened: Option<Result<netpol_core::share::SharedState, String>>| {
+        if let Some(skeleton) = leptos::prelude::document().get_element_by_id("skeleton") {
+            skeleton.remove();
+        }
+        leptos::mount::mount_to_body(move || leptos::prelude::view! { <App opened=opened /> });
+    };
+    match share_link::current_fragment() {
+        None => start(None),
+        Some(fragment) => wasm_bindgen_futures::spawn_local(async move {
+            start(Some(share_link::open(&fragment).await));
+        }),
     }
-    leptos::mount::mount_to_body(App);
 }

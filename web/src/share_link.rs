@@ -7,11 +7,14 @@
 //! nodes and properties, never as markup.
 
 use leptos::prelude::{document, window};
-use netpol_core::share::{self, SharedFlow, SharedState, View};
+use netpol_core::share::{self, ShareError, ShareErrorKind, SharedFlow, SharedState, View};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, ReadableWritablePair, Response, Url};
+use web_sys::{
+    Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, ReadableStreamDefaultReader, ReadableWritablePair,
+    Response, Url,
+};
 
 use crate::flow_sel::FlowChoice;
 
@@ -52,6 +55,16 @@ pub async fn link(base: &str, state: &SharedState) -> Result<String, String> {
     Ok([base, "#", &share::fragment_of_zlib(&compressed)].concat())
 }
 
+/// Opens a link's fragment: `netpol_core::share` reads the link and the
+/// state ([`share::zlib_of_fragment`], [`share::state_of_payload`]); the
+/// browser inflates it ([`inflate`]), so the page's wasm carries no
+/// inflater. The error is the core's sentence for the user.
+pub async fn open(fragment: &str) -> Result<SharedState, String> {
+    let zlib = share::zlib_of_fragment(fragment).map_err(|e| e.to_string())?;
+    let payload = inflate(&zlib).await.map_err(|kind| ShareError::new(kind).to_string())?;
+    share::state_of_payload(&payload).map_err(|e| e.to_string())
+}
+
 #[wasm_bindgen]
 extern "C" {
     /// The Compression Streams API's transform (every current browser); bound
@@ -60,6 +73,12 @@ extern "C" {
 
     #[wasm_bindgen(constructor, catch)]
     fn new(format: &str) -> Result<CompressionStream, JsValue>;
+
+    /// Its inverse.
+    type DecompressionStream;
+
+    #[wasm_bindgen(constructor, catch, js_class = "DecompressionStream")]
+    fn new_decompression(format: &str) -> Result<DecompressionStream, JsValue>;
 }
 
 /// `data` as a zlib stream (RFC 1950): `CompressionStream("deflate")`, fed
@@ -73,6 +92,43 @@ async fn zlib(data: &[u8]) -> Result<Vec<u8>, String> {
     let response = Response::new_with_opt_readable_stream(Some(&stream)).map_err(failed)?;
     let buffer = JsFuture::from(response.array_buffer().map_err(failed)?).await.map_err(failed)?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// A zlib stream (RFC 1950) inflated by `DecompressionStream("deflate")`,
+/// read chunk by chunk and given up past [`share::MAX_DECODED_BYTES`], so a
+/// small link cannot make the page hold gigabytes. The browser also checks
+/// the stream's Adler-32 and refuses bytes after its end, as the core's
+/// inflater does. Its errors do not say why in a standard way: a message
+/// that mentions truncation counts as a cut-off link, any other as a
+/// damaged one.
+async fn inflate(zlib: &[u8]) -> Result<Vec<u8>, ShareErrorKind> {
+    let damaged = |e: JsValue| {
+        let message = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
+        if message.to_ascii_lowercase().contains("truncat") {
+            ShareErrorKind::Truncated
+        } else {
+            ShareErrorKind::BadCompression
+        }
+    };
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(zlib));
+    let blob = Blob::new_with_u8_array_sequence(&parts).map_err(damaged)?;
+    let inflater = DecompressionStream::new_decompression("deflate").map_err(damaged)?;
+    let stream = blob.stream().pipe_through(inflater.unchecked_ref::<ReadableWritablePair>());
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut out = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(damaged)?;
+        if js_sys::Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
+            return Ok(out);
+        }
+        let bytes = js_sys::Reflect::get(&chunk, &"value".into()).map_err(damaged)?;
+        let bytes: js_sys::Uint8Array = bytes.dyn_into().map_err(damaged)?;
+        if out.len() + bytes.length() as usize > share::MAX_DECODED_BYTES {
+            let _ = reader.cancel();
+            return Err(ShareErrorKind::TooLarge { limit: share::MAX_DECODED_BYTES });
+        }
+        out.extend(bytes.to_vec());
+    }
 }
 
 /// Why a scenario holding a large document has no link: a URL carries at

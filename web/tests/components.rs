@@ -160,8 +160,8 @@ async fn editor_numbers_lines_marks_errors_and_writes_edits() {
 }
 
 /// The page's links are compressed by the browser's `CompressionStream`, not
-/// by the core's miniz: the fragment still opens, through the core's decoder,
-/// exactly the state it was made from.
+/// by the core's miniz: the fragment still opens, through the core's decoder
+/// (the CLI's), exactly the state it was made from.
 #[wasm_bindgen_test]
 async fn a_link_made_by_the_browser_opens_the_same_state() {
     use netpol_core::share::{self, View};
@@ -176,6 +176,45 @@ async fn a_link_made_by_the_browser_opens_the_same_state() {
     assert_eq!(back.flow.as_ref().map(share_link::choice_of), Some(choice));
     // Compressed, not stored: the preset is several KB of repetitive YAML.
     assert!(url.len() < st.scenario.len() / 2, "{} chars for {} bytes", url.len(), st.scenario.len());
+}
+
+/// The page opens links with the browser's `DecompressionStream`
+/// (`share_link::open`), not the core's miniz: links the core made at every
+/// level open the same state, and damaged, cut-off or oversized ones are
+/// refused with the core's own sentences.
+#[wasm_bindgen_test]
+async fn the_browser_opens_links_the_core_made_and_refuses_broken_ones() {
+    use netpol_core::share::{self, ShareError, ShareErrorKind, SharedState, View, MAX_DECODED_BYTES};
+    use netpol_web::share_link;
+    let st = SharedState {
+        scenario: by_id("or-vs-and").expect("preset").yaml.to_string(),
+        compare: None,
+        flow: None,
+        view: View::Graph,
+    };
+    let fragment = share::encode(&st);
+    assert_eq!(share_link::open(&fragment).await, Ok(st.clone()));
+    assert_eq!(share_link::open(&format!("https://x.test/#{fragment}")).await, Ok(st));
+
+    let says = |kind| Err(ShareError::new(kind).to_string());
+    // A fragment cut short (but still whole base64 characters): the stream ends early.
+    let cut = &fragment[..fragment.len() - 40];
+    let opened = share_link::open(cut).await;
+    assert!(opened == says(ShareErrorKind::Truncated) || opened == says(ShareErrorKind::BadCompression), "{opened:?}");
+    // One byte of the compressed data changed: the browser's Adler-32 check refuses it.
+    let mut zlib = share::zlib_of_fragment(&fragment).expect("zlib");
+    let middle = zlib.len() / 2;
+    zlib[middle] ^= 0x20;
+    let opened = share_link::open(&share::fragment_of_zlib(&zlib)).await;
+    assert!(opened.is_err(), "{opened:?}");
+    // A zlib stream of 5 MB of zeros, a few KB long: refused before it is all held.
+    let bomb =
+        SharedState { scenario: "\0".repeat(MAX_DECODED_BYTES + 1), compare: None, flow: None, view: View::Graph };
+    assert_eq!(
+        share_link::open(&share::encode(&bomb)).await,
+        says(ShareErrorKind::TooLarge { limit: MAX_DECODED_BYTES })
+    );
+    assert_eq!(share_link::open("v1.").await.map_err(|e| e.is_empty()), Err(false));
 }
 
 /// A markup region is written again whenever its signals change

@@ -65,7 +65,9 @@ pub enum ShareErrorKind {
 }
 
 impl ShareError {
-    pub(super) fn new(kind: ShareErrorKind) -> Self {
+    /// An error of this kind: for a front end that inflates links itself
+    /// ([`super::zlib_of_fragment`]) and has to say why one failed.
+    pub fn new(kind: ShareErrorKind) -> Self {
         ShareError { kind }
     }
 
