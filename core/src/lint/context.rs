@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use core::cell::{OnceCell, RefCell};
 
 use super::index::Groups;
-use super::{rule, Finding, Severity};
+use super::{severity_and_title, Finding, Severity};
 use crate::eval::{peer_admits, policy_selects};
 use crate::explain::FlowEnd;
 use crate::labels::{LabelSelector, Labels, Operator, Requirement};
@@ -504,7 +504,7 @@ pub(crate) fn finding(
     message: String,
     fix: String,
 ) -> Finding {
-    let (severity, title) = rule(id).map_or((Severity::Warning, ""), |r| (r.severity, r.title));
+    let (severity, title) = severity_and_title(id).unwrap_or((Severity::Warning, ""));
     Finding { id, severity, title, policy, span, path, message, fix, related: Vec::new() }
 }
 

@@ -135,6 +135,8 @@ mod tests {
         for r in RULES {
             assert!(r.id.len() == 5 && r.id.starts_with("NP"), "{}", r.id);
             assert!(!r.title.is_empty() && r.explanation.len() > 80, "{}", r.id);
+            let summary = super::super::severity_and_title(r.id);
+            assert_eq!(summary, Some((r.severity, r.title)), "{}: the findings' copy of the catalogue", r.id);
         }
     }
 }
