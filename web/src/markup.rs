@@ -174,7 +174,8 @@ pub const ACT_ATTR: &str = "data-act";
 /// A `<div class="part">` holding the markup `html` writes, written again
 /// whenever the signals `html` reads change. For parts of a panel that
 /// buttons live in: across a rewrite, the element that had keyboard focus
-/// (found again by its `data-act` or `id`) keeps it, and each `<details>`
+/// (found again by its `data-act`, with its `data-id` if it has one, or by
+/// its `id`) keeps it, and each `<details>`
 /// stays open or closed. `html` is boxed so that every region shares one
 /// effect in the wasm.
 pub fn region(html: Box<dyn Fn() -> String>) -> impl leptos::IntoView {
@@ -193,7 +194,8 @@ pub fn region(html: Box<dyn Fn() -> String>) -> impl leptos::IntoView {
 /// and the `<details>` states.
 fn rewrite(root: &web_sys::Element, html: &str) {
     let focused = leptos::prelude::document().active_element().filter(|e| root.contains(Some(e))).and_then(|e| {
-        e.get_attribute(ACT_ATTR).map(|a| format!("[{ACT_ATTR}=\"{a}\"]")).or_else(|| {
+        let of_item = e.get_attribute("data-id").map(|id| format!("[data-id=\"{id}\"]")).unwrap_or_default();
+        e.get_attribute(ACT_ATTR).map(|a| format!("[{ACT_ATTR}=\"{a}\"]{of_item}")).or_else(|| {
             let id = e.id();
             (!id.is_empty()).then(|| format!("#{id}"))
         })

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use netpol_core::presets::{Preset, PRESETS};
 
 use crate::content;
+use crate::markup::{closest, region, Markup, ACT_ATTR};
 
 /// A button that opens the list of presets; picking one calls `on_pick`
 /// with the preset and its scenario text.
@@ -69,6 +70,12 @@ pub fn PresetsMenu(
                     data-testid="preset-menu"
                     aria-label="Ready-made scenarios"
                     aria-busy=move || pending.get().is_some().to_string()
+                    on:click=move |ev: web_sys::MouseEvent| {
+                        let id = closest(&ev, "[data-act=preset]").and_then(|b| b.get_attribute("data-id"));
+                        if let Some(p) = id.and_then(|id| PRESETS.iter().find(|p| p.id == id)) {
+                            pick(p);
+                        }
+                    }
                     on:keydown=move |ev| match ev.key().as_str() {
                         "Escape" => open.set(false),
                         "ArrowDown" => {
@@ -82,35 +89,35 @@ pub fn PresetsMenu(
                         _ => {}
                     }
                 >
-                    {PRESETS.iter().map(|p| {
-                        let loading = move || pending.get() == Some(p.id);
-                        view! {
-                            <button
-                                class="menu-item"
-                                class:loading=loading
-                                role="menuitem"
-                                data-testid="preset-item"
-                                data-id=p.id
-                                aria-busy=move || loading().to_string()
-                                on:click=move |_| pick(p)
-                            >
-                                <span class="menu-title">
-                                    {p.title}
-                                    <Show when=loading>
-                                        <span class="menu-loading" data-testid="preset-loading">" Loading…"</span>
-                                    </Show>
-                                </span>
-                                <span class="menu-summary">{p.summary}</span>
-                                {move || failed.get().filter(|(id, _)| *id == p.id).map(|(_, why)| view! {
-                                    <span class="menu-error" role="alert" data-testid="preset-error">{why}</span>
-                                })}
-                            </button>
-                        }
-                    }).collect_view()}
+                    {region(Box::new(move || failed.with(|f| items_markup(pending.get(), f.as_ref()))))}
                 </div>
             </Show>
         </div>
     }
+}
+
+/// The menu's items: each preset's title and summary, "Loading…" on the
+/// one being fetched, and why the last one could not be under it.
+fn items_markup(pending: Option<&str>, failed: Option<&(&'static str, String)>) -> String {
+    let mut m = Markup::default();
+    for p in PRESETS {
+        let loading = pending == Some(p.id);
+        m.open("button").class("menu-item", &[(loading, "loading")]).attr("role", "menuitem");
+        m.attr("data-testid", "preset-item").attr("data-id", p.id).attr(ACT_ATTR, "preset");
+        m.attr("aria-busy", if loading { "true" } else { "false" }).end();
+        m.open("span").attr("class", "menu-title").end().text(p.title);
+        if loading {
+            m.open("span").attr("class", "menu-loading").attr("data-testid", "preset-loading").end();
+            m.text(" Loading…").close("span");
+        }
+        m.close("span").leaf("span", "menu-summary", p.summary);
+        if let Some((_, why)) = failed.filter(|(id, _)| *id == p.id) {
+            m.open("span").attr("class", "menu-error").attr("role", "alert").attr("data-testid", "preset-error").end();
+            m.text(why).close("span");
+        }
+        m.close("button");
+    }
+    m.finish().0
 }
 
 fn menu_items() -> Vec<web_sys::HtmlElement> {

@@ -228,7 +228,8 @@ async fn a_markup_region_keeps_focus_and_open_details_across_a_rewrite() {
     leptos::mount::mount_to(root.clone(), move || {
         region(Box::new(move || {
             format!(
-                "<button data-act=\"go\">Go {}</button><details><summary>More</summary><p>{}</p></details>",
+                "<button data-act=\"go\">Go {}</button><details><summary>More</summary><p>{}</p></details>\
+                 <button data-act=\"pick\" data-id=\"a\">A</button><button data-act=\"pick\" data-id=\"b\">B</button>",
                 n.get(),
                 n.get()
             )
@@ -248,4 +249,11 @@ async fn a_markup_region_keeps_focus_and_open_details_across_a_rewrite() {
     assert!(!again.is_same_node(Some(&button)), "the button was written again");
     assert!(document().active_element().is_some_and(|e| e.is_same_node(Some(&again))), "focus is back on it");
     assert!(query("details").dyn_into::<web_sys::HtmlDetailsElement>().expect("details").open());
+
+    // Of buttons that do the same thing, the one for the same item.
+    query("[data-id=b]").dyn_into::<HtmlElement>().expect("button").focus().expect("focus");
+    n.set(2);
+    leptos::task::tick().await;
+    let b = query("[data-id=b]");
+    assert!(document().active_element().is_some_and(|e| e.is_same_node(Some(&b))), "focus is on item b");
 }
