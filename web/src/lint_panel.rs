@@ -62,17 +62,26 @@ pub fn LintPanel(
             on_pick.run(spans);
         }
     };
+    let head = move || {
+        let open = open.get();
+        let mut m = Markup::default();
+        m.open("button").attr("class", "lint-head").attr("aria-expanded", if open { "true" } else { "false" });
+        m.attr(crate::markup::ACT_ATTR, "lint-toggle").end();
+        m.open("span").attr("id", "lint-title").end().text("Lint").close("span");
+        m.open("span").attr("class", "badge count").attr("data-testid", "lint-count").end();
+        m.text(&findings.with(Vec::len).to_string()).close("span");
+        m.open("span").attr("class", "lint-toggle").attr("aria-hidden", "true").end();
+        m.text(if open { "▾" } else { "▸" }).close("span").close("button");
+        m.finish().0
+    };
+    let on_head_click = move |ev: web_sys::MouseEvent| {
+        if closest(&ev, "[data-act=lint-toggle]").is_some() {
+            open.update(|o| *o = !*o);
+        }
+    };
     view! {
         <section class="lint" aria-labelledby="lint-title">
-            <button
-                class="lint-head"
-                aria-expanded=move || open.get().to_string()
-                on:click=move |_| open.update(|o| *o = !*o)
-            >
-                <span id="lint-title">"Lint"</span>
-                <span class="badge count" data-testid="lint-count">{move || findings.with(Vec::len)}</span>
-                <span class="lint-toggle" aria-hidden="true">{move || if open.get() { "▾" } else { "▸" }}</span>
-            </button>
+            <div class="part" on:click=on_head_click>{crate::markup::region(Box::new(head))}</div>
             <Show when=move || open.get()>
                 <div class="lint-body" inner_html=html on:click=on_click></div>
             </Show>
