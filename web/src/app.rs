@@ -701,11 +701,15 @@ pub fn App(
                     <div class="pane-head">
                         <h2 id="editor-title">"Scenario"</h2>
                         {region(Box::new(move || status_badge(analysis, shown)))}
-                        {move || pipeline.progress.get().map(|p| view! {
-                            <span class="badge busy" data-testid="eval-progress" role="status" aria-live="polite">
-                                {format!("Evaluating… {p}%")}
-                            </span>
-                        })}
+                        {region(Box::new(move || {
+                            let mut m = Markup::default();
+                            if let Some(p) = pipeline.progress.get() {
+                                m.open("span").attr("class", "badge busy").attr("data-testid", "eval-progress");
+                                m.attr("role", "status").attr("aria-live", "polite").end();
+                                m.text(&format!("Evaluating… {p}%")).close("span");
+                            }
+                            m.finish().0
+                        }))}
                         <label class="btn small ghost import" title="Add .yaml/.yml/.json files to the scenario (or drop them on the editor)">
                             "Import…"
                             <input
@@ -746,9 +750,14 @@ pub fn App(
                         />
                         <h3 class="changes-title" id="changes-title">"Your changes"</h3>
                     })}
-                    {move || text_error.get().map(|e| view! {
-                        <p class="share-warn" role="alert" data-testid="not-saved">{e}</p>
-                    })}
+                    {region(Box::new(move || {
+                        let mut m = Markup::default();
+                        if let Some(e) = text_error.get() {
+                            m.open("p").attr("class", "share-warn").attr("role", "alert").attr("data-testid", "not-saved");
+                            m.end().text(&e).close("p");
+                        }
+                        m.finish().0
+                    }))}
                     <Editor
                         text=text
                         marks=marks

@@ -73,9 +73,14 @@ pub fn LargeView(
             <p class="muted small">
                 "Read-only here: too large to edit smoothly as text. Add or change objects in “Your changes” below; both are evaluated as one scenario."
             </p>
-            {move || storage_error.get().map(|e| view! {
-                <p class="share-warn" role="alert" data-testid="large-not-saved">{e}</p>
-            })}
+            {crate::markup::region(Box::new(move || {
+                let mut m = Markup::default();
+                if let Some(e) = storage_error.get() {
+                    m.open("p").attr("class", "share-warn").attr("role", "alert").attr("data-testid", "large-not-saved");
+                    m.end().text(&e).close("p");
+                }
+                m.finish().0
+            }))}
             <pre class="large-preview" aria-label="The document's first lines">{preview}</pre>
             <div class="large-lists" inner_html=move || {
                 let mut m = Markup::default();
