@@ -288,11 +288,17 @@ pub fn ComparePanel(
             }
         });
     };
-    let before_data =
-        Memo::new(move |_| selected.with(|c| c.as_ref().map(|c| before.with(|b| side_data(b.as_deref(), c, false)))));
-    let after_data = Memo::new(move |_| {
-        selected.with(|c| c.as_ref().map(|c| compare.after.with(|a| side_data(a.as_deref(), c, true))))
-    });
+    // Each side's explanation of the selected change (shown only while one
+    // is selected, so without one it is an empty message).
+    let side = move |after: bool| {
+        selected.with(|c| match c {
+            Some(c) if after => compare.after.with(|a| side_data(a.as_deref(), c, true)),
+            Some(c) => before.with(|b| side_data(b.as_deref(), c, false)),
+            None => InspectorData::Message(String::new()),
+        })
+    };
+    let before_data = Memo::new(move |_| side(false));
+    let after_data = Memo::new(move |_| side(true));
 
     let on_act = move |ev: web_sys::MouseEvent| match closest(&ev, "[data-act]")
         .and_then(|b| b.get_attribute(crate::markup::ACT_ATTR))
@@ -349,17 +355,13 @@ pub fn ComparePanel(
                         <section class="compare-side" data-testid="compare-before" aria-label="Before">
                             <h4>"Before"</h4>
                             <div class="inspector-body">
-                                {move || before_data.get().map(|d| view! {
-                                    <InspectorBody data=Signal::derive(move || d.clone()) on_focus=on_focus_before />
-                                })}
+                                <InspectorBody data=before_data on_focus=on_focus_before />
                             </div>
                         </section>
                         <section class="compare-side" data-testid="compare-after" aria-label="After">
                             <h4>"After"</h4>
                             <div class="inspector-body">
-                                {move || after_data.get().map(|d| view! {
-                                    <InspectorBody data=Signal::derive(move || d.clone()) on_focus=on_focus_after />
-                                })}
+                                <InspectorBody data=after_data on_focus=on_focus_after />
                             </div>
                         </section>
                     </div>

@@ -73,11 +73,12 @@ pub fn AllowGraph(
     #[prop(optional, into)] after: Signal<Option<Arc<Evaluated>>>,
 ) -> impl IntoView {
     let input = model;
-    let compared = Memo::new(move |_| {
-        let (before, after) = (evaluated.get()?, after.get()?);
-        Some(view_state.with(|v| compare::build_compare(&before, &after, v)))
+    // The after version with its changes marked while comparing, else the
+    // model given.
+    let model = Memo::new(move |_| match (evaluated.get(), after.get()) {
+        (Some(before), Some(after)) => view_state.with(|v| compare::build_compare(&before, &after, v)),
+        _ => input.get(),
     });
-    let model = Memo::new(move |_| compared.get().unwrap_or_else(|| input.get()));
     // Compare-mode index maps (before ↔ after), for clicks and selection.
     let to_after = move |end: GraphEndpoint| -> Option<GraphEndpoint> {
         model.with(|m| match (&m.compare, end) {
@@ -127,7 +128,7 @@ pub fn AllowGraph(
     let denied_drawn = Memo::new(move |_| {
         // In compare mode the changes are the subject: denials only on ask.
         let filter = tier.get();
-        if !(filter == TierFilter::Admin || (filter == TierFilter::All && compared.with(Option::is_none))) {
+        if !(filter == TierFilter::Admin || (filter == TierFilter::All && model.with(|m| m.compare.is_none()))) {
             return Vec::new();
         }
         let h = hovered.get();
