@@ -180,6 +180,17 @@ test('Tab indents with spaces and Ctrl+Z undoes it', async ({ page }) => {
   await expect(ta).toHaveValue(original);
 });
 
+test('the line numbers and the highlight layer follow the editor when it scrolls', async ({ page }) => {
+  await open(page);
+  const top = (sel: string) => page.locator(sel).evaluate((e) => e.getBoundingClientRect().top);
+  const before = { gutter: await top('.gutter-inner'), layer: await top('.layer') };
+  await editor(page).evaluate((e) => (e.scrollTop = 200));
+  await expect.poll(async () => before.gutter - (await top('.gutter-inner'))).toBe(200);
+  expect(before.layer - (await top('.layer'))).toBe(200);
+  await editor(page).evaluate((e) => (e.scrollTop = 0));
+  await expect.poll(() => top('.gutter-inner')).toBe(before.gutter);
+});
+
 test('the OR/AND preset marks the matching entry and highlights its lines', async ({ page, shot }) => {
   await open(page);
   await pickPreset(page, 'or-vs-and');

@@ -59,9 +59,7 @@ pub fn Editor(
     #[prop(optional)]
     on_large_paste: Option<Callback<String>>,
 ) -> impl IntoView {
-    let scroll = RwSignal::new((0i32, 0i32));
     let line_count = Memo::new(move |_| text.with(|t| text::line_count(t)));
-    let gutter = Memo::new(move |_| gutter_text(line_count.get()));
     // After Escape, the next Tab leaves the editor instead of indenting, so
     // keyboard users are never trapped (as in CodeMirror and VS Code).
     let escaped = RwSignal::new(false);
@@ -89,16 +87,24 @@ pub fn Editor(
         }
     };
 
-    let transform = move || {
-        let (x, y) = scroll.get();
-        format!("translate({}px, {}px)", -x, -y)
-    };
-    let gutter_transform = move || format!("translateY({}px)", -scroll.get().1);
-
     // The marks and highlights are redrawn whole when they change (once per
     // evaluation), so they are HTML text (crate::markup), not keyed lists.
     let gutter_marks = NodeRef::<html::Div>::new();
     let layer = NodeRef::<html::Div>::new();
+    let gutter_inner = NodeRef::<html::Div>::new();
+    // The gutter and the layer follow the textarea's scroll position, set
+    // straight on their style (no signal: nothing else reads it).
+    let on_scroll = move |_| {
+        let Some(el) = node_ref.get() else { return };
+        let (x, y) = (el.scroll_left(), el.scroll_top());
+        if let Some(layer) = layer.get() {
+            let _ = web_sys::HtmlElement::style(&layer)
+                .set_property("transform", &format!("translate({}px, {}px)", -x, -y));
+        }
+        if let Some(gutter) = gutter_inner.get() {
+            let _ = web_sys::HtmlElement::style(&gutter).set_property("transform", &format!("translateY({}px)", -y));
+        }
+    };
     Effect::new(move |_| {
         if let Some(el) = gutter_marks.get() {
             let (html, styles) = marks.with(|ms| gutter_markup(ms));
@@ -116,13 +122,13 @@ pub fn Editor(
     view! {
         <div class="editor">
             <div class="gutter" aria-hidden="true">
-                <div class="gutter-inner" style:transform=gutter_transform>
-                    <pre class="line-numbers">{move || gutter.get()}</pre>
+                <div class="gutter-inner" node_ref=gutter_inner>
+                    <pre class="line-numbers">{move || gutter_text(line_count.get())}</pre>
                     <div class="gutter-marks" node_ref=gutter_marks></div>
                 </div>
             </div>
             <div class="code">
-                <div class="layer" aria-hidden="true" style:transform=transform node_ref=layer></div>
+                <div class="layer" aria-hidden="true" node_ref=layer></div>
                 <textarea
                     node_ref=node_ref
                     data-testid="editor"
@@ -142,11 +148,7 @@ pub fn Editor(
                             on_large.run(pasted);
                         }
                     }
-                    on:scroll=move |_| {
-                        if let Some(el) = node_ref.get() {
-                            scroll.set((el.scroll_left(), el.scroll_top()));
-                        }
-                    }
+                    on:scroll=on_scroll
                     on:keydown=on_keydown
                 >
                     // The initial text as the textarea's content (its default

@@ -119,12 +119,13 @@ pub fn MatrixView(
     /// A cell was clicked: `(from, to, probe)`.
     on_pick: Callback<(String, String, String)>,
 ) -> impl IntoView {
-    let parsed = Memo::new(move |_| probe.with(|p| Probe::parse(p)));
+    // Cheap: parsed where it is read, not memoised (one memo type fewer).
+    let parsed = move || probe.with(|p| Probe::parse(p));
     // Which namespaces the table shows, for clusters bigger than a table.
     let filter = RwSignal::new(String::new());
     let table = Memo::new(move |_| {
         let ev = evaluated.get()?;
-        let probe = parsed.get()?;
+        let probe = parsed()?;
         Some(filter.with(|f| table(&ev, probe, f)))
     });
     let big =
@@ -170,7 +171,7 @@ pub fn MatrixView(
                 </Show>
                 <span class="legend" aria-hidden="true" inner_html=LEGEND></span>
             </div>
-            {move || match (table.get(), parsed.get()) {
+            {move || match (table.get(), parsed()) {
                 (Some(Ok(t)), Some(_)) if !t.labels.is_empty() => table_view(t, selected, on_pick).into_any(),
                 (table, parsed) => {
                     let why = no_table_text(table.as_ref(), parsed.is_some(), filter.with(|f| !f.is_empty()));
