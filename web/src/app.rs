@@ -622,8 +622,6 @@ pub fn App(
     let lint_findings =
         Memo::new(move |_| shown.with(|s| s.evaluated.as_ref().map(|ev| ev.lint.clone()).unwrap_or_default()));
 
-    let selected_pair = Signal::derive(move || choice.with(|c| (c.from.clone(), c.to.clone())));
-
     // The buttons of the page's markup regions (notices, toast, status,
     // tabs, the inspector's expand button).
     let on_act = move |ev: web_sys::MouseEvent| match crate::markup::closest(&ev, "[data-act]")
@@ -813,7 +811,7 @@ pub fn App(
                                 <MatrixView
                                     evaluated=evaluated
                                     probe=matrix_probe
-                                    selected=selected_pair
+                                    selected=choice
                                     on_pick=on_cell
                                 />
                             </Show>
@@ -1177,7 +1175,8 @@ fn SharePopover(
     on_close: Callback<()>,
     on_download: Callback<()>,
 ) -> impl IntoView {
-    let status = RwSignal::new("Making the link…");
+    // Always `Some`: an `Option<&str>` signal, a type the page has anyway.
+    let status = RwSignal::new(Some("Making the link…"));
     let made = RwSignal::new(None::<Result<String, String>>);
     let wanted = state.get_untracked();
     leptos::task::spawn_local(async move {
@@ -1186,13 +1185,13 @@ fn SharePopover(
             Err(e) => Err(e),
         };
         if let Ok(l) = &link {
-            status.set("Copying…");
+            status.set(Some("Copying…"));
             share_link::copy(l, move |ok| {
-                status.set(if ok {
+                status.set(Some(if ok {
                     "Link copied to the clipboard."
                 } else {
                     "Copy the selected link with Ctrl+C (the browser refused the clipboard)."
-                });
+                }));
                 if !ok {
                     share_link::select_input("share-url");
                 }
@@ -1206,7 +1205,12 @@ fn SharePopover(
     let status_part = move || {
         let mut m = Markup::default();
         if made.with(|m| !matches!(m, Some(Err(_)))) {
-            m.open("p").attr("class", "share-status").attr("role", "status").end().text(status.get()).close("p");
+            m.open("p")
+                .attr("class", "share-status")
+                .attr("role", "status")
+                .end()
+                .text(status.get().unwrap_or_default())
+                .close("p");
         }
         m.finish().0
     };

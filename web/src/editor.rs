@@ -47,11 +47,9 @@ pub fn Editor(
     /// The scenario text.
     text: RwSignal<String>,
     /// Diagnostics to mark.
-    #[prop(into)]
-    marks: Signal<Vec<Mark>>,
+    marks: Memo<Vec<Mark>>,
     /// Lines to highlight (sorted).
-    #[prop(into)]
-    highlight: Signal<Vec<u32>>,
+    highlight: Memo<Vec<u32>>,
     /// The textarea, for callers that move the cursor or replace the text.
     node_ref: NodeRef<html::Textarea>,
     /// A paste longer than [`crate::large::LARGE_BYTES`] goes here instead

@@ -33,11 +33,9 @@ pub fn LargeView(
     #[prop(into)]
     counts: Signal<Option<String>>,
     /// Its diagnostics.
-    #[prop(into)]
-    problems: Signal<Vec<LineNote>>,
+    problems: Memo<Vec<LineNote>>,
     /// Its lines that decide the inspected flow.
-    #[prop(into)]
-    decisive: Signal<Vec<LineNote>>,
+    decisive: Memo<Vec<LineNote>>,
     /// Why the document could not be saved, if it could not.
     #[prop(into)]
     storage_error: Signal<Option<String>>,

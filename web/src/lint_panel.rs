@@ -39,8 +39,7 @@ pub fn glyph(s: Severity) -> &'static str {
 #[component]
 pub fn LintPanel(
     /// The findings, in source order.
-    #[prop(into)]
-    findings: Signal<Vec<Finding>>,
+    findings: Memo<Vec<Finding>>,
     /// Called with the spans of a clicked finding.
     on_pick: Callback<Vec<Span>>,
 ) -> impl IntoView {

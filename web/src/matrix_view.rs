@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use netpol_core::matrix::{matrix, Matrix};
 use netpol_core::{Probe, Scenario};
 
+use crate::flow_sel::FlowChoice;
 use crate::markup::{closest, Markup};
 use crate::state::Evaluated;
 
@@ -113,9 +114,8 @@ pub fn MatrixView(
     evaluated: Signal<Option<Arc<Evaluated>>>,
     /// The probe, as typed (`TCP/80`).
     probe: RwSignal<String>,
-    /// The flow in the inspector, as `(from, to)` labels, to mark its cell.
-    #[prop(into)]
-    selected: Signal<(String, String)>,
+    /// The flow in the inspector, to mark its cell.
+    selected: RwSignal<FlowChoice>,
     /// A cell was clicked: `(from, to, probe)`.
     on_pick: Callback<(String, String, String)>,
 ) -> impl IntoView {
@@ -234,18 +234,14 @@ fn iso_chips(m: &mut Markup, (ingress, egress): (bool, bool)) {
 /// filter changes. One click listener reads the clicked cell's
 /// `data-from`/`data-to`; the selected cell's mark is moved by an effect
 /// instead of redrawing the table.
-fn table_view(
-    t: Table,
-    selected: Signal<(String, String)>,
-    on_pick: Callback<(String, String, String)>,
-) -> impl IntoView {
+fn table_view(t: Table, selected: RwSignal<FlowChoice>, on_pick: Callback<(String, String, String)>) -> impl IntoView {
     let probe = t.probe.to_string();
     let names: Vec<String> = t.labels.iter().map(|(_, ns, n)| format!("{ns}/{n}")).collect();
-    let html = selected.with_untracked(|sel| table_markup(&t, &names, sel));
+    let html = selected.with_untracked(|c| table_markup(&t, &names, (&c.from, &c.to)));
     let root = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         let Some(root) = root.get() else { return };
-        selected.with(|(from, to)| mark_selected(&root, &names, from, to));
+        selected.with(|c| mark_selected(&root, &names, &c.from, &c.to));
     });
     let on_click = move |ev: web_sys::MouseEvent| {
         let Some(cell) = closest(&ev, "button.cell") else { return };
@@ -269,7 +265,7 @@ fn mark_selected(root: &web_sys::Element, names: &[String], from: &str, to: &str
     }
 }
 
-fn table_markup(t: &Table, names: &[String], (sel_from, sel_to): &(String, String)) -> String {
+fn table_markup(t: &Table, names: &[String], (sel_from, sel_to): (&str, &str)) -> String {
     let mut m = Markup::default();
     let probe = t.probe.to_string();
     m.open("div").attr("class", "matrix-scroll").end();

@@ -126,8 +126,8 @@ async fn editor_numbers_lines_marks_errors_and_writes_edits() {
         view! {
             <Editor
                 text=text
-                marks=Signal::derive(move || marks.clone())
-                highlight=Signal::derive(|| vec![1, 3])
+                marks=Memo::new(move |_| marks.clone())
+                highlight=Memo::new(|_| vec![1, 3])
                 node_ref=node_ref
             />
         }
