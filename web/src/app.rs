@@ -212,7 +212,7 @@ pub fn App(
         let (mode, evaluated) = analysis.with(|a| a.shown(prefer_valid.get()));
         ShownState { mode, evaluated }
     });
-    let evaluated = Signal::derive(move || shown.with(|s| s.evaluated.clone()));
+    let evaluated = Memo::new(move |_| shown.with(|s| s.evaluated.clone()));
     let compare_diff = compare.diff(evaluated);
     let compare_after = compare.after_for_graph();
 
@@ -516,7 +516,7 @@ pub fn App(
         pick_flow(c.from, c.to, c.probe);
     });
     let learn_scenario =
-        Signal::derive(move || shown.with(|s| if s.mode == Shown::Fresh { s.evaluated.clone() } else { None }));
+        Memo::new(move |_| shown.with(|s| if s.mode == Shown::Fresh { s.evaluated.clone() } else { None }));
 
     // Opening a shared state (first load, back/forward, a pasted link).
     let apply_shared = move |st: SharedState| {
@@ -1049,7 +1049,7 @@ fn error_list_markup(marks: &[Mark]) -> String {
 
 fn pickers(
     choice: RwSignal<FlowChoice>,
-    evaluated: Signal<Option<Arc<Evaluated>>>,
+    evaluated: Memo<Option<Arc<Evaluated>>>,
     reveal: RwSignal<u64>,
 ) -> impl IntoView {
     let options = Memo::new(move |_| {

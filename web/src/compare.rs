@@ -154,13 +154,13 @@ impl Compare {
 
     /// The after version for the allow graph: `None` while compare mode is
     /// off.
-    pub fn after_for_graph(self) -> Signal<Option<Arc<Evaluated>>> {
-        Signal::derive(move || if self.on.get() { self.after.get() } else { None })
+    pub fn after_for_graph(self) -> Memo<Option<Arc<Evaluated>>> {
+        Memo::new(move |_| if self.on.get() { self.after.get() } else { None })
     }
 
     /// The diff between `before` and the after version while compare mode
     /// is on.
-    pub fn diff(self, before: Signal<Option<Arc<Evaluated>>>) -> Memo<Option<DiffResult>> {
+    pub fn diff(self, before: Memo<Option<Arc<Evaluated>>>) -> Memo<Option<DiffResult>> {
         Memo::new(move |_| {
             if !self.on.get() {
                 return None;
@@ -235,7 +235,7 @@ pub fn ComparePanel(
     /// Compare mode's state.
     compare: Compare,
     /// The main (before) version.
-    before: Signal<Option<Arc<Evaluated>>>,
+    before: Memo<Option<Arc<Evaluated>>>,
     /// The diff ([`Compare::diff`]).
     diff: Memo<Option<DiffResult>>,
     /// Shows a flow in the main inspector.

@@ -128,9 +128,9 @@ pub fn text_export(what: Export, ev: &Evaluated, after: Option<&Evaluated>) -> O
 #[component]
 pub fn ExportMenu(
     /// What the panels show.
-    evaluated: Signal<Option<Arc<Evaluated>>>,
+    evaluated: Memo<Option<Arc<Evaluated>>>,
     /// Compare mode's after version (the report then lists changed flows).
-    after: Signal<Option<Arc<Evaluated>>>,
+    after: Memo<Option<Arc<Evaluated>>>,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     let failed = RwSignal::new(None::<&'static str>);

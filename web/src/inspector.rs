@@ -46,8 +46,7 @@ fn ok_bad(m: &mut Markup, class: &str, ok: bool) {
 #[component]
 pub fn InspectorBody(
     /// What to show.
-    #[prop(into)]
-    data: Signal<InspectorData>,
+    data: Memo<InspectorData>,
     /// Highlight these spans in the editor.
     on_focus: OnFocus,
 ) -> impl IntoView {

@@ -100,7 +100,7 @@ pub fn LearnPanel(
     text: Signal<String>,
     /// The editor's current evaluated scenario; `None` while the text has
     /// errors (a stale result must not tick a task off).
-    scenario: Signal<Option<Arc<Evaluated>>>,
+    scenario: Memo<Option<Arc<Evaluated>>>,
     /// Load a lesson's scenario (the text given) into the editor, undoably.
     on_load: Callback<(&'static Lesson, &'static str)>,
     /// Replace the editor's text, undoably (the solution).

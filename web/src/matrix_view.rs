@@ -111,7 +111,7 @@ pub fn table(ev: &Evaluated, probe: Probe, filter: &str) -> Result<Table, NoTabl
 pub fn MatrixView(
     /// What to draw from.
     #[prop(into)]
-    evaluated: Signal<Option<Arc<Evaluated>>>,
+    evaluated: Memo<Option<Arc<Evaluated>>>,
     /// The probe, as typed (`TCP/80`).
     probe: RwSignal<String>,
     /// The flow in the inspector, to mark its cell.

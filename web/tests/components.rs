@@ -47,7 +47,7 @@ fn inspector_draws_the_or_list_with_the_matching_entry() {
     leptos::mount::mount_to(root.clone(), move || {
         view! {
             <InspectorBody
-                data=Signal::derive(move || data.clone())
+                data=Memo::new(move |_| data.clone())
                 on_focus=Callback::new(move |spans: Vec<netpol_core::Span>| focused.set(spans.len()))
             />
         }
@@ -77,7 +77,7 @@ async fn inspector_text_is_never_markup_and_inner_clicks_reach_their_target() {
     leptos::mount::mount_to(root.clone(), move || {
         view! {
             <InspectorBody
-                data=Signal::derive(move || data.get())
+                data=Memo::new(move |_| data.get())
                 on_focus=Callback::new(move |spans: Vec<netpol_core::Span>| focused.set(spans))
             />
         }
@@ -107,7 +107,7 @@ fn inspector_draws_the_and_entry_with_one_failed_term() {
     let root = container();
     let data = or_and_data("and-demo/db");
     leptos::mount::mount_to(root.clone(), move || {
-        view! { <InspectorBody data=Signal::derive(move || data.clone()) on_focus=Callback::new(|_| {}) /> }
+        view! { <InspectorBody data=Memo::new(move |_| data.clone()) on_focus=Callback::new(|_| {}) /> }
     })
     .forget();
     assert_eq!(attrs(&root, "[data-testid=verdict]", "data-allowed"), vec!["false"]);

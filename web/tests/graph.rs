@@ -71,7 +71,7 @@ async fn draws_one_element_per_node_and_edge_and_reports_edge_clicks() {
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         view! {
             <AllowGraph
-                model=Signal::stored(model)
+                model=Memo::new(move |_| model.clone())
                 view_state=RwSignal::new(view)
                 on_edge_click=Callback::new(move |pair| clicked.update(|c| c.push(pair)))
             />
@@ -120,7 +120,7 @@ async fn an_opened_arrow_keeps_the_focus_across_the_redraw() {
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         view! {
             <AllowGraph
-                model=Signal::stored(model)
+                model=Memo::new(move |_| model.clone())
                 view_state=RwSignal::new(view)
                 on_edge_click=Callback::new(move |pair| selected.set(Some(pair)))
                 selected_edge=Signal::derive(move || selected.get())
@@ -150,7 +150,7 @@ async fn clicking_a_collapsed_namespace_expands_it() {
     let state = RwSignal::new(view);
     let root = container();
     let _handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <AllowGraph model=Signal::stored(model) view_state=state on_edge_click=Callback::new(|_| ())/> }
+        view! { <AllowGraph model=Memo::new(move |_| model.clone()) view_state=state on_edge_click=Callback::new(|_| ())/> }
     });
     leptos::task::tick().await;
     let svg = root.query_selector("svg[data-testid=allow-graph]").expect("query").expect("the svg");
@@ -239,11 +239,11 @@ async fn compare_mode_marks_changed_arrows_and_clicks_speak_the_before_version()
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         view! {
             <AllowGraph
-                model=Signal::stored(model)
+                model=Memo::new(move |_| model.clone())
                 view_state=state
                 on_edge_click=Callback::new(move |pair| clicked.update(|c| c.push(pair)))
-                evaluated=Signal::stored(Some(b))
-                after=after_signal
+                evaluated=Memo::new(move |_| Some(b.clone()))
+                after=Memo::new(move |_| after_signal.get())
             />
         }
     });

@@ -49,7 +49,7 @@ fn mount(data: InspectorData) -> (HtmlElement, RwSignal<Option<usize>>) {
     leptos::mount::mount_to(root.clone(), move || {
         view! {
             <InspectorBody
-                data=Signal::derive(move || data.clone())
+                data=Memo::new(move |_| data.clone())
                 on_focus=Callback::new(move |spans: Vec<netpol_core::Span>| focused.set(Some(spans.len())))
             />
         }

@@ -58,7 +58,7 @@ async fn a_lesson_loads_reveals_the_computed_verdict_and_checks_the_task_live() 
             <LearnPanel
                 open=open
                 text=Signal::from(text)
-                scenario=Signal::from(scenario)
+                scenario=Memo::new(move |_| scenario.get())
                 on_load=Callback::new(move |(l, yaml): (&'static Lesson, &'static str)| {
                     loads.update(|v| v.push(l.id));
                     text.set(yaml.to_string());
@@ -73,6 +73,8 @@ async fn a_lesson_loads_reveals_the_computed_verdict_and_checks_the_task_live() 
         }
     })
     .forget();
+    // The list is a markup region, written by an effect after mounting.
+    leptos::task::tick().await;
 
     click(&root, "[data-testid=learn-item][data-id=ports]");
     leptos::task::tick().await;

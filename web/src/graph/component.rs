@@ -64,18 +64,18 @@ struct Drag {
 ///   one the inspector shows, so clicks and the selection speak its indices.
 #[component]
 pub fn AllowGraph(
-    #[prop(into)] model: Signal<GraphModel>,
+    model: Memo<GraphModel>,
     view_state: RwSignal<ViewState>,
     on_edge_click: Callback<(GraphEndpoint, GraphEndpoint)>,
     #[prop(optional)] on_node_click: Option<Callback<GraphEndpoint>>,
     #[prop(into, optional)] selected_edge: Signal<Option<(GraphEndpoint, GraphEndpoint)>>,
-    #[prop(optional, into)] evaluated: Signal<Option<Arc<Evaluated>>>,
-    #[prop(optional, into)] after: Signal<Option<Arc<Evaluated>>>,
+    #[prop(optional)] evaluated: Option<Memo<Option<Arc<Evaluated>>>>,
+    #[prop(optional)] after: Option<Memo<Option<Arc<Evaluated>>>>,
 ) -> impl IntoView {
     let input = model;
     // The after version with its changes marked while comparing, else the
     // model given.
-    let model = Memo::new(move |_| match (evaluated.get(), after.get()) {
+    let model = Memo::new(move |_| match (evaluated.and_then(|e| e.get()), after.and_then(|a| a.get())) {
         (Some(before), Some(after)) => view_state.with(|v| compare::build_compare(&before, &after, v)),
         _ => input.get(),
     });
