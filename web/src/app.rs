@@ -576,7 +576,7 @@ pub fn App(
     });
     // How many times "Copy link" was pressed (0: the popover is closed);
     // every press makes a fresh popover, which copies the current link.
-    let share_open = RwSignal::new(0u32);
+    let share_open = RwSignal::new(0u64);
     // What a link would carry now, or why there can be none.
     let current_state = Signal::derive(move || {
         let view = if inspector_max.get() {
@@ -733,7 +733,7 @@ pub fn App(
                     {move || large.get().map(|l| view! {
                         <LargeView
                             large=l
-                            counts=Signal::derive(move || evaluated.get().map(|e| scenario_counts(&e)))
+                            counts=Memo::new(move |_| evaluated.get().map(|e| scenario_counts(&e)))
                             problems=large_problems
                             decisive=large_decisive
                             storage_error=large_error
@@ -861,7 +861,7 @@ pub fn App(
                 </section>
                 <LearnPanel
                     open=learn_open
-                    text=Signal::from(text)
+                    text=text
                     scenario=learn_scenario
                     on_load=on_lesson_load
                     on_text=on_lesson_text
@@ -1177,7 +1177,9 @@ fn SharePopover(
 ) -> impl IntoView {
     // Always `Some`: an `Option<&str>` signal, a type the page has anyway.
     let status = RwSignal::new(Some("Making the link…"));
-    let made = RwSignal::new(None::<Result<String, String>>);
+    // The link once made, or why there is none.
+    let made = RwSignal::new(None::<String>);
+    let failed = RwSignal::new(None::<String>);
     let wanted = state.get_untracked();
     leptos::task::spawn_local(async move {
         let link = match wanted {
@@ -1198,13 +1200,16 @@ fn SharePopover(
             });
             request_animation_frame(|| share_link::select_input("share-url"));
         }
-        made.set(Some(link));
+        match link {
+            Ok(l) => made.set(Some(l)),
+            Err(e) => failed.set(Some(e)),
+        }
     });
     // Two regions, so that a new status does not write the link's input
     // again and lose its selection.
     let status_part = move || {
         let mut m = Markup::default();
-        if made.with(|m| !matches!(m, Some(Err(_)))) {
+        if failed.with(Option::is_none) {
             m.open("p")
                 .attr("class", "share-status")
                 .attr("role", "status")
@@ -1214,7 +1219,7 @@ fn SharePopover(
         }
         m.finish().0
     };
-    let link_part = move || made.with(|made| share_markup(made.as_ref()));
+    let link_part = move || made.with(|l| failed.with(|e| share_markup(l.as_deref(), e.as_deref())));
     let on_click = move |ev: web_sys::MouseEvent| match crate::markup::closest(&ev, "[data-act]")
         .and_then(|b| b.get_attribute(crate::markup::ACT_ATTR))
         .as_deref()
@@ -1245,7 +1250,7 @@ fn SharePopover(
 
 /// The share popover's link, selected by the caller, or why there is none;
 /// a download instead when the link is too long to paste.
-fn share_markup(made: Option<&Result<String, String>>) -> String {
+fn share_markup(link: Option<&str>, failed: Option<&str>) -> String {
     let mut m = Markup::default();
     let download = |m: &mut Markup| {
         m.open("button")
@@ -1254,9 +1259,13 @@ fn share_markup(made: Option<&Result<String, String>>) -> String {
             .attr(crate::markup::ACT_ATTR, "download");
         m.end().text("Download scenario (.yaml)").close("button");
     };
-    match made {
-        None => {}
-        Some(Ok(link)) => {
+    match (link, failed) {
+        (_, Some(e)) => {
+            m.leaf("p", "share-warn", e);
+            download(&mut m);
+        }
+        (None, None) => {}
+        (Some(link), None) => {
             m.open("input").attr("id", "share-url").attr("class", "share-url").attr("data-testid", "share-link");
             m.flag("readonly", true).attr("value", link).end();
             if let Some(w) = share::link_length_warning(link.len()) {
@@ -1264,10 +1273,6 @@ fn share_markup(made: Option<&Result<String, String>>) -> String {
                 download(&mut m);
             }
             m.leaf("p", "muted small", "The scenario travels in the link after the #: no server sees it.");
-        }
-        Some(Err(e)) => {
-            m.leaf("p", "share-warn", e);
-            download(&mut m);
         }
     }
     m.finish().0

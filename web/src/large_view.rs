@@ -30,15 +30,13 @@ pub fn LargeView(
     /// The document.
     large: Arc<Large>,
     /// "N namespaces · N pods · N policies" of the evaluated scenario.
-    #[prop(into)]
-    counts: Signal<Option<String>>,
+    counts: Memo<Option<String>>,
     /// Its diagnostics.
     problems: Memo<Vec<LineNote>>,
     /// Its lines that decide the inspected flow.
     decisive: Memo<Vec<LineNote>>,
     /// Why the document could not be saved, if it could not.
-    #[prop(into)]
-    storage_error: Signal<Option<String>>,
+    storage_error: RwSignal<Option<String>>,
     /// Puts the document back into the textarea.
     on_edit: Callback<()>,
     /// Drops the document from the scenario.

@@ -97,7 +97,7 @@ pub fn LearnPanel(
     /// Whether the panel is shown.
     open: RwSignal<bool>,
     /// The editor's text, to apply a solution to.
-    text: Signal<String>,
+    text: RwSignal<String>,
     /// The editor's current evaluated scenario; `None` while the text has
     /// errors (a stale result must not tick a task off).
     scenario: Memo<Option<Arc<Evaluated>>>,
@@ -455,7 +455,7 @@ fn LessonView(
     progress: RwSignal<Progress>,
     loaded: RwSignal<Vec<&'static str>>,
     status: Memo<Option<Option<TaskStatus>>>,
-    text: Signal<String>,
+    text: RwSignal<String>,
     on_load: Callback<(&'static Lesson, &'static str)>,
     on_text: Callback<String>,
     on_inspect: Callback<FlowChoice>,

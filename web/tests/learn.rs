@@ -57,7 +57,7 @@ async fn a_lesson_loads_reveals_the_computed_verdict_and_checks_the_task_live() 
         view! {
             <LearnPanel
                 open=open
-                text=Signal::from(text)
+                text=text
                 scenario=Memo::new(move |_| scenario.get())
                 on_load=Callback::new(move |(l, yaml): (&'static Lesson, &'static str)| {
                     loads.update(|v| v.push(l.id));
