@@ -364,7 +364,7 @@ pub fn App(
         let all: Vec<usize> = (0..ev.matrix.probes().len()).collect();
         view_state.with(|v| graph::build(&ev.scenario, &ev.matrix, &all, &ev.externals, v))
     });
-    let selected_edge = Signal::derive(move || {
+    let selected_edge = Memo::new(move |_| {
         let ev = evaluated.get()?;
         choice.with(|c| {
             let from = netpol_core::eval::resolve_end(&ev.scenario, &c.from)?;

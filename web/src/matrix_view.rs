@@ -130,11 +130,6 @@ pub fn MatrixView(
     });
     let big =
         Memo::new(move |_| evaluated.with(|e| e.as_ref().is_some_and(|e| e.scenario.endpoints.len() > TABLE_LIMIT)));
-    let options = Memo::new(move |_| {
-        evaluated
-            .with(|e| e.as_ref().map(|e| e.probes.iter().map(|p| p.to_string()).collect::<Vec<_>>()))
-            .unwrap_or_default()
-    });
 
     view! {
         <div class="matrix-tab">
@@ -144,7 +139,9 @@ pub fn MatrixView(
                     <select
                         aria-label="Probe used in the scenario"
                         on:change=move |ev| probe.set(event_target_value(&ev))
-                        inner_html=move || probe.with(|current| options.with(|o| probe_options(o, current)))
+                        inner_html=move || {
+                            probe.with(|current| evaluated.with(|e| probe_options(e.as_ref().map_or(&[], |e| &e.probes), current)))
+                        }
                     ></select>
                 </label>
                 <label class="field">
@@ -191,8 +188,9 @@ const LEGEND: &str = concat!(
 
 /// The probe list's options: the scenario's probes, and the typed one
 /// first when it is not among them; the typed one is selected.
-fn probe_options(probes: &[String], current: &str) -> String {
+fn probe_options(probes: &[Probe], current: &str) -> String {
     let mut m = Markup::default();
+    let probes: Vec<String> = probes.iter().map(Probe::to_string).collect();
     let typed = (!probes.iter().any(|p| p == current)).then_some(current);
     for p in typed.into_iter().chain(probes.iter().map(String::as_str)) {
         m.open("option").attr("value", p).flag("selected", p == current).end().text(p).close("option");

@@ -123,7 +123,7 @@ async fn an_opened_arrow_keeps_the_focus_across_the_redraw() {
                 model=Memo::new(move |_| model.clone())
                 view_state=RwSignal::new(view)
                 on_edge_click=Callback::new(move |pair| selected.set(Some(pair)))
-                selected_edge=Signal::derive(move || selected.get())
+                selected_edge=Memo::new(move |_| selected.get())
             />
         }
     });

@@ -68,7 +68,7 @@ pub fn AllowGraph(
     view_state: RwSignal<ViewState>,
     on_edge_click: Callback<(GraphEndpoint, GraphEndpoint)>,
     #[prop(optional)] on_node_click: Option<Callback<GraphEndpoint>>,
-    #[prop(into, optional)] selected_edge: Signal<Option<(GraphEndpoint, GraphEndpoint)>>,
+    #[prop(optional)] selected_edge: Option<Memo<Option<(GraphEndpoint, GraphEndpoint)>>>,
     #[prop(optional)] evaluated: Option<Memo<Option<Arc<Evaluated>>>>,
     #[prop(optional)] after: Option<Memo<Option<Arc<Evaluated>>>>,
 ) -> impl IntoView {
@@ -99,7 +99,7 @@ pub fn AllowGraph(
     let viewbox = move || camera.get().unwrap_or_else(fitted);
     let hovered = RwSignal::new(None::<usize>);
     let selected = Memo::new(move |_| {
-        let (a, b) = selected_edge.get()?;
+        let (a, b) = selected_edge?.get()?;
         let (a, b) = (to_after(a)?, to_after(b)?);
         model.with(|m| {
             let key = (m.node_of(a)?, m.node_of(b)?);
