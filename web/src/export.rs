@@ -171,8 +171,29 @@ pub fn ExportMenu(
             }
         }
     };
+    // The open menu (its backdrop closes it) and the last failure, as one
+    // markup region; the items' clicks and Escape go to the wrapper.
+    let menu = move || failed.with(|f| menu_markup(open.get(), *f));
+    let on_click = move |ev: web_sys::MouseEvent| {
+        if crate::markup::closest(&ev, "[data-act=export-close]").is_some() {
+            open.set(false);
+            return;
+        }
+        let id = crate::markup::closest(&ev, "[data-export]").and_then(|e| e.get_attribute("data-export"));
+        if let Some(what) = Export::ALL.into_iter().find(|w| id.as_deref() == Some(w.id())) {
+            run(what);
+        }
+    };
     view! {
-        <div class="menu-wrap export-wrap">
+        <div
+            class="menu-wrap export-wrap"
+            on:click=on_click
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    open.set(false);
+                }
+            }
+        >
             <button
                 class="btn small ghost"
                 data-testid="export-menu"
@@ -183,30 +204,7 @@ pub fn ExportMenu(
             >
                 "Export"<span aria-hidden="true">" ▾"</span>
             </button>
-            <Show when=move || open.get()>
-                <div class="menu-backdrop" on:click=move |_| open.set(false)></div>
-                <div
-                    id="export-menu"
-                    class="menu export-menu"
-                    role="menu"
-                    aria-label="Export"
-                    on:keydown=move |ev| {
-                        if ev.key() == "Escape" {
-                            open.set(false);
-                        }
-                    }
-                >
-                    <div class="menu-items" inner_html=items_markup on:click=move |ev| {
-                        let id = crate::markup::closest(&ev, "[data-export]").and_then(|e| e.get_attribute("data-export"));
-                        if let Some(what) = Export::ALL.into_iter().find(|w| id.as_deref() == Some(w.id())) {
-                            run(what);
-                        }
-                    }></div>
-                </div>
-            </Show>
-            {move || failed.get().map(|m| view! {
-                <span class="export-error" role="alert">{m}</span>
-            })}
+            {crate::markup::region(Box::new(menu))}
         </div>
     }
 }
@@ -355,11 +353,22 @@ fn draw_and_download(img: &HtmlImageElement, w: f64, h: f64, name: &'static str)
 
 /// The menu's items, one per [`Export`]: HTML text ([`crate::markup`]), with
 /// one click listener on the menu.
-fn items_markup() -> String {
+/// The menu while `open` (a backdrop that closes it, then one item per
+/// export), and the last export's failure.
+fn menu_markup(open: bool, failed: Option<&str>) -> String {
     let mut m = crate::markup::Markup::default();
-    for what in Export::ALL {
-        m.open("button").attr("class", "menu-item").attr("role", "menuitem").attr("data-testid", "export-item");
-        m.attr("data-export", what.id()).end().leaf("span", "menu-title", what.label()).close("button");
+    if open {
+        m.open("div").attr("class", "menu-backdrop").attr(crate::markup::ACT_ATTR, "export-close").end().close("div");
+        m.open("div").attr("id", "export-menu").attr("class", "menu export-menu").attr("role", "menu");
+        m.attr("aria-label", "Export").end();
+        for what in Export::ALL {
+            m.open("button").attr("class", "menu-item").attr("role", "menuitem").attr("data-testid", "export-item");
+            m.attr("data-export", what.id()).end().leaf("span", "menu-title", what.label()).close("button");
+        }
+        m.close("div");
+    }
+    if let Some(why) = failed {
+        m.open("span").attr("class", "export-error").attr("role", "alert").end().text(why).close("span");
     }
     m.finish().0
 }
