@@ -539,13 +539,18 @@ fn LessonView(
     view! {
         <article class="learn-lesson" data-testid="learn-lesson" data-id=lesson.id on:click=on_click>
             {region(Box::new(head))}
-            <Show when=move || guessed().is_some()>
-                <section class="learn-step" data-testid="learn-task" aria-labelledby="learn-step-task">
-                    {region(Box::new(move || goal_markup(prose(source, lesson))))}
-                    {region(Box::new(move || status.with(|s| status_markup(s.as_ref().and_then(Option::as_ref)))))}
-                    {region(Box::new(move || solution_markup(lesson, prose(source, lesson), apply_failed.get())))}
-                </section>
-            </Show>
+            // Hidden until the prediction, not unmounted: a `Show` costs the page
+            // more than an attribute.
+            <section
+                class="learn-step"
+                data-testid="learn-task"
+                aria-labelledby="learn-step-task"
+                hidden=move || guessed().is_none()
+            >
+                {region(Box::new(move || goal_markup(prose(source, lesson))))}
+                {region(Box::new(move || status.with(|s| status_markup(s.as_ref().and_then(Option::as_ref)))))}
+                {region(Box::new(move || solution_markup(lesson, prose(source, lesson), apply_failed.get())))}
+            </section>
             <div class="part" inner_html=nav_markup(prev, next)></div>
         </article>
     }

@@ -81,9 +81,7 @@ pub fn LintPanel(
     view! {
         <section class="lint" aria-labelledby="lint-title">
             <div class="part" on:click=on_head_click>{crate::markup::region(Box::new(head))}</div>
-            <Show when=move || open.get()>
-                <div class="lint-body" inner_html=html on:click=on_click></div>
-            </Show>
+            <div class="lint-body" hidden=move || !open.get() inner_html=html on:click=on_click></div>
         </section>
     }
 }

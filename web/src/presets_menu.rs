@@ -61,37 +61,38 @@ pub fn PresetsMenu(
             >
                 "Presets"<span aria-hidden="true">" ▾"</span>
             </button>
-            <Show when=move || open.get()>
-                <div class="menu-backdrop" on:click=move |_| open.set(false)></div>
-                <div
-                    id="preset-menu"
-                    class="menu"
-                    role="menu"
-                    data-testid="preset-menu"
-                    aria-label="Ready-made scenarios"
-                    aria-busy=move || pending.get().is_some().to_string()
-                    on:click=move |ev: web_sys::MouseEvent| {
-                        let id = closest(&ev, "[data-act=preset]").and_then(|b| b.get_attribute("data-id"));
-                        if let Some(p) = id.and_then(|id| PRESETS.iter().find(|p| p.id == id)) {
-                            pick(p);
-                        }
+            // Hidden while closed, not unmounted: a `Show` costs the page more
+            // than two attributes.
+            <div class="menu-backdrop" hidden=move || !open.get() on:click=move |_| open.set(false)></div>
+            <div
+                id="preset-menu"
+                hidden=move || !open.get()
+                class="menu"
+                role="menu"
+                data-testid="preset-menu"
+                aria-label="Ready-made scenarios"
+                aria-busy=move || pending.get().is_some().to_string()
+                on:click=move |ev: web_sys::MouseEvent| {
+                    let id = closest(&ev, "[data-act=preset]").and_then(|b| b.get_attribute("data-id"));
+                    if let Some(p) = id.and_then(|id| PRESETS.iter().find(|p| p.id == id)) {
+                        pick(p);
                     }
-                    on:keydown=move |ev| match ev.key().as_str() {
-                        "Escape" => open.set(false),
-                        "ArrowDown" => {
-                            ev.prevent_default();
-                            focus_item(current_item().map_or(0, |i| i + 1), 0);
-                        }
-                        "ArrowUp" => {
-                            ev.prevent_default();
-                            focus_item(current_item().unwrap_or(0), -1);
-                        }
-                        _ => {}
+                }
+                on:keydown=move |ev| match ev.key().as_str() {
+                    "Escape" => open.set(false),
+                    "ArrowDown" => {
+                        ev.prevent_default();
+                        focus_item(current_item().map_or(0, |i| i + 1), 0);
                     }
-                >
-                    {region(Box::new(move || failed.with(|f| items_markup(pending.get(), f.as_ref()))))}
-                </div>
-            </Show>
+                    "ArrowUp" => {
+                        ev.prevent_default();
+                        focus_item(current_item().unwrap_or(0), -1);
+                    }
+                    _ => {}
+                }
+            >
+                {region(Box::new(move || failed.with(|f| items_markup(pending.get(), f.as_ref()))))}
+            </div>
         </div>
     }
 }
