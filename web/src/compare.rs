@@ -338,35 +338,25 @@ pub fn ComparePanel(
                 }
                 m.finish().0
             }))}
-            {move || selected.get().map(|c| view! {
-                <div class="compare-explain" data-testid="compare-explain">
-                    <h3 class="compare-explain-title">
-                        <span
-                            class="change-glyph"
-                            class:allowed=c.after.allowed
-                            class:denied=!c.after.allowed
-                            aria-hidden="true"
-                        >
-                            {glyph(&c)}
-                        </span>
-                        {format!("{} → {} on {}", c.from, c.to, c.probe)}
-                    </h3>
-                    <div class="compare-sides">
-                        <section class="compare-side" data-testid="compare-before" aria-label="Before">
-                            <h4>"Before"</h4>
-                            <div class="inspector-body">
-                                <InspectorBody data=before_data on_focus=on_focus_before />
-                            </div>
-                        </section>
-                        <section class="compare-side" data-testid="compare-after" aria-label="After">
-                            <h4>"After"</h4>
-                            <div class="inspector-body">
-                                <InspectorBody data=after_data on_focus=on_focus_after />
-                            </div>
-                        </section>
-                    </div>
+            // Mounted once and hidden without a selection: a conditional view
+            // with two inspector bodies costs the page more than an attribute.
+            <div class="compare-explain" data-testid="compare-explain" hidden=move || selected.with(Option::is_none)>
+                {region(Box::new(move || selected.with(|c| c.as_ref().map(explain_title).unwrap_or_default())))}
+                <div class="compare-sides">
+                    <section class="compare-side" data-testid="compare-before" aria-label="Before">
+                        <h4>"Before"</h4>
+                        <div class="inspector-body">
+                            <InspectorBody data=before_data on_focus=on_focus_before />
+                        </div>
+                    </section>
+                    <section class="compare-side" data-testid="compare-after" aria-label="After">
+                        <h4>"After"</h4>
+                        <div class="inspector-body">
+                            <InspectorBody data=after_data on_focus=on_focus_after />
+                        </div>
+                    </section>
                 </div>
-            })}
+            </div>
         </div>
     }
 }
@@ -377,6 +367,17 @@ fn same_flow(a: &Change, b: &Change) -> bool {
 
 /// `+` for a newly allowed flow, `−` for a newly denied one: the list and
 /// the graph never rely on colour alone.
+/// The selected change's heading: its glyph and the flow.
+fn explain_title(c: &Change) -> String {
+    let mut m = Markup::default();
+    m.open("h3").attr("class", "compare-explain-title").end();
+    let allowed = c.after.allowed;
+    m.open("span").class("change-glyph", &[(allowed, "allowed"), (!allowed, "denied")]).attr("aria-hidden", "true");
+    m.end().text(glyph(c)).close("span");
+    m.text(&format!("{} → {} on {}", c.from, c.to, c.probe)).close("h3");
+    m.finish().0
+}
+
 fn glyph(c: &Change) -> &'static str {
     if c.after.allowed {
         "+"
