@@ -32,9 +32,10 @@ use crate::run::{Error, Result};
 /// Session 7 fetched the lessons' prose with their scenarios and wrote the Learn lesson, the
 /// share popover, the page's notices, toast and status badge as markup regions: 440.2 KB; then
 /// more regions, links inflated by the browser, the lint paragraphs left out of the page and
-/// fewer signal and memo value types: 413.8 KB. The gate is that plus ~6 KB; ARCHITECTURE.md ("Where the bytes go") lists the remaining cuts. A larger page fails the build,
+/// fewer signal and memo value types: 413.8 KB; hidden attributes instead of `Show`s: 409.4 KB.
+/// The gate is that plus ~6 KB; ARCHITECTURE.md ("Where the bytes go") lists the remaining cuts. A larger page fails the build,
 /// and the table always shows the distance to the target.
-pub const BUDGET_GZIP_BYTES: u64 = 420_000;
+pub const BUDGET_GZIP_BYTES: u64 = 415_000;
 
 /// Issue 3's target for wasm + JS gzipped; shown beside the gate, not yet enforced.
 pub const TARGET_GZIP_BYTES: u64 = 400_000;
@@ -211,7 +212,7 @@ mod tests {
         // A missing brotli size makes the brotli total unknown rather than too small.
         let wasm_js = t.lines().find(|l| l.contains("total wasm + js")).unwrap_or("");
         assert!(wasm_js.contains("128.0 KB") && wasm_js.ends_with("n/a"), "{wasm_js}");
-        assert!(t.contains("budget: wasm + js gzip 128.0 KB of 420.0 KB allowed (30%)"), "{t}");
+        assert!(t.contains("budget: wasm + js gzip 128.0 KB of 415.0 KB allowed (30%)"), "{t}");
     }
 
     #[test]
