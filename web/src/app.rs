@@ -624,10 +624,7 @@ pub fn App(
 
     // The buttons of the page's markup regions (notices, toast, status,
     // tabs, the inspector's expand button).
-    let on_act = move |ev: web_sys::MouseEvent| match crate::markup::closest(&ev, "[data-act]")
-        .and_then(|b| b.get_attribute(crate::markup::ACT_ATTR))
-        .as_deref()
-    {
+    let on_act = move |ev: web_sys::MouseEvent| match crate::markup::act_at(&ev).as_deref() {
         Some("share-dismiss") => share_error.set(None),
         Some("back-to-mine") => back_to_own(),
         Some("lesson-more") => lesson_open.update(|o| *o = !*o),
@@ -972,11 +969,7 @@ fn notices_markup(
     if viewing_shared {
         m.open("div").attr("class", "banner").attr("role", "status").attr("data-testid", "shared-banner").end();
         m.leaf("span", "", "Opened a shared scenario · ");
-        m.open("button")
-            .attr("class", "link")
-            .attr("data-testid", "back-to-mine")
-            .attr(crate::markup::ACT_ATTR, "back-to-mine");
-        m.end().text("Back to my scenario").close("button");
+        m.act_button("link", "back-to-mine", "back-to-mine", "Back to my scenario");
         m.leaf("span", "muted", " (editing it makes it yours)").close("div");
     }
     if let Some(p) = lesson {
@@ -1000,8 +993,7 @@ fn toast_markup(toast: Option<&Toast>) -> String {
     let mut m = Markup::default();
     if let Some(t) = toast {
         m.open("div").attr("class", "toast").attr("role", "status").end().leaf("span", "", &t.message);
-        m.open("button").attr("class", "btn small").attr(crate::markup::ACT_ATTR, "toast-undo").end();
-        m.text("Undo").close("button");
+        m.act_button("btn small", "toast-undo", "", "Undo");
         m.open("button")
             .attr("class", "icon-btn")
             .attr("aria-label", "Close")
@@ -1220,10 +1212,7 @@ fn SharePopover(
         m.finish().0
     };
     let link_part = move || made.with(|l| failed.with(|e| share_markup(l.as_deref(), e.as_deref())));
-    let on_click = move |ev: web_sys::MouseEvent| match crate::markup::closest(&ev, "[data-act]")
-        .and_then(|b| b.get_attribute(crate::markup::ACT_ATTR))
-        .as_deref()
-    {
+    let on_click = move |ev: web_sys::MouseEvent| match crate::markup::act_at(&ev).as_deref() {
         Some("download") => on_download.run(()),
         Some("close") => on_close.run(()),
         _ => {}
@@ -1253,11 +1242,7 @@ fn SharePopover(
 fn share_markup(link: Option<&str>, failed: Option<&str>) -> String {
     let mut m = Markup::default();
     let download = |m: &mut Markup| {
-        m.open("button")
-            .attr("class", "btn")
-            .attr("data-testid", "download-yaml")
-            .attr(crate::markup::ACT_ATTR, "download");
-        m.end().text("Download scenario (.yaml)").close("button");
+        m.act_button("btn", "download", "download-yaml", "Download scenario (.yaml)");
     };
     match (link, failed) {
         (_, Some(e)) => {

@@ -28,7 +28,7 @@ use crate::highlight;
 use crate::inspector::InspectorBody;
 use crate::inspector_vm::{inspector_data, InspectorData};
 use crate::large::{self, Large, Place};
-use crate::markup::{closest, each_indexed, index_at, region, Markup};
+use crate::markup::{act_at, each_indexed, index_at, region, Markup};
 use crate::pipeline::Pipeline;
 use crate::state::{Evaluated, Shown};
 use crate::text;
@@ -300,10 +300,7 @@ pub fn ComparePanel(
     let before_data = Memo::new(move |_| side(false));
     let after_data = Memo::new(move |_| side(true));
 
-    let on_act = move |ev: web_sys::MouseEvent| match closest(&ev, "[data-act]")
-        .and_then(|b| b.get_attribute(crate::markup::ACT_ATTR))
-        .as_deref()
-    {
+    let on_act = move |ev: web_sys::MouseEvent| match act_at(&ev).as_deref() {
         Some("compare-reset") => on_reset.run(()),
         Some("compare-close") => on_close.run(()),
         _ => {}
@@ -343,18 +340,8 @@ pub fn ComparePanel(
             <div class="compare-explain" data-testid="compare-explain" hidden=move || selected.with(Option::is_none)>
                 {region(Box::new(move || selected.with(|c| c.as_ref().map(explain_title).unwrap_or_default())))}
                 <div class="compare-sides">
-                    <section class="compare-side" data-testid="compare-before" aria-label="Before">
-                        <h4>"Before"</h4>
-                        <div class="inspector-body">
-                            <InspectorBody data=before_data on_focus=on_focus_before />
-                        </div>
-                    </section>
-                    <section class="compare-side" data-testid="compare-after" aria-label="After">
-                        <h4>"After"</h4>
-                        <div class="inspector-body">
-                            <InspectorBody data=after_data on_focus=on_focus_after />
-                        </div>
-                    </section>
+                    {side_view("compare-before", "Before", before_data, on_focus_before)}
+                    {side_view("compare-after", "After", after_data, on_focus_after)}
                 </div>
             </div>
         </div>
@@ -367,6 +354,23 @@ fn same_flow(a: &Change, b: &Change) -> bool {
 
 /// `+` for a newly allowed flow, `−` for a newly denied one: the list and
 /// the graph never rely on colour alone.
+/// One version's explanation of the selected change.
+fn side_view(
+    testid: &'static str,
+    label: &'static str,
+    data: Memo<InspectorData>,
+    on_focus: crate::inspector::OnFocus,
+) -> impl IntoView {
+    view! {
+        <section class="compare-side" data-testid=testid aria-label=label>
+            <h4>{label}</h4>
+            <div class="inspector-body">
+                <InspectorBody data=data on_focus=on_focus />
+            </div>
+        </section>
+    }
+}
+
 /// The selected change's heading: its glyph and the flow.
 fn explain_title(c: &Change) -> String {
     let mut m = Markup::default();
@@ -486,8 +490,7 @@ fn head_markup(large: Option<&str>) -> String {
     }
     m.close("p").open("div").attr("class", "compare-actions").end();
     for (act, label) in [("compare-reset", "Copy the current scenario"), ("compare-close", "Leave compare mode")] {
-        m.open("button").attr("class", "btn small ghost").attr("data-testid", act).attr(crate::markup::ACT_ATTR, act);
-        m.end().text(label).close("button");
+        m.act_button("btn small ghost", act, act, label);
     }
     m.close("div").close("div");
     m.finish().0

@@ -290,20 +290,11 @@ fn step_title(m: &mut Markup, id: &'static str, number: &str, title: &str) {
     m.text(title).close("h4");
 }
 
-/// A button of the lesson; `act` is what the panel's click listener does.
-fn act_button(m: &mut Markup, class: &str, act: &str, testid: &str, label: &str) {
-    m.open("button").attr("class", class).attr(crate::markup::ACT_ATTR, act);
-    if !testid.is_empty() {
-        m.attr("data-testid", testid);
-    }
-    m.end().text(label).close("button");
-}
-
 /// The lesson's head, its first step (loading the scenario) and its second
 /// (the prediction and its reveal).
 fn lesson_markup(st: &LessonState) -> String {
     let mut m = Markup::default();
-    act_button(&mut m, "link small learn-back", "back", "learn-back", "← All lessons");
+    m.act_button("link small learn-back", "back", "learn-back", "← All lessons");
     m.leaf("p", "learn-kicker", &format!("Lesson {} of {}", st.position + 1, LESSONS.len()));
     m.open("h3").attr("id", "learn-lesson-title").attr("tabindex", "-1").end().text(st.lesson.title).close("h3");
     m.open("div").attr("class", "learn-intro").end();
@@ -325,7 +316,7 @@ fn lesson_markup(st: &LessonState) -> String {
     if let Load::Failed(why) = &st.source {
         m.open("div").attr("class", "learn-error").attr("role", "alert").attr("data-testid", "learn-load-error").end();
         m.leaf("p", "", &format!("The lesson's scenario could not be loaded. {why}"));
-        act_button(&mut m, "btn small", "retry", "learn-retry", "Try again");
+        m.act_button("btn small", "retry", "learn-retry", "Try again");
         m.close("div");
     }
     if st.loaded {
@@ -359,8 +350,8 @@ fn predict_markup(m: &mut Markup, st: &LessonState) {
                 .attr("role", "group")
                 .attr("aria-label", "Your prediction")
                 .end();
-            act_button(m, "btn choice", "allowed", "predict-allowed", "Allowed");
-            act_button(m, "btn choice", "denied", "predict-denied", "Denied");
+            m.act_button("btn choice", "allowed", "predict-allowed", "Allowed");
+            m.act_button("btn choice", "denied", "predict-denied", "Denied");
             m.close("div");
         }
         (Some(g), Some(Some(actual))) => {
@@ -373,7 +364,7 @@ fn predict_markup(m: &mut Markup, st: &LessonState) {
             m.text(&reveal_text(g, actual));
             m.leaf("span", "muted", &format!(" You said {}.", lessons::verdict_word(g))).close("p");
             m.leaf("p", "", st.prose.map_or("", |t| t.takeaway));
-            act_button(m, "link small", "show-flow", "learn-show-flow", "Show it in the flow inspector");
+            m.act_button("link small", "show-flow", "learn-show-flow", "Show it in the flow inspector");
             m.close("div");
         }
         (Some(_), Some(None)) => {
@@ -423,7 +414,7 @@ fn solution_markup(lesson: &Lesson, prose: Option<LessonText<'static>>, apply_fa
     m.open("details").attr("class", "learn-more").attr("data-testid", "learn-solution").end();
     m.leaf("summary", "", "Show the solution").leaf("p", "", prose.map_or("", |t| t.explanation));
     m.leaf("pre", "learn-snippet", lesson.solution.snippet);
-    act_button(&mut m, "btn small", "apply", "learn-apply", "Apply it to the editor");
+    m.act_button("btn small", "apply", "learn-apply", "Apply it to the editor");
     if apply_failed {
         m.open("p").attr("class", "learn-note").attr("role", "alert").end();
         m.text("The editor no longer has the lines this changes. Load the lesson's scenario again, or make the change by hand.");
@@ -438,10 +429,10 @@ fn nav_markup(prev: Option<&Lesson>, next: Option<&Lesson>) -> String {
     let mut m = Markup::default();
     m.open("nav").attr("class", "learn-nav").attr("aria-label", "Lessons").end();
     if prev.is_some() {
-        act_button(&mut m, "btn small ghost", "prev", "", "← Previous");
+        m.act_button("btn small ghost", "prev", "", "← Previous");
     }
     if let Some(n) = next {
-        act_button(&mut m, "btn small", "next", "learn-next", &format!("Next: {}", n.title));
+        m.act_button("btn small", "next", "learn-next", &format!("Next: {}", n.title));
     }
     m.close("nav");
     m.finish().0
@@ -509,20 +500,17 @@ fn LessonView(
         }
         None => apply_failed.set(true),
     };
-    let on_click = move |ev: web_sys::MouseEvent| {
-        let act = crate::markup::closest(&ev, "[data-act]").and_then(|b| b.get_attribute(crate::markup::ACT_ATTR));
-        match act.as_deref() {
-            Some("back") => on_open.run(None),
-            Some("load") => load(),
-            Some("retry") => fetch(),
-            Some("allowed") => guess(true),
-            Some("denied") => guess(false),
-            Some("show-flow") => show_flow(),
-            Some("apply") => apply(),
-            Some("prev") => on_open.run(prev),
-            Some("next") => on_open.run(next),
-            _ => {}
-        }
+    let on_click = move |ev: web_sys::MouseEvent| match crate::markup::act_at(&ev).as_deref() {
+        Some("back") => on_open.run(None),
+        Some("load") => load(),
+        Some("retry") => fetch(),
+        Some("allowed") => guess(true),
+        Some("denied") => guess(false),
+        Some("show-flow") => show_flow(),
+        Some("apply") => apply(),
+        Some("prev") => on_open.run(prev),
+        Some("next") => on_open.run(next),
+        _ => {}
     };
     let head = move || {
         lesson_markup(&LessonState {

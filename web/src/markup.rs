@@ -124,6 +124,17 @@ impl Markup {
         self.end().text(text).close(tag)
     }
 
+    /// `<button class="class" data-act="act" data-testid="testid">label</button>`
+    /// (no test id when `testid` is empty): a button of a [`region`], told
+    /// apart by its panel's click listener ([`act_at`]).
+    pub fn act_button(&mut self, class: &str, act: &str, testid: &str, label: &str) -> &mut Self {
+        self.open("button").attr("class", class).attr(ACT_ATTR, act);
+        if !testid.is_empty() {
+            self.attr("data-testid", testid);
+        }
+        self.end().text(label).close("button")
+    }
+
     /// A sentence of the core's with its `quoted` parts drawn as `<code>`.
     /// A text with an odd number of backticks is written as it is.
     pub fn rich(&mut self, text: &str) -> &mut Self {
@@ -251,6 +262,12 @@ pub fn escape(out: &mut String, text: &str) {
 /// an ancestor), if any: how a delegated listener tells what was clicked.
 pub fn closest(ev: &web_sys::Event, selector: &str) -> Option<web_sys::Element> {
     ev.target()?.dyn_into::<web_sys::Element>().ok()?.closest(selector).ok()?
+}
+
+/// The `data-act` of the button nearest to the event's target (itself or an
+/// ancestor), if the click was on one: what a panel's listener dispatches on.
+pub fn act_at(ev: &web_sys::Event) -> Option<String> {
+    closest(ev, "[data-act]")?.get_attribute(ACT_ATTR)
 }
 
 /// The index in attribute `attr` of the element nearest to the event's

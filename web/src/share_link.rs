@@ -123,11 +123,13 @@ async fn inflate(zlib: &[u8]) -> Result<Vec<u8>, ShareErrorKind> {
         }
         let bytes = js_sys::Reflect::get(&chunk, &"value".into()).map_err(damaged)?;
         let bytes: js_sys::Uint8Array = bytes.dyn_into().map_err(damaged)?;
-        if out.len() + bytes.length() as usize > share::MAX_DECODED_BYTES {
+        let (start, len) = (out.len(), bytes.length() as usize);
+        if start + len > share::MAX_DECODED_BYTES {
             let _ = reader.cancel();
             return Err(ShareErrorKind::TooLarge { limit: share::MAX_DECODED_BYTES });
         }
-        out.extend(bytes.to_vec());
+        out.resize(start + len, 0);
+        bytes.copy_to(&mut out[start..]);
     }
 }
 

@@ -115,7 +115,7 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 
 /// What a finding takes from its rule: [`RULES`] without the paragraphs,
 /// copied at compile time. Findings look their rule up here, so a front end
-/// that only lints (the page) does not link the paragraphs (3.4 KB of its
+/// that only lints (the page) does not link the paragraphs (2.6 KB of its
 /// gzipped wasm); [`rule`] still has them for help and documentation.
 const SUMMARIES: [(&str, Severity, &str); RULES.len()] = {
     let mut out = [("", Severity::Warning, ""); RULES.len()];
