@@ -22,10 +22,6 @@ use super::tiers::{self, TierFilter};
 use crate::markup::{self, closest, index_at, Markup};
 use crate::state::Evaluated;
 
-/// The graph's stylesheet, inlined so the component is self-contained. Every
-/// colour is a CSS variable (`--graph-*`) the page may override.
-const GRAPH_CSS: &str = include_str!("graph.css");
-
 #[wasm_bindgen]
 extern "C" {
     /// Any DOM element, viewed only for `getBoundingClientRect` (bound here
@@ -514,7 +510,6 @@ pub fn AllowGraph(
 
     view! {
         <div class="allow-graph">
-            <style>{GRAPH_CSS}</style>
             <div class="graph-toolbar" role="toolbar" aria-label="Graph controls" on:click=on_controls_click>
                 // The buttons' row: in a narrow pane one line that scrolls sideways (graph.css).
                 {markup::region(Box::new(controls))}
