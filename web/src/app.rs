@@ -43,25 +43,6 @@ const DEBOUNCE: Duration = Duration::from_millis(200);
 /// Where the inspected flow is saved between visits.
 const FLOW_KEY: &str = "netpol-playground.flow.v1";
 
-/// What the panels show, compared by identity so a `Memo` only notifies on
-/// a new result.
-#[derive(Clone, Debug)]
-struct ShownState {
-    mode: Shown,
-    evaluated: Option<Arc<Evaluated>>,
-}
-
-impl PartialEq for ShownState {
-    fn eq(&self, other: &Self) -> bool {
-        self.mode == other.mode
-            && match (&self.evaluated, &other.evaluated) {
-                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-                (None, None) => true,
-                _ => false,
-            }
-    }
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tab {
     Graph,
@@ -208,11 +189,10 @@ pub fn App(
     });
     let analysis = pipeline.analysis;
     let prefer_valid = RwSignal::new(false);
-    let shown = Memo::new(move |_| {
-        let (mode, evaluated) = analysis.with(|a| a.shown(prefer_valid.get()));
-        ShownState { mode, evaluated }
-    });
-    let evaluated = Memo::new(move |_| shown.with(|s| s.evaluated.clone()));
+    // What the panels show: `Evaluated` compares by identity, so the memo
+    // notifies only on a new result. The mode is cheap to read again.
+    let evaluated = Memo::new(move |_| analysis.with(|a| a.shown(prefer_valid.get()).1));
+    let mode = move || analysis.with(|a| a.shown(prefer_valid.get()).0);
     let compare_diff = compare.diff(evaluated);
     let compare_after = compare.after_for_graph();
 
@@ -244,7 +224,7 @@ pub fn App(
     let focus_spans = RwSignal::new(None::<Vec<Span>>);
     Effect::new(move |_| {
         choice.track();
-        shown.track();
+        evaluated.track();
         focus_spans.set(None);
     });
     let line_count = Memo::new(move |_| text.with(|t| text::line_count(t)));
@@ -407,8 +387,8 @@ pub fn App(
     // new scenario instead of "No pod `shop/web`", and drop the preset's
     // lesson, which no longer describes what is on screen.
     Effect::new(move |_| {
-        shown.with(|s| {
-            let (Shown::Fresh, Some(ev)) = (s.mode, s.evaluated.as_ref()) else { return };
+        evaluated.with(|ev| {
+            let (Shown::Fresh, Some(ev)) = (mode(), ev.as_ref()) else { return };
             // Nothing to open in an empty scenario: the pipeline's placeholder
             // before the first result, or a text the user is about to replace.
             if ev.scenario.endpoints.is_empty() {
@@ -515,8 +495,7 @@ pub fn App(
         inspector_max.set(false);
         pick_flow(c.from, c.to, c.probe);
     });
-    let learn_scenario =
-        Memo::new(move |_| shown.with(|s| if s.mode == Shown::Fresh { s.evaluated.clone() } else { None }));
+    let learn_scenario = Memo::new(move |_| if mode() == Shown::Fresh { evaluated.get() } else { None });
 
     // Opening a shared state (first load, back/forward, a pasted link).
     let apply_shared = move |st: SharedState| {
@@ -620,7 +599,7 @@ pub fn App(
 
     // Computed by the pipeline with the rest of the evaluation.
     let lint_findings =
-        Memo::new(move |_| shown.with(|s| s.evaluated.as_ref().map(|ev| ev.lint.clone()).unwrap_or_default()));
+        Memo::new(move |_| evaluated.with(|e| e.as_ref().map(|ev| ev.lint.clone()).unwrap_or_default()));
 
     // The buttons of the page's markup regions (notices, toast, status,
     // tabs, the inspector's expand button).
@@ -695,7 +674,7 @@ pub fn App(
                 >
                     <div class="pane-head">
                         <h2 id="editor-title">"Scenario"</h2>
-                        {region(Box::new(move || status_badge(analysis, shown)))}
+                        {region(Box::new(move || status_badge(analysis, mode())))}
                         {region(Box::new(move || {
                             let mut m = Markup::default();
                             if let Some(p) = pipeline.progress.get() {
@@ -884,10 +863,9 @@ fn scenario_counts(ev: &Evaluated) -> String {
     )
 }
 
-fn status_badge(analysis: ReadSignal<Analysis>, shown: Memo<ShownState>) -> String {
+fn status_badge(analysis: ReadSignal<Analysis>, mode: Shown) -> String {
     let errors = analysis.with(|a| a.errors);
     let has_good = analysis.with(|a| a.last_good.is_some());
-    let mode = shown.with(|s| s.mode);
     let n = if errors == 1 { "1 error".to_string() } else { format!("{errors} errors") };
     let mut m = Markup::default();
     if mode == Shown::Fresh {
@@ -1044,19 +1022,20 @@ fn pickers(
     evaluated: Memo<Option<Arc<Evaluated>>>,
     reveal: RwSignal<u64>,
 ) -> impl IntoView {
-    let options = Memo::new(move |_| {
-        let Some(ev) = evaluated.get() else {
-            return (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        };
-        let s = &ev.scenario;
-        let ends: Vec<String> = s.endpoints.iter().map(|e| format!("{}/{}", e.namespace, e.name)).collect();
-        let services: Vec<String> =
-            s.services.iter().map(|v| format!("{}{}/{}", flow_sel::SERVICE_PREFIX, v.namespace, v.name)).collect();
-        let externals: Vec<(String, String)> =
-            ev.externals.iter().map(|x| (x.address.to_string(), x.label.clone())).collect();
-        let probes: Vec<String> = ev.probes.iter().map(|p| p.to_string()).collect();
-        (ends, services, externals, probes)
-    });
+    // A datalist's names and addresses, from the shown result: read while a
+    // list is drawn, which is only while a picker has focus (below).
+    let names = move |services: bool| -> (Vec<String>, Vec<(String, String)>) {
+        evaluated.with(|ev| {
+            let Some(ev) = ev else { return Default::default() };
+            let s = &ev.scenario;
+            let mut names: Vec<String> = s.endpoints.iter().map(|e| format!("{}/{}", e.namespace, e.name)).collect();
+            if services {
+                let services = s.services.iter();
+                names.extend(services.map(|v| format!("{}{}/{}", flow_sel::SERVICE_PREFIX, v.namespace, v.name)));
+            }
+            (names, ev.externals.iter().map(|x| (x.address.to_string(), x.label.clone())).collect())
+        })
+    };
     // The suggestion lists are built only while a picker has focus: with
     // thousands of pods, rebuilding 2 × N `<option>`s on every result would
     // stall the page when a big evaluation lands. They hold the names that
@@ -1124,25 +1103,30 @@ fn pickers(
                 if !lists_on.get() {
                     return String::new();
                 }
-                options.with(|(ends, _, ext, _)| typed_from.with(|q| {
+                let (ends, ext) = names(false);
+                typed_from.with(|q| {
                     let picks = crate::pickers::suggestions(ends.iter().map(String::as_str), q);
                     options_markup(picks.into_iter().map(|e| (e, "")).chain(ext.iter().map(|(a, l)| (a.as_str(), l.as_str()))))
-                }))
+                })
             }></datalist>
             <datalist id="flow-targets" inner_html=move || {
                 if !lists_on.get() {
                     return String::new();
                 }
-                options.with(|(ends, svcs, ext, _)| typed_to.with(|q| {
-                    let picks = crate::pickers::suggestions(ends.iter().chain(svcs).map(String::as_str), q);
+                let (ends, ext) = names(true);
+                typed_to.with(|q| {
+                    let picks = crate::pickers::suggestions(ends.iter().map(String::as_str), q);
                     options_markup(picks.into_iter().map(|e| (e, "")).chain(ext.iter().map(|(a, l)| (a.as_str(), l.as_str()))))
-                }))
+                })
             }></datalist>
             <datalist id="flow-probes" inner_html=move || {
                 if !lists_on.get() {
                     return String::new();
                 }
-                options.with(|(_, _, _, probes)| options_markup(probes.iter().map(|p| (p.as_str(), ""))))
+                evaluated.with(|ev| {
+                    let probes: Vec<String> = ev.iter().flat_map(|ev| ev.probes.iter().map(|p| p.to_string())).collect();
+                    options_markup(probes.iter().map(|p| (p.as_str(), "")))
+                })
             }></datalist>
         </div>
     }

@@ -114,18 +114,6 @@ pub fn LearnPanel(
     // Lessons whose scenario was loaded in this visit.
     let loaded = RwSignal::new(Vec::<&'static str>::new());
 
-    let status = Memo::new(move |_| {
-        let lesson = active.get()?;
-        Some(scenario.with(|s| s.as_ref().map(|ev| lessons::check(lesson, &ev.scenario))))
-    });
-    // A task counts as done once its checks hold after the prediction.
-    Effect::new(move |_| {
-        let Some(lesson) = active.get() else { return };
-        let done = status.with(|s| matches!(s, Some(Some(st)) if st.done()));
-        if done && progress.with_untracked(|p| p.get(lesson.id).guess.is_some() && !p.get(lesson.id).done) {
-            progress.update(|p| p.complete(lesson.id));
-        }
-    });
     Effect::new(move |_| {
         if open.get() {
             focus_later(if active.get_untracked().is_some() { "learn-lesson-title" } else { "learn-title" });
@@ -175,7 +163,7 @@ pub fn LearnPanel(
                             lesson=l
                             progress=progress
                             loaded=loaded
-                            status=status
+                            scenario=scenario
                             text=text
                             on_load=on_load
                             on_text=on_text
@@ -445,13 +433,22 @@ fn LessonView(
     lesson: &'static Lesson,
     progress: RwSignal<Progress>,
     loaded: RwSignal<Vec<&'static str>>,
-    status: Memo<Option<Option<TaskStatus>>>,
+    scenario: Memo<Option<Arc<Evaluated>>>,
     text: RwSignal<String>,
     on_load: Callback<(&'static Lesson, &'static str)>,
     on_text: Callback<String>,
     on_inspect: Callback<FlowChoice>,
     on_open: Callback<Option<&'static Lesson>>,
 ) -> impl IntoView {
+    // The task's checks on the editor's scenario (`None` while it has errors).
+    let status = move || scenario.with(|s| s.as_ref().map(|ev| lessons::check(lesson, &ev.scenario)));
+    // A task counts as done once its checks hold after the prediction.
+    Effect::new(move |_| {
+        let done = status().is_some_and(|st| st.done());
+        if done && progress.with_untracked(|p| p.get(lesson.id).guess.is_some() && !p.get(lesson.id).done) {
+            progress.update(|p| p.complete(lesson.id));
+        }
+    });
     // The lesson's scenario and prose, fetched as the lesson opens (at once
     // if cached).
     let source = RwSignal::new(Load::Loading);
@@ -536,7 +533,7 @@ fn LessonView(
                 hidden=move || guessed().is_none()
             >
                 {region(Box::new(move || goal_markup(prose(source, lesson))))}
-                {region(Box::new(move || status.with(|s| status_markup(s.as_ref().and_then(Option::as_ref)))))}
+                {region(Box::new(move || status_markup(status().as_ref())))}
                 {region(Box::new(move || solution_markup(lesson, prose(source, lesson), apply_failed.get())))}
             </section>
             <div class="part" inner_html=nav_markup(prev, next)></div>

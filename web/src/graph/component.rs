@@ -88,7 +88,7 @@ pub fn AllowGraph(
             _ => Some(end),
         })
     };
-    let tier = Memo::new(move |_| view_state.with(|v| v.tier));
+    let tier = move || view_state.with(|v| v.tier);
     let layout = Memo::new(move |_| model.with(layout::layout_nodes));
     let camera = RwSignal::new(None::<ViewBox>);
     let fitted = move || layout.with(|l| ViewBox::fit(l.width, l.height));
@@ -108,11 +108,11 @@ pub fn AllowGraph(
     };
     // The overview of a big model, once per model and filter (not per hover).
     let overview = Memo::new(move |_| {
-        let filter = tier.get();
+        let filter = tier();
         model.with(|m| focus::overview(m, &|e| visible(m, e, filter)))
     });
     let drawn = Memo::new(move |_| {
-        let filter = tier.get();
+        let filter = tier();
         model.with(|m| {
             overview.with(|o| {
                 focus::drawn_edges_with(m, o.as_ref(), hovered.get(), selected.get(), &|e| visible(m, e, filter))
@@ -123,7 +123,7 @@ pub fn AllowGraph(
     // up to a budget, else those of the hovered node.
     let denied_drawn = Memo::new(move |_| {
         // In compare mode the changes are the subject: denials only on ask.
-        let filter = tier.get();
+        let filter = tier();
         if !(filter == TierFilter::Admin || (filter == TierFilter::All && model.with(|m| m.compare.is_none()))) {
             return Vec::new();
         }
@@ -425,7 +425,7 @@ pub fn AllowGraph(
             parts.push(format!("{dropped} more probes are not shown."));
         }
         model.with(|m| {
-            let filter = tier.get();
+            let filter = tier();
             if filter != TierFilter::All {
                 if m.tiers_classified {
                     let shown = drawn.with(|d| d.edges.len() + d.hidden);
@@ -484,7 +484,7 @@ pub fn AllowGraph(
     let controls = move || {
         let tiers = TierFilter::CHOICES.map(|f| (f, tier_disabled(f)));
         let cluster_policies = model.with(|m| m.cluster_policies);
-        controls_markup(namespace_level(), pods_disabled(), tier.get(), &tiers, cluster_policies)
+        controls_markup(namespace_level(), pods_disabled(), tier(), &tiers, cluster_policies)
     };
     // The toolbar's and the zoom buttons' clicks, by `data-act`.
     let on_controls_click = move |ev: web_sys::MouseEvent| {
