@@ -21,7 +21,7 @@ use netpol_core::{Flow, FlowEnd, Probe, Span};
 
 use crate::dom;
 use crate::editor::{Editor, Mark};
-use crate::flow_sel::{self, FlowChoice, Inspection, Target};
+use crate::flow_sel::{self, FlowChoice, Target};
 use crate::graph::{self, AllowGraph, GraphEndpoint, ViewState};
 use crate::highlight;
 use crate::inspector::InspectorBody;
@@ -208,14 +208,9 @@ pub fn App(
         "TCP/80".to_string()
     });
 
-    let inspection = Memo::new(move |_| {
-        let ev = evaluated.get()?;
-        let result = choice.with(|c| flow_sel::inspect(&ev.scenario, c));
-        Some((ev, result))
-    });
     let inspector = Memo::new(move |_| {
-        inspection.with(|i| match i {
-            Some((ev, result)) => inspector_data(&ev.scenario, result),
+        evaluated.with(|ev| match ev {
+            Some(ev) => choice.with(|c| inspector_data(&ev.scenario, &flow_sel::inspect(&ev.scenario, c))),
             None => InspectorData::Message("Nothing to inspect until the scenario has a pod.".into()),
         })
     });
@@ -230,12 +225,12 @@ pub fn App(
     let line_count = Memo::new(move |_| text.with(|t| text::line_count(t)));
     let highlight_lines = Memo::new(move |_| {
         let spans = focus_spans.get().unwrap_or_else(|| {
-            inspection.with(|i| match i {
-                Some((_, Ok(Inspection::Flow(ex)))) => highlight::decisive_spans(ex),
-                Some((_, Ok(Inspection::Service { backends, .. }))) => {
-                    backends.first().map(|(_, ex)| highlight::decisive_spans(ex)).unwrap_or_default()
+            inspector.with(|i| match i {
+                InspectorData::Flow(flow) => flow.decisive.clone(),
+                InspectorData::Service { backends, .. } => {
+                    backends.first().map(|b| b.flow.decisive.clone()).unwrap_or_default()
                 }
-                _ => Vec::new(),
+                InspectorData::Message(_) => Vec::new(),
             })
         });
         // Lines of the evaluated text: the large document's, then the editor's.

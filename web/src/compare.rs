@@ -250,17 +250,17 @@ pub fn ComparePanel(
     let analysis = compare.pipeline.analysis;
     let large = compare.large;
     let marks = Memo::new(move |_| large.with(|l| analysis.with(|a| marks_of(a, l.as_deref()))));
-    let after_focus = RwSignal::new(Vec::<Span>::new());
+    let after_focus = RwSignal::new(None::<Vec<Span>>);
     let line_count = Memo::new(move |_| compare.text.with(|t| text::line_count(t)));
     let highlight_lines = Memo::new(move |_| {
-        let lines = after_focus.with(|s| highlight::lines_of(s, u32::MAX));
+        let lines = after_focus.with(|s| highlight::lines_of(s.as_deref().unwrap_or_default(), u32::MAX));
         large.with(|l| {
             let count = line_count.get();
             lines.into_iter().filter_map(|n| after_line(l.as_deref(), n)).filter(|&n| n <= count).collect::<Vec<_>>()
         })
     });
     let editor_ref = NodeRef::<html::Textarea>::new();
-    let on_focus_after = Callback::new(move |spans: Vec<Span>| after_focus.set(spans));
+    let on_focus_after = Callback::new(move |spans: Vec<Span>| after_focus.set(Some(spans)));
     let stale = move || analysis.with(|a| a.shown(false).0 != Shown::Fresh);
     let selected = compare.selected;
     // A new diff drops a selection it no longer lists.
@@ -271,13 +271,13 @@ pub fn ComparePanel(
             };
             if selected.with_untracked(|s| s.as_ref().is_some_and(|c| !listed(c))) {
                 selected.set(None);
-                after_focus.set(Vec::new());
+                after_focus.set(None);
             }
         })
     });
     let pick = move |c: Change| {
         on_pick.run(FlowChoice { from: c.from.clone(), to: c.to.clone(), probe: c.probe.to_string() });
-        after_focus.set(Vec::new());
+        after_focus.set(None);
         selected.set(Some(c));
         // Bring the explanations into view (below the list).
         request_animation_frame(|| {

@@ -133,7 +133,7 @@ pub fn ExportMenu(
     after: Memo<Option<Arc<Evaluated>>>,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
-    let failed = RwSignal::new(None::<&'static str>);
+    let failed = RwSignal::new(None::<String>);
     // Opening moves focus into the menu, so Escape and Tab work from the
     // keyboard at once.
     Effect::new(move |_| {
@@ -150,7 +150,7 @@ pub fn ExportMenu(
         open.set(false);
         failed.set(None);
         let Some(ev) = evaluated.get_untracked() else {
-            failed.set(Some("Nothing to export until the scenario has a valid version."));
+            failed.set(Some("Nothing to export until the scenario has a valid version.".into()));
             return;
         };
         let after = after.get_untracked();
@@ -159,21 +159,21 @@ pub fn ExportMenu(
             return;
         }
         let Some(svg) = standalone_svg() else {
-            failed.set(Some("Open the Graph tab once to draw the graph, then export it."));
+            failed.set(Some("Open the Graph tab once to draw the graph, then export it.".into()));
             return;
         };
         match what {
             Export::GraphSvg => download(what.file_name(), "image/svg+xml", &svg.text),
             _ => {
                 if png(&svg, what.file_name()).is_err() {
-                    failed.set(Some("The browser could not draw the graph as PNG."));
+                    failed.set(Some("The browser could not draw the graph as PNG.".into()));
                 }
             }
         }
     };
     // The open menu (its backdrop closes it) and the last failure, as one
     // markup region; the items' clicks and Escape go to the wrapper.
-    let menu = move || failed.with(|f| menu_markup(open.get(), *f));
+    let menu = move || failed.with(|f| menu_markup(open.get(), f.as_deref()));
     let on_click = move |ev: web_sys::MouseEvent| {
         if crate::markup::closest(&ev, "[data-act=export-close]").is_some() {
             open.set(false);

@@ -143,6 +143,9 @@ pub struct FlowView {
     pub summary: String,
     /// Egress of the source, then ingress of the destination.
     pub sides: [SideView; 2],
+    /// What decided the flow, highlighted in the editor
+    /// ([`crate::highlight::decisive_spans`]).
+    pub decisive: Vec<Span>,
 }
 
 /// A readable name for a flow end.
@@ -170,6 +173,7 @@ pub fn flow_view(scenario: &Scenario, explanation: &Explanation) -> FlowView {
             side_view(scenario, &explanation.egress, &format!("Egress of {from}")),
             side_view(scenario, &explanation.ingress, &format!("Ingress of {to}")),
         ],
+        decisive: crate::highlight::decisive_spans(explanation),
     }
 }
 

@@ -27,15 +27,16 @@ pub fn PresetsMenu(
         }
     });
     // The preset being fetched, and why the last one could not be.
-    let pending = RwSignal::new(None::<&'static str>);
+    let pending = RwSignal::new(None::<&'static Preset>);
     // Said under the item that failed, which has focus (the menu scrolls).
-    let failed = RwSignal::new(None::<(&'static str, String)>);
+    let failed_at = RwSignal::new(None::<&'static Preset>);
+    let why = RwSignal::new(None::<String>);
     let pick = move |p: &'static Preset| {
         if pending.get_untracked().is_some() {
             return;
         }
-        failed.set(None);
-        pending.set(Some(p.id));
+        why.set(None);
+        pending.set(Some(p));
         content::preset_yaml(p, move |r| {
             pending.set(None);
             match r {
@@ -45,8 +46,10 @@ pub fn PresetsMenu(
                     on_pick.run((p, yaml));
                 }
                 Ok(_) => {}
-                Err(why) => failed
-                    .set(Some((p.id, format!("“{}” could not be loaded. {why} Your scenario is unchanged.", p.title)))),
+                Err(reason) => {
+                    failed_at.set(Some(p));
+                    why.set(Some(format!("“{}” could not be loaded. {reason} Your scenario is unchanged.", p.title)));
+                }
             }
         });
     };
@@ -91,7 +94,7 @@ pub fn PresetsMenu(
                     _ => {}
                 }
             >
-                {region(Box::new(move || failed.with(|f| items_markup(pending.get(), f.as_ref()))))}
+                {region(Box::new(move || why.with(|w| items_markup(pending.get(), failed_at.get().zip(w.as_deref())))))}
             </div>
         </div>
     }
@@ -99,10 +102,10 @@ pub fn PresetsMenu(
 
 /// The menu's items: each preset's title and summary, "Loading…" on the
 /// one being fetched, and why the last one could not be under it.
-fn items_markup(pending: Option<&str>, failed: Option<&(&'static str, String)>) -> String {
+fn items_markup(pending: Option<&Preset>, failed: Option<(&Preset, &str)>) -> String {
     let mut m = Markup::default();
     for p in PRESETS {
-        let loading = pending == Some(p.id);
+        let loading = pending.is_some_and(|q| q.id == p.id);
         m.open("button").class("menu-item", &[(loading, "loading")]).attr("role", "menuitem");
         m.attr("data-testid", "preset-item").attr("data-id", p.id).attr(ACT_ATTR, "preset");
         m.attr("aria-busy", if loading { "true" } else { "false" }).end();
@@ -112,7 +115,7 @@ fn items_markup(pending: Option<&str>, failed: Option<&(&'static str, String)>) 
             m.text(" Loading…").close("span");
         }
         m.close("span").leaf("span", "menu-summary", p.summary);
-        if let Some((_, why)) = failed.filter(|(id, _)| *id == p.id) {
+        if let Some((_, why)) = failed.filter(|(q, _)| q.id == p.id) {
             m.open("span").attr("class", "menu-error").attr("role", "alert").attr("data-testid", "preset-error").end();
             m.text(why).close("span");
         }
