@@ -133,25 +133,18 @@ pub fn AllowGraph(
             (0..m.denied.len())
                 .filter(|&k| all || m.denied.get(k).is_some_and(|d| Some(d.from) == h || Some(d.to) == h))
                 .take(DENIED_BUDGET)
-                .collect::<Vec<_>>()
+                // u32 like the other index lists the page memoises (one memo type fewer).
+                .filter_map(|k| u32::try_from(k).ok())
+                .collect::<Vec<u32>>()
         })
     });
     let lit = Memo::new(move |_| hovered.get().map(|h| model.with(|m| focus::lit_by(m, h))));
-    // Bumped whenever the model or its layout changes: drawn arrows are
-    // keyed by (generation, edge), so hovering adds and removes only the
-    // arrows it changes instead of redrawing them all.
-    let generation = Memo::new(move |prev: Option<&u64>| {
-        model.track();
-        layout.track();
-        prev.map_or(0, |p| p.wrapping_add(1))
-    });
     let geoms = Memo::new(move |_| {
-        let gen = generation.get();
         model.with(|m| {
             layout.with(|l| {
                 let mut out: Vec<EdgeViewData> =
-                    drawn.with(|d| d.edges.iter().filter_map(|&k| edge_view_data(m, l, k, gen)).collect());
-                denied_drawn.with(|ks| out.extend(ks.iter().filter_map(|&k| denied_view_data(m, l, k, gen))));
+                    drawn.with(|d| d.edges.iter().filter_map(|&k| edge_view_data(m, l, k)).collect());
+                denied_drawn.with(|ks| out.extend(ks.iter().filter_map(|&k| denied_view_data(m, l, k as usize))));
                 out
             })
         })
@@ -583,13 +576,11 @@ struct EdgeViewData {
     example: (GraphEndpoint, GraphEndpoint),
     /// In compare mode, how the arrow changed.
     change: Option<ChangeKind>,
-    /// The model/layout generation it was computed in (part of its key).
-    generation: u64,
     /// The deciding tiers, as words (empty until classified).
     tiers: Option<String>,
 }
 
-fn edge_view_data(m: &GraphModel, l: &Layout, k: usize, generation: u64) -> Option<EdgeViewData> {
+fn edge_view_data(m: &GraphModel, l: &Layout, k: usize) -> Option<EdgeViewData> {
     let e = m.edges.get(k)?;
     let comparing = m.compare.is_some();
     let label = if comparing { compare::change_label(m, e) } else { m.edge_label(e) };
@@ -611,7 +602,6 @@ fn edge_view_data(m: &GraphModel, l: &Layout, k: usize, generation: u64) -> Opti
         aggregate: e.pairs.total > 1,
         example: e.example,
         change: comparing.then(|| e.change.map_or(ChangeKind::Same, |c| c.kind())),
-        generation,
         tiers: (m.tiers_classified && !words.is_empty()).then(|| words.join(" ")),
         label,
     })
@@ -619,7 +609,7 @@ fn edge_view_data(m: &GraphModel, l: &Layout, k: usize, generation: u64) -> Opti
 
 /// A denied-by-admin arrow: bent further than an allowed arrow between the
 /// same nodes, labelled with the Admin policy that denied.
-fn denied_view_data(m: &GraphModel, l: &Layout, k: usize, generation: u64) -> Option<EdgeViewData> {
+fn denied_view_data(m: &GraphModel, l: &Layout, k: usize) -> Option<EdgeViewData> {
     let d = m.denied.get(k)?;
     let (a, b) = (l.nodes.get(d.from)?, l.nodes.get(d.to)?);
     let (from_id, to_id) = (m.nodes.get(d.from)?.id.clone(), m.nodes.get(d.to)?.id.clone());
@@ -649,7 +639,6 @@ fn denied_view_data(m: &GraphModel, l: &Layout, k: usize, generation: u64) -> Op
         aggregate: d.pairs.total > 1,
         example: d.example,
         change: None,
-        generation,
         tiers: Some("Admin".to_owned()),
         label,
     })
