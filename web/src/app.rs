@@ -704,7 +704,7 @@ pub fn App(
                     {move || large.get().map(|l| view! {
                         <LargeView
                             large=l
-                            counts=Memo::new(move |_| evaluated.get().map(|e| scenario_counts(&e)))
+                            evaluated=evaluated
                             problems=large_problems
                             decisive=large_decisive
                             storage_error=large_error
@@ -748,7 +748,7 @@ pub fn App(
                     <div class="views">
                         {region(Box::new(move || {
                             let count = compare_diff.with(|d| d.as_ref().map(|d| crate::compare::counts_label(&d.0)));
-                            let note = evaluated.with(|e| e.as_ref().map(|e| scenario_counts(e)));
+                            let note = evaluated.with(|e| e.as_ref().map(|e| e.counts()));
                             tabs_markup(tab.get(), count.as_deref(), note.as_deref())
                         }))}
                         <div
@@ -845,17 +845,6 @@ pub fn App(
             </Show>
         </div>
     }
-}
-
-fn scenario_counts(ev: &Evaluated) -> String {
-    let s = &ev.scenario;
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    format!(
-        "{} · {} · {}",
-        plural(s.namespaces.len(), "namespace", "namespaces"),
-        plural(s.endpoints.len(), "pod/workload", "pods/workloads"),
-        plural(s.policies.len(), "policy", "policies")
-    )
 }
 
 fn status_badge(analysis: ReadSignal<Analysis>, mode: Shown) -> String {
@@ -1146,8 +1135,8 @@ fn SharePopover(
     on_close: Callback<()>,
     on_download: Callback<()>,
 ) -> impl IntoView {
-    // Always `Some`: an `Option<&str>` signal, a type the page has anyway.
-    let status = RwSignal::new(Some("Making the link…"));
+    // Always `Some`: an `Option<String>` signal, a type the page has anyway.
+    let status = RwSignal::new(Some("Making the link…".to_string()));
     // The link once made, or why there is none.
     let made = RwSignal::new(None::<String>);
     let failed = RwSignal::new(None::<String>);
@@ -1158,13 +1147,16 @@ fn SharePopover(
             Err(e) => Err(e),
         };
         if let Ok(l) = &link {
-            status.set(Some("Copying…"));
+            status.set(Some("Copying…".into()));
             share_link::copy(l, move |ok| {
-                status.set(Some(if ok {
-                    "Link copied to the clipboard."
-                } else {
-                    "Copy the selected link with Ctrl+C (the browser refused the clipboard)."
-                }));
+                status.set(Some(
+                    if ok {
+                        "Link copied to the clipboard."
+                    } else {
+                        "Copy the selected link with Ctrl+C (the browser refused the clipboard)."
+                    }
+                    .into(),
+                ));
                 if !ok {
                     share_link::select_input("share-url");
                 }
@@ -1185,7 +1177,7 @@ fn SharePopover(
                 .attr("class", "share-status")
                 .attr("role", "status")
                 .end()
-                .text(status.get().unwrap_or_default())
+                .text(status.with(|s| s.clone().unwrap_or_default()).as_str())
                 .close("p");
         }
         m.finish().0

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::large::{size_text, Large};
 use crate::markup::Markup;
+use crate::state::Evaluated;
 
 /// At most this many of the document's problems or decisive lines are
 /// listed (a broken 150,000-pod file can have thousands).
@@ -29,8 +30,8 @@ pub struct LineNote {
 pub fn LargeView(
     /// The document.
     large: Arc<Large>,
-    /// "N namespaces · N pods · N policies" of the evaluated scenario.
-    counts: Memo<Option<String>>,
+    /// The evaluated scenario, for its counts.
+    evaluated: Memo<Option<Arc<Evaluated>>>,
     /// Its diagnostics.
     problems: Memo<Vec<LineNote>>,
     /// Its lines that decide the inspected flow.
@@ -52,7 +53,7 @@ pub fn LargeView(
                 <div class="large-title">
                     <strong>{name}</strong>
                     <span class="muted small">{facts}</span>
-                    <span class="small" data-testid="large-counts">{move || counts.get()}</span>
+                    <span class="small" data-testid="large-counts">{move || evaluated.with(|e| e.as_ref().map(|e| e.counts()))}</span>
                 </div>
                 <button
                     class="btn small ghost"

@@ -464,11 +464,12 @@ fn LessonView(
     let prev = position.checked_sub(1).and_then(|i| LESSONS.get(i));
     let next = LESSONS.get(position + 1);
     // The answer, computed by the core on the lesson's own scenario:
-    // `None` until it is there.
-    let answer = Memo::new(move |_| match source.get() {
+    // `None` until it is there. Read only when the lesson's head is written
+    // again (a lesson's scenario is a few objects).
+    let answer = move || match source.get() {
         Load::Ready(yaml) => Some(lessons::prediction_in(lesson, yaml).map(|ex| ex.allowed)),
         _ => None,
-    });
+    };
     let guessed = move || progress.with(|p| p.get(lesson.id).guess);
     let show_flow = move || {
         on_inspect.run(choice_of(&lesson.prediction.flow));
@@ -517,7 +518,7 @@ fn LessonView(
             prose: prose(source, lesson),
             loaded: loaded.with(|l| l.contains(&lesson.id)),
             guess: guessed(),
-            answer: answer.get(),
+            answer: answer(),
         })
     };
 

@@ -51,6 +51,19 @@ impl Evaluated {
         let lint = lint(&scenario);
         Evaluated { scenario, probes, matrix, externals, lint }
     }
+
+    /// "N namespaces · N pods/workloads · N policies", beside the tabs and
+    /// on a large document.
+    pub fn counts(&self) -> String {
+        let s = &self.scenario;
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        format!(
+            "{} · {} · {}",
+            plural(s.namespaces.len(), "namespace", "namespaces"),
+            plural(s.endpoints.len(), "pod/workload", "pods/workloads"),
+            plural(s.policies.len(), "policy", "policies")
+        )
+    }
 }
 
 /// The probes the panels show for `scenario`: those it names, or `TCP/80`.
