@@ -672,7 +672,7 @@ pub fn App(
                         {region(Box::new(move || status_badge(analysis, mode())))}
                         {region(Box::new(move || {
                             let mut m = Markup::default();
-                            if let Some(p) = pipeline.progress.get() {
+                            if let Some(p) = pipeline.progress() {
                                 m.open("span").attr("class", "badge busy").attr("data-testid", "eval-progress");
                                 m.attr("role", "status").attr("aria-live", "polite").end();
                                 m.text(&format!("Evaluating… {p}%")).close("span");

@@ -262,10 +262,10 @@ impl Scheduler {
 pub struct Pipeline {
     /// The newest finished analysis.
     pub analysis: ReadSignal<Analysis>,
-    /// Percent done of a job still running (`None` when idle).
-    pub progress: ReadSignal<Option<u8>>,
     set_analysis: WriteSignal<Analysis>,
-    set_progress: WriteSignal<Option<u8>>,
+    /// Percent done of a job still running (`None` when idle); read with
+    /// [`Pipeline::progress`]. `usize`, a signal type the page has anyway.
+    progress: RwSignal<Option<usize>>,
     runner: StoredValue<Runner, LocalStorage>,
 }
 
@@ -291,6 +291,11 @@ fn user_timing_mark(name: &str) {
 }
 
 impl Pipeline {
+    /// Percent done of a job still running (`None` when idle), tracked.
+    pub fn progress(&self) -> Option<usize> {
+        self.progress.get()
+    }
+
     /// A pipeline showing the analysis of `text`: done at once when it is
     /// quick, otherwise an empty analysis first and `text`'s when ready.
     pub fn new(text: &str) -> Pipeline {
@@ -299,10 +304,10 @@ impl Pipeline {
         let mut placeholder = Analysis::new("", None);
         placeholder.last_good = None;
         let (analysis, set_analysis) = signal(placeholder);
-        let (progress, set_progress) = signal(None);
+        let progress = RwSignal::new(None);
         let scheduler = Rc::new(RefCell::new(Scheduler::default()));
         let runner = StoredValue::new_local(Runner { scheduler, port: None, _wake: None });
-        let pipeline = Pipeline { analysis, progress, set_analysis, set_progress, runner };
+        let pipeline = Pipeline { analysis, set_analysis, progress, runner };
         pipeline.connect();
         pipeline.submit(text);
         pipeline
@@ -358,9 +363,9 @@ impl Pipeline {
         match outcome {
             Slice::Stale => {}
             Slice::Pending(p) => {
-                let percent = (p * 100.0).clamp(0.0, 99.0) as u8;
+                let percent = (p * 100.0).clamp(0.0, 99.0) as usize;
                 if self.progress.get_untracked() != Some(percent) {
-                    self.set_progress.set(Some(percent));
+                    self.progress.set(Some(percent));
                 }
                 self.wake(generation);
             }
@@ -393,7 +398,7 @@ impl Pipeline {
         let idle = self.runner.try_with_value(|r| r.scheduler.borrow().job.is_none()).unwrap_or(true);
         self.set_analysis.set(next);
         if idle {
-            self.set_progress.set(None);
+            self.progress.set(None);
         }
     }
 }

@@ -4,7 +4,6 @@
 //! It renders and reports clicks; it never decides a verdict. The model
 //! comes from [`super::model::build`], the geometry from [`super::layout`].
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use leptos::ev;
@@ -359,11 +358,8 @@ pub fn AllowGraph(
             layout.with(|l| {
                 let obstacles: Vec<Rect> = l.label_obstacles().into_iter().chain(badges).collect();
                 let bounds = Rect { x: 0.0, y: 0.0, w: l.width, h: l.height };
-                let spots = layout::place_labels_within(&curves, &obstacles, &wanted, bounds);
-                gs.iter()
-                    .zip(spots)
-                    .filter_map(|(d, spot)| Some(((d.denied, d.index), spot?)))
-                    .collect::<BTreeMap<(bool, usize), Rect>>()
+                // One spot per drawn arrow, in `geoms`' order.
+                layout::place_labels_within(&curves, &obstacles, &wanted, bounds)
             })
         })
     });
@@ -729,12 +725,12 @@ fn activated(ev: &ev::KeyboardEvent) -> bool {
 }
 
 /// The drawn arrows: allowed ones, then denied-by-admin ones, each with its
-/// label where `spots` placed it (hidden where it has no spot), dimmed
+/// label where `spots` (one per arrow) placed it (hidden where it has no spot), dimmed
 /// where the hovered node's `lit` leaves it out, and the `selected` one
 /// marked.
 fn edges_markup(
     gs: &[EdgeViewData],
-    spots: &BTreeMap<(bool, usize), Rect>,
+    spots: &[Option<Rect>],
     lit: Option<&focus::Lit>,
     hovered: Option<usize>,
     selected: Option<usize>,
@@ -788,7 +784,7 @@ fn edges_markup(
             m.open("circle").attr("cx", &num(p.x)).attr("cy", &num(p.y)).attr("r", "7").end().close("circle");
             m.open("text").attr("x", &num(p.x)).attr("y", &num(p.y + 3.6)).end().text(b).close("text").close("g");
         }
-        let spot = spots.get(&(denied, k)).copied();
+        let spot = spots.get(i).copied().flatten();
         let r = spot.unwrap_or(g.label);
         m.open("g").attr("class", if spot.is_some() { "edge-label" } else { "edge-label hidden" }).end();
         m.open("rect").attr("x", &num(r.x)).attr("y", &num(r.y)).attr("width", &num(g.label.w));
