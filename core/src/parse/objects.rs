@@ -1,7 +1,7 @@
 //! Documents into objects: `List` unwrapping, `kind` dispatch, metadata,
 //! and the cross-object checks (duplicates, endpoint name clashes).
 
-use alloc::collections::BTreeMap;
+use alloc::collections::btree_map::{BTreeMap, IntoIter};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -34,7 +34,13 @@ pub(crate) struct Collector {
     names: Vec<String>,
     seen: BTreeMap<(&'static str, String, String), Declared>,
     endpoint_kinds: BTreeMap<(String, String), EndpointKind>,
+    /// `seen` and `endpoint_kinds` being freed by [`Collector::release`]:
+    /// draining an owning iterator frees nodes as it goes, without the
+    /// rebalancing code that `pop_first` would link into the page.
+    releasing: Option<Releasing>,
 }
+
+type Releasing = (IntoIter<(&'static str, String, String), Declared>, IntoIter<(String, String), EndpointKind>);
 
 /// What a document's kind is, for dispatch.
 enum Kind {
@@ -69,6 +75,7 @@ impl Collector {
             names: sources.iter().map(|s| s.name.to_string()).collect(),
             seen: BTreeMap::new(),
             endpoint_kinds: BTreeMap::new(),
+            releasing: None,
         }
     }
 
@@ -78,12 +85,15 @@ impl Collector {
     /// cluster's at once takes hundreds of milliseconds, so a
     /// [`super::ParseJob`] does it in steps.
     pub fn release(&mut self, n: usize) -> bool {
+        let (seen, kinds) = self.releasing.get_or_insert_with(|| {
+            (core::mem::take(&mut self.seen).into_iter(), core::mem::take(&mut self.endpoint_kinds).into_iter())
+        });
         for _ in 0..n {
-            if self.seen.pop_first().is_none() && self.endpoint_kinds.pop_first().is_none() {
-                return true;
+            if seen.next().is_none() && kinds.next().is_none() {
+                break;
             }
         }
-        self.seen.is_empty() && self.endpoint_kinds.is_empty()
+        seen.len() == 0 && kinds.len() == 0
     }
 
     /// Takes in one built document.
