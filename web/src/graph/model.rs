@@ -11,7 +11,6 @@
 //! the endpoint pairs the core allows ("12 of 40 pod pairs"). Namespaces the
 //! user expands show their endpoints while the others stay aggregated.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
@@ -78,8 +77,10 @@ pub enum Level {
 pub struct ViewState {
     /// The requested level.
     pub level: Level,
-    /// Namespaces shown endpoint by endpoint while the view is aggregated.
-    pub expanded: BTreeSet<String>,
+    /// Namespaces shown endpoint by endpoint while the view is aggregated,
+    /// sorted (a few names: a sorted `Vec` spares the page a B-tree's
+    /// removal code).
+    pub expanded: Vec<String>,
     /// The tier filter: which arrows are drawn (the model classifies edges
     /// by tier when a filter is chosen, within [`tiers::CLASSIFY_BUDGET`]).
     pub tier: TierFilter,
@@ -88,8 +89,9 @@ pub struct ViewState {
 impl ViewState {
     /// Expands `namespace` if collapsed, collapses it if expanded.
     pub fn toggle_namespace(&mut self, namespace: &str) {
-        if !self.expanded.remove(namespace) {
-            self.expanded.insert(namespace.to_owned());
+        match self.expanded.binary_search_by(|n| n.as_str().cmp(namespace)) {
+            Ok(at) => drop(self.expanded.remove(at)),
+            Err(at) => self.expanded.insert(at, namespace.to_owned()),
         }
     }
 }
@@ -449,7 +451,7 @@ pub fn build(
     // Units: the nodes that stand for endpoints, each with its members.
     let mut unit_members: Vec<Vec<usize>> = Vec::new();
     for (ns, list) in scenario.namespaces.iter().zip(members.iter_mut()) {
-        let expanded = !aggregated_level || view.expanded.contains(&ns.name);
+        let expanded = !aggregated_level || view.expanded.binary_search(&ns.name).is_ok();
         model.aggregated |= !expanded;
         let mut group = GraphGroup { namespace: ns.name.clone(), expanded, nodes: Vec::new() };
         if expanded {
@@ -907,6 +909,15 @@ mod tests {
             .any(|e| g.nodes[e.from].kind_name() == "pod" && g.nodes[e.to].kind_name() == "namespace"));
         view.toggle_namespace("team-001");
         assert!(view.expanded.is_empty());
+    }
+
+    #[test]
+    fn toggling_namespaces_keeps_the_expanded_list_sorted_and_unique() {
+        let mut view = ViewState::default();
+        for ns in ["b", "a", "c", "b", "d", "a"] {
+            view.toggle_namespace(ns);
+        }
+        assert_eq!(view.expanded, ["c", "d"]);
     }
 
     #[test]
