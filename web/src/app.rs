@@ -381,9 +381,11 @@ pub fn App(
     // user replaced a preset's text with their cluster): open a flow of the
     // new scenario instead of "No pod `shop/web`", and drop the preset's
     // lesson, which no longer describes what is on screen.
+    // Runs on a new result only: the mode is read untracked, since picking a
+    // preset sets `prefer_valid` (and the inspected flow) before its result.
     Effect::new(move |_| {
         evaluated.with(|ev| {
-            let (Shown::Fresh, Some(ev)) = (mode(), ev.as_ref()) else { return };
+            let (Shown::Fresh, Some(ev)) = (untrack(mode), ev.as_ref()) else { return };
             // Nothing to open in an empty scenario: the pipeline's placeholder
             // before the first result, or a text the user is about to replace.
             if ev.scenario.endpoints.is_empty() {
