@@ -182,6 +182,9 @@ test('Tab indents with spaces and Ctrl+Z undoes it', async ({ page }) => {
 
 test('the line numbers and the highlight layer follow the editor when it scrolls', async ({ page }) => {
   await open(page);
+  // Opening the page scrolls nothing: only a user's pick reveals the highlighted lines.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  expect(await editor(page).evaluate((e) => e.scrollTop)).toBe(0);
   const top = (sel: string) => page.locator(sel).evaluate((e) => e.getBoundingClientRect().top);
   const before = { gutter: await top('.gutter-inner'), layer: await top('.layer') };
   await editor(page).evaluate((e) => (e.scrollTop = 200));

@@ -263,10 +263,15 @@ pub fn App(
         })
     });
     // Scroll the editor to the highlight when the user asked for something
-    // (not while they type).
+    // (not while they type, and not as the page opens: the effect's first
+    // run is its setup, and a first result that landed before the next frame
+    // used to scroll the default scenario past its opening comment).
     let reveal = RwSignal::new(0u64);
-    Effect::new(move |_| {
+    Effect::new(move |setup: Option<()>| {
         reveal.track();
+        if setup.is_none() {
+            return;
+        }
         // After layout, so the textarea has its size and its text.
         request_animation_frame(move || {
             let lines = highlight_lines.get_untracked();
