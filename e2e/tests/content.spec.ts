@@ -123,6 +123,25 @@ test('a preset the host cannot serve is refused with a reason, and the editor is
   await expect(editor(page)).toHaveValue(/api-legacy/);
 });
 
+test("a lint rule's paragraph the host cannot serve is explained, and opening it again retries", async ({ page }) => {
+  await open(page);
+  await page.route('**/lint-rules/NP001.txt', (route) => route.fulfill({ status: 404, body: 'not here' }));
+  await openMenu(page);
+  await item(page, 'dns-forgotten').click();
+  const finding = page.locator('[data-testid="lint-item"][data-id="NP001"]').first();
+  await finding.getByTestId('lint-why').click();
+  const why = finding.getByTestId('lint-why-text');
+  await expect(why).toBeVisible();
+  await expect(why).toContainText('Could not fetch lint-rules/NP001.txt');
+  await expect(why).toContainText('HTTP 404');
+
+  await page.unroute('**/lint-rules/NP001.txt');
+  await finding.getByTestId('lint-why').click(); // closes
+  await finding.getByTestId('lint-why').click(); // opens, and fetches again
+  await expect(why).toContainText('kube-dns');
+  await expect(why).toBeVisible();
+});
+
 test('a lesson fetches its scenario as it opens, with a loading state', async ({ page, shot }) => {
   await open(page);
   const release = await hold(page, '**/lessons/ports.yaml');

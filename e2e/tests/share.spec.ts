@@ -243,9 +243,17 @@ test('lint: the forgotten DNS egress is flagged and goes away when the DNS rule 
   const np001 = page.locator('[data-testid="lint-item"][data-id="NP001"]');
   await expect(np001.first()).toBeVisible();
   await expect(page.getByTestId('lint-count')).not.toHaveText('0');
-  await shot('lint-panel');
   await np001.first().locator('button').click();
   await expect(page.getByTestId('highlight-line').first()).toBeAttached();
+
+  // "Why it matters" fetches the rule's paragraph (core/lint-rules/NP001.txt) on first open, and it
+  // stays open while the list is written again.
+  await np001.first().getByTestId('lint-why').click();
+  const why = np001.first().getByTestId('lint-why-text');
+  await expect(why).toBeVisible();
+  await expect(why).toContainText('kube-dns');
+  await expect(why).toContainText('UDP port 53');
+  await shot('lint-panel');
 
   await editor(page).click();
   await page.keyboard.press('Control+End');

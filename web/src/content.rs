@@ -123,6 +123,23 @@ fn lesson_text_path(l: &Lesson) -> String {
     format!("{}/{}", lessons::DIR, lessons::text_file_name(l.id))
 }
 
+/// Lint rule `id`'s paragraph (`lint-rules/<id>.txt`): cached, or fetched;
+/// `done` receives it or the reason it is missing. The page links no
+/// paragraph: most visits never ask for one.
+pub fn rule_help(id: &str, done: impl FnOnce(Result<&'static str, String>) + 'static) {
+    let check = |t: &str| if is_paragraph(t) { Ok(()) } else { Err("is not a rule's paragraph".to_string()) };
+    get(None, rule_help_path(id), Box::new(check), Box::new(done));
+}
+
+/// Lint rule `id`'s paragraph, if it was fetched ([`rule_help`]).
+pub fn cached_rule_help(id: &str) -> Option<&'static str> {
+    cached(&rule_help_path(id)).map(str::trim_end)
+}
+
+fn rule_help_path(id: &str) -> String {
+    format!("{}/{}", netpol_core::lint::HELP_DIR, netpol_core::lint::help_file_name(id))
+}
+
 /// Answers `done` with the embedded text, the cached one, or the file at
 /// `path` once fetched and checked. Not generic, so that every text shares
 /// one fetch future in the wasm.

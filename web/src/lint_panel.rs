@@ -1,13 +1,15 @@
 //! The lint panel under the editor: the core's findings for the scenario on
 //! show (id, severity, what will happen, and the fix), each of which lights
-//! its YAML in the editor when clicked. The page never decides a finding
-//! itself; it lists `netpol_core::lint::lint`'s output as text.
+//! its YAML in the editor when clicked, and "Why it matters": the rule's
+//! paragraph, fetched the first time it is opened
+//! ([`crate::content::rule_help`]). The page never decides a finding itself;
+//! it lists `netpol_core::lint::lint`'s output as text.
 
 use leptos::prelude::*;
 use netpol_core::lint::{Finding, Severity};
 use netpol_core::Span;
 
-use crate::markup::{closest, focus_index, Markup};
+use crate::markup::{closest, focus_index, Markup, ACT_ATTR};
 
 /// Findings drawn at first, and added by each "Show more". A generated
 /// 150,000-pod cluster has over 2,000 findings: drawing them all put
@@ -46,16 +48,41 @@ pub fn LintPanel(
     let open = RwSignal::new(true);
     let shown = RwSignal::new(PAGE);
     let targets = StoredValue::new(Vec::<Vec<Span>>::new());
+    // Rule paragraphs that arrived (they live in `content`'s cache), and the
+    // rule whose paragraph could not be fetched, with why.
+    let helps_arrived = RwSignal::new(0usize);
+    let help_failed = RwSignal::new(None::<String>);
+    let help_why = RwSignal::new(None::<String>);
     let html = move || {
         let mut m = Markup::default();
         let limit = shown.get();
-        findings.with(|list| list_markup(&mut m, list, limit));
+        helps_arrived.track();
+        let failure = help_failed.get().zip(help_why.get());
+        let help = |id: &str| match (crate::content::cached_rule_help(id), &failure) {
+            (Some(text), _) => text.to_string(),
+            (None, Some((rule, why))) if rule == id => why.clone(),
+            (None, _) => "Loading…".to_string(),
+        };
+        findings.with(|list| list_markup(&mut m, list, limit, &help));
         let (html, spans) = m.finish();
         targets.set_value(spans);
         html
     };
     let on_click = move |ev: web_sys::MouseEvent| {
-        if closest(&ev, "[data-testid=lint-more]").is_some() {
+        if let Some(summary) = closest(&ev, "[data-act=lint-why]") {
+            let Some(id) = summary.get_attribute("data-id") else { return };
+            // No signal is set here: a list written again before the click's
+            // default action would replace the `<details>` it is about to open.
+            if crate::content::cached_rule_help(&id).is_none() {
+                crate::content::rule_help(&id.clone(), move |r| match r {
+                    Ok(_) => helps_arrived.update(|n| *n += 1),
+                    Err(why) => {
+                        help_why.set(Some(why));
+                        help_failed.set(Some(id));
+                    }
+                });
+            }
+        } else if closest(&ev, "[data-testid=lint-more]").is_some() {
             shown.update(|n| *n += PAGE);
         } else if let Some(spans) = focus_index(&ev).and_then(|i| targets.with_value(|t| t.get(i).cloned())) {
             on_pick.run(spans);
@@ -81,20 +108,24 @@ pub fn LintPanel(
     view! {
         <section class="lint" aria-labelledby="lint-title">
             <div class="part" on:click=on_head_click>{crate::markup::region(Box::new(head))}</div>
-            <div class="lint-body" hidden=move || !open.get() inner_html=html on:click=on_click></div>
+            // A region, so an open "Why it matters" stays open while the list is written again.
+            <div class="lint-body" hidden=move || !open.get() on:click=on_click>
+                {crate::markup::region(Box::new(html))}
+            </div>
         </section>
     }
 }
 
 /// The first `limit` findings of `list`, then "Show more" if some are left.
-fn list_markup(m: &mut Markup, list: &[Finding], limit: usize) {
+/// `help` gives a rule's paragraph, or what stands in for it.
+fn list_markup(m: &mut Markup, list: &[Finding], limit: usize, help: &dyn Fn(&str) -> String) {
     if list.is_empty() {
         m.leaf("p", "lint-none", "No pitfalls found.");
         return;
     }
     m.open("ul").attr("class", "lint-list").attr("data-testid", "lint-list").end();
     for f in list.iter().take(limit) {
-        item(m, f);
+        item(m, f, help);
     }
     if let Some(label) = more_label(list.len(), limit) {
         m.open("li").attr("class", "lint-more").end();
@@ -104,7 +135,7 @@ fn list_markup(m: &mut Markup, list: &[Finding], limit: usize) {
     m.close("ul");
 }
 
-fn item(m: &mut Markup, f: &Finding) {
+fn item(m: &mut Markup, f: &Finding, help: &dyn Fn(&str) -> String) {
     let mut spans = vec![f.span];
     spans.extend(f.related.iter().copied());
     let sev = f.severity.as_str();
@@ -117,6 +148,10 @@ fn item(m: &mut Markup, f: &Finding) {
     if !f.fix.is_empty() {
         m.leaf("pre", "lint-fix", &f.fix);
     }
+    m.open("details").attr("class", "lint-why").end();
+    m.open("summary").attr(ACT_ATTR, "lint-why").attr("data-id", f.id).attr("data-testid", "lint-why").end();
+    m.text("Why it matters").close("summary");
+    m.open("p").attr("data-testid", "lint-why-text").end().text(&help(f.id)).close("p").close("details");
     m.close("li");
 }
 

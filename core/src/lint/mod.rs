@@ -108,6 +108,15 @@ pub struct Rule {
     pub explanation: &'static str,
 }
 
+/// The folder, next to the page, holding each rule's paragraph as
+/// `<id>.txt` (the files of `core/lint-rules`, which [`RULES`] embeds).
+pub const HELP_DIR: &str = "lint-rules";
+
+/// The file name of rule `id`'s paragraph in [`HELP_DIR`].
+pub fn help_file_name(id: &str) -> String {
+    alloc::format!("{id}.txt")
+}
+
 /// The catalogue entry with id `id`.
 pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
