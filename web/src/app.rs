@@ -1013,20 +1013,6 @@ fn pickers(
     evaluated: Memo<Option<Arc<Evaluated>>>,
     reveal: RwSignal<u64>,
 ) -> impl IntoView {
-    // A datalist's names and addresses, from the shown result: read while a
-    // list is drawn, which is only while a picker has focus (below).
-    let names = move |services: bool| -> (Vec<String>, Vec<(String, String)>) {
-        evaluated.with(|ev| {
-            let Some(ev) = ev else { return Default::default() };
-            let s = &ev.scenario;
-            let mut names: Vec<String> = s.endpoints.iter().map(|e| format!("{}/{}", e.namespace, e.name)).collect();
-            if services {
-                let services = s.services.iter();
-                names.extend(services.map(|v| format!("{}{}/{}", flow_sel::SERVICE_PREFIX, v.namespace, v.name)));
-            }
-            (names, ev.externals.iter().map(|x| (x.address.to_string(), x.label.clone())).collect())
-        })
-    };
     // The suggestion lists are built only while a picker has focus: with
     // thousands of pods, rebuilding 2 × N `<option>`s on every result would
     // stall the page when a big evaluation lands. They hold the names that
@@ -1094,21 +1080,13 @@ fn pickers(
                 if !lists_on.get() {
                     return String::new();
                 }
-                let (ends, ext) = names(false);
-                typed_from.with(|q| {
-                    let picks = crate::pickers::suggestions(ends.iter().map(String::as_str), q);
-                    options_markup(picks.into_iter().map(|e| (e, "")).chain(ext.iter().map(|(a, l)| (a.as_str(), l.as_str()))))
-                })
+                evaluated.with(|ev| typed_from.with(|q| ev.as_deref().map(|ev| suggestions_markup(ev, q, false)).unwrap_or_default()))
             }></datalist>
             <datalist id="flow-targets" inner_html=move || {
                 if !lists_on.get() {
                     return String::new();
                 }
-                let (ends, ext) = names(true);
-                typed_to.with(|q| {
-                    let picks = crate::pickers::suggestions(ends.iter().map(String::as_str), q);
-                    options_markup(picks.into_iter().map(|e| (e, "")).chain(ext.iter().map(|(a, l)| (a.as_str(), l.as_str()))))
-                })
+                evaluated.with(|ev| typed_to.with(|q| ev.as_deref().map(|ev| suggestions_markup(ev, q, true)).unwrap_or_default()))
             }></datalist>
             <datalist id="flow-probes" inner_html=move || {
                 if !lists_on.get() {
@@ -1121,6 +1099,32 @@ fn pickers(
             }></datalist>
         </div>
     }
+}
+
+/// The `<option>`s of a flow end's suggestions for `typed`: the pods and
+/// workloads (`namespace/name`), with `services` the Services
+/// (`service:namespace/name`), then the external addresses with their labels.
+fn suggestions_markup(ev: &Evaluated, typed: &str, services: bool) -> String {
+    let s = &ev.scenario;
+    let ends = s.endpoints.len();
+    let count = ends + if services { s.services.len() } else { 0 };
+    let picks = crate::pickers::suggestions_written(count, typed, |i, name| {
+        let (prefix, namespace, object) = match s.endpoints.get(i) {
+            Some(e) => ("", &e.namespace, &e.name),
+            None => match s.services.get(i - ends) {
+                Some(v) => (flow_sel::SERVICE_PREFIX, &v.namespace, &v.name),
+                None => return,
+            },
+        };
+        name.push_str(prefix);
+        name.push_str(namespace);
+        name.push('/');
+        name.push_str(object);
+    });
+    let externals: Vec<(String, &str)> =
+        ev.externals.iter().map(|x| (x.address.to_string(), x.label.as_str())).collect();
+    let picks = picks.iter().map(|p| (p.as_str(), ""));
+    options_markup(picks.chain(externals.iter().map(|(a, l)| (a.as_str(), *l))))
 }
 
 /// `<option value=…>label</option>` for each `(value, label)`.

@@ -57,13 +57,12 @@ pub fn LintPanel(
         let mut m = Markup::default();
         let limit = shown.get();
         helps_arrived.track();
-        let failure = help_failed.get().zip(help_why.get());
-        let help = |id: &str| match (crate::content::cached_rule_help(id), &failure) {
-            (Some(text), _) => text.to_string(),
-            (None, Some((rule, why))) if rule == id => why.clone(),
-            (None, _) => "Loading…".to_string(),
-        };
-        findings.with(|list| list_markup(&mut m, list, limit, &help));
+        help_failed.with(|rule| {
+            help_why.with(|why| {
+                let failure = rule.as_deref().zip(why.as_deref());
+                findings.with(|list| list_markup(&mut m, list, limit, failure));
+            })
+        });
         let (html, spans) = m.finish();
         targets.set_value(spans);
         html
@@ -74,11 +73,12 @@ pub fn LintPanel(
             // No signal is set here: a list written again before the click's
             // default action would replace the `<details>` it is about to open.
             if crate::content::cached_rule_help(&id).is_none() {
-                crate::content::rule_help(&id.clone(), move |r| match r {
+                let rule = id.clone();
+                crate::content::rule_help(&id, move |r| match r {
                     Ok(_) => helps_arrived.update(|n| *n += 1),
                     Err(why) => {
                         help_why.set(Some(why));
-                        help_failed.set(Some(id));
+                        help_failed.set(Some(rule));
                     }
                 });
             }
@@ -117,15 +117,15 @@ pub fn LintPanel(
 }
 
 /// The first `limit` findings of `list`, then "Show more" if some are left.
-/// `help` gives a rule's paragraph, or what stands in for it.
-fn list_markup(m: &mut Markup, list: &[Finding], limit: usize, help: &dyn Fn(&str) -> String) {
+/// `failure` is the rule whose paragraph could not be fetched, and why.
+fn list_markup(m: &mut Markup, list: &[Finding], limit: usize, failure: Option<(&str, &str)>) {
     if list.is_empty() {
         m.leaf("p", "lint-none", "No pitfalls found.");
         return;
     }
     m.open("ul").attr("class", "lint-list").attr("data-testid", "lint-list").end();
     for f in list.iter().take(limit) {
-        item(m, f, help);
+        item(m, f, help_text(f.id, failure));
     }
     if let Some(label) = more_label(list.len(), limit) {
         m.open("li").attr("class", "lint-more").end();
@@ -135,7 +135,17 @@ fn list_markup(m: &mut Markup, list: &[Finding], limit: usize, help: &dyn Fn(&st
     m.close("ul");
 }
 
-fn item(m: &mut Markup, f: &Finding, help: &dyn Fn(&str) -> String) {
+/// Rule `id`'s paragraph once fetched, else why it could not be, else
+/// "Loading…" (shown only once the user opens it, which starts the fetch).
+fn help_text<'a>(id: &str, failure: Option<(&str, &'a str)>) -> &'a str {
+    match (crate::content::cached_rule_help(id), failure) {
+        (Some(text), _) => text,
+        (None, Some((rule, why))) if rule == id => why,
+        (None, _) => "Loading…",
+    }
+}
+
+fn item(m: &mut Markup, f: &Finding, help: &str) {
     let mut spans = vec![f.span];
     spans.extend(f.related.iter().copied());
     let sev = f.severity.as_str();
@@ -151,7 +161,7 @@ fn item(m: &mut Markup, f: &Finding, help: &dyn Fn(&str) -> String) {
     m.open("details").attr("class", "lint-why").end();
     m.open("summary").attr(ACT_ATTR, "lint-why").attr("data-id", f.id).attr("data-testid", "lint-why").end();
     m.text("Why it matters").close("summary");
-    m.open("p").attr("data-testid", "lint-why-text").end().text(&help(f.id)).close("p").close("details");
+    m.open("p").attr("data-testid", "lint-why-text").end().text(help).close("p").close("details");
     m.close("li");
 }
 

@@ -18,6 +18,26 @@ pub fn suggestions<'a>(names: impl IntoIterator<Item = &'a str>, typed: &str) ->
     names.into_iter().filter(|n| contains_ignoring_case(n, &typed)).take(CAP).collect()
 }
 
+/// [`suggestions`] of `count` names written on demand: `write(i, buf)`
+/// appends the `i`-th name to `buf`, a buffer reused for every name, so a
+/// keystroke allocates the names it keeps, not one string per pod.
+pub fn suggestions_written(count: usize, typed: &str, mut write: impl FnMut(usize, &mut String)) -> Vec<String> {
+    let typed = typed.trim().to_ascii_lowercase();
+    let mut name = String::new();
+    let mut kept = Vec::new();
+    for i in 0..count {
+        if kept.len() == CAP {
+            break;
+        }
+        name.clear();
+        write(i, &mut name);
+        if contains_ignoring_case(&name, &typed) {
+            kept.push(name.clone());
+        }
+    }
+    kept
+}
+
 /// Whether `haystack` contains the lowercase `needle`, ignoring ASCII case,
 /// without allocating (this runs over every name on every keystroke).
 fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
@@ -41,5 +61,14 @@ mod tests {
         let one = suggestions(names.iter().map(String::as_str), " api-149999 ");
         assert_eq!(one, vec!["team-999/api-149999"]);
         assert!(suggestions(names.iter().map(String::as_str), "nope").is_empty());
+    }
+
+    #[test]
+    fn written_names_give_the_same_suggestions() {
+        let names: Vec<String> = (0..5_000).map(|i| format!("team-{}/api-{i:06}", i % 100)).collect();
+        for typed in ["", "TEAM-7/API-00", " api-004999 ", "nope"] {
+            let written = suggestions_written(names.len(), typed, |i, buf| buf.push_str(&names[i]));
+            assert_eq!(written, suggestions(names.iter().map(String::as_str), typed), "{typed:?}");
+        }
     }
 }
